@@ -1,0 +1,42 @@
+// @ts-check
+import tseslint from 'typescript-eslint'
+
+// The core must stay pure: time and randomness are injected, never read from the environment,
+// and it runs in any JavaScript runtime, so it imports no `node:*` module. The facade's defaults
+// file is the one place where the real clock and random ids enter.
+const ambient = [
+  { name: 'Date', message: 'The core reads time only through the injected Clock or the transport.' },
+  { name: 'setTimeout', message: 'Timers are effects: the facade arms them on the injected Clock.' },
+  { name: 'setInterval', message: 'Timers are effects: the facade arms them on the injected Clock.' },
+  { name: 'clearTimeout', message: 'Timers are effects: the facade arms them on the injected Clock.' },
+  { name: 'performance', message: 'The core reads time only through the injected Clock.' },
+  { name: 'crypto', message: 'Ids are injected (createSignaling({ ids })).' },
+  { name: 'process', message: 'The core runs in any JavaScript runtime.' },
+]
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '.prosody/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['packages/core/src/**/*.ts'],
+    ignores: ['packages/core/src/facade/defaults.ts'],
+    rules: {
+      'no-restricted-globals': ['error', ...ambient],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Randomness is injected (createSignaling({ ids })).' },
+        { object: 'globalThis', property: 'setTimeout', message: 'Timers are effects.' },
+        { object: 'globalThis', property: 'crypto', message: 'Ids are injected.' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*'], message: 'The core imports no node:* module.' }, { group: ['@beckon/adapter-*'], message: 'The core imports no adapter.' }] },
+      ],
+    },
+  },
+)
