@@ -19,3 +19,4 @@ export type {
   Unsubscribe,
 } from './ports.js'
 export { TransportError } from './ports.js'
+export { systemClock, randomUUIDs } from './facade/defaults.js'
