@@ -1,0 +1,270 @@
+/**
+ * The embedded IM server: devices and their connections, catch-up from the offline store, message
+ * fan-out (to the addressee's devices, the sender's other devices, or a group's members), message
+ * replacement, groups and offline pushes. Transports call it; the network carries what it sends.
+ *
+ * @module
+ */
+import {
+  TransportError,
+  type Clock,
+  type Conversation,
+  type IncomingMessage,
+  type MembershipEvent,
+  type OfflinePushInfo,
+  type SendOptions,
+  type SendReceipt,
+} from '@beckon/core'
+import type { Agenda } from './agenda.js'
+import type { ClockSkew } from './clocks.js'
+import { Device } from './device.js'
+import { GroupDirectory } from './groups.js'
+import type { LinkTable } from './links.js'
+import { Network, type Parcel } from './network.js'
+import type { Random } from './random.js'
+import { MessageStore, type StoredEntry } from './storage.js'
+import { sameConversation } from './validate.js'
+
+/** A push notification the IM would have sent to a user with no device online. */
+export interface OfflinePush {
+  /** The addressee. */
+  readonly userID: string
+  readonly offlinePushInfo: OfflinePushInfo
+  readonly payload: string
+  readonly serverTime: number
+  readonly messageID: string
+}
+
+/** One user's copy of a message. */
+interface Copy {
+  readonly userID: string
+  readonly message: IncomingMessage
+  /** The sending device, for the sender's own copy (the carbon). */
+  readonly excludeDevice: string | undefined
+}
+
+type MessageBase = Omit<IncomingMessage, 'conversation' | 'fromMyOtherDevice'>
+
+/** The server. Methods taking a `Device` act as that authenticated device. */
+export class ImServer {
+  readonly pushes: OfflinePush[] = []
+  readonly network: Network
+  readonly #store: MessageStore
+  readonly #groups = new GroupDirectory()
+  readonly #devices = new Map<string, Map<string, Device>>()
+  #messageCount = 0
+
+  constructor(
+    readonly clock: Clock,
+    private readonly agenda: Agenda,
+    links: LinkTable,
+    random: Random,
+    retentionMs: number,
+  ) {
+    this.#store = new MessageStore(clock, retentionMs)
+    this.network = new Network(clock, agenda, links, random, (parcel) => this.#arrive(parcel))
+  }
+
+  // --- devices and connections --------------------------------------------------------------------
+
+  /** Register a new device; it starts disconnected, with everything retained for its user ahead. */
+  addDevice(userID: string, deviceID: string, clock: Clock, skew: ClockSkew | undefined): Device {
+    const device = new Device(userID, deviceID, clock, skew)
+    const devices = this.#devices.get(userID) ?? new Map<string, Device>()
+    devices.set(deviceID, device)
+    this.#devices.set(userID, devices)
+    return device
+  }
+
+  device(userID: string, deviceID: string): Device | undefined {
+    return this.#devices.get(userID)?.get(deviceID)
+  }
+
+  devicesOf(userID: string): readonly Device[] {
+    return [...(this.#devices.get(userID)?.values() ?? [])]
+  }
+
+  /**
+   * Bring a device online. With nothing stored for it, it is `connected` at once; otherwise it is
+   * `connecting` while its backlog is delivered in server order, one step per scheduled task so
+   * the app's reactions to one message finish before the next, then `connected`.
+   */
+  connect(device: Device): void {
+    if (device.online) return
+    device.serverOffset = this.clock.now() - device.clock.now()
+    if (this.#peekBacklog(device) === undefined) return this.#caughtUp(device)
+    this.#scheduleCatchUp(device)
+    device.enter('connecting')
+  }
+
+  /** Take a device offline; what was in flight to it goes back to its backlog (if stored). */
+  disconnect(device: Device): void {
+    if (!device.online) return
+    if (device.catchUp !== undefined) this.agenda.cancel(device.catchUp)
+    device.catchUp = undefined
+    if (device.state === 'connected') device.cursor = this.#store.nextSeq
+    for (const parcel of this.network.recall(device)) if (parcel.seq !== undefined) device.missed.add(parcel.seq)
+    device.enter('disconnected')
+  }
+
+  #scheduleCatchUp(device: Device): void {
+    device.catchUp = this.agenda.schedule(0, () => this.#catchUpStep(device))
+  }
+
+  #catchUpStep(device: Device): void {
+    device.catchUp = undefined
+    if (device.state !== 'connecting') return
+    const entry = this.#peekBacklog(device)
+    if (entry === undefined) return this.#caughtUp(device)
+    if (!device.missed.delete(entry.seq)) device.cursor = entry.seq + 1
+    // The next step is scheduled before the app sees the message, so a listener that throws
+    // cannot stall the catch-up.
+    this.#scheduleCatchUp(device)
+    device.receive(entry.message)
+  }
+
+  #caughtUp(device: Device): void {
+    device.cursor = this.#store.nextSeq
+    device.missed.clear()
+    device.enter('connected')
+  }
+
+  /** The next stored entry the device has not had: first what was recalled, then newer ones. */
+  #peekBacklog(device: Device): StoredEntry | undefined {
+    for (const seq of [...device.missed].sort((a, b) => a - b)) {
+      const entry = this.#store.entry(device.userID, seq)
+      if (entry !== undefined) return entry
+      device.missed.delete(seq) // past retention
+    }
+    for (let entry = this.#store.firstFrom(device.userID, device.cursor); entry !== undefined; entry = this.#store.firstFrom(device.userID, device.cursor)) {
+      if (entry.excludeDevice !== device.deviceID) return entry
+      device.cursor = entry.seq + 1
+    }
+    return undefined
+  }
+
+  #arrive(parcel: Parcel): void {
+    const device = this.device(parcel.to.userID, parcel.to.deviceID)
+    // Disconnecting recalls what is in flight, so this only guards against a bug elsewhere.
+    if (device?.online !== true) return
+    device.receive(parcel.message)
+  }
+
+  // --- messages -----------------------------------------------------------------------------------
+
+  /** Take a message: stamp it, store it (unless online-only) and fan it out. */
+  send(device: Device, to: Conversation, payload: string, options: SendOptions): SendReceipt {
+    requireOnline(device)
+    const members = this.#membersFor(device, to)
+    const serverTime = this.clock.now()
+    const messageID = `m${++this.#messageCount}`
+    const stored = !options.onlineUserOnly
+    if (stored) this.#store.recordSent(messageID, { sender: device.userID, to, serverTime })
+    const base: MessageBase = { messageID, sender: device.userID, senderDevice: device.deviceID, payload, serverTime, modified: false }
+    const push = stored && options.offlinePushInfo?.disablePush !== true ? options.offlinePushInfo : undefined
+    this.#fanOut(device, this.#copies(device, to, members, base), stored, push)
+    return { messageID, serverTime }
+  }
+
+  /** Take a replacement of a stored message this user sent to `to`; it keeps the original's id. */
+  replace(device: Device, to: Conversation, messageID: string, payload: string): SendReceipt {
+    requireOnline(device)
+    const original = this.#store.sent(messageID)
+    if (original === undefined || original.sender !== device.userID || !sameConversation(original.to, to)) {
+      throw new TransportError('NoSuchMessage', `${device.userID} sent no stored message ${JSON.stringify(messageID)} to ${describe(to)}`)
+    }
+    const members = this.#membersFor(device, to)
+    const serverTime = this.clock.now()
+    const base: MessageBase = { messageID, sender: device.userID, senderDevice: device.deviceID, payload, serverTime, modified: true }
+    this.#fanOut(device, this.#copies(device, to, members, base), true, undefined)
+    return { messageID, serverTime }
+  }
+
+  #membersFor(device: Device, to: Conversation): readonly string[] | undefined {
+    return to.kind === 'group' ? this.#groups.membersFor(to.groupID, device.userID) : undefined
+  }
+
+  /** Each user's copy: the addressee's (or each other member's) and the sender's own carbon. */
+  #copies(device: Device, to: Conversation, members: readonly string[] | undefined, base: MessageBase): Copy[] {
+    const me = device.userID
+    const copy = (userID: string, conversation: Conversation): Copy =>
+      userID === me
+        ? { userID, excludeDevice: device.deviceID, message: { ...base, conversation, fromMyOtherDevice: true } }
+        : { userID, excludeDevice: undefined, message: { ...base, conversation, fromMyOtherDevice: false } }
+    if (to.kind === 'group') return (members ?? []).map((member) => copy(member, to))
+    // Sending to oneself reaches one's other devices once, as a carbon.
+    return to.userID === me ? [copy(me, to)] : [copy(to.userID, { kind: 'user', userID: me }), copy(me, to)]
+  }
+
+  /**
+   * Store each copy and send it to the devices that take it live: for a stored message the
+   * caught-up (`connected`) devices, the others getting it when they catch up; for an online-only
+   * message every online device, and nobody else ever.
+   */
+  #fanOut(sender: Device, copies: readonly Copy[], stored: boolean, push: OfflinePushInfo | undefined): void {
+    const seq = stored ? this.#store.allocate() : undefined
+    for (const { userID, message, excludeDevice } of copies) {
+      if (seq !== undefined) this.#store.store(userID, { seq, from: sender.userID, message, excludeDevice })
+      const devices = this.devicesOf(userID)
+      for (const target of devices) {
+        if (target.deviceID === excludeDevice || !(stored ? target.state === 'connected' : target.online)) continue
+        this.network.dispatch({ from: sender.userID, to: { userID, deviceID: target.deviceID }, message, seq })
+      }
+      if (push !== undefined && excludeDevice === undefined && !devices.some((target) => target.online)) {
+        this.pushes.push({ userID, offlinePushInfo: push, payload: message.payload, serverTime: message.serverTime, messageID: message.messageID })
+      }
+    }
+  }
+
+  // --- groups -------------------------------------------------------------------------------------
+
+  createGroup(device: Device, groupID: string, memberIDs: readonly string[]): void {
+    requireOnline(device)
+    const members = this.#groups.create(device.userID, groupID, memberIDs)
+    for (const userID of members) this.#notify(members, { type: 'memberJoined', groupID, userID })
+  }
+
+  joinGroup(device: Device, groupID: string): void {
+    requireOnline(device)
+    if (!this.#groups.join(groupID, device.userID)) return
+    this.#notify(this.#groups.members(groupID), { type: 'memberJoined', groupID, userID: device.userID })
+  }
+
+  quitGroup(device: Device, groupID: string): void {
+    requireOnline(device)
+    const members = this.#groups.membersFor(groupID, device.userID)
+    this.#groups.quit(groupID, device.userID)
+    this.#notify(members, { type: 'memberLeft', groupID, userID: device.userID })
+  }
+
+  dismissGroup(device: Device, groupID: string): void {
+    requireOnline(device)
+    this.#notify(this.#groups.dismiss(groupID, device.userID), { type: 'groupDismissed', groupID })
+  }
+
+  groupMembers(device: Device, groupID: string): readonly string[] {
+    requireOnline(device)
+    return this.#groups.members(groupID)
+  }
+
+  /**
+   * Tell the online devices of these users, as a separate task (not inside the caller's call).
+   * Membership events are not stored: a device that was away asks `getGroupMembers`.
+   */
+  #notify(userIDs: readonly string[], event: MembershipEvent): void {
+    for (const userID of userIDs) {
+      for (const target of this.devicesOf(userID)) {
+        if (!target.online) continue
+        this.agenda.schedule(0, () => {
+          if (target.online) target.notify(event)
+        })
+      }
+    }
+  }
+}
+
+const requireOnline = (device: Device): void => {
+  if (!device.online) throw new TransportError('Disconnected', `device ${JSON.stringify(device.deviceID)} of ${JSON.stringify(device.userID)} is disconnected`)
+}
+
+const describe = (to: Conversation): string => (to.kind === 'user' ? `user ${JSON.stringify(to.userID)}` : `group ${JSON.stringify(to.groupID)}`)
