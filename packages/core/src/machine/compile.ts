@@ -1,0 +1,142 @@
+/**
+ * The invitee machine compiled once, at load, into a form the engine can run per event without
+ * building an XState actor: states and event types become indexes, each (state, event type) pair
+ * gets its candidate transitions in document order, and each candidate calls the machine's own
+ * guard and assign implementations, looked up by name. Nothing here restates the lifecycle; a
+ * property test checks that {@link fire} and XState's `transition()` agree everywhere.
+ *
+ * @module
+ */
+import type { AnyStateMachine } from 'xstate'
+import {
+  inviteeEventTypes,
+  inviteeMachine,
+  type InviteeContext,
+  type InviteeEvent,
+  type InviteeEventType,
+  type InviteeState,
+} from './inviteeMachine.js'
+
+// -------------------------------------------------------------------------------------------------
+// Model
+// -------------------------------------------------------------------------------------------------
+
+type Guard = (args: { context: InviteeContext; event: InviteeEvent }) => boolean
+type Assigner = (args: { context: InviteeContext; event: InviteeEvent }) => Partial<InviteeContext>
+
+interface CompiledTransition {
+  readonly guard: Guard | undefined
+  readonly target: number
+  readonly assigners: readonly Assigner[]
+}
+
+/** The invitee machine as indexes and tables. */
+export interface CompiledMachine {
+  /** State names by index. */
+  readonly states: readonly InviteeState[]
+  readonly stateIndex: Readonly<Record<InviteeState, number>>
+  readonly initial: number
+  /** Per state index: whether it carries the `answerable` tag. */
+  readonly answerable: readonly boolean[]
+  readonly eventIndex: Readonly<Record<InviteeEventType, number>>
+  /** Candidates of (state, event type) at `state * eventCount + event`. */
+  readonly table: readonly (readonly CompiledTransition[])[]
+}
+
+// -------------------------------------------------------------------------------------------------
+// Compilation
+// -------------------------------------------------------------------------------------------------
+
+const nameOf = (ref: unknown): string => {
+  if (typeof ref === 'string') return ref
+  if (typeof ref === 'object' && ref !== null && 'type' in ref && typeof ref.type === 'string') return ref.type
+  throw new TypeError('the invitee machine must refer to its guards and actions by name')
+}
+
+/** An XState `assign(...)` action carries its assignment; anything else is not supported here. */
+const assignerOf = (action: unknown): Assigner => {
+  const candidate = action as { type?: unknown; assignment?: unknown }
+  if (candidate.type !== 'xstate.assign') throw new TypeError('only assign actions can be compiled')
+  const assignment = candidate.assignment
+  if (typeof assignment === 'function') return assignment as Assigner
+  if (typeof assignment === 'object' && assignment !== null) {
+    const entries = Object.entries(assignment as Record<string, (args: unknown) => unknown>)
+    return (args) => Object.fromEntries(entries.map(([key, fn]) => [key, fn(args)])) as Partial<InviteeContext>
+  }
+  throw new TypeError('unsupported assignment')
+}
+
+/** Compiles a flat machine (the invitee machine) into tables. */
+export const compileMachine = (machine: AnyStateMachine): CompiledMachine => {
+  const states = Object.keys(machine.root.states) as InviteeState[]
+  const stateIndex = Object.fromEntries(states.map((name, i) => [name, i])) as Record<InviteeState, number>
+  const eventIndex = Object.fromEntries(inviteeEventTypes.map((t, i) => [t, i])) as Record<InviteeEventType, number>
+  const guards = machine.implementations.guards as Record<string, Guard>
+  const actions = machine.implementations.actions as Record<string, unknown>
+
+  const table: CompiledTransition[][] = []
+  for (const name of states) {
+    const node = machine.root.states[name]!
+    for (const type of inviteeEventTypes) {
+      const definitions = node.transitions.get(type) ?? []
+      table.push(
+        definitions.map((definition) => {
+          const target = definition.target?.[0]?.key as InviteeState | undefined
+          if (target === undefined) throw new TypeError(`transition ${name} --${type}--> has no target`)
+          const guard = definition.guard === undefined ? undefined : guards[nameOf(definition.guard)]
+          return {
+            guard,
+            target: stateIndex[target],
+            assigners: definition.actions.map((a) => assignerOf(actions[nameOf(a)])),
+          }
+        }),
+      )
+    }
+  }
+
+  const initialKey = machine.root.initial?.target[0]?.key as InviteeState | undefined
+  if (initialKey === undefined) throw new TypeError('the invitee machine needs an initial state')
+  return {
+    states,
+    stateIndex,
+    initial: stateIndex[initialKey],
+    answerable: states.map((name) => machine.root.states[name]!.tags.includes('answerable')),
+    eventIndex,
+    table,
+  }
+}
+
+/** The invitee machine, compiled. */
+export const compiledInviteeMachine: CompiledMachine = compileMachine(inviteeMachine)
+
+// -------------------------------------------------------------------------------------------------
+// Running
+// -------------------------------------------------------------------------------------------------
+
+/** The result of a taken transition. */
+export interface Fired {
+  readonly state: number
+  readonly context: InviteeContext
+}
+
+/**
+ * Runs one event from (`state`, `context`): the first candidate whose guard holds is taken and its
+ * assigns applied. `undefined` when no transition is enabled (the event changes nothing).
+ */
+export const fire = (
+  machine: CompiledMachine,
+  state: number,
+  context: InviteeContext,
+  event: InviteeEvent,
+): Fired | undefined => {
+  const candidates = machine.table[state * inviteeEventTypes.length + machine.eventIndex[event.type]]
+  if (candidates === undefined) return undefined
+  for (const candidate of candidates) {
+    const args = { context, event }
+    if (candidate.guard !== undefined && !candidate.guard(args)) continue
+    let next = context
+    for (const assigner of candidate.assigners) next = { ...next, ...assigner({ context: next, event }) }
+    return { state: candidate.target, context: next }
+  }
+  return undefined
+}

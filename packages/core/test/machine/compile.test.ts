@@ -1,0 +1,41 @@
+import { test } from '@fast-check/vitest'
+import fc from 'fast-check'
+import { transition } from 'xstate'
+import { describe, expect, it } from 'vitest'
+import { compiledInviteeMachine as compiled, fire, inviteeMachine, type InviteeState } from '@beckon/core'
+import { inviteeEvent } from './arbitraries.js'
+
+describe('the compiled invitee machine', () => {
+  it('indexes every state of the machine', () => {
+    expect(compiled.states).toEqual(Object.keys(inviteeMachine.root.states))
+    expect(compiled.states[compiled.initial]).toBe('pending')
+  })
+
+  // Law: for every state, every decision and every event, running the compiled form gives the
+  // state and context XState's own transition() gives — the engine adds no lifecycle of its own.
+  test.prop([fc.constantFrom(...(Object.keys(inviteeMachine.root.states) as InviteeState[])), fc.option(inviteeEvent, { nil: null }), inviteeEvent])(
+    'agrees with XState transition() for every state, decision and event',
+    (value, decision, event) => {
+      const snapshot = inviteeMachine.resolveState({ value, context: { decision: value === 'pending' ? null : decision } })
+      const [next] = transition(inviteeMachine, snapshot, event)
+      const fired = fire(compiled, compiled.stateIndex[value], snapshot.context, event)
+      expect(fired === undefined ? value : compiled.states[fired.state]).toBe(next.value)
+      expect(fired === undefined ? snapshot.context : fired.context).toEqual(next.context)
+    },
+  )
+
+  // Law: folding any sequence of facts through the compiled machine ends in the same state and
+  // decision as folding it through XState (sequences, not just single steps, agree).
+  test.prop([fc.array(inviteeEvent, { maxLength: 12 })])('agrees with XState over whole sequences of facts', (events) => {
+    let snapshot = inviteeMachine.resolveState({ value: 'pending', context: { decision: null } })
+    let state = compiled.initial
+    let context = snapshot.context
+    for (const event of events) {
+      ;[snapshot] = transition(inviteeMachine, snapshot, event)
+      const fired = fire(compiled, state, context, event)
+      if (fired !== undefined) ({ state, context } = fired)
+    }
+    expect(compiled.states[state]).toBe(snapshot.value)
+    expect(context).toEqual(snapshot.context)
+  })
+})
