@@ -1,0 +1,217 @@
+/**
+ * Tencent's signaling envelope: the JSON payload of the IM custom message that carries every
+ * signaling action (SPEC §4). Decoding accepts what Tencent's native and Web SDKs send (any key
+ * order, `groupID` / `onlineUserOnly` / `data` / `timeout` missing, md5-hex or UUID invite ids);
+ * encoding writes every key, in the native SDKs' order, so both conventions read it.
+ *
+ * Laws (checked in `envelope.test.ts`):
+ * - round trip: for every valid `e`, `decodeEnvelope(encodeEnvelope(e))` is `right(e)`;
+ * - totality: `decodeEnvelope(s)` returns (never throws) for every string `s`;
+ * - size: a payload over {@link maxEnvelopeBytes} never decodes.
+ *
+ * @module
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as t from 'io-ts'
+
+// -------------------------------------------------------------------------------------------------
+// Model
+// -------------------------------------------------------------------------------------------------
+
+/** The five signaling actions. *(Tencent)* */
+export const ActionType = { invite: 1, cancel: 2, accept: 3, reject: 4, timeout: 5 } as const
+export type ActionType = (typeof ActionType)[keyof typeof ActionType]
+
+/** beckon's additions; they travel in one extra top-level key that other clients ignore. */
+export interface BeckonExtension {
+  /** Unique per message: arbitration's tie-breaker. */
+  readonly actionID: string
+}
+
+/** A decoded envelope, with Tencent's defaults filled in. */
+export interface Envelope {
+  readonly businessID: 1
+  readonly inviteID: string
+  /** `''` for a 1:1 invitation. */
+  readonly groupID: string
+  readonly inviter: string
+  readonly inviteeList: readonly string[]
+  readonly data: string
+  /** Seconds; 0 means no timeout. */
+  readonly timeout: number
+  readonly actionType: ActionType
+  readonly onlineUserOnly: boolean
+  readonly beckon?: BeckonExtension
+}
+
+/** The key beckon's extension travels under. */
+export const extensionKey = 'beckon'
+
+/** Tencent caps a signaling message at 12 KB. */
+export const maxEnvelopeBytes = 12 * 1024
+
+const maxIdLength = 256
+
+// -------------------------------------------------------------------------------------------------
+// Codec
+// -------------------------------------------------------------------------------------------------
+
+interface IdBrand {
+  readonly Id: unique symbol
+}
+const Id = t.brand(t.string, (s): s is t.Branded<string, IdBrand> => s.length > 0 && s.length <= maxIdLength, 'Id')
+
+interface SecondsBrand {
+  readonly Seconds: unique symbol
+}
+const Seconds = t.brand(
+  t.number,
+  (n): n is t.Branded<number, SecondsBrand> => Number.isFinite(n) && n >= 0 && n <= 2_147_483,
+  'Seconds',
+)
+
+const ActionTypeCodec = t.union([t.literal(1), t.literal(2), t.literal(3), t.literal(4), t.literal(5)], 'ActionType')
+
+const InviteeList = t.refinement(t.array(Id), (list) => list.length > 0, 'NonEmptyInviteeList')
+
+const BeckonExtensionCodec = t.type({ actionID: Id }, 'BeckonExtension')
+
+/** The envelope as it travels, before defaults. */
+const WireEnvelope = t.intersection(
+  [
+    t.type({
+      businessID: t.literal(1),
+      inviteID: Id,
+      inviter: Id,
+      inviteeList: InviteeList,
+      actionType: ActionTypeCodec,
+    }),
+    t.partial({
+      groupID: t.string,
+      data: t.string,
+      timeout: Seconds,
+      onlineUserOnly: t.boolean,
+      [extensionKey]: BeckonExtensionCodec,
+    }),
+  ],
+  'Envelope',
+)
+
+const withDefaults = (wire: t.TypeOf<typeof WireEnvelope>): Envelope => {
+  const base = {
+    businessID: 1 as const,
+    inviteID: wire.inviteID,
+    groupID: wire.groupID ?? '',
+    inviter: wire.inviter,
+    inviteeList: [...new Set<string>(wire.inviteeList)],
+    data: wire.data ?? '',
+    timeout: wire.timeout ?? 0,
+    actionType: wire.actionType,
+    onlineUserOnly: wire.onlineUserOnly ?? false,
+  }
+  const extension = wire[extensionKey]
+  return extension === undefined ? base : { ...base, beckon: { actionID: extension.actionID } }
+}
+
+/** The envelope codec: validates an already-parsed JSON value and fills in Tencent's defaults. */
+export const Envelope = new t.Type<Envelope, Record<string, unknown>, unknown>(
+  'Envelope',
+  (u): u is Envelope => WireEnvelope.is(u),
+  (u, c) => pipe(WireEnvelope.validate(u, c), E.map(withDefaults)),
+  (e) => ({
+    businessID: e.businessID,
+    inviteID: e.inviteID,
+    groupID: e.groupID,
+    inviter: e.inviter,
+    inviteeList: e.inviteeList,
+    data: e.data,
+    timeout: e.timeout,
+    actionType: e.actionType,
+    onlineUserOnly: e.onlineUserOnly,
+    ...(e.beckon === undefined ? {} : { [extensionKey]: { actionID: e.beckon.actionID } }),
+  }),
+)
+
+// -------------------------------------------------------------------------------------------------
+// Payload strings
+// -------------------------------------------------------------------------------------------------
+
+/** Why a payload is not a signaling envelope. */
+export type DecodeFailure =
+  | { readonly _tag: 'Oversized'; readonly detail: string }
+  | { readonly _tag: 'NotJson'; readonly detail: string }
+  | { readonly _tag: 'NotSignaling'; readonly detail: string }
+  | { readonly _tag: 'Malformed'; readonly detail: string }
+
+/** UTF-8 length without allocating an encoder's buffer. */
+export const utf8Length = (s: string): number => {
+  let bytes = 0
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i)
+    if (code < 0x80) bytes += 1
+    else if (code < 0x800) bytes += 2
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < s.length) {
+      bytes += 4
+      i++
+    } else bytes += 3
+  }
+  return bytes
+}
+
+const describe = (errors: t.Errors): string =>
+  errors
+    .slice(0, 3)
+    .map((error) => {
+      const path = error.context
+        .map((entry) => entry.key)
+        .filter((key) => key !== '' && !/^\d+$/.test(key))
+        .join('.')
+      const expected = error.context[error.context.length - 1]?.type.name ?? 'a value'
+      return `${path === '' ? 'envelope' : path}: expected ${expected}, got ${JSON.stringify(error.value) ?? 'undefined'}`
+    })
+    .join('; ')
+
+const parseJson = (payload: string): E.Either<DecodeFailure, unknown> => {
+  try {
+    return E.right(JSON.parse(payload) as unknown)
+  } catch (error) {
+    return E.left({ _tag: 'NotJson', detail: error instanceof Error ? error.message : 'not JSON' })
+  }
+}
+
+/** A JSON object that carries no signaling keys at all is someone else's custom message. */
+const looksLikeSignaling = (u: unknown): boolean =>
+  typeof u === 'object' && u !== null && !Array.isArray(u) && ('actionType' in u || 'inviteID' in u)
+
+/**
+ * Decodes a custom message's payload. Never throws; the failure says why in words.
+ *
+ * @example
+ * ```ts
+ * decodeEnvelope('{"businessID":1,"inviteID":"x","inviter":"a","inviteeList":["b"],"actionType":3}')
+ * // right({ ..., groupID: '', data: '', timeout: 0, onlineUserOnly: false })
+ * ```
+ */
+export const decodeEnvelope = (payload: string): E.Either<DecodeFailure, Envelope> => {
+  if (typeof payload !== 'string') return E.left({ _tag: 'NotSignaling', detail: 'payload is not a string' })
+  if (payload.length > maxEnvelopeBytes || utf8Length(payload) > maxEnvelopeBytes) {
+    return E.left({ _tag: 'Oversized', detail: `payload exceeds ${maxEnvelopeBytes} bytes` })
+  }
+  return pipe(
+    parseJson(payload),
+    E.chain((json) =>
+      pipe(
+        Envelope.decode(json),
+        E.mapLeft((errors): DecodeFailure =>
+          looksLikeSignaling(json)
+            ? { _tag: 'Malformed', detail: describe(errors) }
+            : { _tag: 'NotSignaling', detail: describe(errors) },
+        ),
+      ),
+    ),
+  )
+}
+
+/** Encodes an envelope as the payload string, every key present, in the native SDKs' order. */
+export const encodeEnvelope = (envelope: Envelope): string => JSON.stringify(Envelope.encode(envelope))
