@@ -1,9 +1,11 @@
 /**
- * @beckon/core — invitation signaling over instant messaging.
+ * @beckon/core — invitation signaling over instant messaging: the invitation machine, the pure
+ * engine, the wire codec, errors, the `Signaling` facade and the ports it needs.
  *
  * @module
  */
 
+// Ports
 export type {
   Clock,
   TimerHandle,
@@ -19,4 +21,34 @@ export type {
   Unsubscribe,
 } from './ports.js'
 export { TransportError } from './ports.js'
+
+// Facade
+export { createSignaling } from './facade/createSignaling.js'
+export type { Signaling, SignalingListener, SignalingInfo, SignalingOptions, InviteOptions } from './facade/types.js'
+export type { InspectorLike } from './facade/inspection.js'
 export { systemClock, randomUUIDs } from './facade/defaults.js'
+
+// Errors
+export { SignalingError, errorCodes, failure } from './errors.js'
+export type { SignalingFailure, SignalingFailureTag } from './errors.js'
+
+// The machine
+export { inviteeMachine, inviteeEventTypes, outranks } from './machine/inviteeMachine.js'
+export type { InviteeEvent, InviteeEventType, InviteeState, InviteeContext, Decision, InviteeMachine } from './machine/inviteeMachine.js'
+export { compileMachine, compiledInviteeMachine, fire } from './machine/compile.js'
+export type { CompiledMachine, Fired } from './machine/compile.js'
+
+// The engine
+export { step } from './engine/step.js'
+export { initialState, defaultLimits } from './engine/state.js'
+export type { EngineState, EngineConfig, Limits, Invitation } from './engine/state.js'
+export type { Input, Effect, Notification, Diagnostic, DiagnosticReason, StepResult } from './engine/io.js'
+export { snapshotOf, restoreState } from './engine/snapshot.js'
+export type { EngineSnapshot } from './engine/snapshot.js'
+export { getInvitation, listInvitations } from './engine/views.js'
+export type { InvitationView, InviteeView } from './engine/views.js'
+export { inviterGraceMs, expiryGraceMs } from './engine/lifecycle.js'
+
+// Wire
+export { decodeEnvelope, encodeEnvelope, Envelope, ActionType, extensionKey, maxEnvelopeBytes } from './wire/envelope.js'
+export type { BeckonExtension, DecodeFailure } from './wire/envelope.js'

@@ -1,0 +1,188 @@
+/**
+ * The app's commands (SPEC §2, §3 "Rules"): each is checked against the state, then sent. Answers
+ * and cancels decide their invitees at send time, so an answer that reaches the device later
+ * changes nothing there; if the IM refuses the message, that decision is undone.
+ *
+ * @module
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { failure, type SignalingFailure } from '../errors.js'
+import type { InviteeEvent, InviteeEventType } from '../machine/inviteeMachine.js'
+import { ActionType, encodeEnvelope, maxEnvelopeBytes, utf8Length, type Envelope } from '../wire/envelope.js'
+import { applyFact, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
+import type { AddInvitedCommand, AnswerCommand, Effect, InviteCommand } from './io.js'
+import { answerDeadline, armTimers, createInvitation, settleActivity } from './lifecycle.js'
+import { followUpEnvelope, followUpTarget, sendTracked } from './outbound.js'
+import { releaseHeld } from './receive.js'
+import type { EngineState, Invitation } from './state.js'
+
+const settle = (effects: Effect[], commandID: string, result: E.Either<SignalingFailure, string>): void => {
+  effects.push({ type: 'settle', commandID, result })
+}
+
+const fail = (effects: Effect[], commandID: string, tag: SignalingFailure['_tag'], detail: string): void =>
+  settle(effects, commandID, E.left(failure(tag, detail)))
+
+const isId = (s: unknown): s is string => typeof s === 'string' && s.length > 0 && s.length <= 256
+
+const oversized = (envelope: Envelope): boolean => utf8Length(encodeEnvelope(envelope)) > maxEnvelopeBytes
+
+// -------------------------------------------------------------------------------------------------
+// invite / inviteInGroup
+// -------------------------------------------------------------------------------------------------
+
+const checkInvite = (state: EngineState, command: InviteCommand): SignalingFailure | undefined => {
+  const { userID, limits } = state.config
+  const { inviteeList, groupID, timeout } = command
+  if (inviteeList.length === 0 || !inviteeList.every(isId)) return failure('InvalidParameter', 'invitees must be non-empty ids')
+  if (inviteeList.includes(userID)) return failure('InvalidParameter', 'the inviter may not invite itself')
+  if (!Number.isFinite(timeout) || timeout < 0) return failure('InvalidParameter', 'timeout must be a non-negative number of seconds')
+  if (typeof command.data !== 'string') return failure('InvalidParameter', 'data must be a string')
+  if (groupID !== '' && !isId(groupID)) return failure('InvalidParameter', 'groupID must be a non-empty id')
+  if (inviteeList.length > limits.maxInvitees) return failure('LimitExceeded', `more than ${limits.maxInvitees} invitees`)
+  if (!state.connected) return failure('Disconnected', 'not connected to the IM')
+  if (groupID !== '') {
+    const members = new Set(command.members ?? [])
+    const outsider = [userID, ...inviteeList].find((id) => !members.has(id))
+    if (outsider !== undefined) return failure('NotGroupMember', `${outsider} is not a member of ${groupID}`)
+  }
+  if (state.activeCount >= limits.maxActiveInvitations) return failure('LimitExceeded', 'too many active invitations')
+  return undefined
+}
+
+export const invite = (state: EngineState, command: InviteCommand, effects: Effect[]): void => {
+  const problem = checkInvite(state, command)
+  if (problem !== undefined) return settle(effects, command.commandID, E.left(problem))
+  const envelope: Envelope = {
+    businessID: 1,
+    inviteID: command.inviteID,
+    groupID: command.groupID,
+    inviter: state.config.userID,
+    inviteeList: [...new Set(command.inviteeList)],
+    data: command.data,
+    timeout: command.timeout,
+    actionType: ActionType.invite,
+    onlineUserOnly: command.onlineUserOnly,
+    beckon: { actionID: command.actionID },
+  }
+  if (oversized(envelope)) return fail(effects, command.commandID, 'InvalidParameter', `the message would exceed ${maxEnvelopeBytes} bytes`)
+  const options = command.offlinePushInfo === undefined
+    ? { onlineUserOnly: command.onlineUserOnly }
+    : { onlineUserOnly: command.onlineUserOnly, offlinePushInfo: command.offlinePushInfo }
+  const to = command.groupID === '' ? { kind: 'user', userID: envelope.inviteeList[0]! } as const : { kind: 'group', groupID: command.groupID } as const
+  sendTracked(state, { commandID: command.commandID, origin: 'app', to, envelope, options, decided: [] }, effects)
+}
+
+/** The IM took this device's invite: the invitation exists from the server's time on. */
+export const inviteTaken = (state: EngineState, envelope: Envelope, messageID: string, serverTime: number, now: number, effects: Effect[]): void => {
+  const invitation = createInvitation(
+    state,
+    { envelope, takenAt: serverTime, provisional: false, inviteMessageID: messageID, sentHere: true, presented: true },
+    effects,
+  )
+  releaseHeld(state, invitation, now, effects)
+  settleActivity(state, invitation, now, effects)
+  armTimers(state, invitation, effects)
+}
+
+// -------------------------------------------------------------------------------------------------
+// cancel / accept / reject / modify
+// -------------------------------------------------------------------------------------------------
+
+type Answer = AnswerCommand['type']
+
+/** Who may act, on which invitees: `string[]` to act on, or why not. */
+const targetsOf = (state: EngineState, invitation: Invitation, type: Answer, now: number): string[] | SignalingFailure => {
+  const { userID } = state.config
+  if (type === 'command.cancel' || type === 'command.modify') {
+    if (invitation.inviter !== userID) return failure('NotInviter', 'only the inviter may do this')
+    if (invitation.endedAt !== null) return failure('InvitationInvalid', 'the invitation has ended')
+    if (type === 'command.modify') {
+      if (invitation.onlineUserOnly) return failure('InvalidParameter', 'an online-only invitation is not stored, so it cannot be modified')
+      if (invitation.inviteMessageID === '') return failure('InvitationInvalid', 'the invite message is not known here')
+      return []
+    }
+    const deadline = answerDeadline(invitation)
+    if (deadline !== undefined && now >= deadline) return failure('InvitationInvalid', 'the invitation is past its deadline')
+    return pendingInvitees(invitation)
+  }
+  const i = inviteeIndex(invitation, userID)
+  if (i < 0) return failure('InvitationInvalid', 'this user is not an invitee')
+  if (!isAnswerable(invitation, i)) return failure('InvitationInvalid', 'already answered or ended')
+  return [userID]
+}
+
+const answerSpec: Record<Exclude<Answer, 'command.modify'>, [ActionType, InviteeEventType]> = {
+  'command.cancel': [ActionType.cancel, 'inviter.cancelled'],
+  'command.accept': [ActionType.accept, 'invitee.accepted'],
+  'command.reject': [ActionType.reject, 'invitee.rejected'],
+}
+
+export const answer = (state: EngineState, command: AnswerCommand, effects: Effect[]): void => {
+  const { commandID, inviteID, data, actionID, now } = command
+  if (!isId(inviteID) || typeof data !== 'string') return fail(effects, commandID, 'InvalidParameter', 'inviteID and data must be strings')
+  if (!state.connected) return fail(effects, commandID, 'Disconnected', 'not connected to the IM')
+  const invitation = state.invitations[inviteID]
+  if (invitation === undefined) return fail(effects, commandID, 'InvitationInvalid', `unknown invitation ${inviteID}`)
+  const targets = targetsOf(state, invitation, command.type, now)
+  if (!Array.isArray(targets)) return settle(effects, commandID, E.left(targets))
+  if (command.type === 'command.modify') return modify(state, invitation, command, effects)
+  if (targets.length === 0) return fail(effects, commandID, 'InvitationInvalid', 'no invitee is pending')
+
+  const [actionType, factType] = answerSpec[command.type]
+  const envelope = followUpEnvelope(invitation, actionType, targets, data, actionID)
+  if (oversized(envelope)) return fail(effects, commandID, 'InvalidParameter', `the message would exceed ${maxEnvelopeBytes} bytes`)
+  const { userID, deviceID } = state.config
+  const fact: InviteeEvent = { type: factType, actionID, data, userID, deviceID }
+  const decided = targets.map((invitee) => inviteeIndex(invitation, invitee))
+  for (const i of decided) applyFact(state, invitation, i, fact, true, effects)
+  const to = followUpTarget(invitation, actionType, userID)
+  sendTracked(state, { commandID, origin: 'app', to, envelope, options: { onlineUserOnly: invitation.onlineUserOnly }, decided }, effects)
+  settleActivity(state, invitation, now, effects)
+}
+
+const modify = (state: EngineState, invitation: Invitation, command: AnswerCommand, effects: Effect[]): void => {
+  const envelope: Envelope = {
+    businessID: 1,
+    inviteID: invitation.inviteID,
+    groupID: invitation.groupID,
+    inviter: invitation.inviter,
+    inviteeList: invitation.invitees,
+    data: command.data,
+    timeout: invitation.timeout,
+    actionType: ActionType.invite,
+    onlineUserOnly: invitation.onlineUserOnly,
+    beckon: { actionID: command.actionID },
+  }
+  if (oversized(envelope)) return fail(effects, command.commandID, 'InvalidParameter', `the message would exceed ${maxEnvelopeBytes} bytes`)
+  const to = invitation.groupID === '' ? { kind: 'user', userID: invitation.invitees[0]! } as const : { kind: 'group', groupID: invitation.groupID } as const
+  sendTracked(
+    state,
+    { commandID: command.commandID, origin: 'app', to, envelope, options: { onlineUserOnly: false }, replaces: invitation.inviteMessageID, decided: [] },
+    effects,
+  )
+}
+
+// -------------------------------------------------------------------------------------------------
+// addInvitedSignaling
+// -------------------------------------------------------------------------------------------------
+
+/** An invitation learned out of band (a push payload): held like an arrived invite, without ringing. */
+export const addInvited = (state: EngineState, command: AddInvitedCommand, effects: Effect[]): void => {
+  const { envelope, commandID, now } = command
+  if (envelope.actionType !== ActionType.invite) return fail(effects, commandID, 'InvalidParameter', 'the info is not an invite')
+  if (envelope.inviteeList.includes(envelope.inviter)) return fail(effects, commandID, 'InvalidParameter', 'the inviter invites itself')
+  if (state.invitations[envelope.inviteID] !== undefined) return fail(effects, commandID, 'AlreadyExists', 'the invitation is already known')
+  if (envelope.inviteeList.length > state.config.limits.maxInvitees) return fail(effects, commandID, 'LimitExceeded', 'too many invitees')
+  if (state.activeCount >= state.config.limits.maxActiveInvitations) return fail(effects, commandID, 'LimitExceeded', 'too many active invitations')
+  const serverTime = command.serverTime ?? now
+  const invitation = createInvitation(
+    state,
+    { envelope, takenAt: serverTime, provisional: command.serverTime === undefined, inviteMessageID: '', sentHere: false, presented: true },
+    effects,
+  )
+  releaseHeld(state, invitation, now, effects)
+  settleActivity(state, invitation, now, effects)
+  armTimers(state, invitation, effects)
+  settle(effects, commandID, E.right(envelope.inviteID))
+}

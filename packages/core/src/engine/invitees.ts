@@ -1,0 +1,135 @@
+/**
+ * The hot path: one fact applied to one invitee through the compiled invitee machine, and the
+ * bookkeeping around it (the derived invitee index, the pending count, what the app must hear).
+ *
+ * @module
+ */
+import { compiledInviteeMachine as machine, fire } from '../machine/compile.js'
+import type { Decision, InviteeEvent, InviteeState } from '../machine/inviteeMachine.js'
+import type { Effect } from './io.js'
+import type { EngineState, Invitation } from './state.js'
+
+// -------------------------------------------------------------------------------------------------
+// Derived index
+// -------------------------------------------------------------------------------------------------
+
+/** invitee id -> index, built on first use per invitation; not part of the state, so not saved. */
+const indexes = new WeakMap<Invitation, Map<string, number>>()
+
+/** The invitee's index in `invitation.invitees`, or -1. */
+export const inviteeIndex = (invitation: Invitation, userID: string): number => {
+  const { invitees } = invitation
+  if (invitees.length <= 8) return invitees.indexOf(userID)
+  let index = indexes.get(invitation)
+  if (index === undefined) {
+    index = new Map()
+    for (let i = 0; i < invitees.length; i++) index.set(invitees[i]!, i)
+    indexes.set(invitation, index)
+  }
+  return index.get(userID) ?? -1
+}
+
+// -------------------------------------------------------------------------------------------------
+// Reading
+// -------------------------------------------------------------------------------------------------
+
+export const initialInviteeState = machine.initial
+
+export const stateName = (invitation: Invitation, i: number): InviteeState =>
+  machine.states[invitation.states[i] ?? machine.initial]!
+
+export const isAnswerable = (invitation: Invitation, i: number): boolean =>
+  machine.answerable[invitation.states[i] ?? machine.initial] === true
+
+export const decisionOf = (invitation: Invitation, i: number): Decision | null => invitation.decisions[i] ?? null
+
+/** The invitees still answerable, in invitation order. */
+export const pendingInvitees = (invitation: Invitation): string[] => {
+  if (invitation.pendingCount === 0) return []
+  return invitation.invitees.filter((_, i) => isAnswerable(invitation, i))
+}
+
+// -------------------------------------------------------------------------------------------------
+// Applying a fact
+// -------------------------------------------------------------------------------------------------
+
+/** What applying a fact did. */
+export type Applied =
+  /** The invitee's decision changed; `reported` says whether the app must hear of it. */
+  | { readonly kind: 'changed'; readonly reported: boolean }
+  /** The same fact again. */
+  | { readonly kind: 'duplicate' }
+  /** A fact that lost to the current decision. */
+  | { readonly kind: 'outranked' }
+
+const DUPLICATE: Applied = { kind: 'duplicate' }
+const OUTRANKED: Applied = { kind: 'outranked' }
+const CHANGED_REPORTED: Applied = { kind: 'changed', reported: true }
+const CHANGED_SILENT: Applied = { kind: 'changed', reported: false }
+
+/**
+ * Whether the app must hear of a change from (`from`, `before`) to (`to`, `after`): a new outcome,
+ * or the same outcome with other `data` (timeouts carry none). A change of answering device alone
+ * is not news to the app.
+ */
+const isNews = (from: number, before: Decision | null, to: number, after: Decision): boolean => {
+  if (from !== to || before === null) return true
+  return machine.states[to] !== 'timedOut' && before.data !== after.data
+}
+
+/**
+ * Applies `event` to invitee `i`: the compiled machine decides; the state and decision are
+ * updated in place, the pending count kept, and a trace effect emitted when tracing.
+ *
+ * @param silent the fact is this device's own command: the app learns from its promise.
+ */
+export const applyFact = (
+  state: EngineState,
+  invitation: Invitation,
+  i: number,
+  event: InviteeEvent,
+  silent: boolean,
+  effects: Effect[],
+): Applied => {
+  const from = invitation.states[i] ?? machine.initial
+  const before = invitation.decisions[i] ?? null
+  const fired = fire(machine, from, { decision: before }, event)
+  if (fired === undefined) return before !== null && before.actionID === event.actionID ? DUPLICATE : OUTRANKED
+  const after = fired.context.decision
+  invitation.states[i] = fired.state
+  if (after === null) delete invitation.decisions[i]
+  else invitation.decisions[i] = after
+  const wasAnswerable = machine.answerable[from] === true
+  const isNowAnswerable = machine.answerable[fired.state] === true
+  if (wasAnswerable !== isNowAnswerable) invitation.pendingCount += isNowAnswerable ? 1 : -1
+  if (state.config.trace) {
+    effects.push({
+      type: 'trace',
+      inviteID: invitation.inviteID,
+      invitee: invitation.invitees[i]!,
+      event,
+      state: machine.states[fired.state]!,
+    })
+  }
+  return !silent && after !== null && isNews(from, before, fired.state, after) ? CHANGED_REPORTED : CHANGED_SILENT
+}
+
+/**
+ * Puts invitee `i` back to its initial state and re-applies `facts` (used when the IM refused this
+ * device's own command: its optimistic fact never happened). Returns whether the invitee is
+ * decided afterwards, i.e. whether the app has an outcome to hear of.
+ */
+export const undoFact = (
+  state: EngineState,
+  invitation: Invitation,
+  i: number,
+  facts: readonly Decision[],
+  effects: Effect[],
+): boolean => {
+  const from = invitation.states[i] ?? machine.initial
+  invitation.states[i] = machine.initial
+  delete invitation.decisions[i]
+  if (machine.answerable[from] !== true && machine.answerable[machine.initial] === true) invitation.pendingCount += 1
+  for (const fact of facts) applyFact(state, invitation, i, fact, true, effects)
+  return invitation.decisions[i] !== undefined
+}

@@ -1,0 +1,179 @@
+/**
+ * An invitation's life at one party: its creation, its deadlines (SPEC §3 "Time"), the ring
+ * decision, notifications held until that decision, the end of activity and the tombstone's
+ * removal. Timers are derived from the invitation, never stored, so a restored state re-arms them
+ * from absolute deadlines.
+ *
+ * @module
+ */
+import type { Envelope } from '../wire/envelope.js'
+import { initialInviteeState, inviteeIndex, isAnswerable } from './invitees.js'
+import type { Effect, Notification } from './io.js'
+import { dictionary, type EngineState, type Invitation } from './state.js'
+
+// -------------------------------------------------------------------------------------------------
+// Deadlines
+// -------------------------------------------------------------------------------------------------
+
+const SECOND = 1000
+/** The device that sent the invite ends it this long after the invitees' deadline. *(Tencent)* */
+export const inviterGraceMs = 5 * SECOND
+/** Every other holder expires pending invitees this long after the deadline. */
+export const expiryGraceMs = 10 * SECOND
+
+/** The timers an invitation can have at one party; the key is `${kind}:${inviteID}`. */
+export type TimerKind = 'own' | 'inviter' | 'expiry' | 'gc' | 'held'
+
+export const timerKey = (kind: TimerKind, inviteID: string): string => `${kind}:${inviteID}`
+
+export const parseTimerKey = (key: string): [TimerKind, string] | undefined => {
+  const colon = key.indexOf(':')
+  const kind = key.slice(0, colon)
+  if (colon < 0 || !['own', 'inviter', 'expiry', 'gc', 'held'].includes(kind)) return undefined
+  return [kind as TimerKind, key.slice(colon + 1)]
+}
+
+/** The invitees' deadline (`t + timeout`), or `undefined` for `timeout: 0`. */
+export const answerDeadline = (invitation: Invitation): number | undefined =>
+  invitation.timeout > 0 ? invitation.takenAt + invitation.timeout * SECOND : undefined
+
+/** When timer `kind` is due for this invitation at this party, or `undefined` if it has none. */
+export const dueAt = (state: EngineState, invitation: Invitation, kind: TimerKind): number | undefined => {
+  if (kind === 'gc') return invitation.endedAt === null ? undefined : invitation.endedAt + state.config.limits.retentionMs
+  const deadline = invitation.endedAt === null ? answerDeadline(invitation) : undefined
+  if (deadline === undefined) return undefined
+  switch (kind) {
+    case 'own':
+      return inviteeIndex(invitation, state.config.userID) >= 0 ? deadline : undefined
+    case 'inviter':
+      return invitation.sentHere ? deadline + inviterGraceMs : undefined
+    case 'expiry':
+      return invitation.sentHere ? undefined : deadline + expiryGraceMs
+    default:
+      return undefined
+  }
+}
+
+const invitationTimers: readonly TimerKind[] = ['own', 'inviter', 'expiry', 'gc']
+
+/** Arms every timer the invitation has now and clears the ones it no longer has. */
+export const armTimers = (state: EngineState, invitation: Invitation, effects: Effect[]): void => {
+  for (const kind of invitationTimers) {
+    const at = dueAt(state, invitation, kind)
+    const key = timerKey(kind, invitation.inviteID)
+    effects.push(at === undefined ? { type: 'timer.clear', key } : { type: 'timer.set', key, at })
+  }
+}
+
+// -------------------------------------------------------------------------------------------------
+// Creation and activity
+// -------------------------------------------------------------------------------------------------
+
+export interface NewInvitation {
+  readonly envelope: Envelope
+  readonly takenAt: number
+  readonly provisional: boolean
+  readonly inviteMessageID: string
+  readonly sentHere: boolean
+  readonly presented: boolean
+}
+
+/** Adds an invitation with every invitee pending. The caller applies held messages next. */
+export const createInvitation = (state: EngineState, fields: NewInvitation, effects: Effect[]): Invitation => {
+  const { envelope } = fields
+  const invitees = [...envelope.inviteeList]
+  const invitation: Invitation = {
+    inviteID: envelope.inviteID,
+    inviter: envelope.inviter,
+    groupID: envelope.groupID,
+    data: envelope.data,
+    dataVersion: null,
+    timeout: envelope.timeout,
+    onlineUserOnly: envelope.onlineUserOnly,
+    takenAt: fields.takenAt,
+    provisional: fields.provisional,
+    inviteMessageID: fields.inviteMessageID,
+    sentHere: fields.sentHere,
+    presented: fields.presented,
+    deferred: [],
+    invitees,
+    states: new Array<number>(invitees.length).fill(initialInviteeState),
+    decisions: dictionary(),
+    pendingCount: invitees.length,
+    endedAt: null,
+  }
+  state.invitations[invitation.inviteID] = invitation
+  state.activeCount += 1
+  if (state.config.trace) effects.push({ type: 'trace.invitation', change: 'created', inviteID: invitation.inviteID, invitees })
+  return invitation
+}
+
+/**
+ * Call after an invitation's invitees changed: ends it when nobody is pending any more (its
+ * deadline timers give way to the tombstone's removal), or revives it if an undone command left
+ * someone pending again.
+ */
+export const settleActivity = (state: EngineState, invitation: Invitation, now: number, effects: Effect[]): void => {
+  const active = invitation.pendingCount > 0
+  if (active === (invitation.endedAt === null)) return
+  invitation.endedAt = active ? null : now
+  state.activeCount += active ? 1 : -1
+  armTimers(state, invitation, effects)
+}
+
+/** Drops an ended invitation once its retention is over. */
+export const removeInvitation = (state: EngineState, invitation: Invitation, effects: Effect[]): void => {
+  delete state.invitations[invitation.inviteID]
+  if (invitation.endedAt === null) state.activeCount -= 1
+  for (const kind of invitationTimers) effects.push({ type: 'timer.clear', key: timerKey(kind, invitation.inviteID) })
+  if (state.config.trace) {
+    effects.push({ type: 'trace.invitation', change: 'removed', inviteID: invitation.inviteID, invitees: invitation.invitees })
+  }
+}
+
+// -------------------------------------------------------------------------------------------------
+// Ringing and notifications
+// -------------------------------------------------------------------------------------------------
+
+/** Tells the app, or keeps the notification until the invitation's ring decision is made. */
+export const notify = (invitation: Invitation, notification: Notification, effects: Effect[]): void => {
+  if (invitation.presented) effects.push({ type: 'notify', notification })
+  else invitation.deferred.push(notification)
+}
+
+/**
+ * Whether an arriving invitation rings here: its deadline has not passed and, for an invitee's
+ * device, that invitee is still pending; a group member that is not invited is shown it while
+ * anyone is pending. The inviter's other devices hold a 1:1 invitation silently.
+ */
+const rings = (state: EngineState, invitation: Invitation, now: number): boolean => {
+  const deadline = answerDeadline(invitation)
+  if (deadline !== undefined && now >= deadline) return false
+  const mine = inviteeIndex(invitation, state.config.userID)
+  if (mine >= 0) return isAnswerable(invitation, mine)
+  return invitation.groupID !== '' && invitation.pendingCount > 0
+}
+
+/**
+ * Makes the ring decision once the device is caught up (a device still catching up may yet
+ * receive the cancel), then releases the notifications held until it.
+ */
+export const present = (state: EngineState, invitation: Invitation, now: number, effects: Effect[]): void => {
+  if (invitation.presented || !state.connected) return
+  invitation.presented = true
+  if (rings(state, invitation, now)) {
+    effects.push({
+      type: 'notify',
+      notification: {
+        type: 'onReceiveNewInvitation',
+        inviteID: invitation.inviteID,
+        inviter: invitation.inviter,
+        groupID: invitation.groupID,
+        inviteeList: invitation.invitees,
+        data: invitation.data,
+      },
+    })
+  }
+  for (const notification of invitation.deferred) effects.push({ type: 'notify', notification })
+  invitation.deferred = []
+}

@@ -1,0 +1,88 @@
+/**
+ * Messages this party sends: the envelope of each action (SPEC §4), who it goes to (SPEC §3 "Who
+ * sees what"), and the bookkeeping that ties the IM's answer back to the command.
+ *
+ * @module
+ */
+import { ActionType, type Envelope } from '../wire/envelope.js'
+import type { Conversation } from '../ports.js'
+import type { Effect } from './io.js'
+import type { EngineState, InFlight, Invitation } from './state.js'
+
+/** Follow-ups of a group invitation go to the group; 1:1 answers to the inviter, the rest to the invitee. */
+export const followUpTarget = (invitation: Invitation, actionType: ActionType, sender: string): Conversation => {
+  if (invitation.groupID !== '') return { kind: 'group', groupID: invitation.groupID }
+  const fromInviter = sender === invitation.inviter
+  if (actionType === ActionType.accept || actionType === ActionType.reject || !fromInviter) {
+    return { kind: 'user', userID: invitation.inviter }
+  }
+  return { kind: 'user', userID: invitation.invitees[0]! }
+}
+
+/** The envelope of a follow-up action on `invitation`; it inherits timeout and `onlineUserOnly`. */
+export const followUpEnvelope = (
+  invitation: Invitation,
+  actionType: ActionType,
+  inviteeList: readonly string[],
+  data: string,
+  actionID: string,
+): Envelope => ({
+  businessID: 1,
+  inviteID: invitation.inviteID,
+  groupID: invitation.groupID,
+  inviter: invitation.inviter,
+  inviteeList,
+  data,
+  timeout: invitation.timeout,
+  actionType,
+  onlineUserOnly: invitation.onlineUserOnly,
+  beckon: { actionID },
+})
+
+/** The action id of an envelope this engine built (every one carries beckon's extension). */
+export const actionIDOf = (envelope: Envelope): string => envelope.beckon?.actionID ?? ''
+
+/**
+ * Sends `envelope`, remembering it until the IM answers; the send's id is the action id.
+ *
+ * @param decided invitees the command decided at send time (undone if the IM refuses it).
+ */
+export const sendTracked = (
+  state: EngineState,
+  entry: Omit<InFlight, 'overruled'>,
+  effects: Effect[],
+): void => {
+  const sendID = actionIDOf(entry.envelope)
+  state.inFlight[sendID] = { ...entry, overruled: Object.create(null) as Record<string, never[]> }
+  effects.push(
+    entry.replaces === undefined
+      ? { type: 'send', sendID, to: entry.to, envelope: entry.envelope, options: entry.options }
+      : { type: 'replace', sendID, to: entry.to, messageID: entry.replaces, envelope: entry.envelope },
+  )
+}
+
+/**
+ * A timeout the engine sends on its own (the invitee's, or the sending inviter's `+ 5 s`). It
+ * settles no promise; if the IM refuses it, it waits in the outbox for the next connection.
+ */
+export const sendOwnTimeout = (
+  state: EngineState,
+  invitation: Invitation,
+  inviteeList: readonly string[],
+  actionID: string,
+  effects: Effect[],
+): void => {
+  const envelope = followUpEnvelope(invitation, ActionType.timeout, inviteeList, invitation.data, actionID)
+  sendTracked(
+    state,
+    {
+      commandID: '',
+      origin: 'engine',
+      to: followUpTarget(invitation, ActionType.timeout, state.config.userID),
+      envelope,
+      options: { onlineUserOnly: invitation.onlineUserOnly },
+      decided: [],
+    },
+    effects,
+  )
+}

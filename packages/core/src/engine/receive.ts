@@ -1,0 +1,233 @@
+/**
+ * Incoming messages: checks that the authenticated sender may say what the envelope says, turns
+ * the message into facts about invitees, holds messages that overtook their invite, and creates
+ * invitations from arriving invites (SPEC §3).
+ *
+ * @module
+ */
+import type { InviteeEvent, InviteeEventType } from '../machine/inviteeMachine.js'
+import type { IncomingMessage } from '../ports.js'
+import { ActionType, type Envelope } from '../wire/envelope.js'
+import { applyFact, inviteeIndex } from './invitees.js'
+import type { DiagnosticReason, Effect } from './io.js'
+import { armTimers, createInvitation, notify, present, settleActivity, timerKey } from './lifecycle.js'
+import type { EngineState, Invitation } from './state.js'
+
+// -------------------------------------------------------------------------------------------------
+// Helpers
+// -------------------------------------------------------------------------------------------------
+
+const report = (effects: Effect[], reason: DiagnosticReason, detail: string, message: IncomingMessage, inviteID?: string): void => {
+  const { messageID } = message
+  effects.push({
+    type: 'diagnostic',
+    diagnostic: inviteID === undefined ? { reason, detail, messageID } : { reason, detail, inviteID, messageID },
+  })
+}
+
+/** beckon messages carry an action id; another client's use its transport message id. */
+const actionIDOf = (message: IncomingMessage, envelope: Envelope): string => envelope.beckon?.actionID ?? message.messageID
+
+/** Sent by this very device (an echo of its own message): it already knows, from its promise. */
+const isOwn = (state: EngineState, message: IncomingMessage): boolean =>
+  message.sender === state.config.userID && message.senderDevice === state.config.deviceID
+
+const factOf = (type: InviteeEventType, message: IncomingMessage, envelope: Envelope): InviteeEvent => ({
+  type,
+  actionID: actionIDOf(message, envelope),
+  data: envelope.data,
+  userID: message.sender,
+  deviceID: message.senderDevice,
+})
+
+/** While a command of this device is in flight, remember facts that lost to its optimistic one. */
+const rememberOverruled = (state: EngineState, invitation: Invitation, i: number, fact: InviteeEvent): void => {
+  const decision = invitation.decisions[i]
+  if (decision === undefined || decision.deviceID !== state.config.deviceID || decision.userID !== state.config.userID) return
+  const inFlight = state.inFlight[decision.actionID]
+  if (inFlight !== undefined) (inFlight.overruled[i] ??= []).push(fact)
+}
+
+// -------------------------------------------------------------------------------------------------
+// Facts from follow-up messages
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Applies a cancel, accept, reject or timeout to a known invitation. The inviter's cancel and
+ * timeout decide every invitee they list; an answer decides its sender, who must be listed alone.
+ */
+export const applyFollowUp = (
+  state: EngineState,
+  invitation: Invitation,
+  message: IncomingMessage,
+  envelope: Envelope,
+  now: number,
+  effects: Effect[],
+): void => {
+  const { inviteID } = invitation
+  if (envelope.inviter !== invitation.inviter) return report(effects, 'forged-sender', 'envelope names another inviter', message, inviteID)
+  const fromInviter = message.sender === invitation.inviter
+  const type = factType(envelope.actionType, fromInviter)
+  if (type === undefined) return report(effects, 'forged-sender', `${message.sender} may not send action ${envelope.actionType}`, message, inviteID)
+  if (!fromInviter && (envelope.inviteeList.length !== 1 || envelope.inviteeList[0] !== message.sender)) {
+    return report(effects, 'forged-sender', 'an answer must list its sender alone', message, inviteID)
+  }
+  const fact = factOf(type, message, envelope)
+  const silent = isOwn(state, message)
+  const reported: string[] = []
+  let changed = 0
+  let duplicates = 0
+  for (const invitee of envelope.inviteeList) {
+    const i = inviteeIndex(invitation, invitee)
+    if (i < 0) {
+      report(effects, 'not-invitee', `${invitee} is not an invitee`, message, inviteID)
+      continue
+    }
+    const applied = applyFact(state, invitation, i, fact, silent, effects)
+    if (applied.kind === 'changed') {
+      changed++
+      if (applied.reported) reported.push(invitee)
+    } else if (applied.kind === 'duplicate') duplicates++
+    else if (applied.kind === 'outranked') rememberOverruled(state, invitation, i, fact)
+  }
+  if (reported.length > 0) notify(invitation, notificationOf(invitation, type, envelope.data, reported), effects)
+  if (changed === 0) report(effects, duplicates > 0 ? 'duplicate' : 'outranked', 'changes nothing here', message, inviteID)
+  settleActivity(state, invitation, now, effects)
+}
+
+const factType = (actionType: ActionType, fromInviter: boolean): InviteeEventType | undefined => {
+  switch (actionType) {
+    case ActionType.cancel:
+      return fromInviter ? 'inviter.cancelled' : undefined
+    case ActionType.timeout:
+      return fromInviter ? 'inviter.timedOut' : 'invitee.timedOut'
+    case ActionType.accept:
+      return fromInviter ? undefined : 'invitee.accepted'
+    case ActionType.reject:
+      return fromInviter ? undefined : 'invitee.rejected'
+    default:
+      return undefined
+  }
+}
+
+const notificationOf = (invitation: Invitation, type: InviteeEventType, data: string, invitees: readonly string[]) => {
+  const { inviteID } = invitation
+  switch (type) {
+    case 'inviter.cancelled':
+      return { type: 'onInvitationCancelled', inviteID, inviter: invitation.inviter, data, inviteeList: invitees } as const
+    case 'invitee.accepted':
+      return { type: 'onInviteeAccepted', inviteID, invitee: invitees[0]!, data } as const
+    case 'invitee.rejected':
+      return { type: 'onInviteeRejected', inviteID, invitee: invitees[0]!, data } as const
+    default:
+      return { type: 'onInvitationTimeout', inviteID, inviteeList: invitees } as const
+  }
+}
+
+/** A modify replaces the invite's data; the latest by server time (then action id) wins. */
+export const applyModify = (
+  state: EngineState,
+  invitation: Invitation,
+  message: IncomingMessage,
+  envelope: Envelope,
+  effects: Effect[],
+): void => {
+  if (message.sender !== invitation.inviter) return report(effects, 'forged-sender', 'only the inviter modifies', message, invitation.inviteID)
+  const version: [number, string] = [message.serverTime, actionIDOf(message, envelope)]
+  const current = invitation.dataVersion
+  if (current !== null && (version[0] < current[0] || (version[0] === current[0] && version[1] <= current[1]))) {
+    return report(effects, current[1] === version[1] ? 'duplicate' : 'outranked', 'not newer', message, invitation.inviteID)
+  }
+  invitation.dataVersion = version
+  invitation.data = envelope.data
+  if (!isOwn(state, message)) {
+    notify(invitation, { type: 'onInvitationModified', inviteID: invitation.inviteID, data: envelope.data }, effects)
+  }
+}
+
+// -------------------------------------------------------------------------------------------------
+// Held messages
+// -------------------------------------------------------------------------------------------------
+
+const hold = (state: EngineState, message: IncomingMessage, envelope: Envelope, effects: Effect[]): void => {
+  if (state.heldCount >= state.config.limits.maxHeldMessages) {
+    return report(effects, 'limit-held', 'too many messages held for unknown invitations', message, envelope.inviteID)
+  }
+  const held = state.held[envelope.inviteID]
+  if (held === undefined) {
+    state.held[envelope.inviteID] = [{ message, envelope }]
+    const at = message.serverTime + state.config.limits.retentionMs
+    effects.push({ type: 'timer.set', key: timerKey('held', envelope.inviteID), at })
+  } else held.push({ message, envelope })
+  state.heldCount++
+  report(effects, 'held', 'its invitation is not known yet', message, envelope.inviteID)
+}
+
+/** Applies, in arrival order, what was held for a new invitation. */
+export const releaseHeld = (state: EngineState, invitation: Invitation, now: number, effects: Effect[]): void => {
+  const held = state.held[invitation.inviteID]
+  if (held === undefined) return
+  delete state.held[invitation.inviteID]
+  state.heldCount -= held.length
+  effects.push({ type: 'timer.clear', key: timerKey('held', invitation.inviteID) })
+  for (const { message, envelope } of held) {
+    if (envelope.actionType === ActionType.invite) applyModify(state, invitation, message, envelope, effects)
+    else applyFollowUp(state, invitation, message, envelope, now, effects)
+  }
+}
+
+// -------------------------------------------------------------------------------------------------
+// Arriving invites
+// -------------------------------------------------------------------------------------------------
+
+const receiveInvite = (state: EngineState, message: IncomingMessage, envelope: Envelope, now: number, effects: Effect[]): void => {
+  const { config } = state
+  const known = state.invitations[envelope.inviteID]
+  if (message.sender !== envelope.inviter) return report(effects, 'forged-sender', 'the sender is not the inviter', message)
+  if (envelope.inviteeList.includes(envelope.inviter)) return report(effects, 'malformed', 'the inviter invites itself', message)
+  if (known !== undefined) return adoptServerTime(state, known, message, effects)
+  if (isOwn(state, message)) return report(effects, 'duplicate', 'an echo of this device’s own invite', message)
+  if (envelope.groupID === '' && !message.fromMyOtherDevice && !envelope.inviteeList.includes(config.userID)) {
+    return report(effects, 'not-addressed', 'a 1:1 invite that does not invite this user', message)
+  }
+  if (envelope.inviteeList.length > config.limits.maxInvitees) return report(effects, 'limit-invitees', 'too many invitees', message)
+  if (state.activeCount >= config.limits.maxActiveInvitations) return report(effects, 'limit-active', 'too many active invitations', message)
+  const invitation = createInvitation(
+    state,
+    { envelope, takenAt: message.serverTime, provisional: false, inviteMessageID: message.messageID, sentHere: false, presented: false },
+    effects,
+  )
+  releaseHeld(state, invitation, now, effects)
+  settleActivity(state, invitation, now, effects)
+  armTimers(state, invitation, effects)
+  present(state, invitation, now, effects)
+}
+
+/** The real invite of an invitation inserted from a push: its server time replaces the guess. */
+const adoptServerTime = (state: EngineState, invitation: Invitation, message: IncomingMessage, effects: Effect[]): void => {
+  if (!invitation.provisional) return report(effects, 'duplicate', 'invite already known', message, invitation.inviteID)
+  invitation.provisional = false
+  invitation.takenAt = message.serverTime
+  invitation.inviteMessageID = message.messageID
+  armTimers(state, invitation, effects)
+}
+
+// -------------------------------------------------------------------------------------------------
+// Entry
+// -------------------------------------------------------------------------------------------------
+
+/** Handles one decoded incoming message. Bad input changes nothing and is reported. */
+export const receive = (state: EngineState, message: IncomingMessage, envelope: Envelope, now: number, effects: Effect[]): void => {
+  if (now - message.serverTime > state.config.limits.retentionMs) {
+    return report(effects, 'expired-message', 'older than the retention period', message, envelope.inviteID)
+  }
+  const conversation = message.conversation
+  const groupID = conversation.kind === 'group' ? conversation.groupID : ''
+  if (envelope.groupID !== groupID) return report(effects, 'conversation-mismatch', 'groupID does not match the conversation', message)
+  const invitation = state.invitations[envelope.inviteID]
+  if (envelope.actionType === ActionType.invite && !message.modified) return receiveInvite(state, message, envelope, now, effects)
+  if (invitation === undefined) return hold(state, message, envelope, effects)
+  if (invitation.groupID !== envelope.groupID) return report(effects, 'conversation-mismatch', 'another conversation', message)
+  if (envelope.actionType === ActionType.invite) return applyModify(state, invitation, message, envelope, effects)
+  applyFollowUp(state, invitation, message, envelope, now, effects)
+}

@@ -1,0 +1,133 @@
+/**
+ * The engine's state: plain JSON data (objects, arrays, strings, numbers), so it can be saved
+ * with `JSON.stringify` and restored. Lookup indexes are derived caches kept outside it.
+ *
+ * `step` owns the state it is given and updates it in place (a group invitation answered by a
+ * million invitees must not be copied per answer); keep a `structuredClone` to hold an old one.
+ *
+ * @module
+ */
+import type { Decision } from '../machine/inviteeMachine.js'
+import type { Conversation, IncomingMessage, SendOptions } from '../ports.js'
+import type { Envelope } from '../wire/envelope.js'
+import type { Notification } from './io.js'
+
+// -------------------------------------------------------------------------------------------------
+// Configuration
+// -------------------------------------------------------------------------------------------------
+
+/** Bounds that keep one party's memory finite whatever others send. */
+export interface Limits {
+  /** Invitees per invitation (invite, inviteInGroup and arriving invites). */
+  readonly maxInvitees: number
+  /** Active (some invitee pending) invitations this party holds at once. */
+  readonly maxActiveInvitations: number
+  /** Messages held for invitations not yet known, over all invitations. */
+  readonly maxHeldMessages: number
+  /** How long an ended invitation is kept to absorb late messages; also the age past which messages are ignored. */
+  readonly retentionMs: number
+}
+
+export const defaultLimits: Limits = {
+  maxInvitees: 10_000,
+  maxActiveInvitations: 1_000,
+  maxHeldMessages: 10_000,
+  retentionMs: 10 * 60_000,
+}
+
+export interface EngineConfig {
+  readonly userID: string
+  readonly deviceID: string
+  readonly limits: Limits
+  /** Emit `trace` effects for every invitee transition (for the Stately inspector). */
+  readonly trace: boolean
+}
+
+// -------------------------------------------------------------------------------------------------
+// Invitations
+// -------------------------------------------------------------------------------------------------
+
+/** One invitation as this party holds it. */
+export interface Invitation {
+  readonly inviteID: string
+  readonly inviter: string
+  /** `''` for 1:1. */
+  readonly groupID: string
+  /** The invite's data, as last modified. */
+  data: string
+  /** The latest modification applied: `[serverTime, actionID]`; later wins. */
+  dataVersion: [number, string] | null
+  readonly timeout: number
+  readonly onlineUserOnly: boolean
+  /** Server time at which the server took the invite: every deadline counts from here. */
+  takenAt: number
+  /** True while `takenAt` is a guess (inserted by `addInvitedSignaling` without a server time). */
+  provisional: boolean
+  /** The IM's id of the invite message, for modify (XEP-0308 replaces it). */
+  inviteMessageID: string
+  /** This device sent the invite: it owns the inviter's `+ 5 s` timeout. */
+  readonly sentHere: boolean
+  /** The ring decision is made (rung or not); until then notifications wait in `deferred`. */
+  presented: boolean
+  deferred: Notification[]
+  readonly invitees: string[]
+  /** The invitee machine's state index per invitee. */
+  readonly states: number[]
+  /** The winning fact per decided invitee, by invitee index. */
+  readonly decisions: Record<string, Decision>
+  /** How many invitees are in an answerable state (derived from `states`, kept for O(1) reads). */
+  pendingCount: number
+  /** Server time at which no invitee was pending any more; `null` while active. */
+  endedAt: number | null
+}
+
+/** A message about an invitation this party does not know yet (it overtook its invite). */
+export interface HeldMessage {
+  readonly message: IncomingMessage
+  readonly envelope: Envelope
+}
+
+/** A command whose message is on its way to the IM server. */
+export interface InFlight {
+  readonly commandID: string
+  /** `app`: settles a caller's promise; `engine`: a timeout the engine sent on its own. */
+  readonly origin: 'app' | 'engine'
+  readonly to: Conversation
+  readonly envelope: Envelope
+  readonly options: SendOptions
+  /** For modify: the message replaced. */
+  readonly replaces?: string
+  /** Invitees the command decided at send time, by index (undone if the IM refuses it). */
+  readonly decided: number[]
+  /** Facts that arrived for those invitees while in flight and lost to the command's own. */
+  readonly overruled: Record<string, Decision[]>
+}
+
+/** Everything one party (one device) knows. */
+export interface EngineState {
+  readonly config: EngineConfig
+  /** Caught up with the IM: timers may act and invitations may ring. */
+  connected: boolean
+  readonly invitations: Record<string, Invitation>
+  /** How many invitations have an invitee pending (derived from them, kept for O(1) reads). */
+  activeCount: number
+  readonly held: Record<string, HeldMessage[]>
+  heldCount: number
+  readonly inFlight: Record<string, InFlight>
+  /** Timeouts the engine sent on its own that the IM refused; sent again on reconnect. */
+  outbox: InFlight[]
+}
+
+/** A dictionary without a prototype: ids from the network can never reach `Object.prototype`. */
+export const dictionary = <V>(): Record<string, V> => Object.create(null) as Record<string, V>
+
+export const initialState = (config: EngineConfig): EngineState => ({
+  config,
+  connected: false,
+  invitations: dictionary(),
+  activeCount: 0,
+  held: dictionary(),
+  heldCount: 0,
+  inFlight: dictionary(),
+  outbox: [],
+})

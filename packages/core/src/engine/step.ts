@@ -1,0 +1,167 @@
+/**
+ * The engine: `step(state, input) -> { state, effects }`. Deterministic and effect-free: it reads
+ * no clock and no randomness (inputs carry `now` and fresh ids) and performs nothing (effects are
+ * data for the facade to carry out).
+ *
+ * @module
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { SignalingFailure } from '../errors.js'
+import { ActionType } from '../wire/envelope.js'
+import { addInvited, answer, invite, inviteTaken } from './commands.js'
+import { undoFact } from './invitees.js'
+import type { Effect, Input, StepResult } from './io.js'
+import { armTimers, notify, present, settleActivity } from './lifecycle.js'
+import { receive } from './receive.js'
+import type { EngineState, InFlight, Invitation } from './state.js'
+import { timerFired } from './timers.js'
+
+/**
+ * Runs one input. `state` is owned by the call and updated in place; the same object is returned.
+ *
+ * @example
+ * ```ts
+ * let state = initialState({ userID: 'bob', deviceID: 'phone', limits: defaultLimits, trace: false })
+ * const { effects } = step(state, { type: 'connection.changed', state: 'connected', now, actionID: ids() })
+ * ```
+ */
+export const step = (state: EngineState, input: Input): StepResult<EngineState> => {
+  const effects: Effect[] = []
+  switch (input.type) {
+    case 'command.invite':
+      invite(state, input, effects)
+      break
+    case 'command.cancel':
+    case 'command.accept':
+    case 'command.reject':
+    case 'command.modify':
+      answer(state, input, effects)
+      break
+    case 'command.addInvited':
+      addInvited(state, input, effects)
+      break
+    case 'send.taken':
+      sendTaken(state, input.sendID, input.receipt.messageID, input.receipt.serverTime, input.now, effects)
+      break
+    case 'send.failed': {
+      const entry = state.inFlight[input.sendID]
+      if (entry !== undefined) sendFailed(state, input.sendID, entry, input.failure, input.now, effects)
+      break
+    }
+    case 'message.received':
+      receive(state, input.message, input.envelope, input.now, effects)
+      break
+    case 'timer.fired':
+      timerFired(state, input.key, input.now, input.actionID, effects)
+      break
+    case 'connection.changed':
+      connectionChanged(state, input.state === 'connected', input.now, effects)
+      break
+  }
+  return { state, effects }
+}
+
+// -------------------------------------------------------------------------------------------------
+// The IM's answers to sends
+// -------------------------------------------------------------------------------------------------
+
+const sendTaken = (state: EngineState, sendID: string, messageID: string, serverTime: number, now: number, effects: Effect[]): void => {
+  const entry = state.inFlight[sendID]
+  if (entry === undefined) return
+  delete state.inFlight[sendID]
+  if (entry.origin === 'engine') return
+  const { envelope } = entry
+  const invitation = state.invitations[envelope.inviteID]
+  if (envelope.actionType === ActionType.invite && entry.replaces === undefined) {
+    inviteTaken(state, envelope, messageID, serverTime, now, effects)
+  } else if (entry.replaces !== undefined && invitation !== undefined) {
+    const current = invitation.dataVersion
+    if (current === null || serverTime > current[0] || (serverTime === current[0] && sendID > current[1])) {
+      invitation.dataVersion = [serverTime, sendID]
+      invitation.data = envelope.data
+    }
+  }
+  effects.push({ type: 'settle', commandID: entry.commandID, result: E.right(envelope.inviteID) })
+}
+
+/**
+ * The IM refused a message. A command's promise fails and its optimistic decisions are undone
+ * (keeping any fact that lost to them meanwhile); an engine timeout waits for the next connection.
+ */
+const sendFailed = (
+  state: EngineState,
+  sendID: string,
+  entry: InFlight,
+  failure: SignalingFailure,
+  now: number,
+  effects: Effect[],
+): void => {
+  delete state.inFlight[sendID]
+  if (entry.origin === 'engine') {
+    state.outbox.push(entry)
+    return
+  }
+  const invitation = state.invitations[entry.envelope.inviteID]
+  if (invitation !== undefined && entry.decided.length > 0) undoDecisions(state, invitation, entry, now, effects)
+  effects.push({ type: 'settle', commandID: entry.commandID, result: E.left(failure) })
+}
+
+const undoDecisions = (
+  state: EngineState,
+  invitation: Invitation,
+  entry: InFlight,
+  now: number,
+  effects: Effect[],
+): void => {
+  for (const i of entry.decided) {
+    const decision = invitation.decisions[i]
+    if (decision === undefined || decision.actionID !== sendID(entry)) continue
+    const decided = undoFact(state, invitation, i, entry.overruled[i] ?? [], effects)
+    const winner = invitation.decisions[i]
+    if (!decided || winner === undefined) continue
+    const invitee = invitation.invitees[i]!
+    const { inviteID, inviter } = invitation
+    switch (winner.type) {
+      case 'invitee.accepted':
+        notify(invitation, { type: 'onInviteeAccepted', inviteID, invitee, data: winner.data }, effects)
+        break
+      case 'invitee.rejected':
+        notify(invitation, { type: 'onInviteeRejected', inviteID, invitee, data: winner.data }, effects)
+        break
+      case 'inviter.cancelled':
+        notify(invitation, { type: 'onInvitationCancelled', inviteID, inviter, data: winner.data, inviteeList: [invitee] }, effects)
+        break
+      default:
+        notify(invitation, { type: 'onInvitationTimeout', inviteID, inviteeList: [invitee] }, effects)
+    }
+  }
+  settleActivity(state, invitation, now, effects)
+}
+
+const sendID = (entry: InFlight): string => entry.envelope.beckon?.actionID ?? ''
+
+// -------------------------------------------------------------------------------------------------
+// Connection
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Caught up: every deadline is re-armed from its absolute time (those that came due while away
+ * fire at once), invitations that arrived meanwhile get their ring decision, and timeouts the IM
+ * refused are sent again.
+ */
+const connectionChanged = (state: EngineState, connected: boolean, now: number, effects: Effect[]): void => {
+  const wasConnected = state.connected
+  state.connected = connected
+  if (!connected || wasConnected) return
+  for (const id in state.invitations) {
+    const invitation = state.invitations[id]!
+    armTimers(state, invitation, effects)
+    present(state, invitation, now, effects)
+  }
+  const outbox = state.outbox
+  state.outbox = []
+  for (const entry of outbox) {
+    state.inFlight[sendID(entry)] = entry
+    effects.push({ type: 'send', sendID: sendID(entry), to: entry.to, envelope: entry.envelope, options: entry.options })
+  }
+}

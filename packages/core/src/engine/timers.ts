@@ -1,0 +1,86 @@
+/**
+ * Fired timers (SPEC §3 "Time"): the invitee's own deadline, the sending inviter's `+ 5 s`, every
+ * other holder's `+ 10 s` local expiry, and the removal of tombstones and of held messages.
+ * A deadline timer that fires while the device is not caught up does nothing: every timer is
+ * re-armed from its absolute deadline when the device is connected again.
+ *
+ * @module
+ */
+import type { InviteeEvent } from '../machine/inviteeMachine.js'
+import { applyFact, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
+import type { Effect } from './io.js'
+import { dueAt, notify, parseTimerKey, removeInvitation, settleActivity, timerKey, type TimerKind } from './lifecycle.js'
+import { sendOwnTimeout } from './outbound.js'
+import type { EngineState, Invitation } from './state.js'
+
+/** Drops messages held for an invitation that never arrived within the retention period. */
+const dropHeld = (state: EngineState, inviteID: string, effects: Effect[]): void => {
+  const held = state.held[inviteID]
+  if (held === undefined) return
+  delete state.held[inviteID]
+  state.heldCount -= held.length
+  effects.push({
+    type: 'diagnostic',
+    diagnostic: { reason: 'held-dropped', detail: `${held.length} message(s) whose invite never came`, inviteID },
+  })
+}
+
+/** The invitee's own deadline: it times itself out, tells the others, and hears of it. */
+const ownDeadline = (state: EngineState, invitation: Invitation, actionID: string, effects: Effect[]): void => {
+  const { userID, deviceID } = state.config
+  const i = inviteeIndex(invitation, userID)
+  if (i < 0 || !isAnswerable(invitation, i)) return
+  const fact: InviteeEvent = { type: 'invitee.timedOut', actionID, data: invitation.data, userID, deviceID }
+  applyFact(state, invitation, i, fact, false, effects)
+  notify(invitation, { type: 'onInvitationTimeout', inviteID: invitation.inviteID, inviteeList: [userID] }, effects)
+  sendOwnTimeout(state, invitation, [userID], actionID, effects)
+}
+
+/** The device that sent the invite ends every invitee still pending in its record, in one message. */
+const inviterDeadline = (state: EngineState, invitation: Invitation, actionID: string, effects: Effect[]): void => {
+  const pending = pendingInvitees(invitation)
+  if (pending.length === 0) return
+  const { userID, deviceID } = state.config
+  const fact: InviteeEvent = { type: 'inviter.timedOut', actionID, data: invitation.data, userID, deviceID }
+  for (const invitee of pending) applyFact(state, invitation, inviteeIndex(invitation, invitee), fact, false, effects)
+  notify(invitation, { type: 'onInvitationTimeout', inviteID: invitation.inviteID, inviteeList: pending }, effects)
+  sendOwnTimeout(state, invitation, pending, actionID, effects)
+}
+
+/** Everyone else: invitees still pending time out here, silently on the wire; any message overrides it. */
+const localExpiry = (state: EngineState, invitation: Invitation, effects: Effect[]): void => {
+  const pending = pendingInvitees(invitation)
+  if (pending.length === 0) return
+  const fact: InviteeEvent = { type: 'timer.expired', actionID: '', data: '', userID: '', deviceID: '' }
+  const reported = pending.filter((invitee) => {
+    const applied = applyFact(state, invitation, inviteeIndex(invitation, invitee), fact, false, effects)
+    return applied.kind === 'changed' && applied.reported
+  })
+  if (reported.length > 0) notify(invitation, { type: 'onInvitationTimeout', inviteID: invitation.inviteID, inviteeList: reported }, effects)
+}
+
+const deadlineActions: Record<Exclude<TimerKind, 'gc' | 'held'>, (state: EngineState, invitation: Invitation, actionID: string, effects: Effect[]) => void> = {
+  own: ownDeadline,
+  inviter: inviterDeadline,
+  expiry: (state, invitation, _actionID, effects) => localExpiry(state, invitation, effects),
+}
+
+/** Handles a fired timer. A timer that fires early (a fast local clock) is armed again. */
+export const timerFired = (state: EngineState, key: string, now: number, actionID: string, effects: Effect[]): void => {
+  const parsed = parseTimerKey(key)
+  if (parsed === undefined) return
+  const [kind, inviteID] = parsed
+  if (kind === 'held') return dropHeld(state, inviteID, effects)
+  const invitation = state.invitations[inviteID]
+  if (invitation === undefined) return
+  const at = dueAt(state, invitation, kind)
+  if (at === undefined) return
+  if (now < at) {
+    effects.push({ type: 'timer.set', key: timerKey(kind, inviteID), at })
+    return
+  }
+  if (kind === 'gc') return removeInvitation(state, invitation, effects)
+  if (!state.connected) return
+  deadlineActions[kind](state, invitation, actionID, effects)
+  settleActivity(state, invitation, now, effects)
+}

@@ -1,0 +1,72 @@
+/**
+ * Read-only views of the invitations a party holds, for `getInvitation` / `listInvitations`.
+ *
+ * @module
+ */
+import type { InviteeEventType, InviteeState } from '../machine/inviteeMachine.js'
+import { decisionOf, stateName } from './invitees.js'
+import { answerDeadline } from './lifecycle.js'
+import type { EngineState, Invitation } from './state.js'
+
+/** One invitee as this party sees it. */
+export interface InviteeView {
+  readonly userID: string
+  readonly state: InviteeState
+  /** The winning answer's `data` (`''` while pending and for a local expiry). */
+  readonly data: string
+  /** The device that decided the invitee (`''` while pending and for a local expiry). */
+  readonly deviceID: string
+  /** What decided it, or `null` while pending. */
+  readonly decidedBy: InviteeEventType | null
+}
+
+/** One invitation as this party sees it. */
+export interface InvitationView {
+  readonly inviteID: string
+  readonly inviter: string
+  /** `''` for 1:1. */
+  readonly groupID: string
+  readonly inviteeList: readonly string[]
+  /** The invite's data, as last modified. */
+  readonly data: string
+  readonly timeout: number
+  readonly onlineUserOnly: boolean
+  /** Server time at which the IM took the invite. */
+  readonly serverTime: number
+  /** Server time of the invitees' deadline, or `null` for `timeout: 0`. */
+  readonly deadline: number | null
+  /** Some invitee is still pending. */
+  readonly active: boolean
+  readonly invitees: readonly InviteeView[]
+}
+
+export const viewOf = (invitation: Invitation): InvitationView => ({
+  inviteID: invitation.inviteID,
+  inviter: invitation.inviter,
+  groupID: invitation.groupID,
+  inviteeList: [...invitation.invitees],
+  data: invitation.data,
+  timeout: invitation.timeout,
+  onlineUserOnly: invitation.onlineUserOnly,
+  serverTime: invitation.takenAt,
+  deadline: answerDeadline(invitation) ?? null,
+  active: invitation.endedAt === null,
+  invitees: invitation.invitees.map((userID, i) => {
+    const decision = decisionOf(invitation, i)
+    return {
+      userID,
+      state: stateName(invitation, i),
+      data: decision?.data ?? '',
+      deviceID: decision?.deviceID ?? '',
+      decidedBy: decision?.type ?? null,
+    }
+  }),
+})
+
+export const getInvitation = (state: EngineState, inviteID: string): InvitationView | undefined => {
+  const invitation = state.invitations[inviteID]
+  return invitation === undefined ? undefined : viewOf(invitation)
+}
+
+/** Every invitation held, active and ended (tombstones until their retention is over). */
+export const listInvitations = (state: EngineState): InvitationView[] => Object.values(state.invitations).map(viewOf)

@@ -1,0 +1,94 @@
+/**
+ * The public shape of the `Signaling` facade (SPEC §2).
+ *
+ * @module
+ */
+import type { Diagnostic, DiagnosticReason } from '../engine/io.js'
+import type { EngineSnapshot } from '../engine/snapshot.js'
+import type { Limits } from '../engine/state.js'
+import type { InvitationView } from '../engine/views.js'
+import type { Clock, ImTransport, IncomingMessage, OfflinePushInfo } from '../ports.js'
+import type { ActionType } from '../wire/envelope.js'
+import type { InspectorLike } from './inspection.js'
+
+/**
+ * Listener callbacks, every one optional, arguments in the order of Tencent's native SDKs.
+ * In a group every member's devices get every callback of an invitation; check `inviteeList`
+ * to know whether this user is asked.
+ */
+export interface SignalingListener {
+  /** An invitation rings (invitee) or is shown (group member). `groupID` is `''` for 1:1. */
+  onReceiveNewInvitation?(inviteID: string, inviter: string, groupID: string, inviteeList: string[], data: string): void
+  onInviteeAccepted?(inviteID: string, invitee: string, data: string): void
+  onInviteeRejected?(inviteID: string, invitee: string, data: string): void
+  /** `inviteeList`: the invitees this cancel ended (beckon's addition). */
+  onInvitationCancelled?(inviteID: string, inviter: string, data: string, inviteeList: string[]): void
+  onInvitationTimeout?(inviteID: string, inviteeList: string[]): void
+  onInvitationModified?(inviteID: string, data: string): void
+}
+
+/** What `getSignalingInfo` reads out of a message. *(Tencent's `V2TIMSignalingInfo`)* */
+export interface SignalingInfo {
+  readonly businessID: 1
+  readonly inviteID: string
+  /** `''` for 1:1. */
+  readonly groupID: string
+  readonly inviter: string
+  readonly inviteeList: readonly string[]
+  readonly data: string
+  readonly timeout: number
+  readonly actionType: ActionType
+  readonly onlineUserOnly: boolean
+  /** The server time of the message, when read from an incoming message (beckon's addition). */
+  readonly serverTime?: number
+}
+
+export interface InviteOptions {
+  /** Seconds; default 30; `0` means no timeout and no timeout callbacks anywhere. */
+  readonly timeout?: number
+  /** Deliver only to devices online now; never stored, never pushed. Follow-ups inherit it. */
+  readonly onlineUserOnly?: boolean
+  readonly offlinePushInfo?: OfflinePushInfo
+}
+
+export interface SignalingOptions {
+  readonly transport: ImTransport
+  /** Local timers; defaults to the transport's own clock if it has one, else real time. */
+  readonly clock?: Clock
+  /** Unique id source for invite and action ids; defaults to random UUIDs. */
+  readonly ids?: () => string
+  /** An inspector from `@statelyai/inspect`: every invitee is mirrored as a live machine. */
+  readonly inspect?: InspectorLike
+  /** What an earlier instance's `snapshot()` returned. */
+  readonly restore?: EngineSnapshot
+  readonly limits?: Partial<Limits>
+}
+
+/** The signaling API of one device. */
+export interface Signaling {
+  readonly userID: string
+  readonly deviceID: string
+  /** Invites one user. Resolves with the invite id once the IM took the invite. */
+  invite(invitee: string, data?: string, options?: InviteOptions): Promise<string>
+  /** Invites members of a group; every member sees the invitation. */
+  inviteInGroup(groupID: string, inviteeList: readonly string[], data?: string, options?: InviteOptions): Promise<string>
+  cancel(inviteID: string, data?: string): Promise<void>
+  accept(inviteID: string, data?: string): Promise<void>
+  reject(inviteID: string, data?: string): Promise<void>
+  modifyInvitation(inviteID: string, data: string): Promise<void>
+  /** The signaling content of a message, or `null` for any other message. Never throws. */
+  getSignalingInfo(message: IncomingMessage | { readonly payload: string } | string): SignalingInfo | null
+  /** Inserts an invitation learned out of band (e.g. from a push payload); it does not ring. */
+  addInvitedSignaling(info: SignalingInfo): Promise<void>
+  getInvitation(inviteID: string): InvitationView | undefined
+  listInvitations(): InvitationView[]
+  /** The engine's state as plain JSON, for `createSignaling({ restore })`. */
+  snapshot(): EngineSnapshot
+  addSignalingListener(listener: SignalingListener): () => void
+  /** Bad input, dropped messages, listener errors: one report each. */
+  addDiagnosticListener(listener: (diagnostic: Diagnostic) => void): () => void
+  /** How many diagnostics of each reason so far. */
+  diagnosticCounts(): Readonly<Partial<Record<DiagnosticReason, number>>>
+  /** Stops listening to the transport and clears every timer. Pending promises are rejected. */
+  close(): void
+}
