@@ -62,19 +62,18 @@ export const scenario = (options: { readonly lossy: boolean }): fc.Arbitrary<Sce
       loss: options.lossy ? fc.constantFrom(0.1, 0.3, 0.6) : fc.constant(0),
     })
     .chain((base) =>
-      fc.record({
-        ...Object.fromEntries(Object.entries(base).map(([k, v]) => [k, fc.constant(v)])),
-        actions: fc.array(
+      fc
+        .array(
           fc.record({
             // Half the actions land in the first seconds, where answers, cancels and deliveries race.
             at: fc.oneof(fc.integer({ min: 0, max: 2_500 }), fc.integer({ min: 0, max: (base.timeout === 0 ? 20 : base.timeout) * 1000 + 12_000 })),
             device: fc.integer({ min: 0, max: devices.length - 1 }),
-            kind: fc.constantFrom('accept', 'reject', 'cancel'),
+            kind: fc.constantFrom('accept' as const, 'reject' as const, 'cancel' as const),
             data: fc.constantFrom('', 'one', 'two'),
           }),
           { maxLength: 8 },
-        ),
-      }) as fc.Arbitrary<Scenario>,
+        )
+        .map((actions): Scenario => ({ ...base, actions })),
     )
 
 const record = (device: { reports: Report[] }, im: MemoryIm): SignalingListener => {
