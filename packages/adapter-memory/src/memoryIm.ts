@@ -18,6 +18,7 @@ import { VirtualClock, type MemoryImClock } from './virtualClock.js'
 /** How long the offline store keeps a message by default: 7 days. */
 export const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
 
+/** How to build a {@link MemoryIm}; every field is optional. */
 export interface MemoryImOptions {
   /**
    * The server's clock. Omitted: a new {@link VirtualClock} (nothing happens until the test
@@ -34,6 +35,7 @@ export interface MemoryImOptions {
   readonly retentionMs?: number
 }
 
+/** Which device `im.connect` means, and (for a new device) how its clock is off the server's. */
 export interface ConnectOptions {
   /** Which of the user's devices; default `'default'`. */
   readonly deviceID?: string
