@@ -9,7 +9,7 @@
  * @module
  */
 import { createSignaling, SignalingError, type Signaling, type SignalingOptions } from '@beckon/core'
-import { MemoryIm, type MemoryImOptions, type MemoryTransport } from '@beckon/adapter-memory'
+import { MemoryIm, type ClockSkew, type MemoryImOptions, type MemoryTransport } from '@beckon/adapter-memory'
 
 /** One callback a device's listener received. */
 export interface Call {
@@ -36,6 +36,8 @@ export interface JoinOptions {
   readonly deviceID?: string
   /** The id source for this device (invite, command and action ids). */
   readonly ids?: () => string
+  /** Give the device a local clock off the IM server's. */
+  readonly clockSkew?: ClockSkew
   readonly signaling?: Omit<SignalingOptions, 'transport' | 'ids'>
 }
 
@@ -71,7 +73,7 @@ export class World {
     const deviceID = options.deviceID ?? 'default'
     const name = deviceID === 'default' ? userID : `${userID}/${deviceID}`
     if (this.#parties.has(name)) throw new Error(`world: ${name} already joined`)
-    const transport = this.im.connect(userID, { deviceID })
+    const transport = this.im.connect(userID, options.clockSkew === undefined ? { deviceID } : { deviceID, clockSkew: options.clockSkew })
     const signaling = createSignaling({ ...options.signaling, transport, ids: options.ids ?? counterIds(`${name}:`) })
     const record =
       (callback: string) =>
@@ -106,6 +108,11 @@ export class World {
   /** Every callback so far, as `who: text`, in the order they happened. */
   log(): string[] {
     return this.#calls.map((call) => `${call.who}: ${call.text}`)
+  }
+
+  /** Every callback so far as `ms who: text`, with its time in ms since the world was made. */
+  timeline(): string[] {
+    return this.#calls.map((call) => `${call.at} ${call.who}: ${call.text}`)
   }
 
   /** Every callback so far, with its time. */
