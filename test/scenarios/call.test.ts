@@ -1,0 +1,74 @@
+/**
+ * The seed's 1:1 video call, run from the examples on a virtual clock.
+ */
+import { describe, expect, it } from 'vitest'
+import { MemoryIm } from '@beckon/adapter-memory'
+import { acceptedCall, busyCall, callWorld, cancelledCall, rejectedCall, unansweredCall, type CallWorld } from '../../examples/scenarios.js'
+import { Timeline } from '../../examples/timeline.js'
+
+const world = async (): Promise<{ im: MemoryIm; w: CallWorld }> => {
+  const im = new MemoryIm({ network: { latency: { min: 10, max: 40 } } })
+  const w = await callWorld((user) => im.connect(user), im.clock, new Timeline(im.clock))
+  return { im, w }
+}
+
+/** Runs a script to its end on the virtual clock. */
+const play = async (im: MemoryIm, script: Promise<void>): Promise<void> => {
+  let done = false
+  void script.then(() => (done = true))
+  while (!done) await im.clock.advance(100)
+  await script
+  await im.clock.advance(30_000)
+}
+
+const pendingAnywhere = (w: CallWorld) =>
+  [w.alice, w.bob, w.carol].flatMap((app) => app.signaling.listInvitations().filter((i) => i.active).map((i) => `${app.who}: ${i.inviteID}`))
+
+describe('a 1:1 video call', () => {
+  it('rings the callee with the room id, connects both on accept, and ends with a notice that is shown, not rung', async () => {
+    const { im, w } = await world()
+    await play(im, acceptedCall(w))
+    const bob = w.timeline.linesOf('bob')
+    expect(bob[0]).toMatch(/^◀ onReceiveNewInvitation .* from alice to \[bob\]: call_type=2 room_id=42$/)
+    expect(bob).toContain('▶ in call with alice (room 42)')
+    expect(w.timeline.linesOf('alice')).toContain('▶ in call with bob (room 42)')
+    expect(w.alice.notices).toEqual(['call with bob ended after 2 s'])
+    expect(w.timeline.linesOf('alice').filter((l) => l.includes('rings'))).toEqual([])
+    expect([w.alice.status, w.bob.status]).toEqual(['idle', 'idle'])
+    expect(pendingAnywhere(w)).toEqual([])
+  })
+
+  it('tells the caller when the callee rejects', async () => {
+    const { im, w } = await world()
+    await play(im, rejectedCall(w))
+    expect(w.timeline.linesOf('alice')).toContain('▶ call over: bob declined')
+    expect(pendingAnywhere(w)).toEqual([])
+  })
+
+  it('rejects at once as busy, with the reason in data, when the callee is in another call', async () => {
+    const { im, w } = await world()
+    await play(im, busyCall(w))
+    expect(w.timeline.linesOf('alice').some((l) => /onInviteeRejected .* bob: .*line_busy=line_busy/.test(l))).toBe(true)
+    expect(w.timeline.linesOf('alice')).toContain('▶ call over: bob is busy')
+    expect(w.carol.notices).toEqual(['call with bob ended after 1 s'])
+    expect(pendingAnywhere(w)).toEqual([])
+  })
+
+  it('stops the ringing when the caller hangs up first', async () => {
+    const { im, w } = await world()
+    await play(im, cancelledCall(w))
+    expect(w.timeline.linesOf('bob')).toContain('▶ call over: missed call from alice')
+    expect(w.bob.status).toBe('idle')
+    expect(pendingAnywhere(w)).toEqual([])
+  })
+
+  it('times out on both sides when nobody answers, the callee first', async () => {
+    const { im, w } = await world()
+    await play(im, unansweredCall(w, 2))
+    const timeouts = w.timeline.entries.filter((e) => e.text.startsWith('onInvitationTimeout'))
+    expect(timeouts.map((e) => e.who)).toEqual(['bob', 'alice'])
+    expect(timeouts[0]!.at).toBeGreaterThanOrEqual(2_000)
+    expect(timeouts[0]!.at).toBeLessThan(2_100)
+    expect(pendingAnywhere(w)).toEqual([])
+  })
+})
