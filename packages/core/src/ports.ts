@@ -130,14 +130,21 @@ export type Unsubscribe = () => void
  * - every message carries the server time at which the server took it, and `send` resolves with
  *   that time; `serverNow()` estimates the server's clock now, on the same scale;
  * - `sender` is the authenticated sender; a group message from a non-member is never delivered;
- * - operations fail with {@link TransportError}, never with a library's own error.
+ * - operations fail with {@link TransportError}, never with a library's own error;
+ * - nothing is delivered before the code that created the transport could subscribe (delivery
+ *   starts asynchronously, or waits for the first listener);
+ * - a device that is `connecting` counts as online (it gets online-only messages); only a
+ *   `disconnected` one refuses to send.
  */
 export interface ImTransport {
   readonly userID: string
   readonly deviceID: string
 
   send(to: Conversation, payload: string, options: SendOptions): Promise<SendReceipt>
-  /** Replace a message this user sent earlier (modify). */
+  /**
+   * Replace a message this user sent earlier (modify). The receipt names the original message and
+   * carries the replacement's server time.
+   */
   replace(to: Conversation, messageID: string, payload: string): Promise<SendReceipt>
   onMessage(listener: (message: IncomingMessage) => void): Unsubscribe
 
