@@ -1,9 +1,9 @@
 /**
  * Flow properties over the embedded IM with a hostile network (SPEC §3 "Arbitration").
  */
-import { test } from '@fast-check/vitest'
+import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
-import { outcomes, scenario, start, type Run } from './simulation.js'
+import { outcomes, scenario, start, type Action, type Run, type Scenario } from './simulation.js'
 
 const runs = Number(process.env.BECKON_PROPERTY_RUNS ?? 150)
 
@@ -65,6 +65,39 @@ describe('with every message eventually delivered (late, duplicated, reordered)'
     await finish(run, s.timeout)
     expect(run.settled()).toBe(true)
   })
+})
+
+describe('the races SPEC §3 names, over random networks', () => {
+  const network = fc.record({
+    seed: fc.integer({ min: 1, max: 2 ** 30 }),
+    latencyMax: fc.integer({ min: 0, max: 3_000 }),
+    duplicate: fc.constantFrom(0, 0.3),
+    group: fc.boolean(),
+    skew: fc.integer({ min: 0, max: 1_500 }),
+  })
+  const races: Record<string, (skew: number) => Action[]> = {
+    'accept vs cancel': (skew) => [
+      { at: 1_500, device: 2, kind: 'accept', data: 'yes' },
+      { at: 1_500 + skew, device: 0, kind: 'cancel', data: 'bye' },
+    ],
+    'accept vs timeout': (skew) => [{ at: 4_000 - skew, device: 3, kind: 'accept', data: 'yes' }],
+    'two devices answer differently': (skew) => [
+      { at: 1_500, device: 2, kind: 'accept', data: 'phone' },
+      { at: 1_500 + skew, device: 3, kind: 'reject', data: 'laptop' },
+    ],
+  }
+  for (const [name, actions] of Object.entries(races)) {
+    // Law (convergence under a named race): however the network orders the crossing messages,
+    // every party ends with the same outcome, data and answering device for every invitee.
+    test.prop([network], { numRuns: Math.ceil(runs / 2) })(`${name}: every party converges`, async (n) => {
+      const s: Scenario = { group: n.group, timeout: 4, seed: n.seed, latencyMax: n.latencyMax, duplicate: n.duplicate, loss: 0, actions: actions(n.skew) }
+      const run = await start(s)
+      await finish(run, s.timeout)
+      const views = run.devices.map((d) => outcomes(d.signaling.getInvitation(run.inviteID))).filter((v) => v !== undefined)
+      for (const view of views) expect(view).toEqual(views[0])
+      expect(views[0]!.some((o) => o.includes(':pending:'))).toBe(false)
+    })
+  }
 })
 
 describe('with messages lost', () => {
