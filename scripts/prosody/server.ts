@@ -1,0 +1,147 @@
+/**
+ * Start, stop and restart the loopback Prosody that the XMPP integration tests use, installing it
+ * from Debian's archive when it is missing. Used by the tests' global setup, by the fault tests
+ * (restart the server while an invitation rings) and from the command line:
+ *
+ * ```sh
+ * npx tsx scripts/prosody/server.ts start --fresh   # install if needed, wipe data, register users, start
+ * npx tsx scripts/prosody/server.ts restart         # stop and start again; data survives
+ * npx tsx scripts/prosody/server.ts stop
+ * npx tsx scripts/prosody/server.ts run -- npx vitest run test/xmpp   # start, run, always stop
+ * ```
+ *
+ * @module
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createConnection } from 'node:net'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { configPath, dataPath, renderConfig, settingsFromEnv, type ProsodySettings } from './config.js'
+
+export { settingsFromEnv, type ProsodySettings } from './config.js'
+
+/** The accounts every test run can log in as. */
+export const TEST_USERS: readonly string[] = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi']
+export const TEST_PASSWORD = 'beckon-test'
+
+const serverPidPath = (s: ProsodySettings): string => join(s.dir, 'server.pid')
+
+const run = (command: string, args: readonly string[], env?: NodeJS.ProcessEnv): void => {
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } })
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with ${result.status ?? result.signal}`)
+}
+
+const hasProsody = (): boolean => spawnSync('sh', ['-c', 'command -v prosody && command -v prosodyctl'], { stdio: 'ignore' }).status === 0
+
+/** Install Prosody from Debian's archive unless it is already there (about 6 s with `apt-get update`). */
+export const ensureInstalled = (): void => {
+  if (hasProsody()) return
+  const noninteractive = { DEBIAN_FRONTEND: 'noninteractive' }
+  run('apt-get', ['update', '-qq'], noninteractive)
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'prosody'], noninteractive)
+}
+
+/** Write the configuration (and the directories it names) for these settings. */
+export const writeConfig = (s: ProsodySettings): void => {
+  for (const dir of [s.dir, dataPath(s), join(s.dir, 'certs')]) mkdirSync(dir, { recursive: true })
+  writeFileSync(configPath(s), renderConfig(s))
+}
+
+/** Create the accounts (idempotent: registering an existing user just resets its password). */
+export const registerUsers = (s: ProsodySettings, users: readonly string[] = TEST_USERS, password = TEST_PASSWORD): void => {
+  for (const user of users) {
+    const result = spawnSync('prosodyctl', ['--config', configPath(s), 'register', user, s.domain, password], { encoding: 'utf8' })
+    if (result.status !== 0) throw new Error(`registering ${user} failed: ${result.stderr}`)
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+const runningPid = (s: ProsodySettings): number | undefined => {
+  if (!existsSync(serverPidPath(s))) return undefined
+  const pid = Number(readFileSync(serverPidPath(s), 'utf8').trim())
+  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined
+}
+
+/** Resolve once the server answers a stream header with its stream features. */
+export const waitUntilAnswering = async (s: ProsodySettings, timeoutMs = 10_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (await answers(s)) return
+    if (Date.now() > deadline) throw new Error(`Prosody did not answer on 127.0.0.1:${s.port} within ${timeoutMs} ms`)
+    await sleep(25)
+  }
+}
+
+const answers = (s: ProsodySettings): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port: s.port })
+    let seen = ''
+    const done = (ok: boolean): void => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(1000, () => done(false))
+    socket.on('error', () => done(false))
+    socket.on('connect', () =>
+      socket.write(`<?xml version='1.0'?><stream:stream to='${s.domain}' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>`),
+    )
+    socket.on('data', (chunk: Buffer) => {
+      seen += chunk.toString('utf8')
+      if (seen.includes('features')) done(true)
+    })
+  })
+
+/** Options for {@link start}. */
+export interface StartOptions {
+  /** Wipe the data directory first (accounts, archives, rooms) and register the test users. */
+  readonly fresh?: boolean
+}
+
+/** Start the server unless it is running; resolves once it answers. Returns its pid. */
+export const start = async (s: ProsodySettings = settingsFromEnv(), options: StartOptions = {}): Promise<number> => {
+  ensureInstalled()
+  const running = runningPid(s)
+  if (running !== undefined && !options.fresh) return running
+  if (running !== undefined) await stop(s)
+  if (options.fresh) rmSync(dataPath(s), { recursive: true, force: true })
+  writeConfig(s)
+  if (options.fresh) registerUsers(s)
+  const out = openSync(join(s.dir, 'prosody.out'), 'a')
+  const child = spawn('prosody', ['-F', '--config', configPath(s)], { detached: true, stdio: ['ignore', out, out] })
+  child.unref()
+  if (child.pid === undefined) throw new Error('could not spawn prosody')
+  writeFileSync(serverPidPath(s), `${child.pid}\n`)
+  await waitUntilAnswering(s)
+  return child.pid
+}
+
+/** Stop the server if it runs (SIGTERM, then SIGKILL after 5 s); resolves once it has exited. */
+export const stop = async (s: ProsodySettings = settingsFromEnv()): Promise<void> => {
+  const pid = runningPid(s)
+  if (pid === undefined) return
+  process.kill(pid, 'SIGTERM')
+  const deadline = Date.now() + 5_000
+  while (alive(pid)) {
+    if (Date.now() > deadline) process.kill(pid, 'SIGKILL')
+    await sleep(20)
+  }
+  rmSync(serverPidPath(s), { force: true })
+}
+
+/** Stop, stay down for `downMs`, start again. Accounts, archives and persistent rooms survive. */
+export const restart = async (s: ProsodySettings = settingsFromEnv(), downMs = 0): Promise<void> => {
+  await stop(s)
+  if (downMs > 0) await sleep(downMs)
+  await start(s)
+}
+
+export const isRunning = (s: ProsodySettings = settingsFromEnv()): boolean => runningPid(s) !== undefined
