@@ -84,6 +84,25 @@ describe('duplicates', () => {
     expect(bob.signaling.diagnosticCounts().duplicate).toBe(1)
     expect(bob.calls()).toHaveLength(1)
   })
+
+  it('a duplicate of the invite arriving minutes after the call ended does not ring again', async () => {
+    // Arrange
+    const { world, alice, bob } = twoParties()
+    world.im.hold()
+    const id = await alice.signaling.invite('bob', 'room')
+    const [invite] = world.im.inFlight()
+    const late = world.im.duplicate(invite!.id)
+    world.im.deliver(invite!.id)
+    await world.settle()
+    await bob.signaling.reject(id)
+    // Act
+    await world.advance(5 * 60_000)
+    world.im.deliver(late)
+    await world.settle()
+    // Assert
+    expect(bob.calls()).toEqual([`onReceiveNewInvitation(${id}, alice, '', [bob], room)`])
+    expect(bob.signaling.getInvitation(id)?.invitees[0]?.state).toBe('rejected')
+  })
 })
 
 describe('a cancel that overtakes its invite', () => {
@@ -198,6 +217,33 @@ describe('bad input', () => {
   })
 })
 
+describe('old messages', () => {
+  it('a message older than the retention period is ignored and reported', async () => {
+    const { world, bob } = twoParties()
+    await world.advance(11 * 60_000)
+    world.im.inject({ userID: 'bob' }, { sender: 'alice', serverTime: world.start, payload: envelope({ inviteID: 'old', actionType: 1 }) })
+    await world.settle()
+    expect(bob.calls()).toEqual([])
+    expect(bob.signaling.getInvitation('old')).toBeUndefined()
+    expect(bob.signaling.diagnosticCounts()['expired-message']).toBe(1)
+  })
+})
+
+describe('a listener that throws', () => {
+  it('does not stop the other listeners, and is reported', async () => {
+    const { world, alice, bob } = twoParties()
+    bob.signaling.addSignalingListener({
+      onReceiveNewInvitation: () => {
+        throw new Error('app bug')
+      },
+    })
+    const id = await alice.signaling.invite('bob', 'room')
+    await world.settle()
+    expect(bob.calls()).toEqual([`onReceiveNewInvitation(${id}, alice, '', [bob], room)`])
+    expect(bob.signaling.diagnosticCounts()['listener-threw']).toBe(1)
+  })
+})
+
 describe('follow-ups inherit onlineUserOnly from the invite', () => {
   /** An online-only invite reaches alice's tablet; then the tablet goes offline. */
   const onlineOnly = async () => {
@@ -238,6 +284,41 @@ describe('follow-ups inherit onlineUserOnly from the invite', () => {
     await world.settle()
     expect(tablet.calls()).toEqual([])
     expect(inviteeOf(tablet, id)?.state).toBe('pending')
+  })
+})
+
+describe('convergence and liveness (SPEC §3 "Arbitration")', () => {
+  /** alice (and her tablet) invite bob (phone, laptop) and carol in a group watched by dave; everyone acts at once. */
+  const busyGroup = async (seed: number, network: Parameters<World['im']['setLink']>[0]) => {
+    const world = new World({ seed })
+    const alice = world.join('alice')
+    const tablet = world.join('alice', { deviceID: 'tablet' })
+    const phone = world.join('bob', { deviceID: 'phone' })
+    const laptop = world.join('bob', { deviceID: 'laptop' })
+    const carol = world.join('carol')
+    const dave = world.join('dave')
+    await alice.transport.createGroup('g', ['bob', 'carol', 'dave'])
+    await world.settle()
+    world.im.setLink(network)
+    const id = await alice.signaling.inviteInGroup('g', ['bob', 'carol'], 'lesson', { timeout: 10 })
+    await world.advance(3_000)
+    await Promise.allSettled([phone.signaling.accept(id, 'p'), laptop.signaling.reject(id, 'l'), carol.signaling.accept(id, 'c'), tablet.signaling.cancel(id, 't')])
+    await world.advance(2 * 60_000)
+    return { world, id, parties: [alice, tablet, phone, laptop, carol, dave] }
+  }
+
+  it('late, duplicated and reordered deliveries leave every party with the same outcome, data and device', async () => {
+    const { id, parties } = await busyGroup(7, { latency: { min: 0, max: 8_000 }, reorder: true, duplicate: 0.3 })
+    const views = parties.map((party) => JSON.stringify(party.signaling.getInvitation(id)?.invitees))
+    expect(new Set(views).size).toBe(1)
+  })
+
+  it('with half the deliveries lost, every party holding the invitation still reaches an outcome for every invitee', async () => {
+    const { id, parties } = await busyGroup(3, { latency: { min: 0, max: 8_000 }, reorder: true, loss: 0.5 })
+    const pending = parties.flatMap((party) =>
+      (party.signaling.getInvitation(id)?.invitees ?? []).filter((i) => i.state === 'pending').map((i) => `${party.name} sees ${i.userID} pending`),
+    )
+    expect(pending).toEqual([])
   })
 })
 

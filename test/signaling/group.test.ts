@@ -130,10 +130,89 @@ describe('membership (8013)', () => {
   })
 })
 
+describe('an answer the IM refuses', () => {
+  it('rejects its promise and leaves the invitee pending (it did not take effect)', async () => {
+    const { world, bob, id } = await ringing()
+    await bob.transport.quitGroup('g')
+    await world.settle()
+    expect(await outcome(bob.signaling.accept(id, 'here'))).toBeTypeOf('number')
+    expect(bob.signaling.getInvitation(id)?.invitees[0]?.state).toBe('pending')
+  })
+})
+
+describe('disconnected (6014)', () => {
+  it('refuses a group invite while the inviter is disconnected', async () => {
+    const { alice } = await setup()
+    alice.transport.disconnect()
+    expect(await outcome(alice.signaling.inviteInGroup('g', ['bob']))).toBe(6014)
+  })
+})
+
+describe('races seen by a member who is not invited', () => {
+  it.each([
+    ['the accept first', ['bob', 'alice']],
+    ['the cancel first', ['alice', 'bob']],
+  ])('accept vs cancel, %s: the cancel wins at the observer too', async (_name, order) => {
+    // Arrange
+    const { world, alice, bob, dave, id } = await ringing()
+    world.im.hold()
+    await Promise.all([bob.signaling.accept(id, 'here'), alice.signaling.cancel(id, 'over')])
+    // Act: dave gets the two messages in the given order, everyone else as sent
+    const toDave = world.im.inFlight().filter((d) => d.to.userID === 'dave')
+    for (const sender of order) world.im.deliver(toDave.find((d) => d.from === sender)!.id)
+    world.im.release()
+    await world.settle()
+    // Assert
+    const states = [alice, bob, dave].map((party) => party.signaling.getInvitation(id)?.invitees[0]?.state)
+    expect(states).toEqual(['cancelled', 'cancelled', 'cancelled'])
+    expect(dave.calls().at(-1)).toBe(`onInvitationCancelled(${id}, alice, over, [bob, carol])`)
+  })
+
+  it('the invitee whose accept lost hears of the cancel', async () => {
+    const { world, alice, bob, id } = await ringing()
+    await Promise.all([bob.signaling.accept(id, 'here'), alice.signaling.cancel(id, 'over')])
+    await world.settle()
+    expect(bob.calls()).toEqual([`onInvitationCancelled(${id}, alice, over, [bob, carol])`])
+  })
+})
+
+describe('a member who was offline', () => {
+  it('is shown the invitation when it comes back while someone is pending', async () => {
+    const { world, alice, dave } = await setup()
+    dave.transport.disconnect()
+    const id = await alice.signaling.inviteInGroup('g', ['bob', 'carol'], 'lesson')
+    await world.advance(5_000)
+    dave.transport.connect()
+    await world.settle()
+    expect(dave.calls()).toEqual([`onReceiveNewInvitation(${id}, alice, g, [bob, carol], lesson)`])
+  })
+
+  it('is not shown an invitation that ended while it was away', async () => {
+    const { world, alice, bob, carol, dave } = await setup()
+    dave.transport.disconnect()
+    const id = await alice.signaling.inviteInGroup('g', ['bob', 'carol'], 'lesson')
+    await world.settle()
+    await bob.signaling.accept(id)
+    await carol.signaling.accept(id)
+    await world.settle()
+    dave.transport.connect()
+    await world.settle()
+    expect(dave.calls().filter((call) => call.startsWith('onReceiveNewInvitation'))).toEqual([])
+    expect(dave.signaling.getInvitation(id)?.invitees.map((i) => i.state)).toEqual(['accepted', 'accepted'])
+  })
+})
+
 describe('bad group parameters (6017)', () => {
   it('refuses an empty invitee list', async () => {
     const { alice } = await setup()
     expect(await outcome(alice.signaling.inviteInGroup('g', []))).toBe(6017)
+  })
+
+  it('refuses an empty groupID rather than sending a 1:1 invite to the first invitee', async () => {
+    const { world, alice, carol } = await setup()
+    expect(await outcome(alice.signaling.inviteInGroup('', ['bob', 'carol']))).toBe(6017)
+    await world.settle()
+    expect([world.log(), carol.calls()]).toEqual([[], []])
   })
 
   it('refuses an invitee list that includes the inviter', async () => {

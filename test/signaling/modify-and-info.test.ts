@@ -93,6 +93,23 @@ describe('modifyInvitation', () => {
     expect(bob.signaling.getInvitation(id)?.data).toBe('room 2')
   })
 
+  it('keeps the latest of two modifications that arrive out of order, and reports only it', async () => {
+    // Arrange
+    const { world, alice, bob, id } = await ringing()
+    world.im.hold()
+    await alice.signaling.modifyInvitation(id, 'room 2')
+    await world.im.clock.advance(1)
+    await alice.signaling.modifyInvitation(id, 'room 3')
+    const [second, third] = world.im.inFlight().filter((d) => d.to.userID === 'bob')
+    // Act
+    world.im.deliver(third!.id)
+    world.im.deliver(second!.id)
+    await world.settle()
+    // Assert
+    expect(bob.calls()).toEqual([`onInvitationModified(${id}, "room 3")`])
+    expect(bob.signaling.getInvitation(id)?.data).toBe('room 3')
+  })
+
   it('fails with 6017 for an online-only invitation, which is not stored', async () => {
     const { alice, id } = await ringing({ onlineUserOnly: true })
     expect(await outcome(alice.signaling.modifyInvitation(id, 'room 2'))).toBe(6017)

@@ -175,6 +175,65 @@ describe('two devices of one invitee answer differently at once', () => {
   })
 })
 
+describe('convergence between devices of one user', () => {
+  it('two devices timing out at once: the inviter hears it once, everyone agrees on the device', async () => {
+    const { world, alice, phone, laptop, id } = await ringing()
+    world.clearLog()
+    await world.advanceTo(30_000)
+    expect(world.log()).toEqual([
+      `bob/phone: onInvitationTimeout(${id}, [bob])`,
+      `bob/laptop: onInvitationTimeout(${id}, [bob])`,
+      `alice: onInvitationTimeout(${id}, [bob])`,
+    ])
+    expect(outcomes([alice, phone, laptop], id)).toEqual([
+      'alice: timedOut room by phone',
+      'bob/phone: timedOut room by phone',
+      'bob/laptop: timedOut room by phone',
+    ])
+  })
+
+  it('two inviter devices cancelling at once: the smallest action id wins, and the losing device is told', async () => {
+    // Arrange: the tablet's ids sort first, though the phone cancels first
+    const world = new World()
+    const alice = world.join('alice', { ids: counterIds('b-') })
+    const tablet = world.join('alice', { deviceID: 'tablet', ids: counterIds('a-') })
+    const bob = world.join('bob')
+    const id = await alice.signaling.invite('bob', 'room')
+    await world.settle()
+    world.clearLog()
+    // Act
+    await Promise.all([alice.signaling.cancel(id, 'from phone'), tablet.signaling.cancel(id, 'from tablet')])
+    await world.settle()
+    // Assert
+    expect(alice.calls()).toEqual([`onInvitationCancelled(${id}, alice, "from tablet", [bob])`])
+    expect(tablet.calls()).toEqual([])
+    expect(bob.calls().at(-1)).toBe(`onInvitationCancelled(${id}, alice, "from tablet", [bob])`)
+    expect([alice, tablet, bob].map((party) => party.signaling.getInvitation(id)?.invitees[0]?.deviceID)).toEqual(['tablet', 'tablet', 'tablet'])
+  })
+
+  it("an answer from the user's other device that overtakes the invite ends it before it rings", async () => {
+    // Arrange
+    const world = new World()
+    const alice = world.join('alice')
+    const phone = world.join('bob', { deviceID: 'phone' })
+    const laptop = world.join('bob', { deviceID: 'laptop' })
+    world.im.hold()
+    const id = await alice.signaling.invite('bob', 'room')
+    const toPhone = world.im.inFlight().find((d) => d.to.deviceID === 'phone')!
+    world.im.deliver(toPhone.id)
+    await world.settle()
+    await phone.signaling.accept(id, 'ok')
+    const [invite, carbon] = world.im.inFlight().filter((d) => d.to.deviceID === 'laptop')
+    // Act
+    world.im.deliver(carbon!.id)
+    world.im.deliver(invite!.id)
+    world.im.release()
+    await world.settle()
+    // Assert
+    expect(laptop.calls()).toEqual([`onInviteeAccepted(${id}, bob, ok)`])
+  })
+})
+
 describe("the inviter's other device", () => {
   const inviterOnTwo = async () => {
     const world = new World()

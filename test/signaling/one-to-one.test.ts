@@ -134,6 +134,13 @@ describe('invite with a bad parameter fails with 6017 and sends nothing', () => 
     expect(alice.signaling.listInvitations()).toEqual([])
   })
 
+  it('a timeout too long for the wire (3,000,000 s) is refused with 6017 or rings: the invite is never silently lost', async () => {
+    const { world, alice, bob } = setup()
+    const result = await outcome(alice.signaling.invite('bob', 'room', { timeout: 3_000_000 }))
+    await world.settle()
+    expect(['6017, rang 0 times', 'resolved, rang 1 times']).toContain(`${result}, rang ${bob.calls().length} times`)
+  })
+
   it('accepts data that keeps the envelope under 12 KB', async () => {
     const { alice } = setup()
     expect(await outcome(alice.signaling.invite('bob', 'x'.repeat(11 * 1024)))).toBe('resolved')
@@ -234,5 +241,20 @@ describe('SignalingError', () => {
     expect(error).toBeInstanceOf(Error)
     expect(error).toBeInstanceOf(SignalingError)
     expect(error).toMatchObject({ name: 'SignalingError', code: 8010, reason: 'InvitationInvalid' })
+  })
+})
+
+describe('addSignalingListener', () => {
+  it('returns a function that stops the callbacks', async () => {
+    const { world, alice } = setup()
+    const bob = world.join('bob', { deviceID: 'phone' })
+    const heard: string[] = []
+    const stop = bob.signaling.addSignalingListener({ onReceiveNewInvitation: (id) => heard.push(id) })
+    const first = await alice.signaling.invite('bob')
+    await world.settle()
+    stop()
+    await alice.signaling.invite('bob')
+    await world.settle()
+    expect(heard).toEqual([first])
   })
 })

@@ -60,6 +60,15 @@ describe("the invitee's own deadline, t + timeout", () => {
     expect(inviteeOf(bob, id)?.decidedBy).toBe('invitee.timedOut')
   })
 
+  it("keeps the inviter's + 5 s on the server clock when the inviter's local clock is off", async () => {
+    const world = new World()
+    const alice = world.join('alice', { clockSkew: { offsetMs: 7_200_000 } })
+    world.join('bob').transport.disconnect()
+    const id = await alice.signaling.invite('bob', 'room', { timeout: 30 })
+    await world.advanceTo(40_000)
+    expect(world.timeline()).toEqual([`35000 alice: onInvitationTimeout(${id}, [bob])`])
+  })
+
   it("ignores a device's local clock being an hour off the server's", async () => {
     const world = new World()
     const alice = world.join('alice', { clockSkew: { offsetMs: -3_600_000 } })
@@ -218,6 +227,18 @@ describe('an invite that arrives after its deadline', () => {
   })
 })
 
+describe('an invite that arrives exactly at its deadline', () => {
+  it('does not ring, and the invitee times itself out once', async () => {
+    const world = new World()
+    world.im.setLink({ latency: 30_000 }, { from: 'alice', to: 'bob' })
+    const alice = world.join('alice')
+    const bob = world.join('bob')
+    const id = await alice.signaling.invite('bob', 'room', { timeout: 30 })
+    await world.advanceTo(40_000)
+    expect(bob.calls()).toEqual([`onInvitationTimeout(${id}, [bob])`])
+  })
+})
+
 describe('an invitee that was offline', () => {
   it('connecting in time, rings then and times out at the original deadline', async () => {
     const { world, bob, id } = await oneToOne({ bobOnline: false })
@@ -228,6 +249,24 @@ describe('an invitee that was offline', () => {
       `10000 bob: onReceiveNewInvitation(${id}, alice, '', [bob], room)`,
       `30000 bob: onInvitationTimeout(${id}, [bob])`,
     ])
+  })
+
+  it('catching up, rings before any callback about the same invitation', async () => {
+    const { world, alice, bob, id } = await oneToOne({ bobOnline: false })
+    await alice.signaling.modifyInvitation(id, 'room 2')
+    bob.transport.connect()
+    await world.settle()
+    expect(bob.calls()[0]).toMatch(/^onReceiveNewInvitation\(/)
+    expect(bob.transport.connectionState).toBe('connected')
+  })
+
+  it('catching up, does not ring until it is connected', async () => {
+    const { world, bob } = await oneToOne({ bobOnline: false })
+    const ringsWhile: string[] = []
+    bob.signaling.addSignalingListener({ onReceiveNewInvitation: () => ringsWhile.push(bob.transport.connectionState) })
+    bob.transport.connect()
+    await world.settle()
+    expect(ringsWhile).toEqual(['connected'])
   })
 
   it('connecting too late, does not ring and hears of the timeout once', async () => {
@@ -278,6 +317,37 @@ describe('cancel and the deadline', () => {
     await world.advanceTo(30_000)
     expect(inviteeOf(alice, id)?.state).toBe('pending')
     expect(await outcome(alice.signaling.cancel(id))).toBe(8010)
+  })
+})
+
+describe('answering after the deadline', () => {
+  /** bob rang, went away at 10 s and is back at 40 s; nothing was stored for him meanwhile (alice is away too). */
+  const backAfterDeadline = async () => {
+    const { world, alice, bob, id } = await oneToOne()
+    alice.transport.disconnect()
+    await world.advanceTo(10_000)
+    bob.transport.disconnect()
+    await world.advanceTo(40_000)
+    bob.transport.connect()
+    return { world, alice, bob, id }
+  }
+
+  it.each([
+    ['accept', (bob: Party, id: string) => bob.signaling.accept(id, 'late')],
+    ['reject', (bob: Party, id: string) => bob.signaling.reject(id, 'late')],
+  ])('%s fails with 8010 even before the overdue timer has run', async (_name, answer) => {
+    const { bob, id } = await backAfterDeadline()
+    expect(bob.transport.connectionState).toBe('connected')
+    expect(await outcome(answer(bob, id))).toBe(8010)
+  })
+
+  it('cannot turn the invitation into an accepted one at the inviter', async () => {
+    const { world, alice, bob, id } = await backAfterDeadline()
+    await bob.signaling.accept(id, 'late').catch(() => undefined)
+    await world.settle()
+    alice.transport.connect()
+    await world.settle()
+    expect(inviteeOf(alice, id)?.state).toBe('timedOut')
   })
 })
 
