@@ -268,6 +268,28 @@ describe("the inviter's other device", () => {
 })
 
 describe('an invitee on two devices in a group', () => {
+  it('a device back online after its user answered elsewhere does not ring, though others are still pending', async () => {
+    // Arrange
+    const world = new World()
+    const alice = world.join('alice')
+    const phone = world.join('bob', { deviceID: 'phone' })
+    const laptop = world.join('bob', { deviceID: 'laptop' })
+    world.join('carol')
+    await alice.transport.createGroup('g', ['bob', 'carol'])
+    laptop.transport.disconnect()
+    const id = await alice.signaling.inviteInGroup('g', ['bob', 'carol'], 'lesson')
+    await world.settle()
+    await phone.signaling.accept(id, 'ok')
+    await world.settle()
+    // Act
+    laptop.transport.connect()
+    await world.settle()
+    // Assert
+    expect(laptop.calls()).toEqual([`onInviteeAccepted(${id}, bob, ok)`])
+    expect(laptop.signaling.getInvitation(id)?.active).toBe(true)
+  })
+
+
   it('an accept on one device reaches the other one too', async () => {
     // Arrange
     const world = new World()

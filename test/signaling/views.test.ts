@@ -148,6 +148,22 @@ describe('listInvitations', () => {
   })
 })
 
+describe('the retention period', () => {
+  it('is configurable with limits.retentionMs', async () => {
+    const world = new World()
+    const alice = world.join('alice', { signaling: { limits: { retentionMs: 60_000 } } })
+    const bob = world.join('bob')
+    const id = await alice.signaling.invite('bob', 'room')
+    await world.settle()
+    await bob.signaling.reject(id)
+    await world.settle()
+    await world.advance(59_999)
+    expect(alice.signaling.getInvitation(id)).toBeDefined()
+    await world.advance(1)
+    expect(alice.signaling.getInvitation(id)).toBeUndefined()
+  })
+})
+
 describe('snapshot', () => {
   const midCall = async () => {
     const { world, alice, bob, carol, id } = await group()
