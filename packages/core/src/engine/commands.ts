@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { failure, type SignalingFailure } from '../errors.js'
 import type { InviteeEvent, InviteeEventType } from '../machine/inviteeMachine.js'
-import { ActionType, encodeEnvelope, maxEnvelopeBytes, utf8Length, type Envelope } from '../wire/envelope.js'
+import { ActionType, encodeEnvelope, maxEnvelopeBytes, maxTimeoutSeconds, utf8Length, type Envelope } from '../wire/envelope.js'
 import { applyFact, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
 import type { AddInvitedCommand, AnswerCommand, Effect, InviteCommand } from './io.js'
 import { answerDeadline, armTimers, createInvitation, settleActivity } from './lifecycle.js'
@@ -36,7 +36,9 @@ const checkInvite = (state: EngineState, command: InviteCommand): SignalingFailu
   const { inviteeList, groupID, timeout } = command
   if (inviteeList.length === 0 || !inviteeList.every(isId)) return failure('InvalidParameter', 'invitees must be non-empty ids')
   if (inviteeList.includes(userID)) return failure('InvalidParameter', 'the inviter may not invite itself')
-  if (!Number.isFinite(timeout) || timeout < 0) return failure('InvalidParameter', 'timeout must be a non-negative number of seconds')
+  if (!Number.isFinite(timeout) || timeout < 0 || timeout > maxTimeoutSeconds) {
+    return failure('InvalidParameter', `timeout must be between 0 and ${maxTimeoutSeconds} seconds`)
+  }
   if (typeof command.data !== 'string') return failure('InvalidParameter', 'data must be a string')
   if (groupID !== '' && !isId(groupID)) return failure('InvalidParameter', 'groupID must be a non-empty id')
   if (inviteeList.length > limits.maxInvitees) return failure('LimitExceeded', `more than ${limits.maxInvitees} invitees`)
@@ -94,6 +96,7 @@ type Answer = AnswerCommand['type']
 /** Who may act, on which invitees: `string[]` to act on, or why not. */
 const targetsOf = (state: EngineState, invitation: Invitation, type: Answer, now: number): string[] | SignalingFailure => {
   const { userID } = state.config
+  const deadline = answerDeadline(invitation)
   if (type === 'command.cancel' || type === 'command.modify') {
     if (invitation.inviter !== userID) return failure('NotInviter', 'only the inviter may do this')
     if (invitation.endedAt !== null) return failure('InvitationInvalid', 'the invitation has ended')
@@ -102,13 +105,14 @@ const targetsOf = (state: EngineState, invitation: Invitation, type: Answer, now
       if (invitation.inviteMessageID === '') return failure('InvitationInvalid', 'the invite message is not known here')
       return []
     }
-    const deadline = answerDeadline(invitation)
     if (deadline !== undefined && now >= deadline) return failure('InvitationInvalid', 'the invitation is past its deadline')
     return pendingInvitees(invitation)
   }
   const i = inviteeIndex(invitation, userID)
   if (i < 0) return failure('InvitationInvalid', 'this user is not an invitee')
   if (!isAnswerable(invitation, i)) return failure('InvitationInvalid', 'already answered or ended')
+  // The invitee's own deadline may be due without its timer having run yet (just reconnected).
+  if (deadline !== undefined && now >= deadline) return failure('InvitationInvalid', 'the invitation is past its deadline')
   return [userID]
 }
 

@@ -253,8 +253,9 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     deviceID: transport.deviceID,
     invite: (invitee, data, opts) => inviteCommand('', [invitee], undefined, data, opts),
     inviteInGroup: async (groupID, inviteeList, data, opts) => {
+      if (typeof groupID !== 'string' || groupID === '') throw new SignalingError(failure('InvalidParameter', 'groupID must be a non-empty string'))
       let members: readonly string[] = []
-      if (typeof groupID === 'string' && groupID !== '' && state.connected) {
+      if (state.connected) {
         members = await transport.getGroupMembers(groupID).catch(() => [])
       }
       return inviteCommand(groupID, Array.isArray(inviteeList) ? inviteeList : [], members, data, opts)

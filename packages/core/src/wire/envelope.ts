@@ -53,6 +53,9 @@ export const maxEnvelopeBytes = 12 * 1024
 
 const maxIdLength = 256
 
+/** The longest timeout the wire carries: deadlines in ms must stay within a 32-bit timer's range. */
+export const maxTimeoutSeconds = 2_147_483
+
 // -------------------------------------------------------------------------------------------------
 // Codec
 // -------------------------------------------------------------------------------------------------
@@ -67,7 +70,7 @@ interface SecondsBrand {
 }
 const Seconds = t.brand(
   t.number,
-  (n): n is t.Branded<number, SecondsBrand> => Number.isFinite(n) && n >= 0 && n <= 2_147_483,
+  (n): n is t.Branded<number, SecondsBrand> => Number.isFinite(n) && n >= 0 && n <= maxTimeoutSeconds,
   'Seconds',
 )
 
