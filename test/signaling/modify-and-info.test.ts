@@ -76,6 +76,21 @@ describe('modifyInvitation', () => {
     expect(bob.signaling.getInvitation(id)?.data).toBe('room 2')
   })
 
+  it('rings a device that catches up after the modification with the new data, and reports no modification', async () => {
+    // Arrange
+    const world = new World()
+    const alice = world.join('alice')
+    const bob = world.join('bob')
+    bob.transport.disconnect()
+    const id = await alice.signaling.invite('bob', 'room 1')
+    await alice.signaling.modifyInvitation(id, 'room 2')
+    // Act
+    bob.transport.connect()
+    await world.settle()
+    // Assert
+    expect(bob.calls()).toEqual([`onReceiveNewInvitation(${id}, alice, '', [bob], "room 2")`])
+  })
+
   it('is applied after the invite when it overtakes it', async () => {
     // Arrange
     const world = new World()

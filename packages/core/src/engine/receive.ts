@@ -140,7 +140,8 @@ export const applyModify = (
   }
   invitation.dataVersion = version
   invitation.data = envelope.data
-  if (!isOwn(state, message)) {
+  // Before its ring decision the app has not seen the invitation: the ring will carry the new data.
+  if (!isOwn(state, message) && invitation.presented) {
     notify(invitation, { type: 'onInvitationModified', inviteID: invitation.inviteID, data: envelope.data }, effects)
   }
 }
