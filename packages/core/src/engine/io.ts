@@ -115,6 +115,8 @@ export type DiagnosticReason =
   | 'limit-invitees'
   | 'limit-active'
   | 'limit-held'
+  | 'limit-ended'
+  | 'limit-inviter'
   | 'listener-threw'
   | 'inspector-mismatch'
 

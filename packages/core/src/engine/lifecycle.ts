@@ -119,16 +119,50 @@ export const settleActivity = (state: EngineState, invitation: Invitation, now: 
   invitation.endedAt = active ? null : now
   state.activeCount += active ? 1 : -1
   armTimers(state, invitation, effects)
+  if (active) return
+  state.ended.push(invitation.inviteID)
+  boundTombstones(state, effects)
+}
+
+/** Past `maxEndedInvitations`, the oldest tombstones go early (a flood must not grow memory). */
+const boundTombstones = (state: EngineState, effects: Effect[]): void => {
+  while (state.ended.length - state.endedFrom > state.config.limits.maxEndedInvitations) {
+    const inviteID = state.ended[state.endedFrom++]!
+    const invitation = state.invitations[inviteID]
+    if (invitation === undefined || invitation.endedAt === null) continue
+    dropInvitation(state, invitation, effects)
+    effects.push({ type: 'diagnostic', diagnostic: { reason: 'limit-ended', detail: 'tombstone dropped before its retention was over', inviteID } })
+  }
+  if (state.endedFrom > 1024 && state.endedFrom * 2 > state.ended.length) {
+    state.ended = state.ended.slice(state.endedFrom)
+    state.endedFrom = 0
+  }
 }
 
 /** Drops an ended invitation once its retention is over. */
 export const removeInvitation = (state: EngineState, invitation: Invitation, effects: Effect[]): void => {
+  if (state.ended[state.endedFrom] === invitation.inviteID) state.endedFrom++
+  dropInvitation(state, invitation, effects)
+}
+
+const dropInvitation = (state: EngineState, invitation: Invitation, effects: Effect[]): void => {
   delete state.invitations[invitation.inviteID]
   if (invitation.endedAt === null) state.activeCount -= 1
   for (const kind of invitationTimers) effects.push({ type: 'timer.clear', key: timerKey(kind, invitation.inviteID) })
   if (state.config.trace) {
     effects.push({ type: 'trace.invitation', change: 'removed', inviteID: invitation.inviteID, invitees: invitation.invitees })
   }
+}
+
+/** How many active invitations `inviter` has here; only counted when the total could exceed it. */
+export const activeFrom = (state: EngineState, inviter: string): number => {
+  if (state.activeCount < state.config.limits.maxActivePerInviter) return state.activeCount
+  let count = 0
+  for (const id in state.invitations) {
+    const invitation = state.invitations[id]!
+    if (invitation.endedAt === null && invitation.inviter === inviter) count++
+  }
+  return count
 }
 
 // -------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import type { IncomingMessage } from '../ports.js'
 import { ActionType, type Envelope } from '../wire/envelope.js'
 import { applyFact, inviteeIndex } from './invitees.js'
 import type { DiagnosticReason, Effect } from './io.js'
-import { armTimers, createInvitation, notify, present, settleActivity, timerKey } from './lifecycle.js'
+import { activeFrom, armTimers, createInvitation, notify, present, settleActivity, timerKey } from './lifecycle.js'
 import type { EngineState, Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
@@ -193,6 +193,9 @@ const receiveInvite = (state: EngineState, message: IncomingMessage, envelope: E
   }
   if (envelope.inviteeList.length > config.limits.maxInvitees) return report(effects, 'limit-invitees', 'too many invitees', message)
   if (state.activeCount >= config.limits.maxActiveInvitations) return report(effects, 'limit-active', 'too many active invitations', message)
+  if (activeFrom(state, envelope.inviter) >= config.limits.maxActivePerInviter) {
+    return report(effects, 'limit-inviter', `too many active invitations from ${envelope.inviter}`, message)
+  }
   const invitation = createInvitation(
     state,
     { envelope, takenAt: message.serverTime, provisional: false, inviteMessageID: message.messageID, sentHere: false, presented: false },

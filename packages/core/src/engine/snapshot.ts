@@ -4,6 +4,11 @@
  * promises died with the old instance are dropped; their decisions stand (the IM most likely took
  * them), and timeouts the engine had not yet seen taken are sent again.
  *
+ * The app that restores has forgotten what was ringing, so every active invitation gets its ring
+ * decision again once the device is connected: those still open ring again (their deadline is
+ * unchanged, so they ring for the time that remains), and those whose deadline passed meanwhile
+ * do not, and time out as their re-armed timers come due.
+ *
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js'
@@ -79,9 +84,19 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): E.Either<
       const invitations = dictionary<Invitation>()
       let activeCount = 0
       for (const invitation of decoded.invitations) {
-        invitations[invitation.inviteID] = { ...invitation, decisions: Object.assign(dictionary(), invitation.decisions) }
-        if (invitation.endedAt === null) activeCount++
+        const active = invitation.endedAt === null
+        invitations[invitation.inviteID] = {
+          ...invitation,
+          decisions: Object.assign(dictionary(), invitation.decisions),
+          presented: active ? false : invitation.presented,
+          deferred: active ? [] : invitation.deferred,
+        }
+        if (active) activeCount++
       }
+      const ended = decoded.invitations
+        .filter((invitation) => invitation.endedAt !== null)
+        .sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0))
+        .map((invitation) => invitation.inviteID)
       const held = dictionary<HeldMessage[]>()
       for (const entry of decoded.held) (held[entry.envelope.inviteID] ??= []).push(entry)
       return {
@@ -89,6 +104,8 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): E.Either<
         connected: false,
         invitations,
         activeCount,
+        ended,
+        endedFrom: 0,
         held,
         heldCount: decoded.held.length,
         inFlight: dictionary<InFlight>(),

@@ -22,6 +22,10 @@ export interface Limits {
   readonly maxInvitees: number
   /** Active (some invitee pending) invitations this party holds at once. */
   readonly maxActiveInvitations: number
+  /** Active invitations from any one other inviter: one flooding sender cannot fill the rest. */
+  readonly maxActivePerInviter: number
+  /** Ended invitations kept as tombstones; past it the oldest go before their retention is over. */
+  readonly maxEndedInvitations: number
   /** Messages held for invitations not yet known, over all invitations. */
   readonly maxHeldMessages: number
   /** How long an ended invitation is kept to absorb late messages; also the age past which messages are ignored. */
@@ -31,6 +35,8 @@ export interface Limits {
 export const defaultLimits: Limits = {
   maxInvitees: 10_000,
   maxActiveInvitations: 1_000,
+  maxActivePerInviter: 100,
+  maxEndedInvitations: 10_000,
   maxHeldMessages: 10_000,
   retentionMs: 10 * 60_000,
 }
@@ -111,6 +117,12 @@ export interface EngineState {
   readonly invitations: Record<string, Invitation>
   /** How many invitations have an invitee pending (derived from them, kept for O(1) reads). */
   activeCount: number
+  /**
+   * Ended invitations, oldest end first, from index `endedFrom` on (a queue for the tombstone
+   * bound). Entries of invitations removed or revived since are skipped when they come up.
+   */
+  ended: string[]
+  endedFrom: number
   readonly held: Record<string, HeldMessage[]>
   heldCount: number
   readonly inFlight: Record<string, InFlight>
@@ -126,6 +138,8 @@ export const initialState = (config: EngineConfig): EngineState => ({
   connected: false,
   invitations: dictionary(),
   activeCount: 0,
+  ended: [],
+  endedFrom: 0,
   held: dictionary(),
   heldCount: 0,
   inFlight: dictionary(),

@@ -10,7 +10,7 @@ import { failure, SignalingError, type SignalingFailure } from '../errors.js'
 import { compiledInviteeMachine } from '../machine/compile.js'
 import type { Diagnostic, DiagnosticReason, Effect, Input, Notification } from '../engine/io.js'
 import { restoreState, snapshotOf } from '../engine/snapshot.js'
-import { defaultLimits, initialState, type EngineState } from '../engine/state.js'
+import { defaultLimits, initialState, type EngineState, type Limits } from '../engine/state.js'
 import { step } from '../engine/step.js'
 import { getInvitation, listInvitations } from '../engine/views.js'
 import { TransportError, type Clock, type IncomingMessage, type TimerHandle } from '../ports.js'
@@ -35,6 +35,14 @@ const failureOf = (error: unknown): SignalingFailure => {
 const infoOf = (envelope: Envelope, serverTime?: number): SignalingInfo => {
   const { beckon: _extension, ...info } = envelope
   return serverTime === undefined ? { ...info, inviteeList: [...info.inviteeList] } : { ...info, inviteeList: [...info.inviteeList], serverTime }
+}
+
+/** A limit that cannot mean anything is a programmer error, said at once. */
+const checkedLimits = (limits: Limits): Limits => {
+  for (const [name, value] of Object.entries(limits)) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new TypeError(`limits.${name} must be a positive integer, got ${String(value)}`)
+  }
+  return limits
 }
 
 const decodeReasons: Record<string, DiagnosticReason> = {
@@ -63,7 +71,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
   const config = {
     userID: transport.userID,
     deviceID: transport.deviceID,
-    limits: { ...defaultLimits, ...options.limits },
+    limits: checkedLimits({ ...defaultLimits, ...options.limits }),
     trace: options.inspect !== undefined,
   }
   const state: EngineState =

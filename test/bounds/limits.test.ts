@@ -1,0 +1,108 @@
+/**
+ * Bounds (issue: nothing grows without limit): invitees per invitation, active invitations per
+ * party and per inviter, messages held for unknown invitations, and tombstones.
+ */
+import { describe, expect, it } from 'vitest'
+import { createSignaling, SignalingError, type Limits, type Signaling } from '@beckon/core'
+import { MemoryIm } from '@beckon/adapter-memory'
+
+const party = (im: MemoryIm, userID: string, limits: Partial<Limits> = {}): Signaling => createSignaling({ transport: im.connect(userID), limits })
+
+const code = (promise: Promise<unknown>) => promise.then(() => 'resolved', (e: unknown) => (e instanceof SignalingError ? e.code : String(e)))
+
+describe('limits', () => {
+  it('refuses an invitation with more invitees than allowed, on both ends', async () => {
+    const im = new MemoryIm()
+    const teacher = party(im, 'teacher', { maxInvitees: 3 })
+    const watcher = party(im, 'watcher', { maxInvitees: 2 })
+    await im.connect('teacher').createGroup('g', ['watcher', 's1', 's2', 's3', 's4'])
+    expect(await code(teacher.inviteInGroup('g', ['s1', 's2', 's3', 's4']))).toBe(8014)
+    await teacher.inviteInGroup('g', ['s1', 's2', 's3'])
+    await im.settle()
+    expect(watcher.listInvitations()).toEqual([])
+    expect(watcher.diagnosticCounts()['limit-invitees']).toBe(1)
+  })
+
+  it('refuses a new invite past the active-invitation bound, and drops arriving ones with a diagnostic', async () => {
+    const im = new MemoryIm()
+    const alice = party(im, 'alice', { maxActiveInvitations: 2 })
+    const bob = party(im, 'bob', { maxActiveInvitations: 2 })
+    await alice.invite('bob')
+    await alice.invite('bob')
+    expect(await code(alice.invite('bob'))).toBe(8014)
+    const carol = party(im, 'carol')
+    await carol.invite('bob')
+    await im.settle()
+    expect(bob.listInvitations().length).toBe(2)
+    expect(bob.diagnosticCounts()['limit-active']).toBe(1)
+  })
+
+  it('keeps a flooding inviter to its share, so another inviter still rings', async () => {
+    const im = new MemoryIm()
+    const bob = party(im, 'bob', { maxActivePerInviter: 5 })
+    const mallory = party(im, 'mallory')
+    const alice = party(im, 'alice')
+    const rang: string[] = []
+    bob.addSignalingListener({ onReceiveNewInvitation: (_id, inviter) => rang.push(inviter) })
+    for (let i = 0; i < 50; i++) await mallory.invite('bob', 'spam', { timeout: 0 })
+    await alice.invite('bob', 'a real call')
+    await im.settle()
+    expect(rang.filter((who) => who === 'mallory').length).toBe(5)
+    expect(rang).toContain('alice')
+    expect(bob.diagnosticCounts()['limit-inviter']).toBe(45)
+  })
+
+  it('holds at most maxHeldMessages messages for invitations it does not know', async () => {
+    const im = new MemoryIm()
+    const bob = party(im, 'bob', { maxHeldMessages: 10 })
+    for (let i = 0; i < 30; i++) {
+      const envelope = { businessID: 1, inviteID: `ghost-${i}`, groupID: '', inviter: 'mallory', inviteeList: ['bob'], data: '', timeout: 30, actionType: 2, onlineUserOnly: false }
+      im.inject({ userID: 'bob' }, { sender: 'mallory', payload: JSON.stringify(envelope) })
+    }
+    expect(bob.diagnosticCounts().held).toBe(10)
+    expect(bob.diagnosticCounts()['limit-held']).toBe(20)
+    expect(bob.snapshot().held.length).toBe(10)
+  })
+})
+
+describe('a flood of invitations from one sender', () => {
+  // Law: whatever one sender sends, what a party retains stays under a bound set by its limits:
+  // active invitations ≤ maxActivePerInviter from that sender, tombstones ≤ maxEndedInvitations,
+  // held messages (cancels of invites it dropped) ≤ maxHeldMessages.
+  it('cannot grow what the invitee retains past its limits', async () => {
+    const im = new MemoryIm()
+    const limits = { maxActivePerInviter: 20, maxEndedInvitations: 100, maxHeldMessages: 50 }
+    const bob = party(im, 'bob', limits)
+    const mallory = party(im, 'mallory')
+    const retained: number[] = []
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 100; i++) {
+        const id = await mallory.invite('bob', 'flood', { timeout: 0 })
+        if (i % 25 !== 0) await mallory.cancel(id)
+      }
+      await im.settle()
+      retained.push(bob.listInvitations().length + bob.snapshot().held.length)
+    }
+    expect(Math.max(...retained)).toBeLessThanOrEqual(limits.maxActivePerInviter + limits.maxEndedInvitations + limits.maxHeldMessages)
+    expect(retained.at(-1)).toBe(retained[retained.length - 5])
+    expect(bob.diagnosticCounts()['limit-ended']).toBeGreaterThan(0)
+  })
+
+  it('frees tombstones once their retention is over', async () => {
+    const im = new MemoryIm()
+    const bob = party(im, 'bob', { retentionMs: 60_000 })
+    const alice = party(im, 'alice', { retentionMs: 60_000 })
+    for (let i = 0; i < 10; i++) await alice.cancel(await alice.invite('bob'))
+    await im.settle()
+    expect(bob.listInvitations().length).toBe(10)
+    await im.clock.advance(61_000)
+    expect(bob.listInvitations().length).toBe(0)
+    expect(alice.listInvitations().length).toBe(0)
+  })
+
+  it('rejects limits that cannot mean anything', () => {
+    const im = new MemoryIm()
+    expect(() => party(im, 'bob', { maxInvitees: 0 })).toThrow(/maxInvitees/)
+    expect(() => party(im, 'carol', { retentionMs: -1 })).toThrow(/retentionMs/)
+  })
+})
