@@ -1,0 +1,300 @@
+/**
+ * Everything that arrives, and the catch-up that makes `connected` mean "nothing missed".
+ *
+ * On every new session (first login, reconnect after a drop, after a server restart) a device:
+ * measures the server clock, enables carbons, sends presence, reads its user's archive from just
+ * before it was last online, sits in its rooms again and reads their archives, joins rooms it was
+ * invited to meanwhile, delivers all that in server-time order, then what arrived live meanwhile,
+ * and only then reports `connected`. Every copy of a message (live, carbon, offline storage,
+ * archive) goes through one de-duplication by sender and id, so each is delivered once.
+ *
+ * @module
+ */
+import type { Element } from '@xmpp/client'
+import { TransportError, type ConnectionState, type Conversation, type IncomingMessage } from '@beckon/core'
+import { isArchiveResult, readArchive, type ArchivedMessage } from './archive.js'
+import { errorCondition, readCarbon, readInvitation, readSignal, type Invitation } from './decode.js'
+import type { Groups } from './groups.js'
+import { routeGroupMessage, routeUserMessage, type RouteContext, type Routed } from './inbound.js'
+import { parseAddress } from './jid.js'
+import { BoundedMap, Listeners } from './listeners.js'
+import { NS_CARBONS, NS_TIME } from './namespaces.js'
+import type { Room } from './rooms.js'
+import { parseStamp, type ServerClock } from './serverTime.js'
+import { IqError, type XmppSession } from './session.js'
+import { availablePresence, timeQuery } from './stanzas.js'
+import { xml } from '@xmpp/client'
+
+export interface InboxContext {
+  readonly session: XmppSession
+  readonly clock: ServerClock
+  readonly groups: Groups
+  readonly route: RouteContext
+  readonly firstCatchUpWindowMs: number
+  readonly catchUpMarginMs: number
+  readonly setState: (state: ConnectionState) => void
+  readonly onError: (error: unknown) => void
+}
+
+/** A message this user sent, as far as `replace` needs to know. */
+export interface SentMessage {
+  readonly to: Conversation
+  readonly onlineOnly: boolean
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+export class Inbox {
+  readonly messages: Listeners<IncomingMessage>
+  readonly #ctx: InboxContext
+  readonly #seen = new BoundedMap<string, true>(50_000)
+  readonly #sent = new BoundedMap<string, SentMessage>(10_000)
+  readonly #sendErrors = new Map<string, string | undefined>()
+  readonly #onDown = new Set<() => void>()
+  readonly #onUp = new Set<() => void>()
+  #paused = true
+  #generation = 0
+  #catchingUp = false
+  #buffer: Routed[] = []
+  #invitations = new Map<string, Invitation>()
+  #caughtUp = false
+  #everCaughtUp = false
+  #lastOnlineAt = 0
+
+  constructor(ctx: InboxContext) {
+    this.#ctx = ctx
+    this.messages = new Listeners(ctx.onError)
+    ctx.session.onStanza((stanza) => this.#onStanza(stanza))
+    ctx.session.onEvent((event) => (event === 'down' ? this.#down() : this.#up(event)))
+  }
+
+  /** The app disconnected this device: stop reporting, remember when it was last online. */
+  pause(): void {
+    this.#paused = true
+    this.#down()
+  }
+
+  resume(): void {
+    this.#paused = false
+  }
+
+  /** Resolve once a session is up (sending is possible, even while catching up). */
+  async whenSessionUp(timeoutMs: number): Promise<void> {
+    if (this.#ctx.session.online) return
+    await new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        this.#onUp.delete(done)
+        resolve()
+      }
+      const timer = setTimeout(() => {
+        this.#onUp.delete(done)
+        reject(new TransportError('Disconnected', 'the connection to the XMPP server did not come back in time'))
+      }, timeoutMs)
+      this.#onUp.add(done)
+    })
+  }
+
+  /**
+   * Send, then ask the server the time: streams are ordered, so its answer means the server has
+   * processed the stanzas (and bounced any error about them, which fails the send).
+   */
+  async sendAndConfirm(id: string, stanzas: readonly Element[]): Promise<void> {
+    this.#sendErrors.set(id, undefined)
+    let onDown: (() => void) | undefined
+    try {
+      for (const stanza of stanzas) await this.#ctx.session.send(stanza)
+      const dropped = new Promise<never>((_, reject) => {
+        onDown = () => reject(new TransportError('Disconnected', 'the connection dropped before the server confirmed the message'))
+        this.#onDown.add(onDown)
+      })
+      await Promise.race([this.#sampleClock(), dropped])
+      const condition = this.#sendErrors.get(id)
+      if (condition !== undefined) throw new IqError(condition)
+    } finally {
+      this.#sendErrors.delete(id)
+      if (onDown !== undefined) this.#onDown.delete(onDown)
+    }
+  }
+
+  rememberSent(id: string, to: Conversation, onlineOnly: boolean): void {
+    this.#sent.set(id, { to, onlineOnly })
+  }
+
+  sentMessage(id: string): SentMessage | undefined {
+    return this.#sent.get(id)
+  }
+
+  #up(event: 'online' | 'resumed'): void {
+    for (const wake of [...this.#onUp]) wake()
+    if (this.#paused) return
+    if (event === 'resumed' && this.#everCaughtUp) {
+      // XEP-0198 resumed the old session: the server replayed what it held, rooms were kept.
+      this.#caughtUp = true
+      this.#ctx.setState('connected')
+      return
+    }
+    const generation = ++this.#generation
+    this.#ctx.route.registry.markAllLeft()
+    void this.#catchUp(generation)
+  }
+
+  #down(): void {
+    if (this.#caughtUp) this.#lastOnlineAt = this.#ctx.clock.now()
+    this.#caughtUp = false
+    this.#catchingUp = false
+    this.#generation++
+    for (const reject of [...this.#onDown]) reject()
+    if (!this.#paused) this.#ctx.setState('connecting')
+  }
+
+  async #catchUp(generation: number): Promise<void> {
+    const { session, groups, route } = this.#ctx
+    this.#catchingUp = true
+    this.#buffer = []
+    this.#invitations = new Map()
+    try {
+      await this.#sampleClock()
+      await session.iq(xml('iq', { type: 'set' }, xml('enable', { xmlns: NS_CARBONS })))
+      await session.send(availablePresence())
+      const since = this.#everCaughtUp ? this.#lastOnlineAt - this.#ctx.catchUpMarginMs : this.#ctx.clock.now() - this.#ctx.firstCatchUpWindowMs
+      const collected = (await readArchive(session, { since })).flatMap((item) => this.#fromUserArchive(item))
+      for (const room of route.registry.all()) if (await groups.rejoin(room)) collected.push(...(await this.#fromRoomArchive(room, since)))
+      for (const invitation of this.#invitations.values()) collected.push(...(await this.#adopt(invitation, since)))
+      if (generation !== this.#generation) return
+      // Each archive is in the server's order, which is the order of sending: keep it.
+      for (const routed of [...collected, ...this.#buffer]) this.#deliver(routed)
+      this.#buffer = []
+      this.#catchingUp = false
+      this.#caughtUp = true
+      this.#everCaughtUp = true
+      this.#ctx.setState('connected')
+      void this.#calibrate(generation)
+    } catch (error) {
+      this.#ctx.onError(error)
+      // Start over on a fresh session rather than report `connected` with a hole.
+      if (generation === this.#generation && !this.#paused) session.drop()
+    }
+  }
+
+  /** Narrow the clock offset by reading the server's second as it ticks over (~1 s, in the background). */
+  async #calibrate(generation: number): Promise<void> {
+    const deadline = this.#ctx.clock.local() + 1_500
+    while (generation === this.#generation && this.#ctx.clock.uncertaintyMs > 5 && this.#ctx.clock.local() < deadline) {
+      await sleep(7)
+      if (generation !== this.#generation) return
+      await this.#sampleClock().catch(() => undefined)
+    }
+  }
+
+  async #sampleClock(): Promise<void> {
+    const { clock, session } = this.#ctx
+    const sentAt = clock.local()
+    const answer = await session.iq(timeQuery(session.me.domain))
+    const stamp = parseStamp(answer.getChild('time', NS_TIME)?.getChildText('utc'))
+    if (stamp !== undefined) clock.sample(stamp, sentAt, clock.local())
+  }
+
+  #fromUserArchive(item: ArchivedMessage): Routed[] {
+    const invitation = readInvitation(item.message)
+    if (invitation !== undefined) this.#invitations.set(invitation.room, invitation)
+    const signal = readSignal(item.message)
+    const routed = signal === undefined ? undefined : routeUserMessage(signal, item.stamp, this.#ctx.route)
+    return routed === undefined ? [] : [routed]
+  }
+
+  async #fromRoomArchive(room: Room, since: number): Promise<Routed[]> {
+    const items = await readArchive(this.#ctx.session, { room: room.jid, since })
+    return items.flatMap((item) => {
+      const signal = readSignal(item.message)
+      const routed = signal === undefined ? undefined : routeGroupMessage(signal, item.stamp, true, this.#ctx.route)
+      return routed === undefined ? [] : [routed]
+    })
+  }
+
+  /**
+   * Sit in a room this user was invited to, if it exists and lets this user in; read its archive.
+   * Membership changes since the invitation (by the inviter's list, if the inviter is a member)
+   * are announced like any other.
+   */
+  async #adopt(invitation: Invitation, since: number): Promise<Routed[]> {
+    const { groups, route } = this.#ctx
+    const jid = invitation.room
+    if (route.registry.get(jid) !== undefined || !(await groups.exists(jid))) return []
+    const room = route.registry.add(jid, jid.slice(0, jid.indexOf('@')), `${route.me.local}/${route.me.resource}`)
+    const outcome = await groups.enter(room)
+    if (!outcome.ok) {
+      route.registry.remove(room, 'left')
+      return []
+    }
+    const members = await groups.readMembers(jid)
+    if (invitation.members !== undefined && members.has(invitation.inviter)) {
+      route.registry.setMembers(room, new Map(invitation.members.map((bare) => [bare, 'member'])), route.toUserID)
+    }
+    route.registry.setMembers(room, members, route.toUserID)
+    return this.#fromRoomArchive(room, since)
+  }
+
+  async #adoptLive(invitation: Invitation): Promise<void> {
+    const generation = this.#generation
+    try {
+      const routed = await this.#adopt(invitation, this.#ctx.clock.now() - this.#ctx.firstCatchUpWindowMs)
+      if (generation === this.#generation) for (const r of routed) this.#deliver(r)
+    } catch (error) {
+      this.#ctx.onError(error)
+    }
+  }
+
+  #onStanza(stanza: Element): void {
+    if (this.#paused) return
+    const { route } = this.#ctx
+    const from = parseAddress(stanza.attrs['from'])
+    if (stanza.is('presence')) {
+      if (from?.domain !== route.mucDomain) return
+      const { lost, dismissed } = route.registry.handlePresence(stanza, from, route.toUserID)
+      if (lost !== undefined) route.registry.remove(lost, 'left')
+      if (dismissed !== undefined) route.registry.remove(dismissed, 'dismissed')
+      return
+    }
+    if (!stanza.is('message') || isArchiveResult(stanza)) return
+    const id = stanza.attrs['id']
+    if (stanza.attrs['type'] === 'error') {
+      if (id !== undefined && this.#sendErrors.has(id)) this.#sendErrors.set(id, errorCondition(stanza) ?? 'undefined-condition')
+      return
+    }
+    const carbon = readCarbon(stanza, route.me)
+    if (carbon !== undefined) {
+      const signal = readSignal(carbon.message)
+      this.#accept(signal === undefined ? undefined : routeUserMessage(signal, carbon.delay, route))
+    } else if (from?.domain === route.mucDomain) {
+      const room = route.registry.get(from.bare)
+      if (room !== undefined && from.resource === '') route.registry.handleAnnouncement(stanza, room, route.toUserID)
+      const signal = readSignal(stanza)
+      this.#accept(signal === undefined ? undefined : routeGroupMessage(signal, undefined, false, route))
+    } else {
+      const invitation = readInvitation(stanza)
+      if (invitation !== undefined) this.#invited(invitation)
+      const signal = readSignal(stanza)
+      this.#accept(signal === undefined ? undefined : routeUserMessage(signal, undefined, route))
+    }
+  }
+
+  #invited(invitation: Invitation): void {
+    if (this.#catchingUp) this.#invitations.set(invitation.room, invitation)
+    else void this.#adoptLive(invitation)
+  }
+
+  #accept(routed: Routed | undefined): void {
+    if (routed === undefined) return
+    if (this.#catchingUp) this.#buffer.push(routed)
+    else this.#deliver(routed)
+  }
+
+  #deliver(routed: Routed): void {
+    const { message } = routed
+    if (routed.sentByMyUser && !message.modified) this.#sent.set(message.messageID, { to: message.conversation, onlineOnly: routed.onlineOnly })
+    if (routed.own || this.#seen.has(routed.key)) return
+    this.#seen.set(routed.key, true)
+    this.messages.emit(message)
+  }
+}

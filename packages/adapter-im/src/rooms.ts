@@ -1,0 +1,173 @@
+/**
+ * What a device knows about the MUC rooms it sits in: who is behind each occupant (rooms are
+ * non-anonymous, so presences carry real JIDs), who is a member, and which membership changes to
+ * announce. Group messages are attributed here: the sender is the real user behind the occupant,
+ * and a message from an occupant that is not a member is dropped.
+ *
+ * @module
+ */
+import type { Element } from '@xmpp/client'
+import type { MembershipEvent } from '@beckon/core'
+import { readMucUser, type SignalStanza } from './decode.js'
+import type { Address } from './jid.js'
+
+const MEMBER_AFFILIATIONS = new Set(['owner', 'admin', 'member'])
+
+/** Does this affiliation make a user a member of the group? */
+export const isMemberAffiliation = (affiliation: string | undefined): boolean => affiliation !== undefined && MEMBER_AFFILIATIONS.has(affiliation)
+
+/** One room this device belongs to. */
+export interface Room {
+  readonly jid: string
+  readonly groupID: string
+  /** This device's nickname: `user/device`, unique per device, so the room tells devices apart. */
+  readonly nick: string
+  joined: boolean
+  /** Affiliations by bare JID; `baseline` once read from the server, so changes can be announced. */
+  readonly members: Map<string, string>
+  baseline: boolean
+  /** Real JIDs behind the occupants present, by nickname. */
+  readonly occupants: Map<string, Address>
+}
+
+/** The result of a self-presence while joining: the room's status codes (201: just created). */
+export type JoinOutcome = { readonly ok: true; readonly statuses: ReadonlySet<string> } | { readonly ok: false; readonly condition: string }
+
+/** Who sent a group message, once authenticated. */
+export interface GroupSender {
+  readonly userBare: string
+  readonly device: string
+}
+
+export class RoomRegistry {
+  readonly #rooms = new Map<string, Room>()
+  readonly #pendingJoins = new Map<string, (outcome: JoinOutcome) => void>()
+
+  constructor(
+    private readonly me: Address,
+    private readonly myUserID: string,
+    private readonly emit: (event: MembershipEvent) => void,
+  ) {}
+
+  get(roomJid: string): Room | undefined {
+    return this.#rooms.get(roomJid)
+  }
+
+  all(): Room[] {
+    return [...this.#rooms.values()]
+  }
+
+  add(roomJid: string, groupID: string, nick: string): Room {
+    const existing = this.#rooms.get(roomJid)
+    if (existing !== undefined) return existing
+    const room: Room = { jid: roomJid, groupID, nick, joined: false, members: new Map(), baseline: false, occupants: new Map() }
+    this.#rooms.set(roomJid, room)
+    return room
+  }
+
+  /** Forget a room, announcing why to the app (once: a forgotten room is unknown afterwards). */
+  remove(room: Room, why: 'left' | 'dismissed'): void {
+    if (this.#rooms.get(room.jid) !== room) return
+    this.#rooms.delete(room.jid)
+    if (why === 'dismissed') this.emit({ type: 'groupDismissed', groupID: room.groupID })
+    else if (room.baseline && isMemberAffiliation(room.members.get(this.me.bare))) this.emit({ type: 'memberLeft', groupID: room.groupID, userID: this.myUserID })
+  }
+
+  /** The connection dropped: the server no longer counts this device as an occupant anywhere. */
+  markAllLeft(): void {
+    for (const room of this.#rooms.values()) {
+      room.joined = false
+      room.occupants.clear()
+    }
+  }
+
+  /** Wait for the outcome of a join presence just sent. */
+  expectJoin(room: Room): Promise<JoinOutcome> {
+    return new Promise((resolve) => this.#pendingJoins.set(room.jid, resolve))
+  }
+
+  cancelJoin(room: Room, condition: string): void {
+    this.#pendingJoins.get(room.jid)?.({ ok: false, condition })
+    this.#pendingJoins.delete(room.jid)
+  }
+
+  /** Record an affiliation; announce the change once the room's member list is known. */
+  setAffiliation(room: Room, userBare: string, affiliation: string, toUserID: (bare: string) => string): void {
+    const before = isMemberAffiliation(room.members.get(userBare))
+    const after = isMemberAffiliation(affiliation)
+    if (after) room.members.set(userBare, affiliation)
+    else room.members.delete(userBare)
+    if (!room.baseline || before === after) return
+    this.emit({ type: after ? 'memberJoined' : 'memberLeft', groupID: room.groupID, userID: toUserID(userBare) })
+  }
+
+  /** Replace the member list with the server's; announce what changed while this device was away. */
+  setMembers(room: Room, members: ReadonlyMap<string, string>, toUserID: (bare: string) => string): void {
+    if (!room.baseline) {
+      room.members.clear()
+      for (const [bare, affiliation] of members) room.members.set(bare, affiliation)
+      room.baseline = true
+      return
+    }
+    for (const bare of [...room.members.keys()]) if (!members.has(bare)) this.setAffiliation(room, bare, 'none', toUserID)
+    for (const [bare, affiliation] of members) this.setAffiliation(room, bare, affiliation, toUserID)
+  }
+
+  /**
+   * A presence from a room: track occupants and affiliations, finish a pending join, notice being
+   * removed or the room's destruction. Returns the room whose membership this device lost, if any.
+   */
+  handlePresence(presence: Element, from: Address, toUserID: (bare: string) => string): { lost?: Room; dismissed?: Room } {
+    const room = this.#rooms.get(from.bare)
+    if (room === undefined) return {}
+    const nick = from.resource
+    const type = presence.attrs['type']
+    const muc = readMucUser(presence)
+    const self = nick === room.nick || muc?.statuses.has('110') === true
+    if (type === 'error') {
+      if (self) this.cancelJoin(room, presence.getChild('error')?.getChildElements()[0]?.name ?? 'undefined-condition')
+      return {}
+    }
+    if (muc?.jid !== undefined && muc.affiliation !== undefined) this.setAffiliation(room, muc.jid.bare, muc.affiliation, toUserID)
+    if (type === 'unavailable') {
+      room.occupants.delete(nick)
+      if (!self) return {}
+      room.joined = false
+      if (muc?.destroyed === true) return { dismissed: room }
+      const removed = muc !== undefined && (muc.statuses.has('321') || muc.statuses.has('301') || muc.statuses.has('307'))
+      return removed && !isMemberAffiliation(muc.affiliation) ? { lost: room } : {}
+    }
+    if (muc?.jid !== undefined) room.occupants.set(nick, muc.jid)
+    if (self) {
+      room.joined = true
+      this.#pendingJoins.get(room.jid)?.({ ok: true, statuses: muc?.statuses ?? new Set() })
+      this.#pendingJoins.delete(room.jid)
+    }
+    return {}
+  }
+
+  /** A message from the room itself (no nick): an affiliation change of a user not in the room. */
+  handleAnnouncement(message: Element, room: Room, toUserID: (bare: string) => string): void {
+    const muc = readMucUser(message)
+    if (muc?.jid !== undefined && muc.affiliation !== undefined) this.setAffiliation(room, muc.jid.bare, muc.affiliation, toUserID)
+  }
+
+  /**
+   * Who sent a group message; `undefined` to drop it: this device's own reflection, an unknown
+   * occupant, or one that is not a member. Live messages are attributed through the occupant's
+   * presence; archived ones through the real JID and affiliation the room recorded with them.
+   */
+  senderOf(room: Room, signal: SignalStanza, archived: boolean): GroupSender | undefined {
+    const nick = signal.from.resource
+    if (nick === room.nick) return undefined
+    if (archived) {
+      const occupant = signal.occupant
+      if (occupant === undefined || !isMemberAffiliation(occupant.affiliation)) return undefined
+      const prefix = `${occupant.jid.local}/`
+      return { userBare: occupant.jid.bare, device: nick.startsWith(prefix) ? nick.slice(prefix.length) : '' }
+    }
+    const real = room.occupants.get(nick)
+    if (real === undefined || !isMemberAffiliation(room.members.get(real.bare))) return undefined
+    return { userBare: real.bare, device: real.resource }
+  }
+}

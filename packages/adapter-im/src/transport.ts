@@ -1,0 +1,246 @@
+/**
+ * `XmppTransport`: beckon's `ImTransport` over XMPP. A user is a bare JID, a device a resource;
+ * groups are MUC rooms (see `groups.ts`). What maps to what:
+ *
+ * | port                    | XMPP                                                                         |
+ * |-------------------------|------------------------------------------------------------------------------|
+ * | `send` to a user        | `<message type='chat'>` to the bare JID, `<signal/>` payload, `<store/>` hint; online-only: `type='headline'` + `<no-store/>` |
+ * | `send` to a group       | `<message type='groupchat'>` to the room                                     |
+ * | send resolves           | after an XEP-0202 time query sent behind the message is answered (streams are ordered) |
+ * | `replace`               | XEP-0308 correction of the stored message; delivered with `modified: true`   |
+ * | `fromMyOtherDevice`     | XEP-0280 carbons (and a self-forwarded copy for online-only messages)        |
+ * | catch-up on reconnect   | XEP-0313 archive of the user and of each room, read before `connected`       |
+ * | `serverTime`            | the sender's `at` when the server's stamp (XEP-0203) or clock agrees, else the server's |
+ * | `serverNow()`           | local monotonic clock + offset bounded by XEP-0202 readings                  |
+ *
+ * @module
+ */
+import type { Conversation, ConnectionState, ImTransport, IncomingMessage, MembershipEvent, SendOptions, SendReceipt, Unsubscribe } from '@beckon/core'
+import { TransportError } from '@beckon/core'
+import { Groups, toTransportError } from './groups.js'
+import { Inbox } from './inbox.js'
+import { bareJid } from './jid.js'
+import { Listeners } from './listeners.js'
+import { RoomRegistry } from './rooms.js'
+import { ServerClock, defaultTolerance, type TimeTolerance } from './serverTime.js'
+import { XmppSession, type SessionOptions } from './session.js'
+import { groupMessage, selfCarbon, userMessage, type OutgoingSignal } from './stanzas.js'
+
+/** How to reach the server and who to be. */
+export interface XmppTransportOptions {
+  /** `xmpp://127.0.0.1:5222`, `xmpps://…`, `ws(s)://…`. */
+  readonly service: string
+  /** The users' XMPP domain. */
+  readonly domain: string
+  /** The MUC component hosting the groups. Default `conference.<domain>`. */
+  readonly mucDomain?: string
+  /** The user: the local part of its JID (a user of another domain: its bare JID). */
+  readonly userID: string
+  readonly password: string
+  /** The device: the resource to bind. Default: a random one. */
+  readonly deviceID?: string
+  /** SASL mechanism; see {@link SessionOptions.mechanism}. */
+  readonly mechanism?: string
+  /** Delay between reconnection attempts. Default 200 ms. */
+  readonly reconnectDelayMs?: number
+  /** How far back a device's first connection reads the archives. Default 10 minutes. */
+  readonly firstCatchUpWindowMs?: number
+  /** How far before its last moment online a reconnecting device reads the archives. Default 5 s. */
+  readonly catchUpMarginMs?: number
+  /** How long `send` waits for a dropped connection to come back. Default 10 s. */
+  readonly sendWaitMs?: number
+  readonly timeTolerance?: TimeTolerance
+  /** Library and protocol errors that did not fail an operation (for logs). */
+  readonly onError?: (error: unknown) => void
+}
+
+let devices = 0
+const randomDevice = (): string => `beckon-${Date.now().toString(36)}${(++devices).toString(36)}`
+let ids = 0
+const newID = (): string => `bk-${Date.now().toString(36)}-${(++ids).toString(36)}-${Math.random().toString(36).slice(2, 10)}`
+
+/** beckon's `ImTransport` on an XMPP server; see the module documentation for the mapping. */
+export class XmppTransport implements ImTransport {
+  readonly userID: string
+  readonly deviceID: string
+  readonly #session: XmppSession
+  readonly #clock = new ServerClock()
+  readonly #registry: RoomRegistry
+  readonly #groups: Groups
+  readonly #inbox: Inbox
+  readonly #options: XmppTransportOptions
+  readonly #connection = new Listeners<ConnectionState>()
+  readonly #membership = new Listeners<MembershipEvent>()
+  #state: ConnectionState = 'disconnected'
+
+  constructor(options: XmppTransportOptions) {
+    this.#options = options
+    this.userID = options.userID
+    this.deviceID = options.deviceID ?? randomDevice()
+    const mucDomain = (options.mucDomain ?? `conference.${options.domain}`).toLowerCase()
+    const username = options.userID.includes('@') ? options.userID.slice(0, options.userID.indexOf('@')) : options.userID
+    const sessionOptions: SessionOptions = {
+      service: options.service,
+      domain: options.domain,
+      username,
+      password: options.password,
+      resource: this.deviceID,
+      ...(options.mechanism === undefined ? {} : { mechanism: options.mechanism }),
+      reconnectDelayMs: options.reconnectDelayMs ?? 200,
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
+    }
+    this.#session = new XmppSession(sessionOptions)
+    const me = this.#session.me
+    const toUserID = (bare: string): string => (bare.endsWith(`@${me.domain}`) ? bare.slice(0, bare.length - me.domain.length - 1) : bare)
+    this.#registry = new RoomRegistry(me, this.userID, (event) => this.#membership.emit(event))
+    this.#groups = new Groups({
+      session: this.#session,
+      registry: this.#registry,
+      mucDomain,
+      nick: `${me.local}/${this.deviceID}`,
+      toUserID,
+      toBare: (userID) => this.#toBare(userID),
+      newID,
+      joinTimeoutMs: 10_000,
+    })
+    this.#inbox = new Inbox({
+      session: this.#session,
+      clock: this.#clock,
+      groups: this.#groups,
+      route: { me, myUserID: this.userID, mucDomain, toUserID, registry: this.#registry, serverNow: () => this.#clock.now(), tolerance: options.timeTolerance ?? defaultTolerance },
+      firstCatchUpWindowMs: options.firstCatchUpWindowMs ?? 10 * 60_000,
+      catchUpMarginMs: options.catchUpMarginMs ?? 5_000,
+      setState: (state) => this.#setState(state),
+      onError: (error) => options.onError?.(error),
+    })
+  }
+
+  get connectionState(): ConnectionState {
+    return this.#state
+  }
+
+  /** Go online (again); the state reaches `connected` once this device has caught up. */
+  connect(): void {
+    if (this.#state !== 'disconnected') return
+    this.#setState('connecting')
+    this.#inbox.resume()
+    this.#session.start()
+  }
+
+  /** Go offline cleanly; resolves once `disconnected`. Stored messages wait for the next `connect`. */
+  async disconnect(): Promise<void> {
+    this.#inbox.pause()
+    this.#setState('disconnected')
+    await this.#session.stop()
+  }
+
+  /** Drop the TCP connection without closing the stream, as a network failure would; it reconnects. */
+  dropConnection(): void {
+    this.#session.drop()
+  }
+
+  serverNow(): number {
+    return this.#clock.now()
+  }
+
+  /** How far `serverNow()` may be off, in ms (half the width of the measured offset's bounds). */
+  get serverClockUncertaintyMs(): number {
+    return this.#clock.uncertaintyMs
+  }
+
+  async send(to: Conversation, payload: string, options: SendOptions): Promise<SendReceipt> {
+    const signal: Omit<OutgoingSignal, 'at'> = { id: newID(), payload, onlineOnly: options.onlineUserOnly }
+    const at = await this.#deliver(to, signal)
+    this.#inbox.rememberSent(signal.id, to, options.onlineUserOnly)
+    return { messageID: signal.id, serverTime: at }
+  }
+
+  async replace(to: Conversation, messageID: string, payload: string): Promise<SendReceipt> {
+    const original = this.#inbox.sentMessage(messageID)
+    if (original === undefined || !sameConversation(original.to, to)) throw new TransportError('NoSuchMessage', `this user sent no message ${messageID} there`)
+    if (original.onlineOnly) throw new TransportError('Rejected', 'an online-only message was not stored, so it cannot be replaced')
+    const at = await this.#deliver(to, { id: newID(), payload, onlineOnly: false, replaces: messageID })
+    return { messageID, serverTime: at }
+  }
+
+  onMessage(listener: (message: IncomingMessage) => void): Unsubscribe {
+    return this.#inbox.messages.add(listener)
+  }
+
+  createGroup(groupID: string, memberIDs: readonly string[]): Promise<void> {
+    return this.#whenUp().then(() => this.#groups.create(groupID, memberIDs))
+  }
+
+  joinGroup(groupID: string): Promise<void> {
+    return this.#whenUp().then(() => this.#groups.join(groupID))
+  }
+
+  quitGroup(groupID: string): Promise<void> {
+    return this.#whenUp().then(() => this.#groups.quit(groupID))
+  }
+
+  dismissGroup(groupID: string): Promise<void> {
+    return this.#whenUp().then(() => this.#groups.dismiss(groupID))
+  }
+
+  getGroupMembers(groupID: string): Promise<readonly string[]> {
+    return this.#whenUp().then(() => this.#groups.members(groupID))
+  }
+
+  onMembershipChange(listener: (event: MembershipEvent) => void): Unsubscribe {
+    return this.#membership.add(listener)
+  }
+
+  onConnectionChange(listener: (state: ConnectionState) => void): Unsubscribe {
+    return this.#connection.add(listener)
+  }
+
+  /** Send the stanza(s), then wait until the server has taken them; returns the `at` they carry. */
+  async #deliver(to: Conversation, signal: Omit<OutgoingSignal, 'at'>): Promise<number> {
+    await this.#whenUp()
+    const room = to.kind === 'group' ? await this.#groups.roomToSend(to.groupID) : undefined
+    const stamped: OutgoingSignal = { ...signal, at: this.#clock.now() }
+    const stanzas = []
+    if (room !== undefined) stanzas.push(groupMessage(room.jid, stamped))
+    else if (to.kind === 'user') {
+      const peer = this.#toBare(to.userID)
+      stanzas.push(userMessage(peer, stamped))
+      if (stamped.onlineOnly) stanzas.push(selfCarbon(this.#session.me.bare, `${this.#session.me.bare}/${this.deviceID}`, peer, stamped))
+    }
+    try {
+      await this.#inbox.sendAndConfirm(stamped.id, stanzas)
+    } catch (error) {
+      throw toTransportError(error, { forbidden: 'NotMember', 'not-acceptable': 'NotMember', 'item-not-found': 'NoSuchGroup' }, 'sending')
+    }
+    return stamped.at
+  }
+
+  /** Operations need a live session: wait through a reconnection, refuse while disconnected. */
+  async #whenUp(): Promise<void> {
+    if (this.#state === 'disconnected') throw new TransportError('Disconnected', `${this.userID}/${this.deviceID} is disconnected`)
+    await this.#inbox.whenSessionUp(this.#options.sendWaitMs ?? 10_000)
+  }
+
+  #toBare(userID: string): string {
+    return userID.includes('@') ? userID.toLowerCase() : bareJid(userID, this.#session.me.domain)
+  }
+
+  #setState(state: ConnectionState): void {
+    if (this.#state === state) return
+    if (this.#state === 'disconnected' && state !== 'connecting') return
+    this.#state = state
+    this.#connection.emit(state)
+  }
+}
+
+const sameConversation = (a: Conversation, b: Conversation): boolean =>
+  a.kind === 'user' && b.kind === 'user' ? a.userID.toLowerCase() === b.userID.toLowerCase() : a.kind === 'group' && b.kind === 'group' && a.groupID.toLowerCase() === b.groupID.toLowerCase()
+
+/** Create a transport and start connecting; it reports `connected` once caught up. */
+export const connectXmpp = (options: XmppTransportOptions): XmppTransport => {
+  const transport = new XmppTransport(options)
+  // Connect on the next macrotask, so that nothing can be delivered before the caller subscribes.
+  setTimeout(() => transport.connect(), 0)
+  return transport
+}
+
