@@ -127,12 +127,11 @@ export class Groups {
     const { session, registry } = this.ctx
     const jid = this.roomJid(groupID)
     const room = registry.get(jid)
-    if (room === undefined) {
-      const exists = await this.exists(jid)
-      throw new TransportError(exists ? 'NotMember' : 'NoSuchGroup', `not a member of ${groupID}`)
-    }
+    // A member's device may not have joined the room yet (its invitation still on the way).
+    const affiliation = room !== undefined ? room.members.get(session.me.bare) : await this.#myAffiliation(jid, groupID)
+    if (affiliation === undefined) throw new TransportError('NotMember', `not a member of ${groupID}`)
     try {
-      if (room.members.get(session.me.bare) === 'owner') {
+      if (affiliation === 'owner') {
         const item = xml('item', { affiliation: 'none', jid: session.me.bare })
         await session.iq(xml('iq', { type: 'set', to: jid }, xml('query', { xmlns: NS_MUC_ADMIN }, item)))
       } else {
@@ -141,8 +140,17 @@ export class Groups {
     } catch (error) {
       throw toTransportError(error, { ...GONE, 'registration-required': 'NotMember', 'not-allowed': 'Rejected', conflict: 'Rejected' }, `quitting ${groupID}`)
     }
+    if (room === undefined) return
     if (room.joined) await session.send(xml('presence', { to: `${jid}/${room.nick}`, type: 'unavailable' })).catch(() => undefined)
     registry.remove(room, 'left')
+  }
+
+  async #myAffiliation(jid: string, groupID: string): Promise<string | undefined> {
+    try {
+      return (await this.readMembers(jid)).get(this.ctx.session.me.bare)
+    } catch (error) {
+      throw toTransportError(error, GONE, `quitting ${groupID}`)
+    }
   }
 
   async dismiss(groupID: string): Promise<void> {

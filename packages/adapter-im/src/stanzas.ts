@@ -49,13 +49,17 @@ export const groupMessage = (room: string, signal: OutgoingSignal): Element =>
  * An online-only message's copy for the sender's other devices. Servers make carbons of `chat`
  * messages only, never of headlines, so the sender forwards one itself, shaped like a carbon
  * (XEP-0280 `<sent/>`), to its own bare JID; receivers accept it only from their own account.
+ * It is a `chat` message (Prosody does not route a headline from an account to itself), which no
+ * server stores: its addressee is online (it is the sender), and the hints keep it out of the
+ * archive and out of carbons.
  */
 export const selfCarbon = (me: string, myFullJid: string, to: string, signal: OutgoingSignal): Element =>
   xml(
     'message',
-    { id: `${signal.id}-copy`, to: me, type: 'headline' },
+    { id: `${signal.id}-copy`, to: me, type: 'chat' },
     xml('sent', { xmlns: NS_CARBONS }, xml('forwarded', { xmlns: NS_FORWARD }, userMessage(to, signal, myFullJid))),
     ...hints(true),
+    xml('no-copy', { xmlns: NS_HINTS }),
   )
 
 /**
