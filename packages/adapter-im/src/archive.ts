@@ -32,6 +32,7 @@ export interface ArchiveQuery {
 }
 
 let queries = 0
+const EMPTY = new Set(['item-not-found', 'feature-not-implemented', 'service-unavailable'])
 
 /**
  * Read an archive from `since` to now, every page, oldest first. Results arrive as messages
@@ -54,8 +55,12 @@ export const readArchive = async (session: XmppSession, query: ArchiveQuery): Pr
       const answer = await session.iq(request(queryID, query, after))
       fin = answer.getChild('fin', NS_MAM)
     } catch (error) {
-      // An archive that does not exist yet (a room never written to) is an empty one.
-      if (error instanceof IqError && error.condition === 'item-not-found') return results
+      // An archive that does not exist yet (a room never written to) is an empty one; a server
+      // without MAM has nothing to catch up from (connecting must not fail over and over for it).
+      if (error instanceof IqError && EMPTY.has(error.condition)) {
+        if (error.condition !== 'item-not-found') session.reportError(error)
+        return results
+      }
       throw error
     } finally {
       unsubscribe()

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { Element } from '@xmpp/client'
+import { xml, type Element } from '@xmpp/client'
 import { TransportError, type ConnectionState, type Conversation, type IncomingMessage } from '@beckon/core'
 import { isArchiveResult, readArchive, type ArchivedMessage } from './archive.js'
 import { errorCondition, readCarbon, readInvitation, readSignal, type Invitation } from './decode.js'
@@ -23,7 +23,6 @@ import type { Room } from './rooms.js'
 import { parseStamp, type ServerClock } from './serverTime.js'
 import { IqError, type XmppSession } from './session.js'
 import { availablePresence, timeQuery } from './stanzas.js'
-import { xml } from '@xmpp/client'
 
 export interface InboxContext {
   readonly session: XmppSession
@@ -155,7 +154,11 @@ export class Inbox {
     this.#invitations = new Map()
     try {
       await this.#sampleClock()
-      await session.iq(xml('iq', { type: 'set' }, xml('enable', { xmlns: NS_CARBONS })))
+      // Without carbons this device misses its siblings' live messages, not their archived copies.
+      await session.iq(xml('iq', { type: 'set' }, xml('enable', { xmlns: NS_CARBONS }))).catch((error: unknown) => {
+        if (!(error instanceof IqError)) throw error
+        this.#ctx.onError(error)
+      })
       await session.send(availablePresence())
       const since = this.#everCaughtUp ? this.#lastOnlineAt - this.#ctx.catchUpMarginMs : this.#ctx.clock.now() - this.#ctx.firstCatchUpWindowMs
       const collected = (await readArchive(session, { since })).flatMap((item) => this.#fromUserArchive(item))

@@ -108,6 +108,11 @@ export class XmppSession {
     }
   }
 
+  /** Report an error that did not fail an operation (a missing server feature, say). */
+  reportError(error: unknown): void {
+    this.#options.onError?.(error)
+  }
+
   /** Drop the TCP connection without a goodbye, as a network failure would (tests). */
   drop(): void {
     this.#client.socket?.destroy()
