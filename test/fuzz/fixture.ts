@@ -5,13 +5,16 @@
  * with ids that name `Object.prototype` members, and messages held for invitations not yet known —
  * so that mutated messages hit known invitations.
  *
+ * bob's tablet keeps at most 3 tombstones (`maxEndedInvitations`), so replays also reach a device
+ * that forgot ended invitations before their retention period was over.
+ *
  * Every watched device is instrumented: its listener callbacks, its sends, the timers it arms and
  * its diagnostics are counted, and every message it received while the state was built is kept
  * for replays.
  *
  * @module
  */
-import { createSignaling, type Clock, type Diagnostic, type IncomingMessage, type Signaling } from '@beckon/core'
+import { createSignaling, type Clock, type Diagnostic, type IncomingMessage, type Limits, type Signaling } from '@beckon/core'
 import { MemoryIm, type MemoryTransport } from '@beckon/adapter-memory'
 
 /** Every user that exists in the fuzz world (the attacker pools draw senders from these and more). */
@@ -74,7 +77,7 @@ const countingClock = (clock: Clock, probe: Probe): Clock => ({
   clearTimeout: (handle) => clock.clearTimeout(handle),
 })
 
-const watch = (im: MemoryIm, recording: { on: boolean }, userID: string, deviceID = 'default'): Watched => {
+const watch = (im: MemoryIm, recording: { on: boolean }, userID: string, deviceID = 'default', limits: Partial<Limits> = {}): Watched => {
   const name = deviceID === 'default' ? userID : `${userID}/${deviceID}`
   const probe: Probe = { callbacks: 0, sends: 0, timersArmed: 0, diagnostics: [] }
   const transport = im.connect(userID, { deviceID })
@@ -93,7 +96,7 @@ const watch = (im: MemoryIm, recording: { on: boolean }, userID: string, deviceI
   transport.onMessage((message) => {
     if (recording.on) received.push(message)
   })
-  const signaling = createSignaling({ transport, clock: countingClock(im.clock, probe), ids: counterIds(`${name}:`) })
+  const signaling = createSignaling({ transport, clock: countingClock(im.clock, probe), ids: counterIds(`${name}:`), limits })
   const count = (): void => {
     probe.callbacks++
   }
@@ -122,7 +125,8 @@ export const buildWorld = async (): Promise<FuzzWorld> => {
   const recording = { on: true }
   const alice = watch(im, recording, 'alice')
   const bob = watch(im, recording, 'bob')
-  const tablet = watch(im, recording, 'bob', 'tablet')
+  // A constrained device: it keeps at most 3 tombstones, so the oldest go before their retention.
+  const tablet = watch(im, recording, 'bob', 'tablet', { maxEndedInvitations: 3 })
   const carol = watch(im, recording, 'carol')
   const dave = watch(im, recording, 'dave')
   const devices = [alice, bob, tablet, carol, dave]

@@ -46,10 +46,12 @@ export type Verdict =
  * - `F2`: a follow-up about an unknown invitation that can never apply is held (law 2).
  * - `F3`: a replay of a held message is held again (law 2).
  * - `F4`: a modify from the inviter whose envelope names another inviter is applied (law 2).
+ * - `F5`: a replay about an invitation whose tombstone went early (`maxEndedInvitations`) is taken
+ *   for new: a replayed invite rings again, a replayed answer is held (law 2).
  * - `transport`: not a finding: a well-formed group invite from (or to) a non-member. Only the IM
  *   knows group membership, and its contract is to never deliver it (the real sends check that).
  */
-export type KnownFinding = 'F1' | 'F2' | 'F3' | 'F4' | 'transport'
+export type KnownFinding = 'F1' | 'F2' | 'F3' | 'F4' | 'F5' | 'transport'
 
 const decodeReasons = { Oversized: 'oversized', NotJson: 'not-json', NotSignaling: 'not-signaling', Malformed: 'malformed' } as const satisfies Record<
   string,
@@ -74,6 +76,8 @@ export interface DeviceModel {
   readonly userID: string
   readonly deviceID: string
   readonly invitations: ReadonlyMap<string, InvitationModel>
+  /** Ids of the messages held for invitations not known yet. */
+  readonly held: ReadonlySet<string>
   readonly retentionMs: number
 }
 
@@ -89,7 +93,8 @@ export const modelOf = (snapshot: EngineSnapshot, retentionMs: number): DeviceMo
       dataVersion: invitation.dataVersion,
     })
   }
-  return { userID: snapshot.userID, deviceID: snapshot.deviceID, invitations, retentionMs }
+  const held = new Set(snapshot.held.map((entry) => entry.message.messageID))
+  return { userID: snapshot.userID, deviceID: snapshot.deviceID, invitations, held, retentionMs }
 }
 
 /** SPEC §3 "Arbitration", best first. */
@@ -187,11 +192,13 @@ export const classify = (device: DeviceModel, message: IncomingMessage, now: num
     if (envelope.groupID !== '' && (!members.includes(sender) || !members.includes(device.userID))) {
       return { kind: 'known', finding: 'transport', why: 'a group invite between non-members' }
     }
+    if (replay) return { kind: 'known', finding: 'F5', why: 'a replay of the invite of an invitation forgotten before its messages expired' }
     return valid('a new invitation')
   }
 
   if (invitation === undefined) {
-    if (replay) return { kind: 'known', finding: 'F3', why: 'a replay of a message held for an unknown invitation' }
+    if (replay && device.held.has(message.messageID)) return { kind: 'known', finding: 'F3', why: 'a replay of a message held for an unknown invitation' }
+    if (replay) return { kind: 'known', finding: 'F5', why: 'a replay about an invitation forgotten before its messages expired' }
     const never = neverApplies(device, message, envelope)
     return never === undefined ? valid('held for an unknown invitation') : { kind: 'known', finding: 'F2', why: `held, although ${never}` }
   }
@@ -201,11 +208,11 @@ export const classify = (device: DeviceModel, message: IncomingMessage, now: num
   if (envelope.actionType === 1) {
     // A modify: the inviter replaces its invite; the latest by (server time, action id) wins.
     if (sender !== invitation.inviter) return hostile('a modify from someone other than the inviter', 'forged-sender')
-    if (envelope.inviter !== invitation.inviter) return { kind: 'known', finding: 'F4', why: 'a modify that names another inviter' }
     const current = invitation.dataVersion
     if (current !== null && (message.serverTime < current[0] || (message.serverTime === current[0] && actionID <= current[1]))) {
       return hostile('a modify that is not newer', 'duplicate', 'outranked')
     }
+    if (envelope.inviter !== invitation.inviter) return { kind: 'known', finding: 'F4', why: 'a modify that names another inviter' }
     return valid('a newer modify from the inviter')
   }
 
