@@ -487,6 +487,50 @@ describe('regressions', () => {
   }
 })
 
+describe('regressions: when to save', () => {
+  /*
+   * FINDING (no signal to save on): the sweep above saves the snapshot at the instant of the
+   * crash, which no real app can do. The library gives no signal that its state changed, so the
+   * natural app saves after each callback and command — and still misses changes that make no
+   * callback: here a cancel that overtook its invite is held (diagnostic `held`, state changed,
+   * no callback). The restored instance lacks it, the IM will not deliver it again (the device
+   * already took it), so the cancelled call rings for its whole timeout and bob ends `timedOut`
+   * while alice holds `cancelled` — for good (SPEC §3: "a cancelled call then never rings";
+   * convergence). Suspected code: packages/core/src/facade/createSignaling.ts `run()` (the only
+   * place that knows a step changed state) and types.ts `SignalingOptions`. Suggested fix: a
+   * `addSnapshotListener(fn)` / `onStateChange` called after every step that changed the state
+   * (effects other than diagnostics), so the app can persist before the next input; or an
+   * injected storage port written by the facade.
+   */
+  it('an app that saves after every callback does not ring a call cancelled before its invite arrived', async () => {
+    // Arrange: bob's app saves after each callback; the cancel overtakes the invite
+    const world = new World()
+    const alice = world.join('alice')
+    const bob = world.join('bob')
+    let saved = JSON.stringify(bob.signaling.snapshot())
+    const save = (): void => void (saved = JSON.stringify(bob.signaling.snapshot()))
+    bob.signaling.addSignalingListener({ onReceiveNewInvitation: save, onInvitationCancelled: save, onInvitationTimeout: save, onInviteeAccepted: save, onInviteeRejected: save })
+    world.im.hold()
+    const id = await alice.signaling.invite('bob', 'call', { timeout: 30 })
+    await alice.signaling.cancel(id, 'oops')
+    const [invite, cancel] = world.im.inFlight().filter((delivery) => delivery.to.userID === 'bob')
+    world.im.deliver(cancel!.id)
+    expect(bob.signaling.diagnosticCounts().held).toBe(1) // the cancel is held, and no callback told the app
+    // Act: bob's app restarts from what it saved; then the invite arrives
+    bob.signaling.close()
+    const restored = createSignaling({ transport: bob.transport, restore: JSON.parse(saved) as ReturnType<typeof bob.signaling.snapshot> })
+    const rings: string[] = []
+    restored.addSignalingListener({ onReceiveNewInvitation: (inviteID) => rings.push(inviteID) })
+    world.im.deliver(invite!.id)
+    world.im.release()
+    await world.advance(MINUTE)
+    figures.restarts++
+    // Assert
+    expect(rings).toEqual([])
+    expect(restored.getInvitation(id)?.invitees[0]?.state).toBe(alice.signaling.getInvitation(id)?.invitees[0]?.state)
+  })
+})
+
 // -------------------------------------------------------------------------------------------------
 // A crash at every step
 // -------------------------------------------------------------------------------------------------
