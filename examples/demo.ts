@@ -1,32 +1,77 @@
 /**
  * `npm run demo`: the seed scenarios on the embedded IM, in real time, with short timeouts and a
  * network that takes 20–80 ms per delivery. Prints who did what (▶) and who was told what (◀).
+ *
+ * `npm run demo -- --xmpp` (or `npm run demo:xmpp`): the same scripts and the same timeline over
+ * XMPP, against a Prosody on loopback (see `prosody.ts`: an already running one, or one started
+ * and stopped for this run).
  */
 import { systemClock } from '@beckon/core'
 import { MemoryIm } from '@beckon/adapter-memory'
-import { acceptedCall, busyCall, callWorld, cancelledCall, classroom, rejectedCall, unansweredCall } from './scenarios.js'
+import { prosodyFor } from './prosody.js'
+import { acceptedCall, busyCall, callWorld, cancelledCall, classroom, rejectedCall, unansweredCall, type Connect } from './scenarios.js'
 import { Timeline } from './timeline.js'
+import { xmppCast } from './xmpp.js'
 
-const im = new MemoryIm({ clock: systemClock, network: { latency: { min: 20, max: 80 } } })
-const connect = (userID: string) => im.connect(userID)
-const timeline = new Timeline(systemClock, (line) => console.log(line))
-
-console.log('beckon demo — invitation signaling on the embedded IM (real time, 20–80 ms network)\n')
-console.log('   time  device         ▶ did  ◀ was told\n')
-
-const calls = await callWorld(connect, systemClock, timeline)
-await acceptedCall(calls)
-await rejectedCall(calls)
-await busyCall(calls)
-await cancelledCall(calls)
-await unansweredCall(calls)
-const room = await classroom(connect, systemClock, timeline)
-await im.settle()
-
-console.log('\nWhat every member of class-7 saw:')
-for (const member of [room.teacher, ...room.students]) {
-  console.log(`  ${member.who.padEnd(9)} hands up: [${member.raisedHands.join(', ')}]  speaking: ${member.speaker ?? '—'}`)
+/** Where the scenarios run: how to log a person in, how to let what is in flight land, and the cleanup. */
+interface Stage {
+  readonly title: string
+  readonly connect: Connect
+  settle(): Promise<void>
+  close(): Promise<void>
 }
-const open = [...calls.alice.signaling.listInvitations(), ...calls.bob.signaling.listInvitations()].filter((i) => i.active)
-console.log(`\nInvitations still pending on alice's and bob's devices: ${open.length}`)
+
+const people = ['alice', 'bob', 'carol', 'teacher', ...Array.from({ length: 6 }, (_, i) => `student${i + 1}`)]
+const groupID = 'class-7'
+
+const onMemory = (): Stage => {
+  const im = new MemoryIm({ clock: systemClock, network: { latency: { min: 20, max: 80 } } })
+  return {
+    title: 'beckon demo — invitation signaling on the embedded IM (real time, 20–80 ms network)',
+    connect: (userID) => im.connect(userID),
+    settle: () => im.settle(),
+    close: async () => {},
+  }
+}
+
+const onProsody = async (): Promise<Stage> => {
+  const server = await prosodyFor(people, [groupID])
+  const cast = xmppCast(server.login)
+  return {
+    title: `beckon demo — invitation signaling over XMPP\n${server.description}`,
+    connect: cast.connect,
+    // Loopback deliveries take a few ms; give the last ones (and the group's) time to land.
+    settle: () => new Promise((resolve) => setTimeout(resolve, 500)),
+    close: async () => {
+      await cast.close()
+      await server.release()
+    },
+  }
+}
+
+const stage = process.argv.includes('--xmpp') ? await onProsody() : onMemory()
+try {
+  const timeline = new Timeline(systemClock, (line) => console.log(line))
+
+  console.log(`${stage.title}\n`)
+  console.log('   time  device         ▶ did  ◀ was told\n')
+
+  const calls = await callWorld(stage.connect, systemClock, timeline)
+  await acceptedCall(calls)
+  await rejectedCall(calls)
+  await busyCall(calls)
+  await cancelledCall(calls)
+  await unansweredCall(calls)
+  const room = await classroom(stage.connect, systemClock, timeline, 6, groupID)
+  await stage.settle()
+
+  console.log(`\nWhat every member of ${groupID} saw:`)
+  for (const member of [room.teacher, ...room.students]) {
+    console.log(`  ${member.who.padEnd(9)} hands up: [${member.raisedHands.join(', ')}]  speaking: ${member.speaker ?? '—'}`)
+  }
+  const open = [...calls.alice.signaling.listInvitations(), ...calls.bob.signaling.listInvitations()].filter((i) => i.active)
+  console.log(`\nInvitations still pending on alice's and bob's devices: ${open.length}`)
+} finally {
+  await stage.close()
+}
 process.exit(0)
