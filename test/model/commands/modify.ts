@@ -1,0 +1,47 @@
+/**
+ * `modifyInvitation(inviteID, data)` on one of the inviter's devices (SPEC §2, §3 "Rules"):
+ * resolves while the invitation is active there, and the device then holds the new data; 8010
+ * otherwise, 6014 when disconnected.
+ */
+import fc from 'fast-check'
+import { expect } from 'vitest'
+import { afterCommand } from '../invariants.js'
+import { chooseTarget, invitedBy, type DeviceName, type Model } from '../model.js'
+import { expectedModify, expectSettled } from '../postconditions.js'
+import type { World } from '../world.js'
+import { device, index } from './arbitraries.js'
+
+export class ModifyCommand implements fc.AsyncCommand<Model, World> {
+  constructor(
+    readonly device: DeviceName,
+    readonly target: number,
+    readonly data: string,
+  ) {}
+
+  check(model: Readonly<Model>): boolean {
+    return invitedBy(model, this.device).length > 0
+  }
+
+  async run(model: Model, world: World): Promise<void> {
+    const device = world.device(this.device)
+    const { inviteID } = chooseTarget(invitedBy(model, this.device), this.target, (candidate) => device.signaling.getInvitation(candidate.inviteID)?.active === true)
+    const what = `modifyInvitation(${this.device}, ${inviteID}, ${JSON.stringify(this.data)})`
+    const expected = expectedModify(model.connected.has(this.device), device.signaling.getInvitation(inviteID))
+    const settled = await world.settle(what, device.signaling.modifyInvitation(inviteID, this.data))
+    expectSettled(what, settled, expected)
+    if (settled.kind === 'resolved') {
+      expect({ what, data: device.signaling.getInvitation(inviteID)?.data }).toEqual({ what, data: this.data })
+      model.modifications.set(inviteID, (model.modifications.get(inviteID) ?? 0) + 1)
+    }
+    world.record(`${what} -> ${JSON.stringify(settled)}`)
+    afterCommand(world, model)
+  }
+
+  toString(): string {
+    return `modifyInvitation(${this.device}, invitation #${this.target}, ${JSON.stringify(this.data)})`
+  }
+}
+
+export const modifyCommand = fc
+  .tuple(device, index, fc.constantFrom('ring v2', 'ring v3'))
+  .map(([who, target, data]) => new ModifyCommand(who, target, data))
