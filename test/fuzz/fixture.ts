@@ -33,7 +33,8 @@ export const membersOf = (groupID: string): readonly string[] => (Object.hasOwn(
 export interface Probe {
   callbacks: number
   sends: number
-  timersArmed: number
+  /** The timers armed on the device's clock and not yet fired or cleared, with their due times. */
+  readonly timers: Map<unknown, number>
   /** Diagnostics seen by `addDiagnosticListener`, appended as they come. */
   readonly diagnostics: Diagnostic[]
 }
@@ -67,19 +68,26 @@ const counterIds = (prefix: string): (() => string) => {
   return () => `${prefix}${String(++n).padStart(4, '0')}`
 }
 
-/** A clock that counts the timers armed on it. */
+/** A clock that keeps track of the timers armed on it and not yet fired or cleared. */
 const countingClock = (clock: Clock, probe: Probe): Clock => ({
   now: () => clock.now(),
   setTimeout: (fn, ms) => {
-    probe.timersArmed++
-    return clock.setTimeout(fn, ms)
+    const handle: unknown = clock.setTimeout(() => {
+      probe.timers.delete(handle)
+      fn()
+    }, ms)
+    probe.timers.set(handle, clock.now() + ms)
+    return handle
   },
-  clearTimeout: (handle) => clock.clearTimeout(handle),
+  clearTimeout: (handle) => {
+    probe.timers.delete(handle)
+    clock.clearTimeout(handle)
+  },
 })
 
 const watch = (im: MemoryIm, recording: { on: boolean }, userID: string, deviceID = 'default', limits: Partial<Limits> = {}): Watched => {
   const name = deviceID === 'default' ? userID : `${userID}/${deviceID}`
-  const probe: Probe = { callbacks: 0, sends: 0, timersArmed: 0, diagnostics: [] }
+  const probe: Probe = { callbacks: 0, sends: 0, timers: new Map(), diagnostics: [] }
   const transport = im.connect(userID, { deviceID })
   // Count what the engine makes the device send (a hostile input must make it send nothing).
   const send = transport.send.bind(transport)
