@@ -28,6 +28,8 @@ export interface ModelInvitation {
   /** `''` for 1:1. */
   readonly groupID: string
   readonly timeout: number
+  /** Sent only to devices online at the time, never stored; its follow-ups inherit it. */
+  readonly onlineUserOnly: boolean
   /** The IM's server time when it took the invite. */
   readonly takenAt: number
 }
@@ -39,6 +41,8 @@ export interface Model {
   readonly invitations: ModelInvitation[]
   /** Some delivery was dropped: convergence is no longer promised, only liveness. */
   dropped: boolean
+  /** Some device went offline: online-only messages may have missed it for good. */
+  disconnected: boolean
   /** Virtual time advanced by the clock command so far. */
   elapsedMs: number
   /** Modifications the IM took, per invitation. */
@@ -50,6 +54,7 @@ export const initialModel = (lossy: boolean): Model => ({
   connected: new Set(deviceNames),
   invitations: [],
   dropped: false,
+  disconnected: false,
   elapsedMs: 0,
   modifications: new Map(),
 })
@@ -78,6 +83,13 @@ export const invitedAs = (model: Readonly<Model>, device: DeviceName): ModelInvi
 /** Invitations whose inviter is `device`'s user (any of its devices may act for it). */
 export const invitedBy = (model: Readonly<Model>, device: DeviceName): ModelInvitation[] =>
   model.invitations.filter((invitation) => invitation.inviter === userOf(device))
+
+/**
+ * Whether everything about the invitation reaches everyone it concerns: nothing was dropped, and
+ * if it is online-only, no device was ever offline (an online-only message is not stored).
+ */
+export const deliveredToAll = (model: Readonly<Model>, invitation: ModelInvitation): boolean =>
+  !model.dropped && !(invitation.onlineUserOnly && model.disconnected)
 
 /** Who must hold an invitation once everything is delivered: the inviter's devices and the invitees' (every member's in a group). */
 export const holdersOf = (invitation: ModelInvitation): DeviceName[] =>

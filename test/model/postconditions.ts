@@ -9,9 +9,10 @@ import type { InvitationView } from '@beckon/core'
 import { expect } from 'vitest'
 import type { Settled } from './world.js'
 
-export type Expected = 'resolved' | 6014 | 8010
+export type Expected = 'resolved' | 6014 | 6017 | 8010
 
 const DISCONNECTED = 6014
+const INVALID_PARAMETER = 6017
 const INVALID = 8010
 
 const pastDeadline = (view: InvitationView, now: number): boolean => view.deadline !== null && now >= view.deadline
@@ -30,10 +31,11 @@ export const expectedCancel = (connected: boolean, view: InvitationView | undefi
   return 'resolved'
 }
 
-/** modify: only while active (the invitations here are stored, never online-only). */
+/** modify: only while active, and only a stored invitation (6017 for an online-only one). */
 export const expectedModify = (connected: boolean, view: InvitationView | undefined): Expected => {
   if (!connected) return DISCONNECTED
-  return view === undefined || !view.active ? INVALID : 'resolved'
+  if (view === undefined || !view.active) return INVALID
+  return view.onlineUserOnly ? INVALID_PARAMETER : 'resolved'
 }
 
 /** Asserts how the promise ended; `what` names the command in the failure. */

@@ -20,6 +20,7 @@ export class DisconnectCommand implements fc.AsyncCommand<Model, World> {
     world.device(name).transport.disconnect()
     await world.flush()
     model.connected.delete(name)
+    model.disconnected = true
     world.tally.disconnects++
     world.record(`disconnect ${name}`)
     afterCommand(world, model)

@@ -8,7 +8,7 @@ import { afterCommand } from '../invariants.js'
 import { pick, userOf, users, type DeviceName, type Model } from '../model.js'
 import { expectSettled } from '../postconditions.js'
 import type { World } from '../world.js'
-import { device, index, inviteData, timeout } from './arbitraries.js'
+import { device, index, inviteData, onlineUserOnly, timeout } from './arbitraries.js'
 
 export class InviteCommand implements fc.AsyncCommand<Model, World> {
   constructor(
@@ -16,6 +16,7 @@ export class InviteCommand implements fc.AsyncCommand<Model, World> {
     readonly invitee: number,
     readonly data: string,
     readonly timeout: number,
+    readonly onlineUserOnly: boolean,
   ) {}
 
   check(): boolean {
@@ -26,12 +27,12 @@ export class InviteCommand implements fc.AsyncCommand<Model, World> {
     const inviter = userOf(this.device)
     const invitee = pick(users.filter((user) => user !== inviter), this.invitee)
     const connected = model.connected.has(this.device)
-    const settled = await world.settle(`${this}`, world.device(this.device).signaling.invite(invitee, this.data, { timeout: this.timeout }))
+    const settled = await world.settle(`${this}`, world.device(this.device).signaling.invite(invitee, this.data, { timeout: this.timeout, onlineUserOnly: this.onlineUserOnly }))
     expectSettled(`${this}`, settled, connected ? 'resolved' : 6014)
     if (settled.kind === 'resolved') {
       const view = world.device(this.device).signaling.getInvitation(settled.value)
-      expect(view?.invitees.map((i) => i.state)).toEqual(['pending'])
-      model.invitations.push({ inviteID: settled.value, inviter, inviterDevice: this.device, invitees: [invitee], groupID: '', timeout: this.timeout, takenAt: view!.serverTime })
+      expect({ states: view?.invitees.map((i) => i.state), onlineUserOnly: view?.onlineUserOnly }).toEqual({ states: ['pending'], onlineUserOnly: this.onlineUserOnly })
+      model.invitations.push({ inviteID: settled.value, inviter, inviterDevice: this.device, invitees: [invitee], groupID: '', timeout: this.timeout, onlineUserOnly: this.onlineUserOnly, takenAt: view!.serverTime })
       world.tally.invitations++
     }
     world.record(`${this} -> ${settled.kind === 'resolved' ? settled.value : JSON.stringify(settled)}`)
@@ -39,10 +40,10 @@ export class InviteCommand implements fc.AsyncCommand<Model, World> {
   }
 
   toString(): string {
-    return `invite(${this.device}, invitee #${this.invitee}, ${JSON.stringify(this.data)}, ${this.timeout} s)`
+    return `invite(${this.device}, invitee #${this.invitee}, ${JSON.stringify(this.data)}, ${this.timeout} s${this.onlineUserOnly ? ', online only' : ''})`
   }
 }
 
 export const inviteCommand = fc
-  .tuple(device, index, inviteData, timeout)
-  .map(([who, invitee, data, seconds]) => new InviteCommand(who, invitee, data, seconds))
+  .tuple(device, index, inviteData, timeout, onlineUserOnly)
+  .map(([who, invitee, data, seconds, online]) => new InviteCommand(who, invitee, data, seconds, online))

@@ -8,7 +8,7 @@ import { afterCommand } from '../invariants.js'
 import { groupID, userOf, users, type DeviceName, type Model } from '../model.js'
 import { expectSettled } from '../postconditions.js'
 import type { World } from '../world.js'
-import { device, inviteData, timeout } from './arbitraries.js'
+import { device, inviteData, onlineUserOnly, timeout } from './arbitraries.js'
 
 export class InviteInGroupCommand implements fc.AsyncCommand<Model, World> {
   constructor(
@@ -17,6 +17,7 @@ export class InviteInGroupCommand implements fc.AsyncCommand<Model, World> {
     readonly members: number,
     readonly data: string,
     readonly timeout: number,
+    readonly onlineUserOnly: boolean,
   ) {}
 
   check(): boolean {
@@ -28,12 +29,12 @@ export class InviteInGroupCommand implements fc.AsyncCommand<Model, World> {
     const others = users.filter((user) => user !== inviter)
     const invitees = others.filter((_, bit) => (this.members & (1 << bit)) !== 0)
     const connected = model.connected.has(this.device)
-    const settled = await world.settle(`${this}`, world.device(this.device).signaling.inviteInGroup(groupID, invitees, this.data, { timeout: this.timeout }))
+    const settled = await world.settle(`${this}`, world.device(this.device).signaling.inviteInGroup(groupID, invitees, this.data, { timeout: this.timeout, onlineUserOnly: this.onlineUserOnly }))
     expectSettled(`${this}`, settled, connected ? 'resolved' : 6014)
     if (settled.kind === 'resolved') {
       const view = world.device(this.device).signaling.getInvitation(settled.value)
-      expect(view?.invitees.map((i) => i.state)).toEqual(invitees.map(() => 'pending'))
-      model.invitations.push({ inviteID: settled.value, inviter, inviterDevice: this.device, invitees, groupID, timeout: this.timeout, takenAt: view!.serverTime })
+      expect({ states: view?.invitees.map((i) => i.state), onlineUserOnly: view?.onlineUserOnly }).toEqual({ states: invitees.map(() => 'pending'), onlineUserOnly: this.onlineUserOnly })
+      model.invitations.push({ inviteID: settled.value, inviter, inviterDevice: this.device, invitees, groupID, timeout: this.timeout, onlineUserOnly: this.onlineUserOnly, takenAt: view!.serverTime })
       world.tally.invitations++
     }
     world.record(`${this} [${invitees.join(', ')}] -> ${settled.kind === 'resolved' ? settled.value : JSON.stringify(settled)}`)
@@ -41,10 +42,10 @@ export class InviteInGroupCommand implements fc.AsyncCommand<Model, World> {
   }
 
   toString(): string {
-    return `inviteInGroup(${this.device}, members ${this.members.toString(2).padStart(3, '0')}, ${JSON.stringify(this.data)}, ${this.timeout} s)`
+    return `inviteInGroup(${this.device}, members ${this.members.toString(2).padStart(3, '0')}, ${JSON.stringify(this.data)}, ${this.timeout} s${this.onlineUserOnly ? ', online only' : ''})`
   }
 }
 
 export const inviteInGroupCommand = fc
-  .tuple(device, fc.integer({ min: 1, max: 7 }), inviteData, timeout)
-  .map(([who, members, data, seconds]) => new InviteInGroupCommand(who, members, data, seconds))
+  .tuple(device, fc.integer({ min: 1, max: 7 }), inviteData, timeout, onlineUserOnly)
+  .map(([who, members, data, seconds, online]) => new InviteInGroupCommand(who, members, data, seconds, online))

@@ -1,7 +1,7 @@
 /**
  * `modifyInvitation(inviteID, data)` on one of the inviter's devices (SPEC §2, §3 "Rules"):
  * resolves while the invitation is active there, and the device then holds the new data; 8010
- * otherwise, 6014 when disconnected.
+ * otherwise, 6017 for an online-only invitation, 6014 when disconnected.
  */
 import fc from 'fast-check'
 import { expect } from 'vitest'
