@@ -190,6 +190,12 @@ export class Inbox {
     }
   }
 
+  /** One more reading of the server's clock (for `syncServerTime`); a no-op while offline. */
+  async sampleClock(): Promise<void> {
+    if (!this.#caughtUp) return
+    await this.#sampleClock().catch(() => undefined)
+  }
+
   async #sampleClock(): Promise<void> {
     const { clock, session } = this.#ctx
     const sentAt = clock.local()

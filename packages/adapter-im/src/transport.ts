@@ -143,6 +143,12 @@ export class XmppTransport implements ImTransport {
     return this.#clock.now()
   }
 
+  /** Takes one more XEP-0202 reading, which can only narrow the offset's bounds. */
+  async syncServerTime(): Promise<number> {
+    await this.#inbox.sampleClock()
+    return this.#clock.now()
+  }
+
   /** How far `serverNow()` may be off, in ms (half the width of the measured offset's bounds). */
   get serverClockUncertaintyMs(): number {
     return this.#clock.uncertaintyMs

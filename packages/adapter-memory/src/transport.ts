@@ -82,8 +82,17 @@ export class MemoryTransport implements ImTransport {
   }
 
   /**
+   * Re-measure the offset to the server's clock, as a real client would with a time query; exact
+   * here (the server is in the same process). Without clock skew there is nothing to correct.
+   */
+  syncServerTime(): Promise<number> {
+    if (this.#device.skew !== undefined) this.#device.serverOffset = this.#server.clock.now() - this.#device.clock.now()
+    return Promise.resolve(this.serverNow())
+  }
+
+  /**
    * The server's clock now: exact without clock skew; with skew, the local clock plus the offset
-   * measured at the last (re)connect, so it drifts like a real estimate.
+   * measured at the last (re)connect or {@link syncServerTime}, so it drifts like a real estimate.
    */
   serverNow(): number {
     return this.#device.skew === undefined ? this.#server.clock.now() : this.#device.clock.now() + this.#device.serverOffset

@@ -160,6 +160,12 @@ export interface ImTransport {
   onConnectionChange(listener: (state: ConnectionState) => void): Unsubscribe
   /** The transport's estimate of the IM server's clock now. */
   serverNow(): number
+  /**
+   * Optional: ask the server for its clock now and refresh `serverNow()`'s estimate; resolves with
+   * the new estimate. The facade calls it before acting on a deadline and before ringing an invite
+   * that spent long in transit, so a drifting local clock neither times out early nor rings late.
+   */
+  syncServerTime?(): Promise<number>
 
   /**
    * The clock of the world this transport lives in, when it is not real time (the embedded IM's

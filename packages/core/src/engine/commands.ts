@@ -72,7 +72,7 @@ export const invite = (state: EngineState, command: InviteCommand, effects: Effe
     ? { onlineUserOnly: command.onlineUserOnly }
     : { onlineUserOnly: command.onlineUserOnly, offlinePushInfo: command.offlinePushInfo }
   const to = command.groupID === '' ? { kind: 'user', userID: envelope.inviteeList[0]! } as const : { kind: 'group', groupID: command.groupID } as const
-  sendTracked(state, { commandID: command.commandID, origin: 'app', to, envelope, options, decided: [] }, effects)
+  sendTracked(state, { commandID: command.commandID, origin: 'app', to, envelope, options, decided: [], issuedAt: command.now }, effects)
 }
 
 /** The IM took this device's invite: the invitation exists from the server's time on. */
@@ -141,7 +141,7 @@ export const answer = (state: EngineState, command: AnswerCommand, effects: Effe
   const decided = targets.map((invitee) => inviteeIndex(invitation, invitee))
   for (const i of decided) applyFact(state, invitation, i, fact, true, effects)
   const to = followUpTarget(invitation, actionType, userID)
-  sendTracked(state, { commandID, origin: 'app', to, envelope, options: { onlineUserOnly: invitation.onlineUserOnly }, decided }, effects)
+  sendTracked(state, { commandID, origin: 'app', to, envelope, options: { onlineUserOnly: invitation.onlineUserOnly }, decided, issuedAt: now }, effects)
   settleActivity(state, invitation, now, effects)
 }
 
@@ -162,7 +162,7 @@ const modify = (state: EngineState, invitation: Invitation, command: AnswerComma
   const to = invitation.groupID === '' ? { kind: 'user', userID: invitation.invitees[0]! } as const : { kind: 'group', groupID: invitation.groupID } as const
   sendTracked(
     state,
-    { commandID: command.commandID, origin: 'app', to, envelope, options: { onlineUserOnly: false }, replaces: invitation.inviteMessageID, decided: [] },
+    { commandID: command.commandID, origin: 'app', to, envelope, options: { onlineUserOnly: false }, replaces: invitation.inviteMessageID, decided: [], issuedAt: command.now },
     effects,
   )
 }

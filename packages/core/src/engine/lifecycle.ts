@@ -121,21 +121,36 @@ export const settleActivity = (state: EngineState, invitation: Invitation, now: 
   armTimers(state, invitation, effects)
   if (active) return
   state.ended.push(invitation.inviteID)
-  boundTombstones(state, effects)
+  boundTombstones(state, now, effects)
 }
 
-/** Past `maxEndedInvitations`, the oldest tombstones go early (a flood must not grow memory). */
-const boundTombstones = (state: EngineState, effects: Effect[]): void => {
+/**
+ * Past `maxEndedInvitations`, the oldest tombstones go early (a flood must not grow memory); what
+ * they absorbed (late duplicates of their invite) is then caught by `forgottenUpTo`.
+ */
+const boundTombstones = (state: EngineState, now: number, effects: Effect[]): void => {
+  let evicted = false
   while (state.ended.length - state.endedFrom > state.config.limits.maxEndedInvitations) {
     const inviteID = state.ended[state.endedFrom++]!
     const invitation = state.invitations[inviteID]
     if (invitation === undefined || invitation.endedAt === null) continue
+    const { forgottenUpTo } = state
+    forgottenUpTo[invitation.inviter] = Math.max(forgottenUpTo[invitation.inviter] ?? Number.NEGATIVE_INFINITY, invitation.takenAt)
+    evicted = true
     dropInvitation(state, invitation, effects)
     effects.push({ type: 'diagnostic', diagnostic: { reason: 'limit-ended', detail: 'tombstone dropped before its retention was over', inviteID } })
   }
   if (state.endedFrom > 1024 && state.endedFrom * 2 > state.ended.length) {
     state.ended = state.ended.slice(state.endedFrom)
     state.endedFrom = 0
+  }
+  if (evicted) forgetOldWatermarks(state, now)
+}
+
+/** Marks older than the retention period guard nothing: such messages are ignored anyway. */
+const forgetOldWatermarks = (state: EngineState, now: number): void => {
+  for (const inviter in state.forgottenUpTo) {
+    if (state.forgottenUpTo[inviter]! < now - state.config.limits.retentionMs) delete state.forgottenUpTo[inviter]
   }
 }
 
@@ -178,9 +193,11 @@ export const notify = (invitation: Invitation, notification: Notification, effec
 /**
  * Whether an arriving invitation rings here: its deadline has not passed and, for an invitee's
  * device, that invitee is still pending; a group member that is not invited is shown it while
- * anyone is pending. The inviter's other devices hold a 1:1 invitation silently.
+ * anyone is pending. The inviter's other devices hold a 1:1 invitation silently, and the device
+ * that sent it never rings for it.
  */
 const rings = (state: EngineState, invitation: Invitation, now: number): boolean => {
+  if (invitation.sentHere) return false
   const deadline = answerDeadline(invitation)
   if (deadline !== undefined && now >= deadline) return false
   const mine = inviteeIndex(invitation, state.config.userID)

@@ -53,12 +53,9 @@ export const sendTracked = (
   effects: Effect[],
 ): void => {
   const sendID = actionIDOf(entry.envelope)
-  state.inFlight[sendID] = { ...entry, overruled: Object.create(null) as Record<string, never[]> }
-  effects.push(
-    entry.replaces === undefined
-      ? { type: 'send', sendID, to: entry.to, envelope: entry.envelope, options: entry.options }
-      : { type: 'replace', sendID, to: entry.to, messageID: entry.replaces, envelope: entry.envelope },
-  )
+  const tracked: InFlight = { ...entry, overruled: Object.create(null) as Record<string, never[]> }
+  state.inFlight[sendID] = tracked
+  effects.push(sendEffect(sendID, tracked))
 }
 
 /**
@@ -70,6 +67,7 @@ export const sendOwnTimeout = (
   invitation: Invitation,
   inviteeList: readonly string[],
   actionID: string,
+  now: number,
   effects: Effect[],
 ): void => {
   const envelope = followUpEnvelope(invitation, ActionType.timeout, inviteeList, invitation.data, actionID)
@@ -82,7 +80,14 @@ export const sendOwnTimeout = (
       envelope,
       options: { onlineUserOnly: invitation.onlineUserOnly },
       decided: [],
+      issuedAt: now,
     },
     effects,
   )
 }
+
+/** The effect that (re)sends a tracked message. */
+export const sendEffect = (sendID: string, entry: InFlight): Effect =>
+  entry.replaces === undefined
+    ? { type: 'send', sendID, to: entry.to, envelope: entry.envelope, options: entry.options }
+    : { type: 'replace', sendID, to: entry.to, messageID: entry.replaces, envelope: entry.envelope }

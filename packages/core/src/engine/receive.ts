@@ -66,12 +66,8 @@ export const applyFollowUp = (
 ): void => {
   const { inviteID } = invitation
   if (envelope.inviter !== invitation.inviter) return report(effects, 'forged-sender', 'envelope names another inviter', message, inviteID)
-  const fromInviter = message.sender === invitation.inviter
-  const type = factType(envelope.actionType, fromInviter)
+  const type = factType(envelope.actionType, message.sender === invitation.inviter)
   if (type === undefined) return report(effects, 'forged-sender', `${message.sender} may not send action ${envelope.actionType}`, message, inviteID)
-  if (!fromInviter && (envelope.inviteeList.length !== 1 || envelope.inviteeList[0] !== message.sender)) {
-    return report(effects, 'forged-sender', 'an answer must list its sender alone', message, inviteID)
-  }
   const fact = factOf(type, message, envelope)
   const silent = isOwn(state, message)
   const reported: string[] = []
@@ -93,6 +89,24 @@ export const applyFollowUp = (
   if (reported.length > 0) notify(invitation, notificationOf(invitation, type, envelope.data, reported), effects)
   if (changed === 0) report(effects, duplicates > 0 ? 'duplicate' : 'outranked', 'changes nothing here', message, inviteID)
   settleActivity(state, invitation, now, effects)
+}
+
+/**
+ * Why the authenticated sender may not say what the envelope says, whatever the invitation: only
+ * the inviter cancels (and times out a list), an answer names its sender alone, and a 1:1 message
+ * concerns this user only if it is the inviter or listed. Checked before a message is held, so a
+ * message that could never apply takes no room.
+ */
+const roleProblem = (state: EngineState, message: IncomingMessage, envelope: Envelope): [DiagnosticReason, string] | undefined => {
+  const fromInviter = message.sender === envelope.inviter
+  if (envelope.actionType === ActionType.invite) return fromInviter ? undefined : ['forged-sender', 'only the inviter modifies']
+  if (factType(envelope.actionType, fromInviter) === undefined) return ['forged-sender', `${message.sender} may not send action ${envelope.actionType}`]
+  if (!fromInviter && (envelope.inviteeList.length !== 1 || envelope.inviteeList[0] !== message.sender)) {
+    return ['forged-sender', 'an answer must list its sender alone']
+  }
+  const me = state.config.userID
+  if (envelope.groupID === '' && envelope.inviter !== me && !envelope.inviteeList.includes(me)) return ['not-addressed', 'a 1:1 message about someone else']
+  return undefined
 }
 
 const factType = (actionType: ActionType, fromInviter: boolean): InviteeEventType | undefined => {
@@ -155,6 +169,10 @@ const hold = (state: EngineState, message: IncomingMessage, envelope: Envelope, 
     return report(effects, 'limit-held', 'too many messages held for unknown invitations', message, envelope.inviteID)
   }
   const held = state.held[envelope.inviteID]
+  const actionID = actionIDOf(message, envelope)
+  if (held?.some((h) => h.message.sender === message.sender && actionIDOf(h.message, h.envelope) === actionID) === true) {
+    return report(effects, 'duplicate', 'already held', message, envelope.inviteID)
+  }
   if (held === undefined) {
     state.held[envelope.inviteID] = [{ message, envelope }]
     const at = message.serverTime + state.config.limits.retentionMs
@@ -190,6 +208,9 @@ const receiveInvite = (state: EngineState, message: IncomingMessage, envelope: E
   if (isOwn(state, message)) return report(effects, 'duplicate', 'an echo of this device’s own invite', message)
   if (envelope.groupID === '' && !message.fromMyOtherDevice && !envelope.inviteeList.includes(config.userID)) {
     return report(effects, 'not-addressed', 'a 1:1 invite that does not invite this user', message)
+  }
+  if (message.serverTime <= (state.forgottenUpTo[envelope.inviter] ?? Number.NEGATIVE_INFINITY)) {
+    return report(effects, 'duplicate', 'possibly a replay of an invitation forgotten early (past maxEndedInvitations)', message)
   }
   if (envelope.inviteeList.length > config.limits.maxInvitees) return report(effects, 'limit-invitees', 'too many invitees', message)
   if (state.activeCount >= config.limits.maxActiveInvitations) return report(effects, 'limit-active', 'too many active invitations', message)
@@ -230,6 +251,8 @@ export const receive = (state: EngineState, message: IncomingMessage, envelope: 
   if (envelope.groupID !== groupID) return report(effects, 'conversation-mismatch', 'groupID does not match the conversation', message)
   const invitation = state.invitations[envelope.inviteID]
   if (envelope.actionType === ActionType.invite && !message.modified) return receiveInvite(state, message, envelope, now, effects)
+  const problem = roleProblem(state, message, envelope)
+  if (problem !== undefined) return report(effects, problem[0], problem[1], message, envelope.inviteID)
   if (invitation === undefined) return hold(state, message, envelope, effects)
   if (invitation.groupID !== envelope.groupID) return report(effects, 'conversation-mismatch', 'another conversation', message)
   if (envelope.actionType === ActionType.invite) return applyModify(state, invitation, message, envelope, effects)

@@ -1,8 +1,10 @@
 /**
  * Saving and restoring the engine's state. A snapshot is plain JSON; restoring it validates its
  * shape (a snapshot may come from disk) and rebuilds prototype-free dictionaries. Commands whose
- * promises died with the old instance are dropped; their decisions stand (the IM most likely took
- * them), and timeouts the engine had not yet seen taken are sent again.
+ * promises died with the old instance are dropped, but their messages are sent again once the
+ * device is connected, like the timeouts the engine had not yet seen taken: the IM may never have
+ * got them, and a message the IM did get is absorbed as a duplicate by its action id. An invite in
+ * flight becomes a provisional invitation dated from when it was issued.
  *
  * The app that restores has forgotten what was ringing, so every active invitation gets its ring
  * decision again once the device is connected: those still open ring again (their deadline is
@@ -14,6 +16,8 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
+import { compiledInviteeMachine } from '../machine/compile.js'
+import { ActionType, type Envelope } from '../wire/envelope.js'
 import type { EngineConfig, EngineState, HeldMessage, InFlight, Invitation } from './state.js'
 import { dictionary } from './state.js'
 
@@ -25,6 +29,8 @@ export interface EngineSnapshot {
   readonly invitations: readonly Invitation[]
   readonly held: readonly HeldMessage[]
   readonly outbox: readonly InFlight[]
+  /** See `EngineState.forgottenUpTo`. */
+  readonly forgottenUpTo?: Readonly<Record<string, number>>
 }
 
 const InvitationShape = t.type({
@@ -54,18 +60,42 @@ const SnapshotShape = t.type({
   invitations: t.array(InvitationShape),
   held: t.array(t.type({ message: t.UnknownRecord, envelope: t.UnknownRecord })),
   outbox: t.array(t.UnknownRecord),
+  forgottenUpTo: t.union([t.undefined, t.record(t.string, t.number)]),
+})
+
+/** An invite whose receipt was lost in the crash: dated from when it was issued, until better known. */
+const provisionalInvite = (envelope: Envelope, issuedAt: number): Invitation => ({
+  inviteID: envelope.inviteID,
+  inviter: envelope.inviter,
+  groupID: envelope.groupID,
+  data: envelope.data,
+  dataVersion: null,
+  timeout: envelope.timeout,
+  onlineUserOnly: envelope.onlineUserOnly,
+  takenAt: issuedAt,
+  provisional: true,
+  inviteMessageID: '',
+  sentHere: true,
+  presented: true,
+  deferred: [],
+  invitees: [...envelope.inviteeList],
+  states: new Array<number>(envelope.inviteeList.length).fill(compiledInviteeMachine.initial),
+  decisions: dictionary(),
+  pendingCount: envelope.inviteeList.length,
+  endedAt: null,
 })
 
 /** The state as a JSON-ready snapshot (a deep copy: later steps do not change it). */
 export const snapshotOf = (state: EngineState): EngineSnapshot => {
-  const engineSends = Object.values(state.inFlight).filter((entry) => entry.origin === 'engine')
+  const unacknowledged = Object.values(state.inFlight).map((entry): InFlight => ({ ...entry, origin: 'engine', commandID: '' }))
   const snapshot: EngineSnapshot = {
     format: 'beckon.engine/1',
     userID: state.config.userID,
     deviceID: state.config.deviceID,
     invitations: Object.values(state.invitations),
     held: Object.values(state.held).flat(),
-    outbox: [...state.outbox, ...engineSends],
+    outbox: [...state.outbox, ...unacknowledged],
+    forgottenUpTo: state.forgottenUpTo,
   }
   return JSON.parse(JSON.stringify(snapshot)) as EngineSnapshot
 }
@@ -84,14 +114,20 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): E.Either<
       const invitations = dictionary<Invitation>()
       let activeCount = 0
       for (const invitation of decoded.invitations) {
-        const active = invitation.endedAt === null
+        const again = invitation.endedAt === null && !invitation.sentHere
         invitations[invitation.inviteID] = {
           ...invitation,
           decisions: Object.assign(dictionary(), invitation.decisions),
-          presented: active ? false : invitation.presented,
-          deferred: active ? [] : invitation.deferred,
+          presented: again ? false : invitation.presented,
+          deferred: again ? [] : invitation.deferred,
         }
-        if (active) activeCount++
+        if (invitation.endedAt === null) activeCount++
+      }
+      for (const entry of decoded.outbox) {
+        const { envelope } = entry
+        if (envelope.actionType !== ActionType.invite || entry.replaces !== undefined || invitations[envelope.inviteID] !== undefined) continue
+        invitations[envelope.inviteID] = provisionalInvite(envelope, entry.issuedAt)
+        activeCount++
       }
       const ended = decoded.invitations
         .filter((invitation) => invitation.endedAt !== null)
@@ -106,6 +142,7 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): E.Either<
         activeCount,
         ended,
         endedFrom: 0,
+        forgottenUpTo: Object.assign(dictionary<number>(), decoded.forgottenUpTo ?? {}),
         held,
         heldCount: decoded.held.length,
         inFlight: dictionary<InFlight>(),

@@ -103,6 +103,8 @@ export interface InFlight {
   readonly options: SendOptions
   /** For modify: the message replaced. */
   readonly replaces?: string
+  /** Server time when the command was issued (a restored invite's provisional start). */
+  readonly issuedAt: number
   /** Invitees the command decided at send time, by index (undone if the IM refuses it). */
   readonly decided: number[]
   /** Facts that arrived for those invitees while in flight and lost to the command's own. */
@@ -123,6 +125,12 @@ export interface EngineState {
    */
   ended: string[]
   endedFrom: number
+  /**
+   * Per inviter, the latest server time of an invite whose tombstone went early (past
+   * `maxEndedInvitations`): an unknown invite from that inviter no newer than it may be a replay of
+   * a forgotten invitation, so it is dropped rather than rung again.
+   */
+  readonly forgottenUpTo: Record<string, number>
   readonly held: Record<string, HeldMessage[]>
   heldCount: number
   readonly inFlight: Record<string, InFlight>
@@ -140,6 +148,7 @@ export const initialState = (config: EngineConfig): EngineState => ({
   activeCount: 0,
   ended: [],
   endedFrom: 0,
+  forgottenUpTo: dictionary(),
   held: dictionary(),
   heldCount: 0,
   inFlight: dictionary(),

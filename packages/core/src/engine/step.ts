@@ -12,7 +12,8 @@ import { addInvited, answer, invite, inviteTaken } from './commands.js'
 import { undoFact } from './invitees.js'
 import type { Effect, Input, StepResult } from './io.js'
 import { armTimers, notify, present, settleActivity } from './lifecycle.js'
-import { receive } from './receive.js'
+import { sendEffect } from './outbound.js'
+import { receive, releaseHeld } from './receive.js'
 import type { EngineState, InFlight, Invitation } from './state.js'
 import { timerFired } from './timers.js'
 
@@ -69,9 +70,15 @@ const sendTaken = (state: EngineState, sendID: string, messageID: string, server
   const entry = state.inFlight[sendID]
   if (entry === undefined) return
   delete state.inFlight[sendID]
-  if (entry.origin === 'engine') return
   const { envelope } = entry
   const invitation = state.invitations[envelope.inviteID]
+  if (entry.origin === 'engine') {
+    // An invite sent again after a restore: the invitation was provisional; now its message is known.
+    if (invitation?.provisional === true && invitation.inviteMessageID === '' && envelope.actionType === ActionType.invite) {
+      invitation.inviteMessageID = messageID
+    }
+    return
+  }
   if (envelope.actionType === ActionType.invite && entry.replaces === undefined) {
     inviteTaken(state, envelope, messageID, serverTime, now, effects)
   } else if (entry.replaces !== undefined && invitation !== undefined) {
@@ -155,6 +162,7 @@ const connectionChanged = (state: EngineState, connected: boolean, now: number, 
   if (!connected || wasConnected) return
   for (const id in state.invitations) {
     const invitation = state.invitations[id]!
+    releaseHeld(state, invitation, now, effects)
     armTimers(state, invitation, effects)
     present(state, invitation, now, effects)
   }
@@ -162,6 +170,6 @@ const connectionChanged = (state: EngineState, connected: boolean, now: number, 
   state.outbox = []
   for (const entry of outbox) {
     state.inFlight[sendID(entry)] = entry
-    effects.push({ type: 'send', sendID: sendID(entry), to: entry.to, envelope: entry.envelope, options: entry.options })
+    effects.push(sendEffect(sendID(entry), entry))
   }
 }

@@ -26,25 +26,25 @@ const dropHeld = (state: EngineState, inviteID: string, effects: Effect[]): void
 }
 
 /** The invitee's own deadline: it times itself out, tells the others, and hears of it. */
-const ownDeadline = (state: EngineState, invitation: Invitation, actionID: string, effects: Effect[]): void => {
+const ownDeadline = (state: EngineState, invitation: Invitation, actionID: string, now: number, effects: Effect[]): void => {
   const { userID, deviceID } = state.config
   const i = inviteeIndex(invitation, userID)
   if (i < 0 || !isAnswerable(invitation, i)) return
   const fact: InviteeEvent = { type: 'invitee.timedOut', actionID, data: invitation.data, userID, deviceID }
   applyFact(state, invitation, i, fact, false, effects)
   notify(invitation, { type: 'onInvitationTimeout', inviteID: invitation.inviteID, inviteeList: [userID] }, effects)
-  sendOwnTimeout(state, invitation, [userID], actionID, effects)
+  sendOwnTimeout(state, invitation, [userID], actionID, now, effects)
 }
 
 /** The device that sent the invite ends every invitee still pending in its record, in one message. */
-const inviterDeadline = (state: EngineState, invitation: Invitation, actionID: string, effects: Effect[]): void => {
+const inviterDeadline = (state: EngineState, invitation: Invitation, actionID: string, now: number, effects: Effect[]): void => {
   const pending = pendingInvitees(invitation)
   if (pending.length === 0) return
   const { userID, deviceID } = state.config
   const fact: InviteeEvent = { type: 'inviter.timedOut', actionID, data: invitation.data, userID, deviceID }
   for (const invitee of pending) applyFact(state, invitation, inviteeIndex(invitation, invitee), fact, false, effects)
   notify(invitation, { type: 'onInvitationTimeout', inviteID: invitation.inviteID, inviteeList: pending }, effects)
-  sendOwnTimeout(state, invitation, pending, actionID, effects)
+  sendOwnTimeout(state, invitation, pending, actionID, now, effects)
 }
 
 /** Everyone else: invitees still pending time out here, silently on the wire; any message overrides it. */
@@ -59,10 +59,12 @@ const localExpiry = (state: EngineState, invitation: Invitation, effects: Effect
   if (reported.length > 0) notify(invitation, { type: 'onInvitationTimeout', inviteID: invitation.inviteID, inviteeList: reported }, effects)
 }
 
-const deadlineActions: Record<Exclude<TimerKind, 'gc' | 'held'>, (state: EngineState, invitation: Invitation, actionID: string, effects: Effect[]) => void> = {
+type DeadlineAction = (state: EngineState, invitation: Invitation, actionID: string, now: number, effects: Effect[]) => void
+
+const deadlineActions: Record<Exclude<TimerKind, 'gc' | 'held'>, DeadlineAction> = {
   own: ownDeadline,
   inviter: inviterDeadline,
-  expiry: (state, invitation, _actionID, effects) => localExpiry(state, invitation, effects),
+  expiry: (state, invitation, _actionID, _now, effects) => localExpiry(state, invitation, effects),
 }
 
 /** Handles a fired timer. A timer that fires early (a fast local clock) is armed again. */
@@ -81,6 +83,6 @@ export const timerFired = (state: EngineState, key: string, now: number, actionI
   }
   if (kind === 'gc') return removeInvitation(state, invitation, effects)
   if (!state.connected) return
-  deadlineActions[kind](state, invitation, actionID, effects)
+  deadlineActions[kind](state, invitation, actionID, now, effects)
   settleActivity(state, invitation, now, effects)
 }

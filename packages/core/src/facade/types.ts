@@ -87,8 +87,16 @@ export interface Signaling {
   addSignalingListener(listener: SignalingListener): () => void
   /** Bad input, dropped messages, listener errors: one report each. */
   addDiagnosticListener(listener: (diagnostic: Diagnostic) => void): () => void
+  /**
+   * Called after every input that changed the engine's state — the moment to save `snapshot()`
+   * (debounce it as you like) so a restart loses nothing, not even a message held silently.
+   */
+  addStateChangeListener(listener: () => void): () => void
   /** How many diagnostics of each reason so far. */
   diagnosticCounts(): Readonly<Partial<Record<DiagnosticReason, number>>>
-  /** Stops listening to the transport and clears every timer. Pending promises are rejected. */
+  /**
+   * Stops listening to the transport and clears every timer. A command whose message the IM has
+   * not answered yet still settles from the IM's answer; any other pending promise is rejected.
+   */
   close(): void
 }

@@ -162,6 +162,16 @@ export const utf8Length = (s: string): number => {
   return bytes
 }
 
+/** A short look at a value for an error message; never throws (deeply nested JSON overflows stringify). */
+const preview = (value: unknown): string => {
+  try {
+    const text = JSON.stringify(value) ?? 'undefined'
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text
+  } catch {
+    return Array.isArray(value) ? 'a deeply nested array' : typeof value
+  }
+}
+
 const describe = (errors: t.Errors): string =>
   errors
     .slice(0, 3)
@@ -171,7 +181,7 @@ const describe = (errors: t.Errors): string =>
         .filter((key) => key !== '' && !/^\d+$/.test(key))
         .join('.')
       const expected = error.context[error.context.length - 1]?.type.name ?? 'a value'
-      return `${path === '' ? 'envelope' : path}: expected ${expected}, got ${JSON.stringify(error.value) ?? 'undefined'}`
+      return `${path === '' ? 'envelope' : path}: expected ${expected}, got ${preview(error.value)}`
     })
     .join('; ')
 
@@ -197,6 +207,16 @@ const looksLikeSignaling = (u: unknown): boolean =>
  * ```
  */
 export const decodeEnvelope = (payload: string): E.Either<DecodeFailure, Envelope> => {
+  try {
+    return decodePayload(payload)
+  } catch (error) {
+    // io-ts recurses into what it is given: JSON nested thousands deep (12 KB allows it) can
+    // exhaust the stack. Nothing valid is nested that deep.
+    return E.left({ _tag: 'Malformed', detail: error instanceof RangeError ? 'nested too deeply' : 'undecodable' })
+  }
+}
+
+const decodePayload = (payload: string): E.Either<DecodeFailure, Envelope> => {
   if (typeof payload !== 'string') return E.left({ _tag: 'NotSignaling', detail: 'payload is not a string' })
   if (payload.length > maxEnvelopeBytes || utf8Length(payload) > maxEnvelopeBytes) {
     return E.left({ _tag: 'Oversized', detail: `payload exceeds ${maxEnvelopeBytes} bytes` })

@@ -1,0 +1,249 @@
+/**
+ * The shell around the engine: it feeds the engine its inputs in order and carries out the
+ * effects the engine returns on the transport, the clock and the app's listeners. It is the only
+ * code that touches the ports.
+ *
+ * Transport events and fired timers go through one queue, so they reach the engine in the order
+ * they happened even when one of them first waits for the server's clock: before acting on a
+ * deadline, and before ringing an invite that spent long in transit, the shell refreshes the
+ * transport's estimate of the server clock (`syncServerTime`), so a drifting local clock neither
+ * times out early nor rings late.
+ *
+ * @module
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { failure, SignalingError, type SignalingFailure } from '../errors.js'
+import type { Diagnostic, DiagnosticReason, Effect, Input } from '../engine/io.js'
+import { parseTimerKey } from '../engine/lifecycle.js'
+import type { EngineState } from '../engine/state.js'
+import { step } from '../engine/step.js'
+import { TransportError, type Clock, type ConnectionState, type ImTransport, type IncomingMessage, type TimerHandle } from '../ports.js'
+import { ActionType, decodeEnvelope, encodeEnvelope } from '../wire/envelope.js'
+import type { InspectionMirror } from './inspection.js'
+import { deliverNotification, type Listeners } from './listeners.js'
+
+/** Runtimes cap timer delays at 2^31 - 1 ms; a longer wait fires early and is armed again. */
+const maxDelayMs = 2_147_483_647
+/** An invite older than this when it arrives may have outlived its deadline: check the clock first. */
+const staleInviteMs = 2_000
+/** How long to wait for the server's clock before acting on the estimate anyway. */
+const syncWaitMs = 2_000
+
+const decodeReasons: Record<string, DiagnosticReason> = { Oversized: 'oversized', NotJson: 'not-json', NotSignaling: 'not-signaling', Malformed: 'malformed' }
+
+const failureOf = (error: unknown): SignalingFailure => {
+  if (error instanceof TransportError) {
+    if (error.reason === 'Disconnected') return failure('Disconnected', error.message)
+    if (error.reason === 'NotMember' || error.reason === 'NoSuchGroup') return failure('NotGroupMember', error.message)
+    return failure('TransportFailed', error.message)
+  }
+  return failure('TransportFailed', error instanceof Error ? error.message : String(error))
+}
+
+/** Something that happened outside the app's calls, waiting its turn for the engine. */
+type Event =
+  | { readonly type: 'message'; readonly message: IncomingMessage }
+  | { readonly type: 'connection'; readonly state: ConnectionState }
+  | { readonly type: 'timer'; readonly key: string }
+
+export interface ShellPorts {
+  readonly transport: ImTransport
+  readonly clock: Clock
+  readonly ids: () => string
+  readonly listeners: Listeners
+  readonly mirror: InspectionMirror | undefined
+}
+
+export type Shell = ReturnType<typeof createShell>
+
+export const createShell = (state: EngineState, ports: ShellPorts) => {
+  const { transport, clock, ids, listeners, mirror } = ports
+  const commands = new Map<string, { resolve: (value: string) => void; reject: (error: Error) => void }>()
+  const timers = new Map<string, TimerHandle>()
+  const queue: Event[] = []
+  let waiting = false
+  let closed = false
+
+  const stamp = () => ({ now: transport.serverNow(), actionID: ids() })
+
+  const run = (input: Input): void => {
+    if (closed) return
+    const { effects } = step(state, input)
+    for (const effect of effects) perform(effect)
+    if (effects.length > 0) listeners.changed()
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Effects
+  // -----------------------------------------------------------------------------------------------
+
+  const perform = (effect: Effect): void => {
+    switch (effect.type) {
+      case 'send':
+      case 'replace':
+        return send(effect)
+      case 'notify':
+        return deliverNotification(listeners, effect.notification)
+      case 'timer.set':
+        return arm(effect.key, effect.at)
+      case 'timer.clear':
+        return disarm(effect.key)
+      case 'settle':
+        return settle(effect.commandID, effect.result)
+      case 'diagnostic':
+        return listeners.diagnose(effect.diagnostic)
+      case 'trace': {
+        const mismatch = mirror?.transition(effect.inviteID, effect.invitee, effect.event, effect.state)
+        if (mismatch !== undefined) listeners.diagnose({ reason: 'inspector-mismatch', detail: mismatch, inviteID: effect.inviteID })
+        return
+      }
+      case 'trace.invitation':
+        if (effect.change === 'created') mirror?.created(effect.inviteID, effect.invitees)
+        else mirror?.removed(effect.inviteID, effect.invitees)
+        return
+    }
+  }
+
+  const send = (effect: Extract<Effect, { type: 'send' | 'replace' }>): void => {
+    const payload = encodeEnvelope(effect.envelope)
+    const sent = effect.type === 'send' ? transport.send(effect.to, payload, effect.options) : transport.replace(effect.to, effect.messageID, payload)
+    sent.then(
+      (receipt) => (closed ? settleClosed(effect.sendID, E.right(effect.envelope.inviteID)) : run({ type: 'send.taken', sendID: effect.sendID, receipt, ...stamp() })),
+      (error: unknown) => (closed ? settleClosed(effect.sendID, E.left(failureOf(error))) : run({ type: 'send.failed', sendID: effect.sendID, failure: failureOf(error), ...stamp() })),
+    )
+  }
+
+  const settle = (commandID: string, result: E.Either<SignalingFailure, string>): void => {
+    const command = commands.get(commandID)
+    if (command === undefined) return
+    commands.delete(commandID)
+    if (E.isRight(result)) command.resolve(result.right)
+    else command.reject(new SignalingError(result.left))
+  }
+
+  /** After `close()` the engine no longer runs, but what the IM took still resolves its promise. */
+  const settleClosed = (sendID: string, result: E.Either<SignalingFailure, string>): void => {
+    const entry = state.inFlight[sendID]
+    if (entry !== undefined && entry.origin === 'app') settle(entry.commandID, result)
+  }
+
+  const arm = (key: string, at: number): void => {
+    disarm(key)
+    const delay = Math.min(maxDelayMs, Math.max(0, at - transport.serverNow()))
+    timers.set(
+      key,
+      clock.setTimeout(() => {
+        timers.delete(key)
+        enqueue({ type: 'timer', key })
+      }, delay),
+    )
+  }
+
+  const disarm = (key: string): void => {
+    const handle = timers.get(key)
+    if (handle === undefined) return
+    timers.delete(key)
+    clock.clearTimeout(handle)
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Events, in order, after the server's clock where it matters
+  // -----------------------------------------------------------------------------------------------
+
+  const enqueue = (event: Event): void => {
+    if (closed) return
+    queue.push(event)
+    drain()
+  }
+
+  const drain = (): void => {
+    while (!waiting && queue.length > 0) {
+      const event = queue.shift()!
+      if (needsClock(event)) {
+        waiting = true
+        void syncServerClock().then(() => {
+          waiting = false
+          handle(event)
+          drain()
+        })
+        return
+      }
+      handle(event)
+    }
+  }
+
+  const needsClock = (event: Event): boolean => {
+    if (transport.syncServerTime === undefined) return false
+    if (event.type === 'timer') {
+      const kind = parseTimerKey(event.key)?.[0]
+      return kind === 'own' || kind === 'inviter' || kind === 'expiry'
+    }
+    if (event.type !== 'message' || event.message.modified) return false
+    if (transport.serverNow() - event.message.serverTime <= staleInviteMs) return false
+    const decoded = decodeEnvelope(event.message.payload)
+    return E.isRight(decoded) && decoded.right.actionType === ActionType.invite
+  }
+
+  const syncServerClock = (): Promise<void> =>
+    new Promise((resolve) => {
+      const giveUp = clock.setTimeout(resolve, syncWaitMs)
+      const done = () => {
+        clock.clearTimeout(giveUp)
+        resolve()
+      }
+      transport.syncServerTime!().then(done, done)
+    })
+
+  const handle = (event: Event): void => {
+    switch (event.type) {
+      case 'message': {
+        const decoded = decodeEnvelope(event.message.payload)
+        if (E.isLeft(decoded)) {
+          const { _tag, detail } = decoded.left
+          return listeners.diagnose({ reason: decodeReasons[_tag] ?? 'malformed', detail, messageID: event.message.messageID })
+        }
+        return run({ type: 'message.received', message: event.message, envelope: decoded.right, ...stamp() })
+      }
+      case 'connection':
+        return run({ type: 'connection.changed', state: event.state, ...stamp() })
+      case 'timer':
+        return run({ type: 'timer.fired', key: event.key, ...stamp() })
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Commands and shutdown
+  // -----------------------------------------------------------------------------------------------
+
+  /** Runs a command; its promise settles when the engine says so (after the IM answered). */
+  const command = (build: (commandID: string, stamped: { now: number; actionID: string }) => Input): Promise<string> =>
+    new Promise<string>((resolve, reject) => {
+      if (closed) return reject(new SignalingError(failure('Disconnected', 'this signaling instance is closed')))
+      const commandID = ids()
+      commands.set(commandID, { resolve, reject })
+      run(build(commandID, stamp()))
+    })
+
+  const close = (): void => {
+    if (closed) return
+    closed = true
+    queue.length = 0
+    for (const key of [...timers.keys()]) disarm(key)
+    const sending = new Set(Object.values(state.inFlight).map((entry) => entry.commandID))
+    for (const [commandID, { reject }] of commands) {
+      if (sending.has(commandID)) continue
+      commands.delete(commandID)
+      reject(new SignalingError(failure('Disconnected', 'this signaling instance was closed')))
+    }
+    mirror?.stop()
+  }
+
+  return {
+    onMessage: (message: IncomingMessage) => enqueue({ type: 'message', message }),
+    onConnectionChange: (connection: ConnectionState) => enqueue({ type: 'connection', state: connection }),
+    command,
+    close,
+  }
+}
+
+export type { Diagnostic }
