@@ -1,0 +1,104 @@
+/**
+ * Prosody restarts while a group invitation rings (issue 3, item 5). Four invitees on six devices
+ * and an observer; two answer before the restart (the second one right before the server goes
+ * down, so some devices can only learn it from the archive afterwards), two try during the
+ * downtime — refused with 6014, nothing queued — and answer once they are back. Every device must
+ * reconnect, get every answer once, and end with the same outcome, data and answering device for
+ * every invitee.
+ */
+import { afterEach, describe, it } from 'vitest'
+import { isRunning, start, stop } from '../../scripts/prosody/server.js'
+import { failureCode, Stage, type Callback, type Party } from './stage.js'
+import { settings, sleep, until, xmppEnabled } from './support.js'
+
+interface Answer {
+  readonly party: Party
+  readonly event: Extract<Callback, 'onInviteeAccepted' | 'onInviteeRejected'>
+  readonly data: string
+}
+
+const answer = (a: Answer, inviteID: string): Promise<void> =>
+  a.event === 'onInviteeAccepted' ? a.party.signaling.accept(inviteID, a.data) : a.party.signaling.reject(inviteID, a.data)
+
+describe.skipIf(!xmppEnabled)('a Prosody restart while a group invitation rings', () => {
+  let stage: Stage | undefined
+  afterEach(async () => {
+    if (!isRunning(settings)) await start(settings) // the next test files need the server
+    await stage?.close()
+  })
+
+  it('refuses answers while down (6014), loses nothing the server took, and every device converges', async ({ expect }) => {
+    stage = await Stage.open(['alice', 'bob', 'carol', 'dave', 'erin', 'frank'])
+    const s = stage
+    const alice = await s.party('alice', 'desk')
+    const [bobPhone, bobLaptop, carolPhone, carolTablet, dave, erin, frank] = await Promise.all([
+      s.party('bob', 'phone'),
+      s.party('bob', 'laptop'),
+      s.party('carol', 'phone'),
+      s.party('carol', 'tablet'),
+      s.party('dave', 'phone'),
+      s.party('erin', 'phone'),
+      s.party('frank', 'phone'),
+    ])
+    const everyone = [alice, bobPhone!, bobLaptop!, carolPhone!, carolTablet!, dave!, erin!, frank!]
+    const others = everyone.slice(1)
+
+    await alice.transport.createGroup('standup', ['bob', 'carol', 'dave', 'erin', 'frank'])
+    const inviteID = await alice.signaling.inviteInGroup('standup', ['bob', 'carol', 'dave', 'erin'], 'daily standup', { timeout: 60 })
+    await until(() => others.every((p) => p.heardOf('onReceiveNewInvitation', inviteID).length === 1), 'every member’s devices to ring')
+
+    const before: Answer[] = [
+      { party: bobPhone!, event: 'onInviteeAccepted', data: 'bob before the restart' },
+      { party: carolTablet!, event: 'onInviteeRejected', data: 'carol before the restart' },
+    ]
+    const after: Answer[] = [
+      { party: dave!, event: 'onInviteeAccepted', data: 'dave after the restart' },
+      { party: erin!, event: 'onInviteeRejected', data: 'erin after the restart' },
+    ]
+    for (const a of before) await answer(a, inviteID)
+    // Carol's reject was taken a moment ago: some devices may not have it yet when the server stops.
+    await stop(settings)
+    await until(() => everyone.every((p) => p.transport.connectionState !== 'connected'), 'every device to notice the server is gone')
+
+    for (const a of after) expect(await failureCode(answer(a, inviteID)), `${a.party.label} while the server is down`).toBe(6014)
+    await sleep(300)
+    await start(settings)
+    await Promise.all(everyone.map((p) => until(() => p.transport.connectionState === 'connected', `${p.label} to reconnect`, 20_000)))
+    for (const p of everyone) expect(p.states.slice(-2), p.label).toEqual(['connecting', 'connected'])
+
+    // Nothing was queued: what dave and erin tried while down reached nobody.
+    await sleep(300)
+    for (const p of everyone) {
+      const pending = p.outcome(inviteID)?.invitees.filter((i) => i.state === 'pending').map((i) => i.userID)
+      expect(pending, `${p.label} before the late answers`).toEqual(['dave', 'erin'])
+    }
+
+    for (const a of after) await answer(a, inviteID)
+    await until(() => everyone.every((p) => p.outcome(inviteID)?.active === false), 'the invitation to complete on every device', 10_000)
+    await sleep(300) // any late duplicate would land now
+
+    const decided = (userID: string, state: string, data: string, deviceID: string) => ({ userID, state, data, deviceID })
+    const expected = {
+      active: false,
+      invitees: [
+        decided('bob', 'accepted', 'bob before the restart', 'phone'),
+        decided('carol', 'rejected', 'carol before the restart', 'tablet'),
+        decided('dave', 'accepted', 'dave after the restart', 'phone'),
+        decided('erin', 'rejected', 'erin after the restart', 'phone'),
+      ],
+    }
+    for (const p of everyone) expect(p.outcome(inviteID), p.label).toEqual(expected)
+
+    // Every answer reached every device but the one that gave it, exactly once, with its data.
+    for (const p of everyone) {
+      for (const a of [...before, ...after]) {
+        const heard = p.heardOf(a.event, inviteID).filter((h) => h.who === a.party.name)
+        expect(
+          heard.map((h) => h.data),
+          `${p.label} told of ${a.party.label}`,
+        ).toEqual(p === a.party ? [] : [a.data])
+      }
+      expect(p.heard.filter((h) => h.event === 'onInvitationTimeout' || h.event === 'onInvitationCancelled'), p.label).toEqual([])
+    }
+  })
+})
