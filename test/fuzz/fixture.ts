@@ -32,6 +32,8 @@ export const membersOf = (groupID: string): readonly string[] => (Object.hasOwn(
 /** What a watched device did; the fuzz reads the counters before and after each input. */
 export interface Probe {
   callbacks: number
+  /** Calls of the state-change listener (`addStateChangeListener`, where the facade has one). */
+  stateChanges: number
   sends: number
   /** The timers armed on the device's clock and not yet fired or cleared, with their due times. */
   readonly timers: Map<unknown, number>
@@ -87,7 +89,7 @@ const countingClock = (clock: Clock, probe: Probe): Clock => ({
 
 const watch = (im: MemoryIm, recording: { on: boolean }, userID: string, deviceID = 'default', limits: Partial<Limits> = {}): Watched => {
   const name = deviceID === 'default' ? userID : `${userID}/${deviceID}`
-  const probe: Probe = { callbacks: 0, sends: 0, timers: new Map(), diagnostics: [] }
+  const probe: Probe = { callbacks: 0, stateChanges: 0, sends: 0, timers: new Map(), diagnostics: [] }
   const transport = im.connect(userID, { deviceID })
   // Count what the engine makes the device send (a hostile input must make it send nothing).
   const send = transport.send.bind(transport)
@@ -117,7 +119,21 @@ const watch = (im: MemoryIm, recording: { on: boolean }, userID: string, deviceI
     onInvitationModified: count,
   })
   signaling.addDiagnosticListener((diagnostic) => probe.diagnostics.push(diagnostic))
+  onStateChange(signaling, () => {
+    probe.stateChanges++
+  })
   return { name, userID, deviceID, signaling, transport, probe, received }
+}
+
+/**
+ * Subscribes to the facade's state-change notifications ("called after every input that changed
+ * the engine's state") if this version of the facade has them; returns whether it does.
+ */
+export const onStateChange = (signaling: Signaling, listener: () => void): boolean => {
+  const subscribe = (signaling as Partial<{ addStateChangeListener(listener: () => void): () => void }>).addStateChangeListener
+  if (typeof subscribe !== 'function') return false
+  subscribe.call(signaling, listener)
+  return true
 }
 
 /** A Tencent envelope, as another client (or beckon) would send it. */

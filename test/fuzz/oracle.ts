@@ -20,14 +20,18 @@
  * to "hostile input changes nothing": fast-check readily mutates a cancel into a legitimate one).
  * A message about an invitation this device does not know is held by design (SPEC §3: "a message
  * about an unknown invitation … is held"), so it changes state legitimately and is `valid` too —
- * unless a check that needs no invitation already shows it can never apply, which makes it
- * hostile input that the engine holds anyway: that is finding F2 (see `regressions.test.ts`), and
- * such input is set aside as `known`, as are replays of held messages (F3).
+ * unless a check that needs no invitation already shows it can never apply: that is hostile.
+ *
+ * Hostile input that a finding of this fuzz (`findings.ts`) still mishandles is set aside as
+ * `known` and counted, so the rest keeps being checked; once the finding is fixed, it is fuzzed.
  *
  * @module
  */
 import { decodeEnvelope, type DiagnosticReason, type EngineSnapshot, type Envelope, type IncomingMessage, type InviteeEventType } from '@beckon/core'
 import { membersOf } from './fixture.js'
+import type { KnownFinding } from './findings.js'
+
+export type { KnownFinding }
 
 /** What the fuzz does with an input. */
 export type Verdict =
@@ -35,23 +39,8 @@ export type Verdict =
   | { readonly kind: 'hostile'; readonly expect: readonly DiagnosticReason[]; readonly why: string }
   /** May legitimately change state: not fed. */
   | { readonly kind: 'valid'; readonly why: string }
-  /** Hostile, but a known finding or beyond what the engine can know: set aside, counted. */
+  /** Hostile, but a finding that still shows (see `findings.ts`), or beyond what the engine can know: set aside, counted. */
   | { readonly kind: 'known'; readonly finding: KnownFinding; readonly why: string }
-
-/**
- * Findings of this fuzz, set aside (and counted) so that the rest keeps being checked; each has a
- * deterministic test in `regressions.test.ts`. Remove a branch once its finding is fixed.
- * - `F1`: deeply nested JSON within 12 KB makes the codec throw (law 1). Detected by calling the
- *   codec, so this branch goes quiet by itself once the codec is fixed.
- * - `F2`: a follow-up about an unknown invitation that can never apply is held (law 2).
- * - `F3`: a replay of a held message is held again (law 2).
- * - `F4`: a modify from the inviter whose envelope names another inviter is applied (law 2).
- * - `F5`: a replay about an invitation whose tombstone went early (`maxEndedInvitations`) is taken
- *   for new: a replayed invite rings again, a replayed answer is held (law 2).
- * - `transport`: not a finding: a well-formed group invite from (or to) a non-member. Only the IM
- *   knows group membership, and its contract is to never deliver it (the real sends check that).
- */
-export type KnownFinding = 'F1' | 'F2' | 'F3' | 'F4' | 'F5' | 'transport'
 
 const decodeReasons = { Oversized: 'oversized', NotJson: 'not-json', NotSignaling: 'not-signaling', Malformed: 'malformed' } as const satisfies Record<
   string,
@@ -116,33 +105,30 @@ const valid = (why: string): Verdict => ({ kind: 'valid', why })
 const listsAlone = (envelope: Envelope, userID: string): boolean => envelope.inviteeList.length === 1 && envelope.inviteeList[0] === userID
 
 /**
- * For a message about an invitation the device does not know: the reason it can never apply,
- * found without the invitation, or `undefined` if it may (then holding it is right).
+ * What the authenticated sender may not say, whatever the invitation (so this is known even for an
+ * invitation the device has not seen): only the inviter cancels and modifies, an answer comes
+ * from someone else than the inviter and lists its sender alone, an invitee's timeout lists its
+ * sender alone, and a 1:1 message concerns the receiving user as inviter or invitee.
  */
-const neverApplies = (device: DeviceModel, message: IncomingMessage, envelope: Envelope): string | undefined => {
+const roleReasons = (device: DeviceModel, message: IncomingMessage, envelope: Envelope): DiagnosticReason[] => {
   const { sender } = message
   const fromInviter = sender === envelope.inviter
-  if (envelope.inviteeList.includes(envelope.inviter)) return 'it lists its inviter as an invitee'
+  const reasons: DiagnosticReason[] = []
   switch (envelope.actionType) {
     case 1:
-      if (!fromInviter) return 'a modify from someone other than its inviter'
-      break
     case 2:
-      if (!fromInviter) return 'a cancel from someone other than its inviter'
+      if (!fromInviter) reasons.push('forged-sender')
       break
     case 3:
     case 4:
-      if (fromInviter) return 'an answer from the inviter'
-      if (!listsAlone(envelope, sender)) return 'an answer that does not list its sender alone'
+      if (fromInviter || !listsAlone(envelope, sender)) reasons.push('forged-sender')
       break
     case 5:
-      if (!fromInviter && !listsAlone(envelope, sender)) return "an invitee's timeout that does not list its sender alone"
+      if (!fromInviter && !listsAlone(envelope, sender)) reasons.push('forged-sender')
       break
   }
-  if (envelope.groupID === '' && !message.fromMyOtherDevice && envelope.inviter !== device.userID && !envelope.inviteeList.includes(device.userID)) {
-    return 'a 1:1 message that names the receiver neither as inviter nor as invitee'
-  }
-  return undefined
+  if (envelope.groupID === '' && envelope.inviter !== device.userID && !envelope.inviteeList.includes(device.userID)) reasons.push('not-addressed')
+  return reasons
 }
 
 /** The fact a follow-up states, for its authenticated sender; `undefined` if the sender may not state it. */
@@ -162,16 +148,21 @@ const factOf = (actionType: Envelope['actionType'], fromInviter: boolean): Invit
 }
 
 /**
- * What the device must do with `message`, received at server time `now`.
+ * What the device must do with `message`, received at server time `now`. Every rule a hostile
+ * message breaks goes into `expect`: the engine may check them in any order and report the first.
  *
+ * @param present the findings that still show (`findings.ts`): their inputs are set aside.
  * @param replay the device already received this very message (same id, payload and server time).
  */
-export const classify = (device: DeviceModel, message: IncomingMessage, now: number, replay = false): Verdict => {
+export const classify = (device: DeviceModel, message: IncomingMessage, now: number, present: ReadonlySet<KnownFinding>, replay = false): Verdict => {
+  const known = (finding: KnownFinding, why: string, ...expect: DiagnosticReason[]): Verdict =>
+    present.has(finding) ? { kind: 'known', finding, why } : hostile(`${why} (${finding}, fixed)`, ...expect)
   let decoded: ReturnType<typeof decodeEnvelope>
   try {
     decoded = decodeEnvelope(message.payload)
   } catch (error) {
-    return { kind: 'known', finding: 'F1', why: `the codec threw ${error instanceof Error ? error.name : 'something'}` }
+    // Fed anyway once F1 is fixed: then law 1 is what judges whatever still throws here.
+    return known('F1', `the codec threw ${error instanceof Error ? error.name : 'something'}`)
   }
   if (decoded._tag === 'Left') return hostile(`codec: ${decoded.left._tag}`, decodeReasons[decoded.left._tag])
   const envelope = decoded.right
@@ -192,45 +183,49 @@ export const classify = (device: DeviceModel, message: IncomingMessage, now: num
     if (envelope.groupID !== '' && (!members.includes(sender) || !members.includes(device.userID))) {
       return { kind: 'known', finding: 'transport', why: 'a group invite between non-members' }
     }
-    if (replay) return { kind: 'known', finding: 'F5', why: 'a replay of the invite of an invitation forgotten before its messages expired' }
+    if (replay) return known('F5', 'a replay of the invite of an invitation forgotten before its messages expired', 'duplicate')
     return valid('a new invitation')
   }
 
+  const role = roleReasons(device, message, envelope)
   if (invitation === undefined) {
-    if (replay && device.held.has(message.messageID)) return { kind: 'known', finding: 'F3', why: 'a replay of a message held for an unknown invitation' }
-    if (replay) return { kind: 'known', finding: 'F5', why: 'a replay about an invitation forgotten before its messages expired' }
-    const never = neverApplies(device, message, envelope)
-    return never === undefined ? valid('held for an unknown invitation') : { kind: 'known', finding: 'F2', why: `held, although ${never}` }
+    if (role.length > 0) return known('F2', 'a message that can never apply, about an unknown invitation', ...role)
+    if (replay && device.held.has(message.messageID)) return known('F3', 'a replay of a message held for an unknown invitation', 'duplicate')
+    if (replay) return known('F5', 'a replay about an invitation forgotten before its messages expired', 'duplicate', 'expired-message')
+    return valid('held for an unknown invitation')
   }
-  if (invitation.groupID !== envelope.groupID) return hostile('about an invitation of another conversation', 'conversation-mismatch')
+  if (invitation.groupID !== envelope.groupID) return hostile('about an invitation of another conversation', 'conversation-mismatch', ...role)
   const actionID = envelope.beckon?.actionID ?? message.messageID
 
   if (envelope.actionType === 1) {
     // A modify: the inviter replaces its invite; the latest by (server time, action id) wins.
-    if (sender !== invitation.inviter) return hostile('a modify from someone other than the inviter', 'forged-sender')
+    if (sender !== invitation.inviter) return hostile('a modify from someone other than the inviter', 'forged-sender', ...role)
     const current = invitation.dataVersion
     if (current !== null && (message.serverTime < current[0] || (message.serverTime === current[0] && actionID <= current[1]))) {
-      return hostile('a modify that is not newer', 'duplicate', 'outranked')
+      return hostile('a modify that is not newer', 'duplicate', 'outranked', ...role)
     }
-    if (envelope.inviter !== invitation.inviter) return { kind: 'known', finding: 'F4', why: 'a modify that names another inviter' }
+    if (envelope.inviter !== invitation.inviter || role.length > 0) return known('F4', 'a modify that disagrees with its invitation', 'forged-sender', ...role)
     return valid('a newer modify from the inviter')
   }
 
-  if (envelope.inviter !== invitation.inviter) return hostile('names another inviter', 'forged-sender')
+  const reasons = new Set<DiagnosticReason>(role)
+  if (envelope.inviter !== invitation.inviter) reasons.add('forged-sender')
   const fromInviter = sender === invitation.inviter
   const type = factOf(envelope.actionType, fromInviter)
-  if (type === undefined) return hostile(`action ${envelope.actionType} from ${fromInviter ? 'the inviter' : 'a non-inviter'}`, 'forged-sender')
-  if (!fromInviter && !listsAlone(envelope, sender)) return hostile('an answer that does not list its sender alone', 'forged-sender')
-  const reasons = new Set<DiagnosticReason>()
+  if (type === undefined || (!fromInviter && !listsAlone(envelope, sender))) reasons.add('forged-sender')
+  let changes = false
   for (const userID of envelope.inviteeList) {
     const invitee = invitation.invitees.find((candidate) => candidate.userID === userID)
     if (invitee === undefined) {
       reasons.add('not-invitee')
-      continue
+    } else if (type !== undefined && beats(type, actionID, invitee.decision)) {
+      changes = true
+    } else {
+      // The same fact again, or one that lost: which of the two the engine calls it is its business.
+      reasons.add('duplicate').add('outranked')
     }
-    if (beats(type, actionID, invitee.decision)) return valid(`${type} decides ${userID}`)
-    // The same fact again, or one that lost: which of the two the engine calls it is its business.
-    reasons.add('duplicate').add('outranked')
   }
-  return hostile('changes no invitee', ...reasons)
+  const blocked = role.length > 0 || envelope.inviter !== invitation.inviter || type === undefined || (!fromInviter && !listsAlone(envelope, sender))
+  if (!blocked && changes) return valid(`${type} decides a listed invitee`)
+  return hostile(blocked ? 'a forged or misaddressed follow-up' : 'changes no invitee', ...reasons)
 }
