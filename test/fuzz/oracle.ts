@@ -65,10 +65,14 @@ export interface DeviceModel {
   readonly userID: string
   readonly deviceID: string
   readonly invitations: ReadonlyMap<string, InvitationModel>
-  /** Ids of the messages held for invitations not known yet. */
+  /** The messages held for invitations not known yet, by {@link heldKey}. */
   readonly held: ReadonlySet<string>
   readonly retentionMs: number
 }
+
+/** A message's identity: invitation, sender and action id (beckon's, else the transport's message id). */
+const heldKey = (message: IncomingMessage, envelope: Envelope): string =>
+  JSON.stringify([envelope.inviteID, message.sender, envelope.beckon?.actionID ?? message.messageID])
 
 /** Reads the model out of the device's own `snapshot()` (the public, documented JSON form). */
 export const modelOf = (snapshot: EngineSnapshot, retentionMs: number): DeviceModel => {
@@ -82,7 +86,7 @@ export const modelOf = (snapshot: EngineSnapshot, retentionMs: number): DeviceMo
       dataVersion: invitation.dataVersion,
     })
   }
-  const held = new Set(snapshot.held.map((entry) => entry.message.messageID))
+  const held = new Set(snapshot.held.map((entry) => heldKey(entry.message, entry.envelope)))
   return { userID: snapshot.userID, deviceID: snapshot.deviceID, invitations, held, retentionMs }
 }
 
@@ -190,7 +194,7 @@ export const classify = (device: DeviceModel, message: IncomingMessage, now: num
   const role = roleReasons(device, message, envelope)
   if (invitation === undefined) {
     if (role.length > 0) return known('F2', 'a message that can never apply, about an unknown invitation', ...role)
-    if (replay && device.held.has(message.messageID)) return known('F3', 'a replay of a message held for an unknown invitation', 'duplicate')
+    if (device.held.has(heldKey(message, envelope))) return known('F3', 'the same message as one held for an unknown invitation', 'duplicate')
     if (replay) return known('F5', 'a replay about an invitation forgotten before its messages expired', 'duplicate', 'expired-message')
     return valid('held for an unknown invitation')
   }
