@@ -24,7 +24,9 @@
  * and a legitimate message must change state. Each generated input is first judged by the oracle
  * (`oracle.ts`: the codec, then SPEC §3's rules for the authenticated sender against the state
  * the device holds); only what it calls hostile is delivered, and what it sets aside is counted
- * (`filtered` valid ones; `known` findings, see `regressions.test.ts`).
+ * (`valid` ones; `known` ones: inputs that a finding of this fuzz still mishandles — each finding
+ * is probed before the run (`findings.ts`), so a fixed one is fuzzed again — see also
+ * `regressions.test.ts`). `BECKON_FUZZ_AUDIT=1` feeds the set-aside inputs too, to check the oracle.
  *
  * A failure names the law, the seed, the input's place in the run and the input itself;
  * `BECKON_FUZZ_SEED=<seed> BECKON_FUZZ_INPUTS=<n>` replays the very same run. At the end one line
