@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { compiledInviteeMachine as machine, fire } from '../machine/compile.js'
+import { compiledInviteeMachine as machine, fireInto, type Fired } from '../machine/compile.js'
 import type { Decision, InviteeEvent, InviteeState } from '../machine/inviteeMachine.js'
 import type { Effect } from './io.js'
 import type { EngineState, Invitation } from './state.js'
@@ -77,6 +77,10 @@ const isNews = (from: number, before: Decision | null, to: number, after: Decisi
   return machine.states[to] !== 'timedOut' && before.data !== after.data
 }
 
+/** Reused per call (the machine keeps neither): the hot path allocates only what it keeps. */
+const current: { decision: Decision | null } = { decision: null }
+const fired: Fired = { state: 0, context: current }
+
 /**
  * Applies `event` to invitee `i`: the compiled machine decides; the state and decision are
  * updated in place, the pending count kept, and a trace effect emitted when tracing.
@@ -93,12 +97,11 @@ export const applyFact = (
 ): Applied => {
   const from = invitation.states[i] ?? machine.initial
   const before = invitation.decisions[i] ?? null
-  const fired = fire(machine, from, { decision: before }, event)
-  if (fired === undefined) return before !== null && before.actionID === event.actionID ? DUPLICATE : OUTRANKED
+  current.decision = before
+  if (!fireInto(machine, from, current, event, fired)) return before !== null && before.actionID === event.actionID ? DUPLICATE : OUTRANKED
   const after = fired.context.decision
   invitation.states[i] = fired.state
-  if (after === null) delete invitation.decisions[i]
-  else invitation.decisions[i] = after
+  invitation.decisions[i] = after
   const wasAnswerable = machine.answerable[from] === true
   const isNowAnswerable = machine.answerable[fired.state] === true
   if (wasAnswerable !== isNowAnswerable) invitation.pendingCount += isNowAnswerable ? 1 : -1
@@ -128,8 +131,8 @@ export const undoFact = (
 ): boolean => {
   const from = invitation.states[i] ?? machine.initial
   invitation.states[i] = machine.initial
-  delete invitation.decisions[i]
+  invitation.decisions[i] = null
   if (machine.answerable[from] !== true && machine.answerable[machine.initial] === true) invitation.pendingCount += 1
   for (const fact of facts) applyFact(state, invitation, i, fact, true, effects)
-  return invitation.decisions[i] !== undefined
+  return invitation.decisions[i] != null
 }

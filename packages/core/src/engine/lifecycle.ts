@@ -9,7 +9,7 @@
 import type { Envelope } from '../wire/envelope.js'
 import { initialInviteeState, inviteeIndex, isAnswerable } from './invitees.js'
 import type { Effect, Notification } from './io.js'
-import { dictionary, type EngineState, type Invitation } from './state.js'
+import { type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Deadlines
@@ -97,8 +97,8 @@ export const createInvitation = (state: EngineState, fields: NewInvitation, effe
     presented: fields.presented,
     deferred: [],
     invitees,
-    states: new Array<number>(invitees.length).fill(initialInviteeState),
-    decisions: dictionary(),
+    states: invitees.map(() => initialInviteeState),
+    decisions: invitees.map(() => null),
     pendingCount: invitees.length,
     endedAt: null,
   }

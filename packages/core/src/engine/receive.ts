@@ -43,7 +43,7 @@ const factOf = (type: InviteeEventType, message: IncomingMessage, envelope: Enve
 /** While a command of this device is in flight, remember facts that lost to its optimistic one. */
 const rememberOverruled = (state: EngineState, invitation: Invitation, i: number, fact: InviteeEvent): void => {
   const decision = invitation.decisions[i]
-  if (decision === undefined || decision.deviceID !== state.config.deviceID || decision.userID !== state.config.userID) return
+  if (decision == null || decision.deviceID !== state.config.deviceID || decision.userID !== state.config.userID) return
   const inFlight = state.inFlight[decision.actionID]
   if (inFlight !== undefined) (inFlight.overruled[i] ??= []).push(fact)
 }

@@ -48,7 +48,7 @@ const InvitationShape = t.type({
   deferred: t.array(t.UnknownRecord),
   invitees: t.array(t.string),
   states: t.array(t.number),
-  decisions: t.UnknownRecord,
+  decisions: t.array(t.union([t.null, t.UnknownRecord])),
   pendingCount: t.number,
   endedAt: t.union([t.number, t.null]),
 })
@@ -79,8 +79,8 @@ const provisionalInvite = (envelope: Envelope, issuedAt: number): Invitation => 
   presented: true,
   deferred: [],
   invitees: [...envelope.inviteeList],
-  states: new Array<number>(envelope.inviteeList.length).fill(compiledInviteeMachine.initial),
-  decisions: dictionary(),
+  states: envelope.inviteeList.map(() => compiledInviteeMachine.initial),
+  decisions: envelope.inviteeList.map(() => null),
   pendingCount: envelope.inviteeList.length,
   endedAt: null,
 })
@@ -117,7 +117,7 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): E.Either<
         const again = invitation.endedAt === null && !invitation.sentHere
         invitations[invitation.inviteID] = {
           ...invitation,
-          decisions: Object.assign(dictionary(), invitation.decisions),
+          decisions: [...invitation.decisions],
           presented: again ? false : invitation.presented,
           deferred: again ? [] : invitation.deferred,
         }

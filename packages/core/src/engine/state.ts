@@ -79,8 +79,8 @@ export interface Invitation {
   readonly invitees: string[]
   /** The invitee machine's state index per invitee. */
   readonly states: number[]
-  /** The winning fact per decided invitee, by invitee index. */
-  readonly decisions: Record<string, Decision>
+  /** The winning fact per invitee, by invitee index; `null` while nothing decided it. */
+  readonly decisions: (Decision | null)[]
   /** How many invitees are in an answerable state (derived from `states`, kept for O(1) reads). */
   pendingCount: number
   /** Server time at which no invitee was pending any more; `null` while active. */

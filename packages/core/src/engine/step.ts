@@ -122,10 +122,10 @@ const undoDecisions = (
 ): void => {
   for (const i of entry.decided) {
     const decision = invitation.decisions[i]
-    if (decision === undefined || decision.actionID !== sendID(entry)) continue
+    if (decision == null || decision.actionID !== sendID(entry)) continue
     const decided = undoFact(state, invitation, i, entry.overruled[i] ?? [], effects)
     const winner = invitation.decisions[i]
-    if (!decided || winner === undefined) continue
+    if (!decided || winner == null) continue
     const invitee = invitation.invitees[i]!
     const { inviteID, inviter } = invitation
     switch (winner.type) {

@@ -21,8 +21,13 @@ import {
 // Model
 // -------------------------------------------------------------------------------------------------
 
-type Guard = (args: { context: InviteeContext; event: InviteeEvent }) => boolean
-type Assigner = (args: { context: InviteeContext; event: InviteeEvent }) => Partial<InviteeContext>
+interface GuardArgs {
+  context: InviteeContext
+  event: InviteeEvent
+}
+type Guard = (args: GuardArgs) => boolean
+/** The next context after one assign action. */
+type Assigner = (args: GuardArgs) => InviteeContext
 
 interface CompiledTransition {
   readonly guard: Guard | undefined
@@ -53,15 +58,26 @@ const nameOf = (ref: unknown): string => {
   throw new TypeError('the invitee machine must refer to its guards and actions by name')
 }
 
-/** An XState `assign(...)` action carries its assignment; anything else is not supported here. */
+/**
+ * An XState `assign(...)` action carries its assignment: a function returning a partial context,
+ * or an object of property assigners. Either way it becomes a function from (context, event) to
+ * the next context, allocating just that one object.
+ */
 const assignerOf = (action: unknown): Assigner => {
   const candidate = action as { type?: unknown; assignment?: unknown }
   if (candidate.type !== 'xstate.assign') throw new TypeError('only assign actions can be compiled')
   const assignment = candidate.assignment
-  if (typeof assignment === 'function') return assignment as Assigner
+  if (typeof assignment === 'function') {
+    const partial = assignment as (args: GuardArgs) => Partial<InviteeContext>
+    return (args) => ({ ...args.context, ...partial(args) })
+  }
   if (typeof assignment === 'object' && assignment !== null) {
-    const entries = Object.entries(assignment as Record<string, (args: unknown) => unknown>)
-    return (args) => Object.fromEntries(entries.map(([key, fn]) => [key, fn(args)])) as Partial<InviteeContext>
+    const entries = Object.entries(assignment as Record<string, (args: GuardArgs) => unknown>)
+    return (args) => {
+      const next: Record<string, unknown> = { ...args.context }
+      for (const [key, fn] of entries) next[key] = fn(args)
+      return next as unknown as InviteeContext
+    }
   }
   throw new TypeError('unsupported assignment')
 }
@@ -115,28 +131,42 @@ export const compiledInviteeMachine: CompiledMachine = compileMachine(inviteeMac
 
 /** The result of a taken transition. */
 export interface Fired {
-  readonly state: number
-  readonly context: InviteeContext
+  state: number
+  context: InviteeContext
 }
 
 /**
- * Runs one event from (`state`, `context`): the first candidate whose guard holds is taken and its
- * assigns applied. `undefined` when no transition is enabled (the event changes nothing).
+ * Guards and assigns are pure and keep nothing they are given, so one arguments object serves
+ * every call: the hot path allocates only the next context.
  */
-export const fire = (
-  machine: CompiledMachine,
-  state: number,
-  context: InviteeContext,
-  event: InviteeEvent,
-): Fired | undefined => {
+const scratch: GuardArgs = { context: { decision: null }, event: { type: 'timer.expired', actionID: '', data: '', userID: '', deviceID: '' } }
+
+/**
+ * Runs one event from (`state`, `context`) into `out`: the first candidate whose guard holds is
+ * taken and its assigns applied. Returns `false` (leaving `out` alone) when no transition is
+ * enabled, i.e. the event changes nothing.
+ */
+export const fireInto = (machine: CompiledMachine, state: number, context: InviteeContext, event: InviteeEvent, out: Fired): boolean => {
   const candidates = machine.table[state * inviteeEventTypes.length + machine.eventIndex[event.type]]
-  if (candidates === undefined) return undefined
+  if (candidates === undefined) return false
+  scratch.context = context
+  scratch.event = event
   for (const candidate of candidates) {
-    const args = { context, event }
-    if (candidate.guard !== undefined && !candidate.guard(args)) continue
+    if (candidate.guard !== undefined && !candidate.guard(scratch)) continue
     let next = context
-    for (const assigner of candidate.assigners) next = { ...next, ...assigner({ context: next, event }) }
-    return { state: candidate.target, context: next }
+    for (const assigner of candidate.assigners) {
+      scratch.context = next
+      next = assigner(scratch)
+    }
+    out.state = candidate.target
+    out.context = next
+    return true
   }
-  return undefined
+  return false
+}
+
+/** {@link fireInto}, returning a fresh result, or `undefined` when no transition is enabled. */
+export const fire = (machine: CompiledMachine, state: number, context: InviteeContext, event: InviteeEvent): Fired | undefined => {
+  const out: Fired = { state, context }
+  return fireInto(machine, state, context, event, out) ? out : undefined
 }
