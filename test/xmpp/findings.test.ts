@@ -18,8 +18,9 @@
  * Observed: on loopback Prosody, about 1 invitation in 10 is answered "too early"; the call
  * example then ignores the reject and alice's app stays `calling` (seen in the busy scenario).
  *
- * Where: packages/core/src/facade/createSignaling.ts `deliver` / engine notify effects for an
- * invitation whose own invite send is not yet `send.taken`.
+ * Where: the facade carries out the engine's `notify` effects at once (packages/core/src/facade/
+ * shell.ts `perform`, listeners.ts `deliverNotification`), also for an invitation whose own invite
+ * send is not yet `send.taken`.
  * Suggested fix: hold an inviter's notifications about an invitation until its invite command is
  * settled (as receivers already hold callbacks until the ring decision), and deliver them after
  * the app's continuation, e.g. `commandPromise.then(() => deliver(n))`; an answer proves the
