@@ -1,0 +1,108 @@
+/**
+ * `npm run bench`, second part: beckon over XMPP on a loopback Prosody. Prints one table per
+ * measurement and PASS/MISS per target:
+ *
+ * - one-way latency of an invite (`invite()` → `onReceiveNewInvitation`) within 1.25× of a raw
+ *   XMPP message between the same two clients (`transport.send` → `onMessage`), at p50 and p99,
+ *   both measured in this run, interleaved (see xmpp/latency.ts for how it is kept fair);
+ * - 1,000 concurrent invitations among 50 users, each accepted or left to time out: none lost
+ *   (see xmpp/concurrent.ts for what counts as lost).
+ *
+ * The bench starts its own Prosody (`.prosody/bench/`, port 15223) and always stops it. If Prosody
+ * cannot be installed or started, it says why and exits 0: the XMPP part is skipped.
+ *
+ * `BECKON_BENCH_LATENCY_SAMPLES` (default 500) and `BECKON_BENCH_INVITATIONS` (default 1000)
+ * shrink or grow the run.
+ *
+ * @module
+ */
+import os from 'node:os'
+import { concurrentInvitations, userName, type ConcurrentResult } from './xmpp/concurrent.js'
+import { latencyUsers, measureLatency, type LatencyResult } from './xmpp/latency.js'
+import { startBenchServer, type BenchServer } from './xmpp/server.js'
+import { count, mean, ms, percentile, table, verdict } from './xmpp/stats.js'
+
+const SAMPLES = Number(process.env['BECKON_BENCH_LATENCY_SAMPLES'] ?? 500)
+const WARMUP = 50
+const USERS = 50
+const INVITATIONS = Number(process.env['BECKON_BENCH_INVITATIONS'] ?? 1000)
+const TIMEOUT_S = 8
+const RATIO_TARGET = 1.25
+
+const printLatency = (r: LatencyResult): boolean => {
+  const row = (name: string, xs: readonly number[]): string[] => [name, ms(percentile(xs, 50)), ms(percentile(xs, 99)), ms(mean(xs)), ms(Math.min(...xs)), ms(Math.max(...xs))]
+  const ratio = (p: number): number => percentile(r.signaling, p) / percentile(r.raw, p)
+  console.log(`One-way latency between two devices (${count(SAMPLES)} of each, interleaved, after ${WARMUP} warm-up rounds; payloads ${r.payloadBytes} B)`)
+  table([
+    ['path', 'p50', 'p99', 'mean', 'min', 'max'],
+    row('raw XMPP message: send → onMessage', r.raw),
+    row('signaling: invite() → onReceiveNewInvitation', r.signaling),
+    ['signaling / raw', `${ratio(50).toFixed(2)}×`, `${ratio(99).toFixed(2)}×`, `${(mean(r.signaling) / mean(r.raw)).toFixed(2)}×`, '', ''],
+  ])
+  return ratio(50) <= RATIO_TARGET && ratio(99) <= RATIO_TARGET
+}
+
+const printConcurrent = (r: ConcurrentResult): void => {
+  const { options: o } = r
+  console.log(
+    `${count(o.invitations)} concurrent 1:1 invitations among ${o.users} users, all sent in one tick (timeout ${o.timeoutSeconds} s; ${count(r.plannedAccepts)} accepted on ring, ${count(o.invitations - r.plannedAccepts)} left to time out)`,
+  )
+  table([
+    ['measure', 'value'],
+    ['every invite() resolved after', ms(r.sendAllMs)],
+    ['invite() → ring, p50 / p99', `${ms(percentile(r.ringMs, 50))} / ${ms(percentile(r.ringMs, 99))}`],
+    ['invite() → inviter told of the accept, p50 / p99', `${ms(percentile(r.acceptMs, 50))} / ${ms(percentile(r.acceptMs, 99))}`],
+    ['all complete on both sides after', ms(r.totalMs)],
+    ['invite() failed', count(r.failedInvites)],
+    ['invitee never rang', count(r.neverRang)],
+    ['inviter never learned an outcome', count(r.inviterNeverLearned)],
+    ['lost (either of the two)', count(r.lost)],
+    ['outcome not the planned one', count(r.notAsPlanned)],
+    ['inviter and invitee disagree', count(r.disagree)],
+    ['timeouts learned from the invitee / from the inviter’s own timer', `${count(r.timeoutsFromInvitee)} / ${count(r.timeoutsFromInviterTimer)}`],
+  ])
+}
+
+const main = async (): Promise<void> => {
+  console.log('\nbeckon XMPP bench — signaling over a real XMPP server on loopback\n')
+  let server: BenchServer
+  try {
+    server = await startBenchServer([...latencyUsers, ...Array.from({ length: USERS }, (_, i) => userName(i))])
+  } catch (error) {
+    console.log(`XMPP bench skipped: Prosody could not be installed or started (${error instanceof Error ? error.message : String(error)}).`)
+    return
+  }
+  const abort = (code: number) => () => void server.stop().finally(() => process.exit(code))
+  process.once('SIGINT', abort(130)).once('SIGTERM', abort(143))
+  try {
+    const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
+    console.log(`Prosody ${server.version} on 127.0.0.1:${server.settings.port} (started for this run, ${server.settings.dir}); Node ${process.version}, ${cpu}, ${os.cpus().length} cores`)
+    console.log('Client and server share this machine: every figure includes both ends of the TCP loopback and the server.\n')
+
+    const latency = await measureLatency(server, SAMPLES, WARMUP)
+    const latencyOK = printLatency(latency)
+    const concurrent = await concurrentInvitations(server, { users: USERS, invitations: INVITATIONS, timeoutSeconds: TIMEOUT_S, seed: 7 })
+    printConcurrent(concurrent)
+
+    const r50 = percentile(latency.signaling, 50) / percentile(latency.raw, 50)
+    const r99 = percentile(latency.signaling, 99) / percentile(latency.raw, 99)
+    console.log('Targets')
+    table([
+      ['target', 'measured', 'verdict'],
+      [`invite → ring within ${RATIO_TARGET}× a raw message, p50`, `${r50.toFixed(2)}×`, verdict(r50 <= RATIO_TARGET)],
+      [`invite → ring within ${RATIO_TARGET}× a raw message, p99`, `${r99.toFixed(2)}×`, verdict(r99 <= RATIO_TARGET)],
+      [`${count(INVITATIONS)} concurrent invitations, none lost`, `${count(concurrent.lost)} lost`, verdict(concurrent.lost === 0)],
+    ])
+    if (!latencyOK) console.log('Latency: MISS — signaling is slower than the target allows; see the table above.')
+  } finally {
+    await server.stop()
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('XMPP bench failed:', error)
+    process.exit(1)
+  },
+)

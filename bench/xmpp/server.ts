@@ -1,0 +1,69 @@
+/**
+ * The bench's own Prosody: `scripts/prosody` with a directory and a port of its own
+ * (`.prosody/bench/`, port 15223; `BECKON_BENCH_PROSODY_DIR`, `BECKON_BENCH_XMPP_PORT`), so a
+ * bench never touches the server a test run or a developer is using. Started fresh, stopped at the
+ * end — also on Ctrl-C and on errors ({@link BenchServer.stop} is idempotent).
+ *
+ * @module
+ */
+import { execFile, spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { connectXmpp, type XmppTransport } from '@beckon/adapter-im'
+import { configPath } from '../../scripts/prosody/config.js'
+import { settingsFromEnv, start, stop, TEST_PASSWORD, type ProsodySettings } from '../../scripts/prosody/server.js'
+
+const run = promisify(execFile)
+
+export interface BenchServer {
+  readonly settings: ProsodySettings
+  /** `prosody` as the package manager has it, e.g. `0.12.3-1`. */
+  readonly version: string
+  /** A new device of `userID`, connecting (wait for `connected` before using it). */
+  device(userID: string, deviceID?: string): XmppTransport
+  stop(): Promise<void>
+}
+
+export const benchSettings = (env: NodeJS.ProcessEnv = process.env): ProsodySettings =>
+  settingsFromEnv({
+    ...env,
+    BECKON_PROSODY_DIR: env['BECKON_BENCH_PROSODY_DIR'] ?? join(process.cwd(), '.prosody', 'bench'),
+    BECKON_XMPP_PORT: env['BECKON_BENCH_XMPP_PORT'] ?? '15223',
+  })
+
+const versionOf = (): string => {
+  const result = spawnSync('dpkg-query', ['-W', '-f=${Version}', 'prosody'], { encoding: 'utf8' })
+  return result.status === 0 ? result.stdout.trim() : 'unknown version'
+}
+
+/** Start a fresh server with `users` registered (in parallel: `prosodyctl` takes ~85 ms an account). */
+export const startBenchServer = async (users: readonly string[]): Promise<BenchServer> => {
+  const settings = benchSettings()
+  await start(settings, { fresh: true })
+  let stopped: Promise<void> | undefined
+  const server: BenchServer = {
+    settings,
+    version: versionOf(),
+    device: (userID, deviceID) =>
+      connectXmpp({ service: `xmpp://127.0.0.1:${settings.port}`, domain: settings.domain, userID, password: TEST_PASSWORD, ...(deviceID === undefined ? {} : { deviceID }) }),
+    stop: () => (stopped ??= stop(settings)),
+  }
+  try {
+    for (let i = 0; i < users.length; i += 16) {
+      await Promise.all(users.slice(i, i + 16).map((user) => run('prosodyctl', ['--config', configPath(settings), 'register', user, settings.domain, TEST_PASSWORD])))
+    }
+  } catch (error) {
+    await server.stop()
+    throw error
+  }
+  return server
+}
+
+/** Resolve once every transport reports `connected` (caught up); reject after `timeoutMs`. */
+export const allConnected = async (transports: readonly XmppTransport[], timeoutMs = 30_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs
+  while (!transports.every((t) => t.connectionState === 'connected')) {
+    if (Date.now() > deadline) throw new Error(`${transports.filter((t) => t.connectionState !== 'connected').length} devices did not connect within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
