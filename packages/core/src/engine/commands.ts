@@ -25,7 +25,15 @@ const fail = (effects: Effect[], commandID: string, tag: SignalingFailure['_tag'
 
 const isId = (s: unknown): s is string => typeof s === 'string' && s.length > 0 && s.length <= 256
 
-const oversized = (envelope: Envelope): boolean => utf8Length(encodeEnvelope(envelope)) > maxEnvelopeBytes
+/** Over the wire's cap? Encoding is the only exact answer, so first a bound that needs none. */
+const oversized = (envelope: Envelope): boolean => {
+  let units = 256 // the keys, numbers and punctuation around the strings
+  for (const s of [envelope.inviteID, envelope.groupID, envelope.inviter, envelope.data, envelope.beckon?.actionID ?? '']) units += s.length
+  for (const s of envelope.inviteeList) units += s.length + 3
+  // JSON escapes at most 6 characters per UTF-16 unit (\uXXXX), and UTF-8 takes at most 3 bytes per unit.
+  if (units * 6 <= maxEnvelopeBytes) return false
+  return utf8Length(encodeEnvelope(envelope)) > maxEnvelopeBytes
+}
 
 // -------------------------------------------------------------------------------------------------
 // invite / inviteInGroup

@@ -7,26 +7,31 @@
 import { compiledInviteeMachine as machine, fireInto, type Fired } from '../machine/compile.js'
 import type { Decision, InviteeEvent, InviteeState } from '../machine/inviteeMachine.js'
 import type { Effect } from './io.js'
+import { buildInviteeIndex, type InviteeIndex } from './inviteeIndex.js'
 import type { EngineState, Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Derived index
 // -------------------------------------------------------------------------------------------------
 
-/** invitee id -> index, built on first use per invitation; not part of the state, so not saved. */
-const indexes = new WeakMap<Invitation, Map<string, number>>()
+/** Built on first use per invitation; not part of the state, so not saved. */
+const indexes = new WeakMap<Invitation, InviteeIndex>()
+
+/** Answers come in runs for one invitation: the last index used saves the WeakMap lookup. */
+let last: { readonly invitation: Invitation; readonly index: InviteeIndex } | undefined
 
 /** The invitee's index in `invitation.invitees`, or -1. */
 export const inviteeIndex = (invitation: Invitation, userID: string): number => {
   const { invitees } = invitation
   if (invitees.length <= 8) return invitees.indexOf(userID)
+  if (last?.invitation === invitation) return last.index.get(userID)
   let index = indexes.get(invitation)
   if (index === undefined) {
-    index = new Map()
-    for (let i = 0; i < invitees.length; i++) index.set(invitees[i]!, i)
+    index = buildInviteeIndex(invitees)
     indexes.set(invitation, index)
   }
-  return index.get(userID) ?? -1
+  last = { invitation, index }
+  return index.get(userID)
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -100,6 +105,7 @@ export const applyFact = (
   current.decision = before
   if (!fireInto(machine, from, current, event, fired)) return before !== null && before.actionID === event.actionID ? DUPLICATE : OUTRANKED
   const after = fired.context.decision
+  state.revision++
   invitation.states[i] = fired.state
   invitation.decisions[i] = after
   const wasAnswerable = machine.answerable[from] === true
@@ -130,6 +136,7 @@ export const undoFact = (
   effects: Effect[],
 ): boolean => {
   const from = invitation.states[i] ?? machine.initial
+  state.revision++
   invitation.states[i] = machine.initial
   invitation.decisions[i] = null
   if (machine.answerable[from] !== true && machine.answerable[machine.initial] === true) invitation.pendingCount += 1

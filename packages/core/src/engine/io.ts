@@ -168,4 +168,6 @@ export type Effect =
 export interface StepResult<S> {
   readonly state: S
   readonly effects: readonly Effect[]
+  /** Whether the input changed the state (bad input and duplicates change nothing). */
+  readonly changed: boolean
 }

@@ -104,6 +104,8 @@ export const createInvitation = (state: EngineState, fields: NewInvitation, effe
   }
   state.invitations[invitation.inviteID] = invitation
   state.activeCount += 1
+  countActive(state, invitation.inviter, 1)
+  state.revision++
   if (state.config.trace) effects.push({ type: 'trace.invitation', change: 'created', inviteID: invitation.inviteID, invitees })
   return invitation
 }
@@ -118,6 +120,8 @@ export const settleActivity = (state: EngineState, invitation: Invitation, now: 
   if (active === (invitation.endedAt === null)) return
   invitation.endedAt = active ? null : now
   state.activeCount += active ? 1 : -1
+  countActive(state, invitation.inviter, active ? 1 : -1)
+  state.revision++
   armTimers(state, invitation, effects)
   if (active) return
   state.ended.push(invitation.inviteID)
@@ -126,7 +130,7 @@ export const settleActivity = (state: EngineState, invitation: Invitation, now: 
 
 /**
  * Past `maxEndedInvitations`, the oldest tombstones go early (a flood must not grow memory); what
- * they absorbed (late duplicates of their invite) is then caught by `forgottenUpTo`.
+ * they absorbed (late duplicates of their messages) is then caught by `forgottenUpTo`.
  */
 const boundTombstones = (state: EngineState, now: number, effects: Effect[]): void => {
   let evicted = false
@@ -135,7 +139,7 @@ const boundTombstones = (state: EngineState, now: number, effects: Effect[]): vo
     const invitation = state.invitations[inviteID]
     if (invitation === undefined || invitation.endedAt === null) continue
     const { forgottenUpTo } = state
-    forgottenUpTo[invitation.inviter] = Math.max(forgottenUpTo[invitation.inviter] ?? Number.NEGATIVE_INFINITY, invitation.takenAt)
+    forgottenUpTo[invitation.inviter] = Math.max(forgottenUpTo[invitation.inviter] ?? Number.NEGATIVE_INFINITY, invitation.endedAt)
     evicted = true
     dropInvitation(state, invitation, effects)
     effects.push({ type: 'diagnostic', diagnostic: { reason: 'limit-ended', detail: 'tombstone dropped before its retention was over', inviteID } })
@@ -150,7 +154,9 @@ const boundTombstones = (state: EngineState, now: number, effects: Effect[]): vo
 /** Marks older than the retention period guard nothing: such messages are ignored anyway. */
 const forgetOldWatermarks = (state: EngineState, now: number): void => {
   for (const inviter in state.forgottenUpTo) {
-    if (state.forgottenUpTo[inviter]! < now - state.config.limits.retentionMs) delete state.forgottenUpTo[inviter]
+    if (state.forgottenUpTo[inviter]! >= now - state.config.limits.retentionMs) continue
+    delete state.forgottenUpTo[inviter]
+    state.revision++
   }
 }
 
@@ -162,22 +168,43 @@ export const removeInvitation = (state: EngineState, invitation: Invitation, eff
 
 const dropInvitation = (state: EngineState, invitation: Invitation, effects: Effect[]): void => {
   delete state.invitations[invitation.inviteID]
-  if (invitation.endedAt === null) state.activeCount -= 1
+  state.revision++
+  if (invitation.endedAt === null) {
+    state.activeCount -= 1
+    countActive(state, invitation.inviter, -1)
+  }
   for (const kind of invitationTimers) effects.push({ type: 'timer.clear', key: timerKey(kind, invitation.inviteID) })
   if (state.config.trace) {
     effects.push({ type: 'trace.invitation', change: 'removed', inviteID: invitation.inviteID, invitees: invitation.invitees })
   }
 }
 
-/** How many active invitations `inviter` has here; only counted when the total could exceed it. */
+/**
+ * Active invitations per inviter, for `maxActivePerInviter`: derived from the invitations, built
+ * on first use and kept up to date from then on (not saved; a restored state builds it again).
+ */
+const activeCounts = new WeakMap<EngineState, Map<string, number>>()
+
+const countActive = (state: EngineState, inviter: string, delta: 1 | -1): void => {
+  const counts = activeCounts.get(state)
+  if (counts === undefined) return
+  const count = (counts.get(inviter) ?? 0) + delta
+  if (count === 0) counts.delete(inviter)
+  else counts.set(inviter, count)
+}
+
+/** How many active invitations `inviter` has here. */
 export const activeFrom = (state: EngineState, inviter: string): number => {
-  if (state.activeCount < state.config.limits.maxActivePerInviter) return state.activeCount
-  let count = 0
-  for (const id in state.invitations) {
-    const invitation = state.invitations[id]!
-    if (invitation.endedAt === null && invitation.inviter === inviter) count++
+  let counts = activeCounts.get(state)
+  if (counts === undefined) {
+    counts = new Map()
+    for (const id in state.invitations) {
+      const invitation = state.invitations[id]!
+      if (invitation.endedAt === null) counts.set(invitation.inviter, (counts.get(invitation.inviter) ?? 0) + 1)
+    }
+    activeCounts.set(state, counts)
   }
-  return count
+  return counts.get(inviter) ?? 0
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -187,7 +214,7 @@ export const activeFrom = (state: EngineState, inviter: string): number => {
 /** Tells the app, or keeps the notification until the invitation's ring decision is made. */
 export const notify = (invitation: Invitation, notification: Notification, effects: Effect[]): void => {
   if (invitation.presented) effects.push({ type: 'notify', notification })
-  else invitation.deferred.push(notification)
+  else invitation.deferred.push(notification) // the caller has changed the state already
 }
 
 /**
@@ -212,6 +239,7 @@ const rings = (state: EngineState, invitation: Invitation, now: number): boolean
 export const present = (state: EngineState, invitation: Invitation, now: number, effects: Effect[]): void => {
   if (invitation.presented || !state.connected) return
   invitation.presented = true
+  state.revision++
   if (rings(state, invitation, now)) {
     effects.push({
       type: 'notify',

@@ -45,7 +45,9 @@ const rememberOverruled = (state: EngineState, invitation: Invitation, i: number
   const decision = invitation.decisions[i]
   if (decision == null || decision.deviceID !== state.config.deviceID || decision.userID !== state.config.userID) return
   const inFlight = state.inFlight[decision.actionID]
-  if (inFlight !== undefined) (inFlight.overruled[i] ??= []).push(fact)
+  if (inFlight === undefined) return
+  ;(inFlight.overruled[i] ??= []).push(fact)
+  state.revision++
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -70,7 +72,7 @@ export const applyFollowUp = (
   if (type === undefined) return report(effects, 'forged-sender', `${message.sender} may not send action ${envelope.actionType}`, message, inviteID)
   const fact = factOf(type, message, envelope)
   const silent = isOwn(state, message)
-  const reported: string[] = []
+  let reported: string[] | undefined
   let changed = 0
   let duplicates = 0
   for (const invitee of envelope.inviteeList) {
@@ -82,11 +84,11 @@ export const applyFollowUp = (
     const applied = applyFact(state, invitation, i, fact, silent, effects)
     if (applied.kind === 'changed') {
       changed++
-      if (applied.reported) reported.push(invitee)
+      if (applied.reported) (reported ??= []).push(invitee)
     } else if (applied.kind === 'duplicate') duplicates++
     else if (applied.kind === 'outranked') rememberOverruled(state, invitation, i, fact)
   }
-  if (reported.length > 0) notify(invitation, notificationOf(invitation, type, envelope.data, reported), effects)
+  if (reported !== undefined) notify(invitation, notificationOf(invitation, type, envelope.data, reported), effects)
   if (changed === 0) report(effects, duplicates > 0 ? 'duplicate' : 'outranked', 'changes nothing here', message, inviteID)
   settleActivity(state, invitation, now, effects)
 }
@@ -99,9 +101,11 @@ export const applyFollowUp = (
  */
 const roleProblem = (state: EngineState, message: IncomingMessage, envelope: Envelope): [DiagnosticReason, string] | undefined => {
   const fromInviter = message.sender === envelope.inviter
-  if (envelope.actionType === ActionType.invite) return fromInviter ? undefined : ['forged-sender', 'only the inviter modifies']
-  if (factType(envelope.actionType, fromInviter) === undefined) return ['forged-sender', `${message.sender} may not send action ${envelope.actionType}`]
-  if (!fromInviter && (envelope.inviteeList.length !== 1 || envelope.inviteeList[0] !== message.sender)) {
+  if (envelope.actionType === ActionType.invite) {
+    if (!fromInviter) return ['forged-sender', 'only the inviter modifies']
+  } else if (factType(envelope.actionType, fromInviter) === undefined) {
+    return ['forged-sender', `${message.sender} may not send action ${envelope.actionType}`]
+  } else if (!fromInviter && (envelope.inviteeList.length !== 1 || envelope.inviteeList[0] !== message.sender)) {
     return ['forged-sender', 'an answer must list its sender alone']
   }
   const me = state.config.userID
@@ -138,6 +142,14 @@ const notificationOf = (invitation: Invitation, type: InviteeEventType, data: st
   }
 }
 
+/** A modification may change the data only: inviter, invitees, group and timeout stay the invite's. */
+const sameInvitation = (invitation: Invitation, envelope: Envelope): boolean =>
+  envelope.inviter === invitation.inviter &&
+  envelope.groupID === invitation.groupID &&
+  envelope.timeout === invitation.timeout &&
+  envelope.inviteeList.length === invitation.invitees.length &&
+  envelope.inviteeList.every((invitee, i) => invitation.invitees[i] === invitee)
+
 /** A modify replaces the invite's data; the latest by server time (then action id) wins. */
 export const applyModify = (
   state: EngineState,
@@ -147,6 +159,7 @@ export const applyModify = (
   effects: Effect[],
 ): void => {
   if (message.sender !== invitation.inviter) return report(effects, 'forged-sender', 'only the inviter modifies', message, invitation.inviteID)
+  if (!sameInvitation(invitation, envelope)) return report(effects, 'forged-sender', 'the modification describes another invitation', message, invitation.inviteID)
   const version: [number, string] = [message.serverTime, actionIDOf(message, envelope)]
   const current = invitation.dataVersion
   if (current !== null && (version[0] < current[0] || (version[0] === current[0] && version[1] <= current[1]))) {
@@ -154,11 +167,18 @@ export const applyModify = (
   }
   invitation.dataVersion = version
   invitation.data = envelope.data
+  state.revision++
   // Before its ring decision the app has not seen the invitation: the ring will carry the new data.
   if (!isOwn(state, message) && invitation.presented) {
     notify(invitation, { type: 'onInvitationModified', inviteID: invitation.inviteID, data: envelope.data }, effects)
   }
 }
+
+/** About an unknown invitation, and no newer than one of its inviter's that was forgotten early. */
+const isForgotten = (state: EngineState, message: IncomingMessage, envelope: Envelope): boolean =>
+  message.serverTime <= (state.forgottenUpTo[envelope.inviter] ?? Number.NEGATIVE_INFINITY)
+
+const forgottenDetail = 'possibly a late copy about an invitation forgotten early (past maxEndedInvitations)'
 
 // -------------------------------------------------------------------------------------------------
 // Held messages
@@ -179,6 +199,7 @@ const hold = (state: EngineState, message: IncomingMessage, envelope: Envelope, 
     effects.push({ type: 'timer.set', key: timerKey('held', envelope.inviteID), at })
   } else held.push({ message, envelope })
   state.heldCount++
+  state.revision++
   report(effects, 'held', 'its invitation is not known yet', message, envelope.inviteID)
 }
 
@@ -188,6 +209,7 @@ export const releaseHeld = (state: EngineState, invitation: Invitation, now: num
   if (held === undefined) return
   delete state.held[invitation.inviteID]
   state.heldCount -= held.length
+  state.revision++
   effects.push({ type: 'timer.clear', key: timerKey('held', invitation.inviteID) })
   for (const { message, envelope } of held) {
     if (envelope.actionType === ActionType.invite) applyModify(state, invitation, message, envelope, effects)
@@ -209,9 +231,7 @@ const receiveInvite = (state: EngineState, message: IncomingMessage, envelope: E
   if (envelope.groupID === '' && !message.fromMyOtherDevice && !envelope.inviteeList.includes(config.userID)) {
     return report(effects, 'not-addressed', 'a 1:1 invite that does not invite this user', message)
   }
-  if (message.serverTime <= (state.forgottenUpTo[envelope.inviter] ?? Number.NEGATIVE_INFINITY)) {
-    return report(effects, 'duplicate', 'possibly a replay of an invitation forgotten early (past maxEndedInvitations)', message)
-  }
+  if (isForgotten(state, message, envelope)) return report(effects, 'duplicate', forgottenDetail, message)
   if (envelope.inviteeList.length > config.limits.maxInvitees) return report(effects, 'limit-invitees', 'too many invitees', message)
   if (state.activeCount >= config.limits.maxActiveInvitations) return report(effects, 'limit-active', 'too many active invitations', message)
   if (activeFrom(state, envelope.inviter) >= config.limits.maxActivePerInviter) {
@@ -232,6 +252,7 @@ const receiveInvite = (state: EngineState, message: IncomingMessage, envelope: E
 const adoptServerTime = (state: EngineState, invitation: Invitation, message: IncomingMessage, effects: Effect[]): void => {
   if (!invitation.provisional) return report(effects, 'duplicate', 'invite already known', message, invitation.inviteID)
   invitation.provisional = false
+  state.revision++
   invitation.takenAt = message.serverTime
   invitation.inviteMessageID = message.messageID
   armTimers(state, invitation, effects)
@@ -253,7 +274,10 @@ export const receive = (state: EngineState, message: IncomingMessage, envelope: 
   if (envelope.actionType === ActionType.invite && !message.modified) return receiveInvite(state, message, envelope, now, effects)
   const problem = roleProblem(state, message, envelope)
   if (problem !== undefined) return report(effects, problem[0], problem[1], message, envelope.inviteID)
-  if (invitation === undefined) return hold(state, message, envelope, effects)
+  if (invitation === undefined) {
+    if (isForgotten(state, message, envelope)) return report(effects, 'duplicate', forgottenDetail, message, envelope.inviteID)
+    return hold(state, message, envelope, effects)
+  }
   if (invitation.groupID !== envelope.groupID) return report(effects, 'conversation-mismatch', 'another conversation', message)
   if (envelope.actionType === ActionType.invite) return applyModify(state, invitation, message, envelope, effects)
   applyFollowUp(state, invitation, message, envelope, now, effects)

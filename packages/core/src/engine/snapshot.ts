@@ -137,6 +137,7 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): E.Either<
       for (const entry of decoded.held) (held[entry.envelope.inviteID] ??= []).push(entry)
       return {
         config,
+        revision: 0,
         connected: false,
         invitations,
         activeCount,

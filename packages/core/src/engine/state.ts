@@ -114,6 +114,11 @@ export interface InFlight {
 /** Everything one party (one device) knows. */
 export interface EngineState {
   readonly config: EngineConfig
+  /**
+   * Counts changes to the state (not saved): `step` reports whether an input changed anything by
+   * comparing it, so the app saves snapshots only when there is something new.
+   */
+  revision: number
   /** Caught up with the IM: timers may act and invitations may ring. */
   connected: boolean
   readonly invitations: Record<string, Invitation>
@@ -126,9 +131,11 @@ export interface EngineState {
   ended: string[]
   endedFrom: number
   /**
-   * Per inviter, the latest server time of an invite whose tombstone went early (past
-   * `maxEndedInvitations`): an unknown invite from that inviter no newer than it may be a replay of
-   * a forgotten invitation, so it is dropped rather than rung again.
+   * Per inviter, the latest end of an invitation whose tombstone went early (past
+   * `maxEndedInvitations`): a message about an unknown invitation of that inviter, sent no later,
+   * may be a late copy of one about a forgotten invitation, so it is dropped rather than rung again
+   * or held. (Only a flood forces tombstones out early; what it costs is that a genuinely new but
+   * much delayed invite from the same inviter is dropped too.)
    */
   readonly forgottenUpTo: Record<string, number>
   readonly held: Record<string, HeldMessage[]>
@@ -143,6 +150,7 @@ export const dictionary = <V>(): Record<string, V> => Object.create(null) as Rec
 
 export const initialState = (config: EngineConfig): EngineState => ({
   config,
+  revision: 0,
   connected: false,
   invitations: dictionary(),
   activeCount: 0,

@@ -27,7 +27,9 @@ import { timerFired } from './timers.js'
  * ```
  */
 export const step = (state: EngineState, input: Input): StepResult<EngineState> => {
-  const effects: Effect[] = []
+  const effects = buffer
+  effects.length = 0
+  const revision = state.revision
   switch (input.type) {
     case 'command.invite':
       invite(state, input, effects)
@@ -59,8 +61,11 @@ export const step = (state: EngineState, input: Input): StepResult<EngineState> 
       connectionChanged(state, input.state === 'connected', input.now, effects)
       break
   }
-  return { state, effects }
+  return { state, effects: effects.slice(), changed: state.revision !== revision }
 }
+
+/** One buffer for every step (nothing runs inside a step), copied out at the end at its exact size. */
+const buffer: Effect[] = []
 
 // -------------------------------------------------------------------------------------------------
 // The IM's answers to sends
@@ -70,6 +75,7 @@ const sendTaken = (state: EngineState, sendID: string, messageID: string, server
   const entry = state.inFlight[sendID]
   if (entry === undefined) return
   delete state.inFlight[sendID]
+  state.revision++
   const { envelope } = entry
   const invitation = state.invitations[envelope.inviteID]
   if (entry.origin === 'engine') {
@@ -104,6 +110,7 @@ const sendFailed = (
   effects: Effect[],
 ): void => {
   delete state.inFlight[sendID]
+  state.revision++
   if (entry.origin === 'engine') {
     state.outbox.push(entry)
     return
@@ -159,6 +166,7 @@ const sendID = (entry: InFlight): string => entry.envelope.beckon?.actionID ?? '
 const connectionChanged = (state: EngineState, connected: boolean, now: number, effects: Effect[]): void => {
   const wasConnected = state.connected
   state.connected = connected
+  if (connected !== wasConnected) state.revision++
   if (!connected || wasConnected) return
   for (const id in state.invitations) {
     const invitation = state.invitations[id]!

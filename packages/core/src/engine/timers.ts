@@ -19,6 +19,7 @@ const dropHeld = (state: EngineState, inviteID: string, effects: Effect[]): void
   if (held === undefined) return
   delete state.held[inviteID]
   state.heldCount -= held.length
+  state.revision++
   effects.push({
     type: 'diagnostic',
     diagnostic: { reason: 'held-dropped', detail: `${held.length} message(s) whose invite never came`, inviteID },

@@ -68,9 +68,9 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
 
   const run = (input: Input): void => {
     if (closed) return
-    const { effects } = step(state, input)
+    const { effects, changed } = step(state, input)
     for (const effect of effects) perform(effect)
-    if (effects.length > 0) listeners.changed()
+    if (changed) listeners.changed()
   }
 
   // -----------------------------------------------------------------------------------------------
