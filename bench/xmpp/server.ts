@@ -39,7 +39,12 @@ const versionOf = (): string => {
 /** Start a fresh server with `users` registered (in parallel: `prosodyctl` takes ~85 ms an account). */
 export const startBenchServer = async (users: readonly string[]): Promise<BenchServer> => {
   const settings = benchSettings()
-  await start(settings, { fresh: true })
+  try {
+    await start(settings, { fresh: true })
+  } catch (error) {
+    await stop(settings).catch(() => undefined) // a server that started but never answered
+    throw error
+  }
   let stopped: Promise<void> | undefined
   const server: BenchServer = {
     settings,
