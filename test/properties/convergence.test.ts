@@ -2,10 +2,22 @@
  * Flow properties over the embedded IM with a hostile network (SPEC §3 "Arbitration").
  */
 import { fc, test } from '@fast-check/vitest'
-import { describe, expect } from 'vitest'
+import { afterAll, describe, expect } from 'vitest'
 import { outcomes, scenario, start, type Action, type Run, type Scenario } from './simulation.js'
 
 const runs = Number(process.env.BECKON_PROPERTY_RUNS ?? 150)
+
+/** What the README's Reliability section quotes. */
+const figures = { worlds: 0, actions: 0, lossy: 0 }
+const counted = async (s: Scenario) => {
+  figures.worlds++
+  figures.actions += s.actions.length
+  if (s.loss > 0) figures.lossy++
+  return start(s)
+}
+afterAll(() => {
+  console.log(`[reliability] flows: ${figures.worlds} simulated worlds (${figures.lossy} lossy), ${figures.actions} answers and cancels at random times from 6 devices, over seeded latency, duplication, reordering and loss`)
+})
 
 /** Enough virtual time for every deadline, the +10 s expiry and the slowest delivery to pass. */
 const finish = async (run: Run, timeoutSeconds: number): Promise<void> => {
@@ -17,7 +29,7 @@ describe('with every message eventually delivered (late, duplicated, reordered)'
   // Law (convergence): every party that holds the invitation ends with the same outcome, data and
   // answering device for every invitee — whatever order the answers, cancels and timeouts arrived in.
   test.prop([scenario({ lossy: false })], { numRuns: runs })('every party converges on one outcome per invitee', async (s) => {
-    const run = await start(s)
+    const run = await counted(s)
     await finish(run, s.timeout)
     const views = run.devices.map((d) => [d.name, outcomes(d.signaling.getInvitation(run.inviteID))] as const)
     const held = views.filter(([, view]) => view !== undefined)
@@ -30,7 +42,7 @@ describe('with every message eventually delivered (late, duplicated, reordered)'
   // of an invitee — from a callback, or from its own command's promise — is its final view of it.
   // (Timeouts carry no data and may be learned from a local expiry, so only their kind counts.)
   test.prop([scenario({ lossy: false })], { numRuns: runs })('each party hears each fact once, and last what it finally holds', async (s) => {
-    const run = await start(s)
+    const run = await counted(s)
     await finish(run, s.timeout)
     for (const device of run.devices) {
       const view = device.signaling.getInvitation(run.inviteID)
@@ -54,14 +66,14 @@ describe('with every message eventually delivered (late, duplicated, reordered)'
 
   // Law: `timeout: 0` means no timers anywhere — no party ever reports a timeout.
   test.prop([scenario({ lossy: false }).filter((s) => s.timeout === 0)], { numRuns: Math.ceil(runs / 3) })('timeout 0 never produces a timeout callback', async (s) => {
-    const run = await start(s)
+    const run = await counted(s)
     await finish(run, s.timeout)
     for (const device of run.devices) expect(device.reports.filter((r) => r.callback === 'onInvitationTimeout')).toEqual([])
   })
 
   // Law: every command's promise settles, one way or the other.
   test.prop([scenario({ lossy: false })], { numRuns: Math.ceil(runs / 3) })('every promise settles', async (s) => {
-    const run = await start(s)
+    const run = await counted(s)
     await finish(run, s.timeout)
     expect(run.settled()).toBe(true)
   })
@@ -91,7 +103,7 @@ describe('the races SPEC §3 names, over random networks', () => {
     // every party ends with the same outcome, data and answering device for every invitee.
     test.prop([network], { numRuns: Math.ceil(runs / 2) })(`${name}: every party converges`, async (n) => {
       const s: Scenario = { group: n.group, timeout: 4, seed: n.seed, latencyMax: n.latencyMax, duplicate: n.duplicate, loss: 0, actions: actions(n.skew) }
-      const run = await start(s)
+      const run = await counted(s)
       await finish(run, s.timeout)
       const views = run.devices.map((d) => outcomes(d.signaling.getInvitation(run.inviteID))).filter((v) => v !== undefined)
       for (const view of views) expect(view).toEqual(views[0])
@@ -104,7 +116,7 @@ describe('with messages lost', () => {
   // Law (liveness): with timeout > 0, every connected device that holds the invitation has an
   // outcome for every invitee by t + timeout + 10 s, t being when the server took the invite.
   test.prop([scenario({ lossy: true }).filter((s) => s.timeout > 0)], { numRuns: runs })('every holder decides every invitee by the deadline + 10 s', async (s) => {
-    const run = await start(s)
+    const run = await counted(s)
     const deadline = run.takenAt + s.timeout * 1000 + 10_000
     await run.im.clock.advance(deadline - run.im.clock.now())
     await run.im.settle()
