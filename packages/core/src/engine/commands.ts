@@ -23,6 +23,21 @@ const settle = (effects: Effect[], commandID: string, result: E.Either<Signaling
 const fail = (effects: Effect[], commandID: string, tag: SignalingFailure['_tag'], detail: string): void =>
   settle(effects, commandID, E.left(failure(tag, detail)))
 
+type InviteFields = Pick<Invitation, 'inviteID' | 'groupID' | 'inviter' | 'invitees' | 'timeout' | 'onlineUserOnly'>
+
+const inviteEnvelope = (fields: InviteFields, data: string, actionID: string): Envelope => ({
+  businessID: 1,
+  inviteID: fields.inviteID,
+  groupID: fields.groupID,
+  inviter: fields.inviter,
+  inviteeList: fields.invitees,
+  data,
+  timeout: fields.timeout,
+  actionType: ActionType.invite,
+  onlineUserOnly: fields.onlineUserOnly,
+  beckon: { actionID },
+})
+
 const isId = (s: unknown): s is string => typeof s === 'string' && s.length > 0 && s.length <= 256
 
 /** Over the wire's cap? Encoding is the only exact answer, so first a bound that needs none. */
@@ -63,18 +78,11 @@ const checkInvite = (state: EngineState, command: InviteCommand): SignalingFailu
 export const invite = (state: EngineState, command: InviteCommand, effects: Effect[]): void => {
   const problem = checkInvite(state, command)
   if (problem !== undefined) return settle(effects, command.commandID, E.left(problem))
-  const envelope: Envelope = {
-    businessID: 1,
-    inviteID: command.inviteID,
-    groupID: command.groupID,
-    inviter: state.config.userID,
-    inviteeList: [...new Set(command.inviteeList)],
-    data: command.data,
-    timeout: command.timeout,
-    actionType: ActionType.invite,
-    onlineUserOnly: command.onlineUserOnly,
-    beckon: { actionID: command.actionID },
-  }
+  const envelope = inviteEnvelope(
+    { inviteID: command.inviteID, groupID: command.groupID, inviter: state.config.userID, invitees: [...new Set(command.inviteeList)], timeout: command.timeout, onlineUserOnly: command.onlineUserOnly },
+    command.data,
+    command.actionID,
+  )
   if (oversized(envelope)) return fail(effects, command.commandID, 'InvalidParameter', `the message would exceed ${maxEnvelopeBytes} bytes`)
   const options = command.offlinePushInfo === undefined
     ? { onlineUserOnly: command.onlineUserOnly }
@@ -154,18 +162,8 @@ export const answer = (state: EngineState, command: AnswerCommand, effects: Effe
 }
 
 const modify = (state: EngineState, invitation: Invitation, command: AnswerCommand, effects: Effect[]): void => {
-  const envelope: Envelope = {
-    businessID: 1,
-    inviteID: invitation.inviteID,
-    groupID: invitation.groupID,
-    inviter: invitation.inviter,
-    inviteeList: invitation.invitees,
-    data: command.data,
-    timeout: invitation.timeout,
-    actionType: ActionType.invite,
-    onlineUserOnly: invitation.onlineUserOnly,
-    beckon: { actionID: command.actionID },
-  }
+  // A modification is the invite again, with new data: it replaces the stored invite message.
+  const envelope = inviteEnvelope(invitation, command.data, command.actionID)
   if (oversized(envelope)) return fail(effects, command.commandID, 'InvalidParameter', `the message would exceed ${maxEnvelopeBytes} bytes`)
   const to = invitation.groupID === '' ? { kind: 'user', userID: invitation.invitees[0]! } as const : { kind: 'group', groupID: invitation.groupID } as const
   sendTracked(

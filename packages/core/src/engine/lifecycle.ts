@@ -78,11 +78,11 @@ export interface NewInvitation {
   readonly presented: boolean
 }
 
-/** Adds an invitation with every invitee pending. The caller applies held messages next. */
-export const createInvitation = (state: EngineState, fields: NewInvitation, effects: Effect[]): Invitation => {
+/** An invitation with every invitee pending, not yet added to any state. */
+export const newInvitation = (fields: NewInvitation): Invitation => {
   const { envelope } = fields
   const invitees = [...envelope.inviteeList]
-  const invitation: Invitation = {
+  return {
     inviteID: envelope.inviteID,
     inviter: envelope.inviter,
     groupID: envelope.groupID,
@@ -102,6 +102,12 @@ export const createInvitation = (state: EngineState, fields: NewInvitation, effe
     pendingCount: invitees.length,
     endedAt: null,
   }
+}
+
+/** Adds an invitation with every invitee pending. The caller applies held messages next. */
+export const createInvitation = (state: EngineState, fields: NewInvitation, effects: Effect[]): Invitation => {
+  const invitation = newInvitation(fields)
+  const { invitees } = invitation
   state.invitations[invitation.inviteID] = invitation
   state.activeCount += 1
   countActive(state, invitation.inviter, 1)

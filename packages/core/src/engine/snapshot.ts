@@ -16,8 +16,8 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
-import { compiledInviteeMachine } from '../machine/compile.js'
 import { ActionType, type Envelope } from '../wire/envelope.js'
+import { newInvitation } from './lifecycle.js'
 import type { EngineConfig, EngineState, HeldMessage, InFlight, Invitation } from './state.js'
 import { dictionary } from './state.js'
 
@@ -64,26 +64,8 @@ const SnapshotShape = t.type({
 })
 
 /** An invite whose receipt was lost in the crash: dated from when it was issued, until better known. */
-const provisionalInvite = (envelope: Envelope, issuedAt: number): Invitation => ({
-  inviteID: envelope.inviteID,
-  inviter: envelope.inviter,
-  groupID: envelope.groupID,
-  data: envelope.data,
-  dataVersion: null,
-  timeout: envelope.timeout,
-  onlineUserOnly: envelope.onlineUserOnly,
-  takenAt: issuedAt,
-  provisional: true,
-  inviteMessageID: '',
-  sentHere: true,
-  presented: true,
-  deferred: [],
-  invitees: [...envelope.inviteeList],
-  states: envelope.inviteeList.map(() => compiledInviteeMachine.initial),
-  decisions: envelope.inviteeList.map(() => null),
-  pendingCount: envelope.inviteeList.length,
-  endedAt: null,
-})
+const provisionalInvite = (envelope: Envelope, issuedAt: number): Invitation =>
+  newInvitation({ envelope, takenAt: issuedAt, provisional: true, inviteMessageID: '', sentHere: true, presented: true })
 
 /** The state as a JSON-ready snapshot (a deep copy: later steps do not change it). */
 export const snapshotOf = (state: EngineState): EngineSnapshot => {

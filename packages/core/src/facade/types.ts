@@ -8,7 +8,7 @@ import type { EngineSnapshot } from '../engine/snapshot.js'
 import type { Limits } from '../engine/state.js'
 import type { InvitationView } from '../engine/views.js'
 import type { Clock, ImTransport, IncomingMessage, OfflinePushInfo } from '../ports.js'
-import type { ActionType } from '../wire/envelope.js'
+import type { Envelope } from '../wire/envelope.js'
 import type { InspectorLike } from './inspection.js'
 
 /**
@@ -27,19 +27,12 @@ export interface SignalingListener {
   onInvitationModified?(inviteID: string, data: string): void
 }
 
-/** What `getSignalingInfo` reads out of a message. *(Tencent's `V2TIMSignalingInfo`)* */
-export interface SignalingInfo {
-  readonly businessID: 1
-  readonly inviteID: string
-  /** `''` for 1:1. */
-  readonly groupID: string
-  readonly inviter: string
-  readonly inviteeList: readonly string[]
-  readonly data: string
-  readonly timeout: number
-  readonly actionType: ActionType
-  readonly onlineUserOnly: boolean
-  /** The server time of the message, when read from an incoming message (beckon's addition). */
+/**
+ * What `getSignalingInfo` reads out of a message: Tencent's envelope with its defaults filled in
+ * (*Tencent's `V2TIMSignalingInfo`*), plus the message's server time (beckon's addition).
+ */
+export type SignalingInfo = Omit<Envelope, 'beckon'> & {
+  /** The server time of the message, when read from an incoming message. */
   readonly serverTime?: number
 }
 
