@@ -38,6 +38,8 @@ const printLatency = (r: LatencyResult): boolean => {
     row('raw XMPP message: send → onMessage', r.raw),
     row('signaling: invite() → onReceiveNewInvitation', r.signaling),
     ['signaling / raw', `${ratio(50).toFixed(2)}×`, `${ratio(99).toFixed(2)}×`, `${(mean(r.signaling) / mean(r.raw)).toFixed(2)}×`, '', ''],
+    row('  of which invite() → transport.send', r.beforeSend),
+    row('  of which invite arrives → ring', r.afterArrival),
   ])
   return ratio(50) <= RATIO_TARGET && ratio(99) <= RATIO_TARGET
 }

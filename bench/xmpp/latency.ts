@@ -24,6 +24,9 @@ export interface LatencyResult {
   /** One-way times in ms, in measurement order. */
   readonly raw: readonly number[]
   readonly signaling: readonly number[]
+  /** Of each signaling time, the library's own share: `invite()` → `transport.send`, and the invite's `onMessage` → the ring. */
+  readonly beforeSend: readonly number[]
+  readonly afterArrival: readonly number[]
   readonly payloadBytes: number
 }
 
@@ -55,10 +58,19 @@ export const measureLatency = async (server: BenchServer, samples: number, warmu
   const [from, to] = [server.device(latencyUsers[0], 'bench'), server.device(latencyUsers[1], 'bench')]
   const arrivals = new Arrivals()
   let inviteBytes = 0
+  let inviteArrived = 0
   to.onMessage((m) => {
-    if (m.payload.startsWith('raw ')) arrivals.arrived(m.payload.slice(4, m.payload.indexOf(' ', 4)), performance.now())
-    else inviteBytes = m.payload.length
+    if (m.payload.startsWith('raw ')) return arrivals.arrived(m.payload.slice(4, m.payload.indexOf(' ', 4)), performance.now())
+    inviteArrived = performance.now()
+    inviteBytes = m.payload.length
   })
+  // Where the signaling's extra time goes: note when the facade hands the invite to the transport.
+  let handedOver = 0
+  const send = from.send.bind(from)
+  from.send = (...args) => {
+    handedOver = performance.now()
+    return send(...args)
+  }
   const inviter = createSignaling({ transport: from })
   const invitee = createSignaling({ transport: to })
   invitee.addSignalingListener({ onReceiveNewInvitation: (_id, _from, _group, _list, data) => arrivals.arrived(data, performance.now()) })
@@ -68,6 +80,8 @@ export const measureLatency = async (server: BenchServer, samples: number, warmu
     await allConnected([from, to])
     const raw: number[] = []
     const signaling: number[] = []
+    const beforeSend: number[] = []
+    const afterArrival: number[] = []
 
     const oneRaw = async (key: string): Promise<number> => {
       const payload = `raw ${key} `.padEnd(Math.max(inviteBytes, 16), '.')
@@ -78,11 +92,13 @@ export const measureLatency = async (server: BenchServer, samples: number, warmu
       await sent
       return at - began
     }
-    const oneInvite = async (key: string): Promise<number> => {
+    const oneInvite = async (key: string, measured: boolean): Promise<number> => {
       const arrival = arrivals.expect(key)
       const began = performance.now()
       const sent = inviter.invite(to.userID, key, { timeout: 30 })
       const at = await arrival
+      if (measured) beforeSend.push(handedOver - began)
+      if (measured) afterArrival.push(at - inviteArrived)
       const inviteID = await sent
       const heard = rejected.expect(inviteID)
       await invitee.reject(inviteID)
@@ -96,11 +112,11 @@ export const measureLatency = async (server: BenchServer, samples: number, warmu
       const order = round % 2 === 0 ? (['raw', 'invite'] as const) : (['invite', 'raw'] as const)
       for (const kind of order) {
         const key = `${kind}-${run}-${round}`
-        const took = kind === 'raw' ? await oneRaw(key) : await oneInvite(key)
+        const took = kind === 'raw' ? await oneRaw(key) : await oneInvite(key, measured)
         if (measured) (kind === 'raw' ? raw : signaling).push(took)
       }
     }
-    return { raw, signaling, payloadBytes: inviteBytes }
+    return { raw, signaling, beforeSend, afterArrival, payloadBytes: inviteBytes }
   } finally {
     inviter.close()
     invitee.close()
