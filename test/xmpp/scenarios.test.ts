@@ -77,9 +77,9 @@ describe.skipIf(!xmppEnabled).concurrent('the seed scenarios over XMPP (Prosody,
     await busyCall(w, 3)
     await noneLeftPending(w)
     expect(w.timeline.linesOf('alice').some((l) => /onInviteeRejected .* bob: .*line_busy=line_busy/.test(l))).toBe(true)
-    // Not asserted: alice's app showing "call over: bob is busy". Over a real network bob's
-    // instant reject can reach alice before her invite() resolves, so her app does not know the
-    // invite id yet and ignores it (findings.test.ts).
+    // Bob's instant reject can reach alice before the IM's receipt for her invite; the facade
+    // holds it until her invite() has resolved, so her app knows which call it is about.
+    expect(w.timeline.linesOf('alice')).toContain('▶ call over: bob is busy')
     const [call] = w.alice.signaling.listInvitations()
     expect(JSON.parse(stateOf(w.alice.signaling, call!.inviteID, 'bob')?.data ?? '{}')).toMatchObject({ room_id: 45, line_busy: 'line_busy' })
     expect(w.carol.notices).toEqual(['call with bob ended after 1 s'])

@@ -22,7 +22,10 @@ export interface RouteContext {
   readonly tolerance: TimeTolerance
 }
 
-/** A routed message: what to deliver (unless `own`), and what to remember about messages this user sent. */
+/**
+ * A routed message: what to deliver, and what to remember about messages this user sent. `own`:
+ * sent from this very device (resource); dropped if this process sent it, delivered otherwise.
+ */
 export interface Routed {
   /** Identifies this stanza for de-duplication across live, carbon, offline and archive copies. */
   readonly key: string

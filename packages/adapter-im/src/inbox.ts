@@ -48,6 +48,12 @@ export class Inbox {
   readonly #ctx: InboxContext
   readonly #seen = new BoundedMap<string, true>(50_000)
   readonly #sent = new BoundedMap<string, SentMessage>(10_000)
+  /**
+   * What this process itself sent (by routing key): only those echoes are dropped. A message an
+   * earlier run of this device sent comes back from the archive as news, since this run never
+   * heard of it (it may be this device's own answer to a call that is still in the archive).
+   */
+  readonly #sentHere = new BoundedMap<string, true>(10_000)
   readonly #sendErrors = new Map<string, string | undefined>()
   readonly #onDown = new Set<() => void>()
   readonly #onUp = new Set<() => void>()
@@ -99,6 +105,7 @@ export class Inbox {
    * processed the stanzas (and bounced any error about them, which fails the send).
    */
   async sendAndConfirm(id: string, stanzas: readonly Element[]): Promise<void> {
+    this.#sentHere.set(`${this.#ctx.session.me.bare}|${id}`, true)
     this.#sendErrors.set(id, undefined)
     let onDown: (() => void) | undefined
     try {
@@ -302,7 +309,7 @@ export class Inbox {
   #deliver(routed: Routed): void {
     const { message } = routed
     if (routed.sentByMyUser && !message.modified) this.#sent.set(message.messageID, { to: message.conversation, onlineOnly: routed.onlineOnly })
-    if (routed.own || this.#seen.has(routed.key)) return
+    if ((routed.own && this.#sentHere.has(routed.key)) || this.#seen.has(routed.key)) return
     this.#seen.set(routed.key, true)
     this.messages.emit(message)
   }

@@ -93,6 +93,7 @@ export const invite = (state: EngineState, command: InviteCommand, effects: Effe
 
 /** The IM took this device's invite: the invitation exists from the server's time on. */
 export const inviteTaken = (state: EngineState, envelope: Envelope, messageID: string, serverTime: number, now: number, effects: Effect[]): void => {
+  if (state.invitations[envelope.inviteID] !== undefined) return
   const invitation = createInvitation(
     state,
     { envelope, takenAt: serverTime, provisional: false, inviteMessageID: messageID, sentHere: true, presented: true },

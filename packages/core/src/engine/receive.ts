@@ -227,7 +227,10 @@ const receiveInvite = (state: EngineState, message: IncomingMessage, envelope: E
   if (message.sender !== envelope.inviter) return report(effects, 'forged-sender', 'the sender is not the inviter', message)
   if (envelope.inviteeList.includes(envelope.inviter)) return report(effects, 'malformed', 'the inviter invites itself', message)
   if (known !== undefined) return adoptServerTime(state, known, message, effects)
-  if (isOwn(state, message)) return report(effects, 'duplicate', 'an echo of this device’s own invite', message)
+  const own = isOwn(state, message)
+  // This device's own invite: an echo of one in flight (its receipt will create the invitation),
+  // or one an earlier run of this device sent (held as sent here, silently).
+  if (own && state.inFlight[actionIDOf(message, envelope)] !== undefined) return report(effects, 'duplicate', 'an echo of this device’s own invite', message)
   if (envelope.groupID === '' && !message.fromMyOtherDevice && !envelope.inviteeList.includes(config.userID)) {
     return report(effects, 'not-addressed', 'a 1:1 invite that does not invite this user', message)
   }
@@ -239,7 +242,7 @@ const receiveInvite = (state: EngineState, message: IncomingMessage, envelope: E
   }
   const invitation = createInvitation(
     state,
-    { envelope, takenAt: message.serverTime, provisional: false, inviteMessageID: message.messageID, sentHere: false, presented: false },
+    { envelope, takenAt: message.serverTime, provisional: false, inviteMessageID: message.messageID, sentHere: own, presented: own },
     effects,
   )
   releaseHeld(state, invitation, now, effects)

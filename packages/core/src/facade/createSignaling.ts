@@ -14,7 +14,7 @@ import type { Clock } from '../ports.js'
 import { decodeEnvelope, Envelope } from '../wire/envelope.js'
 import { randomUUIDs, systemClock } from './defaults.js'
 import { createInspectionMirror, type InspectionMirror } from './inspection.js'
-import { createListeners } from './listeners.js'
+import { createListeners, holdUntilSettled } from './listeners.js'
 import { createShell } from './shell.js'
 import type { InviteOptions, Signaling, SignalingInfo, SignalingOptions } from './types.js'
 
@@ -86,12 +86,12 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
   shell.onConnectionChange(transport.connectionState)
   queueMicrotask(listeners.ready)
 
-  const invite = (groupID: string, inviteeList: readonly string[], members: readonly string[] | undefined, data: string | undefined, opts: InviteOptions | undefined) =>
+  const invite = (inviteID: string, groupID: string, inviteeList: readonly string[], members: readonly string[] | undefined, data: string | undefined, opts: InviteOptions | undefined) =>
     shell.command((commandID, stamped) => ({
       type: 'command.invite',
       commandID,
       ...stamped,
-      inviteID: ids(),
+      inviteID,
       groupID,
       inviteeList,
       ...(members === undefined ? {} : { members }),
@@ -107,11 +107,21 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
   return {
     userID: transport.userID,
     deviceID: transport.deviceID,
-    invite: (invitee, data, opts) => invite('', [invitee], undefined, data, opts),
-    inviteInGroup: async (groupID, inviteeList, data, opts) => {
-      if (typeof groupID !== 'string' || groupID === '') throw new SignalingError(failure('InvalidParameter', 'groupID must be a non-empty string'))
-      const members = state.connected ? await transport.getGroupMembers(groupID).catch(() => []) : []
-      return invite(groupID, Array.isArray(inviteeList) ? inviteeList : [], members, data, opts)
+    invite: (invitee, data, opts) => {
+      const inviteID = ids()
+      const promise = invite(inviteID, '', [invitee], undefined, data, opts)
+      holdUntilSettled(listeners, inviteID, promise)
+      return promise
+    },
+    inviteInGroup: (groupID, inviteeList, data, opts) => {
+      const inviteID = ids()
+      const promise = (async () => {
+        if (typeof groupID !== 'string' || groupID === '') throw new SignalingError(failure('InvalidParameter', 'groupID must be a non-empty string'))
+        const members = state.connected ? await transport.getGroupMembers(groupID).catch(() => []) : []
+        return invite(inviteID, groupID, Array.isArray(inviteeList) ? inviteeList : [], members, data, opts)
+      })()
+      holdUntilSettled(listeners, inviteID, promise)
+      return promise
     },
     cancel: (inviteID, data) => answer('command.cancel', inviteID, data),
     accept: (inviteID, data) => answer('command.accept', inviteID, data),

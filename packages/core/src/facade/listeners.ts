@@ -17,6 +17,8 @@ export interface Listeners {
   readonly counts: Partial<Record<DiagnosticReason, number>>
   /** Notifications waiting for the end of construction; `undefined` once delivered. */
   held: Notification[] | undefined
+  /** Notifications about invitations whose `invite()` has not yet handed the app their id. */
+  readonly awaiting: Map<string, Notification[]>
   diagnose(diagnostic: Diagnostic): void
   /** The engine's state changed: tell whoever saves snapshots. */
   changed(): void
@@ -40,6 +42,7 @@ export const createListeners = (): Listeners => {
     changes: new Set(),
     counts: {},
     held: [],
+    awaiting: new Map(),
     diagnose: (diagnostic) => {
       listeners.counts[diagnostic.reason] = (listeners.counts[diagnostic.reason] ?? 0) + 1
       for (const listener of [...listeners.diagnostics]) {
@@ -62,10 +65,27 @@ export const createListeners = (): Listeners => {
   return listeners
 }
 
+/**
+ * Holds the callbacks about `inviteID` until `promise` (the app's `invite()`) has settled and the
+ * app's own continuation has run: an answer can overtake the IM's receipt for the invite, and a
+ * callback about an invitation the app cannot name yet is useless to it.
+ */
+export const holdUntilSettled = (listeners: Listeners, inviteID: string, promise: Promise<unknown>): void => {
+  listeners.awaiting.set(inviteID, [])
+  const release = () =>
+    queueMicrotask(() => {
+      const waiting = listeners.awaiting.get(inviteID) ?? []
+      listeners.awaiting.delete(inviteID)
+      for (const notification of waiting) deliverNotification(listeners, notification)
+    })
+  promise.then(release, release)
+}
+
 /** Calls every signaling listener's matching callback; a listener that throws is reported, not fatal. */
 export const deliverNotification = (listeners: Listeners, n: Notification): void => {
-  if (listeners.held !== undefined) {
-    listeners.held.push(n)
+  const waiting = listeners.held ?? listeners.awaiting.get(n.inviteID)
+  if (waiting !== undefined) {
+    waiting.push(n)
     return
   }
   for (const listener of [...listeners.signaling]) {

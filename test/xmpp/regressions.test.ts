@@ -50,7 +50,7 @@ import { describe, it } from 'vitest'
 import { Stage } from './stage.js'
 import { sleep, until, xmppEnabled } from './support.js'
 
-describe.skipIf(!xmppEnabled)('findings over XMPP', () => {
+describe.skipIf(!xmppEnabled)('regressions over XMPP', () => {
   it('an instant reject never reaches the inviter before its invite() resolved', async ({ expect }) => {
     const stage = await Stage.open(['alice', 'bob'])
     try {
