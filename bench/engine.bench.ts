@@ -336,6 +336,6 @@ console.log(
   `- Absolute: ${sizes.map((n) => `${engineRate(n).toFixed(2)} M/s at ${count(n)}`).join(', ')}; a 1:1 lifecycle costs ${((inviter.ns * 4) / 1e3).toFixed(1)} µs (inviter) / ${((invitee.ns * 4) / 1e3).toFixed(1)} µs (invitee).`,
 )
 console.log(
-  `- Memory: ${bytes.map(({ n, engine }) => `${engine.toFixed(0)} B at ${count(n)}`).join(', ')} per pending invitee beyond its id; the invitee index (a Map entry, 29–56 B depending on where N falls between two doublings) is most of it, as in the reducer.`,
+  `- Memory: ${bytes.map(({ n, engine }) => `${engine.toFixed(0)} B at ${count(n)}`).join(', ')} per pending invitee beyond its id (the reducer: ${bytes.map(({ reducer }) => `${reducer.toFixed(0)} B`).join(', ')}); the engine's invitee index is an open-addressing Int32Array (6–12 B an entry), the reducer's a Map (29–56 B, depending on where N falls between two doublings).`,
 )
 console.log(`- XState's transition() was sampled at N = ${count(XSTATE_N)}: a million answers through it would take ~${((at('xstate', XSTATE_N).ns * 1e6) / 1e9).toFixed(0)} s.`)

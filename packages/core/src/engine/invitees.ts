@@ -17,20 +17,15 @@ import type { EngineState, Invitation } from './state.js'
 /** Built on first use per invitation; not part of the state, so not saved. */
 const indexes = new WeakMap<Invitation, InviteeIndex>()
 
-/** Answers come in runs for one invitation: the last index used saves the WeakMap lookup. */
-let last: { readonly invitation: Invitation; readonly index: InviteeIndex } | undefined
-
 /** The invitee's index in `invitation.invitees`, or -1. */
 export const inviteeIndex = (invitation: Invitation, userID: string): number => {
   const { invitees } = invitation
   if (invitees.length <= 8) return invitees.indexOf(userID)
-  if (last?.invitation === invitation) return last.index.get(userID)
   let index = indexes.get(invitation)
   if (index === undefined) {
     index = buildInviteeIndex(invitees)
     indexes.set(invitation, index)
   }
-  last = { invitation, index }
   return index.get(userID)
 }
 
