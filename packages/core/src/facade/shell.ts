@@ -246,4 +246,3 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
   }
 }
 
-export type { Diagnostic }
