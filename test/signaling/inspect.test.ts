@@ -28,9 +28,10 @@ describe('watching invitations in an inspector', () => {
     const id = await teacher.inviteInGroup('class', ['s1', 's2'], 'raise your hand')
     await im.settle()
     // Assert
-    const actors = events.filter((e) => e.type === '@xstate.actor').map((e) => e.actorRef.id)
+    const idOf = (e: InspectionEvent) => (e.actorRef as { id?: string }).id
+    const actors = events.filter((e) => e.type === '@xstate.actor').map(idOf)
     expect(actors).toEqual([`${id}/s1`, `${id}/s2`])
-    const last = (actor: string) => events.filter((e) => e.type === '@xstate.snapshot' && e.actorRef.id === actor).at(-1)
+    const last = (actor: string) => events.filter((e) => e.type === '@xstate.snapshot' && idOf(e) === actor).at(-1)
     const valueOf = (actor: string) => {
       const event = last(actor)
       return event?.type === '@xstate.snapshot' ? (event.snapshot as { value?: unknown }).value : undefined

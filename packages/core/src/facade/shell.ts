@@ -13,7 +13,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { failure, SignalingError, type SignalingFailure } from '../errors.js'
-import type { Diagnostic, DiagnosticReason, Effect, Input } from '../engine/io.js'
+import type { DiagnosticReason, Effect, Input } from '../engine/io.js'
 import { parseTimerKey } from '../engine/lifecycle.js'
 import type { EngineState } from '../engine/state.js'
 import { step } from '../engine/step.js'
