@@ -5,11 +5,13 @@
  *
  * @module
  */
+import fc from 'fast-check'
 import { expect } from 'vitest'
 import { afterCommand } from '../invariants.js'
 import { chooseTarget, invitedAs, type DeviceName, type Model } from '../model.js'
 import { expectedAnswer, expectSettled } from '../postconditions.js'
 import type { World } from '../world.js'
+import { answerData, device, index } from './arbitraries.js'
 
 export interface Answer {
   readonly kind: 'accept' | 'reject'
@@ -41,3 +43,28 @@ export const answer = async (command: Answer, model: Model, world: World): Promi
   world.record(`${what} -> ${JSON.stringify(settled)}`)
   afterCommand(world, model)
 }
+
+/** `accept` or `reject` by one device, on the `target`-th invitation its user is invited to. */
+export class AnswerCommand implements fc.AsyncCommand<Model, World>, Answer {
+  constructor(
+    readonly kind: Answer['kind'],
+    readonly device: DeviceName,
+    readonly target: number,
+    readonly data: string,
+  ) {}
+
+  check(model: Readonly<Model>): boolean {
+    return invitedAs(model, this.device).length > 0
+  }
+
+  run(model: Model, world: World): Promise<void> {
+    return answer(this, model, world)
+  }
+
+  toString(): string {
+    return `${this.kind}(${this.device}, invitation #${this.target}, ${JSON.stringify(this.data)})`
+  }
+}
+
+export const answerCommand = (kind: Answer['kind']): fc.Arbitrary<AnswerCommand> =>
+  fc.tuple(device, index, answerData).map(([who, target, data]) => new AnswerCommand(kind, who, target, data))
