@@ -31,10 +31,10 @@ export const expectedCancel = (connected: boolean, view: InvitationView | undefi
   return 'resolved'
 }
 
-/** modify: only while active, and only a stored invitation (6017 for an online-only one). */
-export const expectedModify = (connected: boolean, view: InvitationView | undefined): Expected => {
+/** modify: only while active and before the deadline (as cancel), and only a stored invitation (6017 for an online-only one). */
+export const expectedModify = (connected: boolean, view: InvitationView | undefined, now: number): Expected => {
   if (!connected) return DISCONNECTED
-  if (view === undefined || !view.active) return INVALID
+  if (view === undefined || !view.active || pastDeadline(view, now)) return INVALID
   return view.onlineUserOnly ? INVALID_PARAMETER : 'resolved'
 }
 

@@ -1,7 +1,7 @@
 /**
  * `modifyInvitation(inviteID, data)` on one of the inviter's devices (SPEC §2, §3 "Rules"):
- * resolves while the invitation is active there, and the device then holds the new data; 8010
- * otherwise, 6017 for an online-only invitation, 6014 when disconnected.
+ * resolves while the invitation is active there and its deadline has not passed, and the device
+ * then holds the new data; 8010 otherwise, 6017 for an online-only invitation, 6014 when disconnected.
  */
 import fc from 'fast-check'
 import { expect } from 'vitest'
@@ -26,7 +26,7 @@ export class ModifyCommand implements fc.AsyncCommand<Model, World> {
     const device = world.device(this.device)
     const { inviteID } = chooseTarget(invitedBy(model, this.device), this.target, (candidate) => device.signaling.getInvitation(candidate.inviteID)?.active === true)
     const what = `modifyInvitation(${this.device}, ${inviteID}, ${JSON.stringify(this.data)})`
-    const expected = expectedModify(model.connected.has(this.device), device.signaling.getInvitation(inviteID))
+    const expected = expectedModify(model.connected.has(this.device), device.signaling.getInvitation(inviteID), world.now())
     const settled = await world.settle(what, device.signaling.modifyInvitation(inviteID, this.data))
     expectSettled(what, settled, expected)
     if (settled.kind === 'resolved') {

@@ -117,12 +117,14 @@ const targetsOf = (state: EngineState, invitation: Invitation, type: Answer, now
   if (type === 'command.cancel' || type === 'command.modify') {
     if (invitation.inviter !== userID) return failure('NotInviter', 'only the inviter may do this')
     if (invitation.endedAt !== null) return failure('InvitationInvalid', 'the invitation has ended')
+    // Past the deadline the invitees' devices have ended their answers: a modification would
+    // reach nobody who can still act on it, so it is refused like a cancel.
+    if (deadline !== undefined && now >= deadline) return failure('InvitationInvalid', 'the invitation is past its deadline')
     if (type === 'command.modify') {
       if (invitation.onlineUserOnly) return failure('InvalidParameter', 'an online-only invitation is not stored, so it cannot be modified')
       if (invitation.inviteMessageID === '') return failure('InvitationInvalid', 'the invite message is not known here')
       return []
     }
-    if (deadline !== undefined && now >= deadline) return failure('InvitationInvalid', 'the invitation is past its deadline')
     return pendingInvitees(invitation)
   }
   const i = inviteeIndex(invitation, userID)

@@ -68,6 +68,12 @@ export interface Signaling {
   cancel(inviteID: string, data?: string): Promise<void>
   accept(inviteID: string, data?: string): Promise<void>
   reject(inviteID: string, data?: string): Promise<void>
+  /**
+   * Replaces the invitation's `data` at every party; they get `onInvitationModified`. Only the
+   * inviter, only for a stored (not online-only, 6017) invitation that is still active and not
+   * past its deadline (8010, like `cancel` at the same moment: the invitees' devices have ended
+   * their answers by then).
+   */
   modifyInvitation(inviteID: string, data: string): Promise<void>
   /** The signaling content of a message, or `null` for any other message. Never throws. */
   getSignalingInfo(message: IncomingMessage | { readonly payload: string } | string): SignalingInfo | null
