@@ -226,7 +226,7 @@ const receiveInvite = (state: EngineState, message: IncomingMessage, envelope: E
   const known = state.invitations[envelope.inviteID]
   if (message.sender !== envelope.inviter) return report(effects, 'forged-sender', 'the sender is not the inviter', message)
   if (envelope.inviteeList.includes(envelope.inviter)) return report(effects, 'malformed', 'the inviter invites itself', message)
-  if (known !== undefined) return adoptServerTime(state, known, message, effects)
+  if (known !== undefined) return adoptServerTime(state, known, message, envelope, effects)
   const own = isOwn(state, message)
   // This device's own invite: an echo of one in flight (its receipt will create the invitation),
   // or one an earlier run of this device sent (held as sent here, silently).
@@ -251,15 +251,31 @@ const receiveInvite = (state: EngineState, message: IncomingMessage, envelope: E
   present(state, invitation, now, effects)
 }
 
-/** The real invite of an invitation inserted from a push: its server time replaces the guess. */
-const adoptServerTime = (state: EngineState, invitation: Invitation, message: IncomingMessage, effects: Effect[]): void => {
+/**
+ * The real invite of an invitation inserted from a push: its server time replaces the guess. Only
+ * the inviter the invitation names confirms it, and only with the same invitation: anyone can send
+ * an invite reusing an id they saw, and adopting theirs would shift every deadline here and make
+ * the real invite a duplicate.
+ */
+const adoptServerTime = (state: EngineState, invitation: Invitation, message: IncomingMessage, envelope: Envelope, effects: Effect[]): void => {
   if (!invitation.provisional) return report(effects, 'duplicate', 'invite already known', message, invitation.inviteID)
+  if (!confirms(invitation, envelope)) {
+    return report(effects, 'forged-sender', 'an invite that is not the one held provisionally reuses its id', message, invitation.inviteID)
+  }
   invitation.provisional = false
   state.revision++
   invitation.takenAt = message.serverTime
   invitation.inviteMessageID = message.messageID
   armTimers(state, invitation, effects)
 }
+
+/** The invite names the same inviter, group, invitees (in any order) and timeout as the invitation. */
+const confirms = (invitation: Invitation, envelope: Envelope): boolean =>
+  envelope.inviter === invitation.inviter &&
+  envelope.groupID === invitation.groupID &&
+  envelope.timeout === invitation.timeout &&
+  envelope.inviteeList.length === invitation.invitees.length &&
+  envelope.inviteeList.every((invitee) => inviteeIndex(invitation, invitee) >= 0)
 
 // -------------------------------------------------------------------------------------------------
 // Entry
