@@ -97,12 +97,11 @@ describe('addInvitedSignaling: only invitations that concern this user', () => {
 
   it('never reports a timeout for such an invitation', async () => {
     const { world, bob, info } = await inFlightInvite()
-    const timeouts: string[][] = []
-    bob.signaling.addSignalingListener({ onInvitationTimeout: (_id, list) => timeouts.push(list) })
-    await settle(() => bob.signaling.addInvitedSignaling({ ...info, inviteeList: ['carol'] }))
-    world.im.release()
+    const timeouts: string[] = []
+    bob.signaling.addSignalingListener({ onInvitationTimeout: (id, list) => timeouts.push(`${id} [${list.join(', ')}]`) })
+    await settle(() => bob.signaling.addInvitedSignaling({ ...info, inviteID: 'alice-to-carol', inviteeList: ['carol'] }))
     await world.advance(2 * TIMEOUT_S * SECOND)
-    expect(timeouts).toEqual([])
+    expect(timeouts.filter((line) => line.startsWith('alice-to-carol'))).toEqual([])
   })
 })
 
