@@ -185,6 +185,12 @@ export const addInvited = (state: EngineState, command: AddInvitedCommand, effec
   const { envelope, commandID, now } = command
   if (envelope.actionType !== ActionType.invite) return fail(effects, commandID, 'InvalidParameter', 'the info is not an invite')
   if (envelope.inviteeList.includes(envelope.inviter)) return fail(effects, commandID, 'InvalidParameter', 'the inviter invites itself')
+  // As on the receive path: a 1:1 invitation concerns its inviter and its invitee only. Held
+  // anywhere else, its timeout would be reported to a user it never asked.
+  const { userID } = state.config
+  if (envelope.groupID === '' && envelope.inviter !== userID && !envelope.inviteeList.includes(userID)) {
+    return fail(effects, commandID, 'InvalidParameter', `a 1:1 invitation from ${envelope.inviter} to ${envelope.inviteeList.join(', ')} does not invite ${userID}`)
+  }
   if (state.invitations[envelope.inviteID] !== undefined) return fail(effects, commandID, 'AlreadyExists', 'the invitation is already known')
   if (envelope.inviteeList.length > state.config.limits.maxInvitees) return fail(effects, commandID, 'LimitExceeded', 'too many invitees')
   if (state.activeCount >= state.config.limits.maxActiveInvitations) return fail(effects, commandID, 'LimitExceeded', 'too many active invitations')
