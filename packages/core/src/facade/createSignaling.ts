@@ -11,11 +11,12 @@ import { restoreState, snapshotOf } from '../engine/snapshot.js'
 import { defaultLimits, initialState, type EngineState, type Limits } from '../engine/state.js'
 import { getInvitation, listInvitations } from '../engine/views.js'
 import type { Clock } from '../ports.js'
-import { decodeEnvelope, Envelope } from '../wire/envelope.js'
+import { decodeEnvelope, type Envelope } from '../wire/envelope.js'
 import { randomUUIDs, systemClock } from './defaults.js'
 import { createInspectionMirror, type InspectionMirror } from './inspection.js'
 import { createListeners, holdUntilSettled } from './listeners.js'
 import { createShell } from './shell.js'
+import { readSignalingInfo } from './signalingInfo.js'
 import type { InviteOptions, Signaling, SignalingInfo, SignalingOptions } from './types.js'
 
 const defaultTimeoutSeconds = 30
@@ -136,11 +137,11 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
       return infoOf(decoded.right, serverTime)
     },
     addInvitedSignaling: (info) => {
-      const decoded = Envelope.decode(JSON.parse(JSON.stringify(info ?? null)) as unknown)
-      if (E.isLeft(decoded)) return Promise.reject(new SignalingError(failure('InvalidParameter', 'not a valid signaling info')))
-      const serverTime = typeof info.serverTime === 'number' && Number.isFinite(info.serverTime) ? info.serverTime : undefined
+      const read = readSignalingInfo(info)
+      if (E.isLeft(read)) return Promise.reject(new SignalingError(failure('InvalidParameter', read.left)))
+      const { envelope, serverTime } = read.right
       return shell
-        .command((commandID, stamped) => ({ type: 'command.addInvited', commandID, ...stamped, envelope: decoded.right, ...(serverTime === undefined ? {} : { serverTime }) }))
+        .command((commandID, stamped) => ({ type: 'command.addInvited', commandID, ...stamped, envelope, ...(serverTime === undefined ? {} : { serverTime }) }))
         .then(() => undefined)
     },
     getInvitation: (inviteID) => getInvitation(state, inviteID),

@@ -77,7 +77,15 @@ export interface Signaling {
   modifyInvitation(inviteID: string, data: string): Promise<void>
   /** The signaling content of a message, or `null` for any other message. Never throws. */
   getSignalingInfo(message: IncomingMessage | { readonly payload: string } | string): SignalingInfo | null
-  /** Inserts an invitation learned out of band (e.g. from a push payload); it does not ring. */
+  /**
+   * Inserts an invitation learned out of band (e.g. from a push payload); it does not ring. Without
+   * `serverTime` its deadlines are a guess from now until the invite itself arrives from the inviter
+   * it names (an invite from anyone else reusing its id is dropped as `forged-sender`).
+   *
+   * Never throws: any bad `info` rejects with 6017 saying which field, what was expected and what
+   * was given (e.g. `timeout: expected a number of seconds from 0 to 2147483, got 30n`); so does a
+   * 1:1 invitation that does not invite this user. 8012 if the invitation is already known.
+   */
   addInvitedSignaling(info: SignalingInfo): Promise<void>
   getInvitation(inviteID: string): InvitationView | undefined
   listInvitations(): InvitationView[]
