@@ -11,7 +11,8 @@ import { ActionType, type Envelope } from '../wire/envelope.js'
 import { applyFact, inviteeIndex } from './invitees.js'
 import type { DiagnosticReason, Effect } from './io.js'
 import { activeFrom, armTimers, createInvitation, notify, present, settleActivity, timerKey } from './lifecycle.js'
-import type { EngineState, Invitation } from './state.js'
+import { adoptModification } from './modifications.js'
+import type { DataVersion, EngineState, Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Helpers
@@ -160,16 +161,17 @@ export const applyModify = (
 ): void => {
   if (message.sender !== invitation.inviter) return report(effects, 'forged-sender', 'only the inviter modifies', message, invitation.inviteID)
   if (!sameInvitation(invitation, envelope)) return report(effects, 'forged-sender', 'the modification describes another invitation', message, invitation.inviteID)
-  const version: [number, string] = [message.serverTime, actionIDOf(message, envelope)]
+  const version: DataVersion = [message.serverTime, actionIDOf(message, envelope)]
   const current = invitation.dataVersion
-  if (current !== null && (version[0] < current[0] || (version[0] === current[0] && version[1] <= current[1]))) {
-    return report(effects, current[1] === version[1] ? 'duplicate' : 'outranked', 'not newer', message, invitation.inviteID)
+  if (!adoptModification(invitation, version, envelope.data)) {
+    return report(effects, current?.[1] === version[1] ? 'duplicate' : 'outranked', 'not newer', message, invitation.inviteID)
   }
-  invitation.dataVersion = version
-  invitation.data = envelope.data
   state.revision++
-  // Before its ring decision the app has not seen the invitation: the ring will carry the new data.
-  if (!isOwn(state, message) && invitation.presented) {
+  // The app learns of its own call from the promise; a modification of this device that settles
+  // none (sent again after a restore, or by an earlier run) is news like anyone else's. Before the
+  // ring decision the app is not told yet: the ring carries the new data, or `present` reports it.
+  const settlesAPromise = isOwn(state, message) && state.inFlight[version[1]]?.origin === 'app'
+  if (!settlesAPromise && invitation.presented) {
     notify(invitation, { type: 'onInvitationModified', inviteID: invitation.inviteID, data: envelope.data }, effects)
   }
 }

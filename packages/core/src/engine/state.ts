@@ -61,8 +61,8 @@ export interface Invitation {
   readonly groupID: string
   /** The invite's data, as last modified. */
   data: string
-  /** The latest modification applied: `[serverTime, actionID]`; later wins. */
-  dataVersion: [number, string] | null
+  /** The modification whose data this is, `null` for the invite's own (see `modifications.ts`). */
+  dataVersion: DataVersion | null
   readonly timeout: number
   readonly onlineUserOnly: boolean
   /** Server time at which the server took the invite: every deadline counts from here. */
@@ -86,6 +86,9 @@ export interface Invitation {
   /** Server time at which no invitee was pending any more; `null` while active. */
   endedAt: number | null
 }
+
+/** A modification's rank: `[serverTime, actionID]`; the later outranks the earlier. */
+export type DataVersion = [number, string]
 
 /** A message about an invitation this party does not know yet (it overtook its invite). */
 export interface HeldMessage {

@@ -12,6 +12,7 @@ import { addInvited, answer, invite, inviteTaken } from './commands.js'
 import { undoFact } from './invitees.js'
 import type { Effect, Input, StepResult } from './io.js'
 import { armTimers, notify, present, settleActivity } from './lifecycle.js'
+import { modificationTaken } from './modifications.js'
 import { sendEffect } from './outbound.js'
 import { receive, releaseHeld } from './receive.js'
 import type { EngineState, InFlight, Invitation } from './state.js'
@@ -78,22 +79,17 @@ const sendTaken = (state: EngineState, sendID: string, messageID: string, server
   state.revision++
   const { envelope } = entry
   const invitation = state.invitations[envelope.inviteID]
-  if (entry.origin === 'engine') {
+  if (entry.replaces !== undefined) {
+    if (invitation !== undefined) modificationTaken(invitation, entry, serverTime, effects)
+  } else if (entry.origin === 'engine') {
     // An invite sent again after a restore: the invitation was provisional; now its message is known.
     if (invitation?.provisional === true && invitation.inviteMessageID === '' && envelope.actionType === ActionType.invite) {
       invitation.inviteMessageID = messageID
     }
-    return
-  }
-  if (envelope.actionType === ActionType.invite && entry.replaces === undefined) {
+  } else if (envelope.actionType === ActionType.invite) {
     inviteTaken(state, envelope, messageID, serverTime, now, effects)
-  } else if (entry.replaces !== undefined && invitation !== undefined) {
-    const current = invitation.dataVersion
-    if (current === null || serverTime > current[0] || (serverTime === current[0] && sendID > current[1])) {
-      invitation.dataVersion = [serverTime, sendID]
-      invitation.data = envelope.data
-    }
   }
+  if (entry.origin === 'engine') return
   effects.push({ type: 'settle', commandID: entry.commandID, result: E.right(envelope.inviteID) })
 }
 
