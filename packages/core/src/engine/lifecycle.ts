@@ -246,7 +246,15 @@ export const present = (state: EngineState, invitation: Invitation, now: number,
   if (invitation.presented || !state.connected) return
   invitation.presented = true
   state.revision++
-  if (rings(state, invitation, now)) {
+  const { shownData } = invitation
+  delete invitation.shownData
+  const rang = rings(state, invitation, now)
+  // A restored app saw the invitation before the restart: data changed meanwhile is news even
+  // when the invitation no longer rings (its deadline passed, or this invitee had answered).
+  if (!rang && shownData !== undefined && shownData !== invitation.data) {
+    effects.push({ type: 'notify', notification: { type: 'onInvitationModified', inviteID: invitation.inviteID, data: invitation.data } })
+  }
+  if (rang) {
     effects.push({
       type: 'notify',
       notification: {

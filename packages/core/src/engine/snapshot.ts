@@ -9,7 +9,9 @@
  * The app that restores has forgotten what was ringing, so every active invitation gets its ring
  * decision again once the device is connected: those still open ring again (their deadline is
  * unchanged, so they ring for the time that remains), and those whose deadline passed meanwhile
- * do not, and time out as their re-armed timers come due.
+ * do not, and time out as their re-armed timers come due. Data modified meanwhile reaches the app
+ * either way: in the ring, or as `onInvitationModified` when it no longer rings. A modification
+ * sent again this way sets the data here too once the IM takes it, and the app hears of it.
  *
  * @module
  */
@@ -67,6 +69,15 @@ const SnapshotShape = t.type({
 const provisionalInvite = (envelope: Envelope, issuedAt: number): Invitation =>
   newInvitation({ envelope, takenAt: issuedAt, provisional: true, inviteMessageID: '', sentHere: true, presented: true })
 
+/**
+ * The data the app of the saved instance was told of, if it was told of the invitation at all:
+ * the current data once the ring decision was made, or what an earlier restore had kept.
+ */
+const shownBefore = (invitation: Invitation): string | undefined => {
+  if (invitation.presented) return invitation.data
+  return typeof invitation.shownData === 'string' ? invitation.shownData : undefined
+}
+
 /** The state as a JSON-ready snapshot (a deep copy: later steps do not change it). */
 export const snapshotOf = (state: EngineState): EngineSnapshot => {
   const unacknowledged = Object.values(state.inFlight).map((entry): InFlight => ({ ...entry, origin: 'engine', commandID: '' }))
@@ -97,12 +108,16 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): E.Either<
       let activeCount = 0
       for (const invitation of decoded.invitations) {
         const again = invitation.endedAt === null && !invitation.sentHere
-        invitations[invitation.inviteID] = {
+        const restored: Invitation = {
           ...invitation,
           decisions: [...invitation.decisions],
           presented: again ? false : invitation.presented,
           deferred: again ? [] : invitation.deferred,
         }
+        delete restored.shownData
+        const shownData = shownBefore(invitation)
+        if (again && shownData !== undefined) restored.shownData = shownData
+        invitations[invitation.inviteID] = restored
         if (invitation.endedAt === null) activeCount++
       }
       for (const entry of decoded.outbox) {

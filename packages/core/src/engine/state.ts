@@ -75,6 +75,11 @@ export interface Invitation {
   readonly sentHere: boolean
   /** The ring decision is made (rung or not); until then notifications wait in `deferred`. */
   presented: boolean
+  /**
+   * A restored invitation waiting for its ring decision again: the data the app was last told of,
+   * so that it hears of a modification that arrived meanwhile even if the invitation no longer rings.
+   */
+  shownData?: string
   deferred: Notification[]
   readonly invitees: string[]
   /** The invitee machine's state index per invitee. */

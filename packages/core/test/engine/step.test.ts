@@ -141,7 +141,8 @@ describe('step', () => {
 
   // Law (plain data): the state survives JSON — restoring a snapshot taken at any point and
   // replaying the rest of the inputs gives the same state as never having stopped, except that a
-  // restored instance makes every active invitation's ring decision again (its app forgot).
+  // restored instance makes every active invitation's ring decision again (its app forgot) and
+  // keeps the data its app was shown until that decision.
   test.prop([fc.array(move, { maxLength: 40 }), fc.nat()])('state restored from JSON continues as if never stopped', (moves, cut) => {
     const whole = play(moves)
     const at = cut % (whole.inputs.length + 1)
@@ -157,7 +158,7 @@ describe('step', () => {
     restored.connected = first.connected
     for (const input of whole.inputs.slice(at)) step(restored, input)
     const withoutRing = (state: EngineState) =>
-      JSON.stringify(snapshotOf(state).invitations.map(({ presented: _p, deferred: _d, ...rest }) => rest))
+      JSON.stringify(snapshotOf(state).invitations.map(({ presented: _p, deferred: _d, shownData: _s, ...rest }) => rest))
     expect(withoutRing(restored)).toBe(withoutRing(whole.state))
     expect(restored.heldCount).toBe(whole.state.heldCount)
   })
