@@ -209,6 +209,7 @@ const valuesFor = (ctx: GenContext): Record<EnvelopeKey, fc.Arbitrary<Value>> =>
     onlineUserOnly: fc.oneof(fc.constantFrom<Value>('true', 1, 0, null, 'false'), weirdValue),
     beckon: fc.oneof(
       fc.constantFrom<Value>(null, 'x', {}, [], { actionID: '' }, { actionID: 5 }, { actionID: '!' }, { actionID: long(257) }, { actionID: '\u0000' }, ...protoValues),
+      fc.constantFrom<Value>({ actionID: 'a', seq: -1 }, { actionID: 'a', seq: 1.5 }, { actionID: 'a', seq: '2' }, { actionID: 'a', seq: 2 ** 53 }, { actionID: 'a', seq: null }),
       fc.string({ maxLength: 12 }).map((actionID) => ({ actionID })),
       weirdValue,
     ),
@@ -286,7 +287,10 @@ const plausibleFor = (ctx: GenContext): Record<EnvelopeKey, fc.Arbitrary<Value>>
     timeout: fc.constantFrom(0, 1, 30, 3600),
     actionType: fc.integer({ min: 1, max: 5 }),
     onlineUserOnly: fc.boolean(),
-    beckon: fc.constantFrom('!', '0', 'zzzz', 'alice:0001', 'x-held-1').map((actionID) => ({ actionID })),
+    beckon: fc.oneof(
+      fc.constantFrom('!', '0', 'zzzz', 'alice:0001', 'x-held-1').map((actionID) => ({ actionID })),
+      fc.tuple(fc.constantFrom('!', 'zzzz', 'alice:0001'), fc.nat(3)).map(([actionID, seq]) => ({ actionID, seq })),
+    ),
   }
 }
 

@@ -57,7 +57,8 @@ interface InvitationModel {
   readonly inviter: string
   readonly groupID: string
   readonly invitees: readonly InviteeModel[]
-  readonly dataVersion: readonly [number, string] | null
+  /** The winning modification: `[serverTime, actionID, seq]` (`seq` absent in older snapshots: 0). */
+  readonly dataVersion: readonly [number, string, number?] | null
 }
 
 /** What the oracle knows of one device: its user and the invitations it holds. */
@@ -99,6 +100,14 @@ const rank: Readonly<Record<InviteeEventType, number>> = {
   'invitee.rejected': 3,
   'invitee.timedOut': 4,
   'timer.expired': 5,
+}
+
+/** A modification's rank, best last: server time, then sequence, then action id. */
+const outranksVersion = (version: readonly [number, string, number], current: InvitationModel['dataVersion']): boolean => {
+  if (current === null) return true
+  if (version[0] !== current[0]) return version[0] > current[0]
+  const seq = current[2] ?? 0
+  return version[2] !== seq ? version[2] > seq : version[1] > current[1]
 }
 
 const beats = (type: InviteeEventType, actionID: string, decision: InviteeModel['decision']): boolean =>
@@ -204,10 +213,11 @@ export const classify = (device: DeviceModel, message: IncomingMessage, now: num
   const actionID = envelope.beckon?.actionID ?? message.messageID
 
   if (envelope.actionType === 1) {
-    // A modify: the inviter replaces its invite; the latest by (server time, action id) wins.
+    // A modify: the inviter replaces its invite; the latest by (server time, sequence, action id)
+    // wins (SPEC §8: a device's later call outranks its earlier one in the same millisecond; a
+    // modification without beckon's sequence counts as 0).
     if (sender !== invitation.inviter) return hostile('a modify from someone other than the inviter', 'forged-sender', ...role)
-    const current = invitation.dataVersion
-    if (current !== null && (message.serverTime < current[0] || (message.serverTime === current[0] && actionID <= current[1]))) {
+    if (!outranksVersion([message.serverTime, actionID, envelope.beckon?.seq ?? 0], invitation.dataVersion)) {
       return hostile('a modify that is not newer', 'duplicate', 'outranked', ...role)
     }
     if (envelope.inviter !== invitation.inviter || role.length > 0) return known('F4', 'a modify that disagrees with its invitation', 'forged-sender', ...role)

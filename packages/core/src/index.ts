@@ -41,7 +41,7 @@ export type { CompiledMachine, Fired } from './machine/compile.js'
 // The engine
 export { step } from './engine/step.js'
 export { initialState, defaultLimits } from './engine/state.js'
-export type { EngineState, EngineConfig, Limits, Invitation } from './engine/state.js'
+export type { EngineState, EngineConfig, Limits, Invitation, DataVersion } from './engine/state.js'
 export type { Input, Effect, Notification, Diagnostic, DiagnosticReason, StepResult } from './engine/io.js'
 export { snapshotOf, restoreState } from './engine/snapshot.js'
 export type { EngineSnapshot } from './engine/snapshot.js'

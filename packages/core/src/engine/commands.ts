@@ -12,6 +12,7 @@ import { ActionType, encodeEnvelope, maxEnvelopeBytes, maxTimeoutSeconds, utf8Le
 import { applyFact, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
 import type { AddInvitedCommand, AnswerCommand, Effect, InviteCommand } from './io.js'
 import { answerDeadline, armTimers, createInvitation, settleActivity } from './lifecycle.js'
+import { nextSequence } from './modifications.js'
 import { followUpEnvelope, followUpTarget, sendTracked } from './outbound.js'
 import { releaseHeld } from './receive.js'
 import type { EngineState, Invitation } from './state.js'
@@ -25,7 +26,7 @@ const fail = (effects: Effect[], commandID: string, tag: SignalingFailure['_tag'
 
 type InviteFields = Pick<Invitation, 'inviteID' | 'groupID' | 'inviter' | 'invitees' | 'timeout' | 'onlineUserOnly'>
 
-const inviteEnvelope = (fields: InviteFields, data: string, actionID: string): Envelope => ({
+const inviteEnvelope = (fields: InviteFields, data: string, actionID: string, seq?: number): Envelope => ({
   businessID: 1,
   inviteID: fields.inviteID,
   groupID: fields.groupID,
@@ -35,7 +36,7 @@ const inviteEnvelope = (fields: InviteFields, data: string, actionID: string): E
   timeout: fields.timeout,
   actionType: ActionType.invite,
   onlineUserOnly: fields.onlineUserOnly,
-  beckon: { actionID },
+  beckon: seq === undefined ? { actionID } : { actionID, seq },
 })
 
 const isId = (s: unknown): s is string => typeof s === 'string' && s.length > 0 && s.length <= 256
@@ -165,8 +166,9 @@ export const answer = (state: EngineState, command: AnswerCommand, effects: Effe
 }
 
 const modify = (state: EngineState, invitation: Invitation, command: AnswerCommand, effects: Effect[]): void => {
-  // A modification is the invite again, with new data: it replaces the stored invite message.
-  const envelope = inviteEnvelope(invitation, command.data, command.actionID)
+  // A modification is the invite again, with new data: it replaces the stored invite message. Its
+  // sequence number ranks it above every modification this device sent or holds.
+  const envelope = inviteEnvelope(invitation, command.data, command.actionID, nextSequence(state, invitation))
   if (oversized(envelope)) return fail(effects, command.commandID, 'InvalidParameter', `the message would exceed ${maxEnvelopeBytes} bytes`)
   const to = invitation.groupID === '' ? { kind: 'user', userID: invitation.invitees[0]! } as const : { kind: 'group', groupID: invitation.groupID } as const
   sendTracked(

@@ -92,8 +92,11 @@ export interface Invitation {
   endedAt: number | null
 }
 
-/** A modification's rank: `[serverTime, actionID]`; the later outranks the earlier. */
-export type DataVersion = [number, string]
+/**
+ * A modification's rank: `[serverTime, actionID, seq]` (see `modifications.ts`). `seq` is the
+ * sequence number of beckon's extension, 0 for another client's (and absent in older snapshots).
+ */
+export type DataVersion = [serverTime: number, actionID: string, seq?: number]
 
 /** A message about an invitation this party does not know yet (it overtook its invite). */
 export interface HeldMessage {

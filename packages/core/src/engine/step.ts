@@ -6,7 +6,7 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { SignalingFailure } from '../errors.js'
+import { failure, type SignalingFailure } from '../errors.js'
 import { ActionType } from '../wire/envelope.js'
 import { addInvited, answer, invite, inviteTaken } from './commands.js'
 import { undoFact } from './invitees.js'
@@ -80,7 +80,12 @@ const sendTaken = (state: EngineState, sendID: string, messageID: string, server
   const { envelope } = entry
   const invitation = state.invitations[envelope.inviteID]
   if (entry.replaces !== undefined) {
-    if (invitation !== undefined) modificationTaken(invitation, entry, serverTime, effects)
+    const taken = invitation === undefined ? 'adopted' : modificationTaken(invitation, entry, serverTime, effects)
+    if (taken === 'outranked' && entry.origin === 'app') {
+      const lost = failure('Outranked', 'a modification from another device in the same server millisecond outranks it')
+      effects.push({ type: 'settle', commandID: entry.commandID, result: E.left(lost) })
+      return
+    }
   } else if (entry.origin === 'engine') {
     // An invite sent again after a restore: the invitation was provisional; now its message is known.
     if (invitation?.provisional === true && invitation.inviteMessageID === '' && envelope.actionType === ActionType.invite) {

@@ -27,6 +27,12 @@ export type ActionType = (typeof ActionType)[keyof typeof ActionType]
 export interface BeckonExtension {
   /** Unique per message: arbitration's tie-breaker. */
   readonly actionID: string
+  /**
+   * On a modification only: its place among the invitation's modifications as the sending device
+   * counts them (1, 2, …). A device's later modification always carries a larger one, so it wins
+   * over its earlier one in the same server millisecond; absent (another client's), it counts as 0.
+   */
+  readonly seq?: number
 }
 
 /** A decoded envelope, with Tencent's defaults filled in. */
@@ -78,7 +84,12 @@ const ActionTypeCodec = t.union([t.literal(1), t.literal(2), t.literal(3), t.lit
 
 const InviteeList = t.refinement(t.array(Id), (list) => list.length > 0, 'NonEmptyInviteeList')
 
-const BeckonExtensionCodec = t.type({ actionID: Id }, 'BeckonExtension')
+interface SequenceBrand {
+  readonly Sequence: unique symbol
+}
+const Sequence = t.brand(t.number, (n): n is t.Branded<number, SequenceBrand> => Number.isSafeInteger(n) && n >= 0, 'Sequence')
+
+const BeckonExtensionCodec = t.intersection([t.type({ actionID: Id }), t.partial({ seq: Sequence })], 'BeckonExtension')
 
 /** The envelope as it travels, before defaults. */
 const WireEnvelope = t.intersection(
@@ -114,7 +125,8 @@ const withDefaults = (wire: t.TypeOf<typeof WireEnvelope>): Envelope => {
     onlineUserOnly: wire.onlineUserOnly ?? false,
   }
   const extension = wire[extensionKey]
-  return extension === undefined ? base : { ...base, beckon: { actionID: extension.actionID } }
+  if (extension === undefined) return base
+  return { ...base, beckon: extension.seq === undefined ? { actionID: extension.actionID } : { actionID: extension.actionID, seq: extension.seq } }
 }
 
 /** The envelope codec: validates an already-parsed JSON value and fills in Tencent's defaults. */
@@ -132,7 +144,7 @@ export const Envelope = new t.Type<Envelope, Record<string, unknown>, unknown>(
     timeout: e.timeout,
     actionType: e.actionType,
     onlineUserOnly: e.onlineUserOnly,
-    ...(e.beckon === undefined ? {} : { [extensionKey]: { actionID: e.beckon.actionID } }),
+    ...(e.beckon === undefined ? {} : { [extensionKey]: e.beckon.seq === undefined ? { actionID: e.beckon.actionID } : { actionID: e.beckon.actionID, seq: e.beckon.seq } }),
   }),
 )
 
