@@ -108,3 +108,24 @@ describe('an invitee restored after a modification it missed', () => {
     expect(restored.heard).toEqual([`modified ${id} room 2`])
   })
 })
+
+describe('a modification sent again after a restore that the IM had taken before the crash', () => {
+  it('is no news to the invitee: one onInvitationModified', async () => {
+    // Arrange: alice crashes right after the IM took her modification, before its receipt
+    const world = new World()
+    const alice = world.join('alice')
+    const bob = world.join('bob')
+    const id = await alice.signaling.invite('bob', 'room 1', { timeout: TIMEOUT_S })
+    await world.settle()
+    world.clearLog()
+    void alice.signaling.modifyInvitation(id, 'room 2').catch(() => undefined)
+    const saved = alice.signaling.snapshot()
+    await world.settle()
+    // Act: she comes back a second later and sends it again
+    await world.advance(SECOND)
+    restart(alice, saved)
+    await world.settle()
+    // Assert
+    expect(bob.calls()).toEqual([`onInvitationModified(${id}, "room 2")`])
+  })
+})
