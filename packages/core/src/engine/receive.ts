@@ -151,7 +151,7 @@ const sameInvitation = (invitation: Invitation, envelope: Envelope): boolean =>
   envelope.inviteeList.length === invitation.invitees.length &&
   envelope.inviteeList.every((invitee, i) => invitation.invitees[i] === invitee)
 
-/** A modify replaces the invite's data; the latest by server time (then action id) wins. */
+/** A modify replaces the invite's data; the latest by server time, then sequence, then action id wins (`modifications.ts`). */
 export const applyModify = (
   state: EngineState,
   invitation: Invitation,
@@ -167,11 +167,14 @@ export const applyModify = (
     return report(effects, current?.[1] === version[1] ? 'duplicate' : 'outranked', 'not newer', message, invitation.inviteID)
   }
   state.revision++
-  // The app learns of its own call from the promise; a modification of this device that settles
-  // none (sent again after a restore, or by an earlier run) is news like anyone else's. Before the
-  // ring decision the app is not told yet: the ring carries the new data, or `present` reports it.
+  // The same modification sent again (after a restore) ranks by its new server time, but its
+  // data is no news. The app learns of its own call from the promise; a modification of this
+  // device that settles none (sent again after a restore, or by an earlier run) is news like
+  // anyone else's. Before the ring decision the app is not told yet: the ring carries the new
+  // data, or `present` reports it.
+  const again = current?.[1] === version[1]
   const settlesAPromise = isOwn(state, message) && state.inFlight[version[1]]?.origin === 'app'
-  if (!settlesAPromise && invitation.presented) {
+  if (!again && !settlesAPromise && invitation.presented) {
     notify(invitation, { type: 'onInvitationModified', inviteID: invitation.inviteID, data: envelope.data }, effects)
   }
 }
