@@ -73,6 +73,30 @@ export const expectConvergence = (world: World, model: Readonly<Model>): void =>
   }
 }
 
+/**
+ * Law 6 (the later modification wins, SPEC §8): for an invitation of which nothing was lost, every
+ * holder ends with the data of the last `modifyInvitation` whose promise resolved. The one case
+ * the SPEC's rule cannot order is named in the README's limits: two of the inviter's devices
+ * modifying in the same server millisecond, where one may not have seen the other's; then every
+ * holder ends with the data of one of that millisecond's resolved modifications (law 1 says they
+ * agree on which).
+ */
+export const expectLatestModificationHolds = (world: World, model: Readonly<Model>): void => {
+  for (const invitation of model.invitations.filter((i) => deliveredToAll(model, i))) {
+    const { inviteID } = invitation
+    const resolved = model.resolvedModifications.get(inviteID) ?? []
+    const last = resolved.at(-1)
+    if (last === undefined) continue
+    const sameMillisecond = resolved.filter((m) => m.at === last.at)
+    const concurrent = sameMillisecond.some((m) => m.device !== last.device)
+    const allowed = concurrent ? [...new Set(sameMillisecond.map((m) => m.data))] : [last.data]
+    for (const name of holders(world, inviteID)) {
+      const data = world.device(name).signaling.getInvitation(inviteID)?.data ?? ''
+      expect({ inviteID, device: name, data, allowed: allowed.includes(data) }).toEqual({ inviteID, device: name, data, allowed: true })
+    }
+  }
+}
+
 /** `timeout: 0` means no timers and no timeout messages anywhere (SPEC §2): nobody hears of a timeout. */
 export const expectNoTimeoutWithoutDeadline = (world: World, model: Readonly<Model>): void => {
   const untimed = new Set(model.invitations.filter((invitation) => invitation.timeout === 0).map((invitation) => invitation.inviteID))

@@ -47,6 +47,16 @@ export interface Model {
   elapsedMs: number
   /** Modifications the IM took, per invitation. */
   readonly modifications: Map<string, number>
+  /** The modifications whose promise resolved, per invitation, in the order they were called. */
+  readonly resolvedModifications: Map<string, ResolvedModification[]>
+}
+
+/** A `modifyInvitation` whose promise resolved. */
+export interface ResolvedModification {
+  readonly device: DeviceName
+  readonly data: string
+  /** The IM clock when it was called (the IM takes it at once). */
+  readonly at: number
 }
 
 export const initialModel = (lossy: boolean): Model => ({
@@ -57,6 +67,7 @@ export const initialModel = (lossy: boolean): Model => ({
   disconnected: false,
   elapsedMs: 0,
   modifications: new Map(),
+  resolvedModifications: new Map(),
 })
 
 /** The `n`-th element of a non-empty list, cycling: commands carry an index, the model a list. */

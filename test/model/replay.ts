@@ -30,8 +30,8 @@ export const replayFromEnvironment = (env: NodeJS.ProcessEnv = process.env): Rep
 }
 
 /** The failure message: how to replay first, then the commands and what went wrong. */
-export const failureReport = <Ts extends readonly [boolean, unknown]>(details: fc.RunDetails<Ts>): string => {
-  const counterexample = String(details.counterexample?.[1] ?? '')
+export const failureReport = <Ts extends readonly [boolean, boolean, unknown]>(details: fc.RunDetails<Ts>): string => {
+  const counterexample = String(details.counterexample?.[2] ?? '')
   const replayPath = /replayPath="([^"]*)"/.exec(counterexample)?.[1] ?? ''
   const env = `BECKON_MODEL_SEED=${details.seed} BECKON_MODEL_PATH='${details.counterexamplePath ?? ''}' BECKON_MODEL_REPLAY_PATH='${replayPath}'`
   const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)
@@ -39,7 +39,7 @@ export const failureReport = <Ts extends readonly [boolean, unknown]>(details: f
     `model run failed after ${details.numRuns} run(s) and ${details.numShrinks} shrink(s)`,
     `seed: ${details.seed}, path: ${JSON.stringify(details.counterexamplePath)}, replayPath: ${JSON.stringify(replayPath)}`,
     `replay: ${env} npx vitest run test/model/model.test.ts`,
-    `lossy: ${String(details.counterexample?.[0])}`,
+    `lossy: ${String(details.counterexample?.[0])}, descending ids: ${String(details.counterexample?.[1])}`,
     `commands: ${counterexample}`,
     '',
     error,

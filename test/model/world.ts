@@ -90,6 +90,9 @@ const journal = (device: Device, now: () => number) => {
   }
 }
 
+/** Whether the ids the devices draw sort in the order they are drawn or in its reverse. */
+export type IdOrder = 'ascending' | 'descending'
+
 export class World {
   readonly im = new MemoryIm()
   readonly start = this.im.clock.now()
@@ -98,10 +101,12 @@ export class World {
   /** What the commands did, in order, for the failure message. */
   readonly trace: string[] = []
 
-  private constructor() {
-    // One counter for every device: action ids are unique, and the smallest is the oldest.
+  private constructor(idOrder: IdOrder) {
+    // One counter for every device: action ids are unique, and they sort in the order they were
+    // drawn or in its reverse, so that neither arbitration nor a law can lean on ids that happen
+    // to follow the order of the calls.
     let next = 0
-    const ids = (name: string) => () => `${String(++next).padStart(6, '0')}-${name}`
+    const ids = (name: string) => () => `${String(idOrder === 'ascending' ? ++next : 999_999 - ++next).padStart(6, '0')}-${name}`
     this.devices = new Map(
       deviceNames.map((name) => {
         const [userID, deviceID] = name.split('/') as [string, string]
@@ -114,8 +119,8 @@ export class World {
   }
 
   /** Every device connected, group `g` with every user, then manual delivery (`im.hold()`). */
-  static async create(): Promise<World> {
-    const world = new World()
+  static async create(idOrder: IdOrder = 'ascending'): Promise<World> {
+    const world = new World(idOrder)
     await world.device('alice/phone').transport.createGroup(groupID, users.filter((user) => user !== 'alice'))
     await world.im.settle()
     world.im.hold()

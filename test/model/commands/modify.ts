@@ -32,6 +32,7 @@ export class ModifyCommand implements fc.AsyncCommand<Model, World> {
     if (settled.kind === 'resolved') {
       expect({ what, data: device.signaling.getInvitation(inviteID)?.data }).toEqual({ what, data: this.data })
       model.modifications.set(inviteID, (model.modifications.get(inviteID) ?? 0) + 1)
+      model.resolvedModifications.set(inviteID, [...(model.resolvedModifications.get(inviteID) ?? []), { device: this.device, data: this.data, at: world.now() }])
     }
     world.record(`${what} -> ${JSON.stringify(settled)}`)
     afterCommand(world, model)
