@@ -73,6 +73,14 @@ export interface Signaling {
    * inviter, only for a stored (not online-only, 6017) invitation that is still active and not
    * past its deadline (8010, like `cancel` at the same moment: the invitees' devices have ended
    * their answers by then).
+   *
+   * The latest modification wins; within one server millisecond this device's later call wins
+   * over its earlier one. Resolved means every party converges on `data` until a later
+   * modification — with one exception: another of the inviter's devices modifying in the same
+   * server millisecond without having seen this one's is concurrent. One of the two wins
+   * everywhere; the losing call fails with 8016 (`Outranked`) if the winner reached this device
+   * first, otherwise it resolved and this device then hears `onInvitationModified` with the
+   * winner's data.
    */
   modifyInvitation(inviteID: string, data: string): Promise<void>
   /** The signaling content of a message, or `null` for any other message. Never throws. */
