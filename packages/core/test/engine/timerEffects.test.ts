@@ -1,0 +1,63 @@
+/**
+ * The timer effects of whole 1:1 lifecycles: the engine arms what an invitation needs and clears
+ * only what it armed, so the shell does no work for timers that never existed.
+ */
+import { describe, expect, it } from 'vitest'
+import { ActionType, defaultLimits, initialState, step, type Effect, type Input } from '@beckon/core'
+
+const T0 = 1_000_000
+const retention = defaultLimits.retentionMs
+
+const connected = (userID: string, deviceID: string) => {
+  const state = initialState({ userID, deviceID, limits: defaultLimits, trace: false })
+  step(state, { type: 'connection.changed', state: 'connected', now: T0, actionID: 'connect' })
+  return state
+}
+
+/** Each step's effects as `type key` lines (only the key for timers). */
+const run = (userID: string, deviceID: string, inputs: readonly Input[]): string[][] => {
+  const state = connected(userID, deviceID)
+  return inputs.map((input) =>
+    step(state, input).effects.map((effect: Effect) =>
+      effect.type === 'timer.set' || effect.type === 'timer.clear' ? `${effect.type} ${effect.key}` : effect.type,
+    ),
+  )
+}
+
+const envelope = (actionType: ActionType, inviteeList: string[], actionID: string) =>
+  ({ businessID: 1, inviteID: 'one', groupID: '', inviter: 'alice', inviteeList, data: '', timeout: 30, actionType, onlineUserOnly: false, beckon: { actionID } }) as const
+
+const message = (sender: string, senderDevice: string, serverTime: number, messageID: string) =>
+  ({ messageID, sender, senderDevice, conversation: { kind: 'user', userID: sender }, payload: '', serverTime, fromMyOtherDevice: false, modified: false }) as const
+
+describe('timer effects of a 1:1 lifecycle', () => {
+  it('the inviter arms its +5 s deadline, swaps it for the tombstone on the answer, and clears nothing at removal', () => {
+    const effects = run('alice', 'laptop', [
+      { type: 'command.invite', commandID: 'c1', now: T0, actionID: 'a1', inviteID: 'one', groupID: '', inviteeList: ['bob'], data: '', timeout: 30, onlineUserOnly: false },
+      { type: 'send.taken', now: T0 + 30, actionID: 'a2', sendID: 'a1', receipt: { messageID: 'm1', serverTime: T0 + 20 } },
+      { type: 'message.received', now: T0 + 2_050, actionID: 'a3', message: message('bob', 'phone', T0 + 2_000, 'm2'), envelope: envelope(ActionType.accept, ['bob'], 'b1') },
+      { type: 'timer.fired', now: T0 + 2_050 + retention, actionID: 'a4', key: 'gc:one' },
+    ])
+    expect(effects).toEqual([
+      ['send'],
+      ['timer.set inviter:one', 'settle'],
+      ['notify', 'timer.clear inviter:one', 'timer.set gc:one'],
+      [],
+    ])
+  })
+
+  it('the invitee arms its own deadline and the local expiry, and clears just those when it answers', () => {
+    const effects = run('bob', 'phone', [
+      { type: 'message.received', now: T0 + 50, actionID: 'b1', message: message('alice', 'laptop', T0, 'm1'), envelope: envelope(ActionType.invite, ['bob'], 'a1') },
+      { type: 'command.accept', commandID: 'c1', now: T0 + 1_500, actionID: 'b2', inviteID: 'one', data: '' },
+      { type: 'send.taken', now: T0 + 1_530, actionID: 'b3', sendID: 'b2', receipt: { messageID: 'm2', serverTime: T0 + 1_520 } },
+      { type: 'timer.fired', now: T0 + 1_500 + retention, actionID: 'b4', key: 'gc:one' },
+    ])
+    expect(effects).toEqual([
+      ['timer.set own:one', 'timer.set expiry:one', 'notify'],
+      ['send', 'timer.clear own:one', 'timer.clear expiry:one', 'timer.set gc:one'],
+      ['settle'],
+      [],
+    ])
+  })
+})
