@@ -56,12 +56,27 @@ export const dueAt = (state: EngineState, invitation: Invitation, kind: TimerKin
 
 const invitationTimers: readonly TimerKind[] = ['own', 'inviter', 'expiry', 'gc']
 
-/** Arms every timer the invitation has now and clears the ones it no longer has. */
-export const armTimers = (state: EngineState, invitation: Invitation, effects: Effect[]): void => {
-  for (const kind of invitationTimers) {
+/**
+ * The invitation's timers that are due now, one bit per kind of `invitationTimers`: what the shell
+ * holds armed for it. Only these ever need clearing: clearing every kind at every change made a
+ * 1:1 lifecycle emit 15 effects where 6–8 do the work (issue figures, 2-core bench machine).
+ */
+export const armedTimers = (state: EngineState, invitation: Invitation): number => {
+  let armed = 0
+  for (let k = 0; k < invitationTimers.length; k++) if (dueAt(state, invitation, invitationTimers[k]!) !== undefined) armed |= 1 << k
+  return armed
+}
+
+/**
+ * Arms every timer the invitation has now and clears those of `armedBefore` (see
+ * {@link armedTimers}, taken before the change) that it no longer has.
+ */
+export const armTimers = (state: EngineState, invitation: Invitation, effects: Effect[], armedBefore = 0): void => {
+  for (let k = 0; k < invitationTimers.length; k++) {
+    const kind = invitationTimers[k]!
     const at = dueAt(state, invitation, kind)
-    const key = timerKey(kind, invitation.inviteID)
-    effects.push(at === undefined ? { type: 'timer.clear', key } : { type: 'timer.set', key, at })
+    if (at !== undefined) effects.push({ type: 'timer.set', key: timerKey(kind, invitation.inviteID), at })
+    else if ((armedBefore & (1 << k)) !== 0) effects.push({ type: 'timer.clear', key: timerKey(kind, invitation.inviteID) })
   }
 }
 
@@ -124,11 +139,12 @@ export const createInvitation = (state: EngineState, fields: NewInvitation, effe
 export const settleActivity = (state: EngineState, invitation: Invitation, now: number, effects: Effect[]): void => {
   const active = invitation.pendingCount > 0
   if (active === (invitation.endedAt === null)) return
+  const armedBefore = armedTimers(state, invitation)
   invitation.endedAt = active ? null : now
   state.activeCount += active ? 1 : -1
   countActive(state, invitation.inviter, active ? 1 : -1)
   state.revision++
-  armTimers(state, invitation, effects)
+  armTimers(state, invitation, effects, armedBefore)
   if (active) return
   state.ended.push(invitation.inviteID)
   boundTombstones(state, now, effects)
@@ -166,20 +182,25 @@ const forgetOldWatermarks = (state: EngineState, now: number): void => {
   }
 }
 
-/** Drops an ended invitation once its retention is over. */
+/** Drops an ended invitation once its retention is over (its `gc` timer fired: nothing to clear). */
 export const removeInvitation = (state: EngineState, invitation: Invitation, effects: Effect[]): void => {
   if (state.ended[state.endedFrom] === invitation.inviteID) state.endedFrom++
-  dropInvitation(state, invitation, effects)
+  dropInvitation(state, invitation, effects, 'gc')
 }
 
-const dropInvitation = (state: EngineState, invitation: Invitation, effects: Effect[]): void => {
+/** Forgets an invitation, clearing the timers it still has armed (but `fired`, which just ran). */
+const dropInvitation = (state: EngineState, invitation: Invitation, effects: Effect[], fired?: TimerKind): void => {
+  const armed = armedTimers(state, invitation)
   delete state.invitations[invitation.inviteID]
   state.revision++
   if (invitation.endedAt === null) {
     state.activeCount -= 1
     countActive(state, invitation.inviter, -1)
   }
-  for (const kind of invitationTimers) effects.push({ type: 'timer.clear', key: timerKey(kind, invitation.inviteID) })
+  for (let k = 0; k < invitationTimers.length; k++) {
+    const kind = invitationTimers[k]!
+    if ((armed & (1 << k)) !== 0 && kind !== fired) effects.push({ type: 'timer.clear', key: timerKey(kind, invitation.inviteID) })
+  }
   if (state.config.trace) {
     effects.push({ type: 'trace.invitation', change: 'removed', inviteID: invitation.inviteID, invitees: invitation.invitees })
   }

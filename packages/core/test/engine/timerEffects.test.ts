@@ -8,15 +8,15 @@ import { ActionType, defaultLimits, initialState, step, type Effect, type Input 
 const T0 = 1_000_000
 const retention = defaultLimits.retentionMs
 
-const connected = (userID: string, deviceID: string) => {
-  const state = initialState({ userID, deviceID, limits: defaultLimits, trace: false })
+const connected = (userID: string, deviceID: string, limits = defaultLimits) => {
+  const state = initialState({ userID, deviceID, limits, trace: false })
   step(state, { type: 'connection.changed', state: 'connected', now: T0, actionID: 'connect' })
   return state
 }
 
 /** Each step's effects as `type key` lines (only the key for timers). */
-const run = (userID: string, deviceID: string, inputs: readonly Input[]): string[][] => {
-  const state = connected(userID, deviceID)
+const run = (userID: string, deviceID: string, inputs: readonly Input[], limits = defaultLimits): string[][] => {
+  const state = connected(userID, deviceID, limits)
   return inputs.map((input) =>
     step(state, input).effects.map((effect: Effect) =>
       effect.type === 'timer.set' || effect.type === 'timer.clear' ? `${effect.type} ${effect.key}` : effect.type,
@@ -24,8 +24,8 @@ const run = (userID: string, deviceID: string, inputs: readonly Input[]): string
   )
 }
 
-const envelope = (actionType: ActionType, inviteeList: string[], actionID: string) =>
-  ({ businessID: 1, inviteID: 'one', groupID: '', inviter: 'alice', inviteeList, data: '', timeout: 30, actionType, onlineUserOnly: false, beckon: { actionID } }) as const
+const envelope = (actionType: ActionType, inviteeList: string[], actionID: string, inviteID = 'one') =>
+  ({ businessID: 1, inviteID, groupID: '', inviter: 'alice', inviteeList, data: '', timeout: 30, actionType, onlineUserOnly: false, beckon: { actionID } }) as const
 
 const message = (sender: string, senderDevice: string, serverTime: number, messageID: string) =>
   ({ messageID, sender, senderDevice, conversation: { kind: 'user', userID: sender }, payload: '', serverTime, fromMyOtherDevice: false, modified: false }) as const
@@ -59,5 +59,16 @@ describe('timer effects of a 1:1 lifecycle', () => {
       ['settle'],
       [],
     ])
+  })
+
+  it('a tombstone dropped before its retention is over has its removal timer cleared', () => {
+    const invite = (inviteID: string, at: number): Input => ({
+      type: 'message.received', now: at, actionID: `i-${inviteID}`, message: message('alice', 'laptop', at, `m-${inviteID}`), envelope: envelope(ActionType.invite, ['bob'], `a-${inviteID}`, inviteID),
+    })
+    const cancel = (inviteID: string, at: number): Input => ({
+      type: 'message.received', now: at, actionID: `x-${inviteID}`, message: message('alice', 'laptop', at, `c-${inviteID}`), envelope: envelope(ActionType.cancel, ['bob'], `c-${inviteID}`, inviteID),
+    })
+    const effects = run('bob', 'phone', [invite('one', T0), cancel('one', T0 + 100), invite('two', T0 + 200), cancel('two', T0 + 300)], { ...defaultLimits, maxEndedInvitations: 1 })
+    expect(effects[3]).toEqual(['notify', 'timer.clear own:two', 'timer.clear expiry:two', 'timer.set gc:two', 'timer.clear gc:one', 'diagnostic'])
   })
 })
