@@ -54,7 +54,9 @@ export const sendTracked = (
 ): void => {
   const sendID = actionIDOf(entry.envelope)
   // Field by field: an object spread here cost more than the rest of a 1:1 step together.
-  const overruled = Object.create(null) as Record<string, never[]>
+  // A literal, not a prototype-free dictionary: its keys are invitee indexes the engine computes,
+  // never ids from the network, and `Object.create(null)` was ~19 % of a 1:1 step's time.
+  const overruled: Record<string, never[]> = {}
   const { commandID, origin, to, envelope, options, decided, issuedAt } = entry
   const tracked: InFlight =
     entry.replaces === undefined

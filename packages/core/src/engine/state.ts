@@ -118,7 +118,10 @@ export interface InFlight {
   readonly issuedAt: number
   /** Invitees the command decided at send time, by index (undone if the IM refuses it). */
   readonly decided: number[]
-  /** Facts that arrived for those invitees while in flight and lost to the command's own. */
+  /**
+   * Facts that arrived for those invitees while in flight and lost to the command's own, by
+   * invitee index (keys the engine computes, so an ordinary object is safe here).
+   */
   readonly overruled: Record<string, Decision[]>
 }
 
