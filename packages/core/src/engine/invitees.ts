@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { compiledInviteeMachine as machine, fireInto, type Fired } from '../machine/compile.js'
+import { compiledInviteeMachine as machine, fireInPlace } from '../machine/compile.js'
 import type { Decision, InviteeEvent, InviteeState } from '../machine/inviteeMachine.js'
 import type { Effect } from './io.js'
 import { buildInviteeIndex, type InviteeIndex } from './inviteeIndex.js'
@@ -77,9 +77,8 @@ const isNews = (from: number, before: Decision | null, to: number, after: Decisi
   return machine.states[to] !== 'timedOut' && before.data !== after.data
 }
 
-/** Reused per call (the machine keeps neither): the hot path allocates only what it keeps. */
+/** The invitee's context while the machine runs a fact (reused: the machine keeps nothing). */
 const current: { decision: Decision | null } = { decision: null }
-const fired: Fired = { state: 0, context: current }
 
 /**
  * Applies `event` to invitee `i`: the compiled machine decides; the state and decision are
@@ -98,13 +97,14 @@ export const applyFact = (
   const from = invitation.states[i] ?? machine.initial
   const before = invitation.decisions[i] ?? null
   current.decision = before
-  if (!fireInto(machine, from, current, event, fired)) return before !== null && before.actionID === event.actionID ? DUPLICATE : OUTRANKED
-  const after = fired.context.decision
+  const to = fireInPlace(machine, from, current, event)
+  if (to < 0) return before !== null && before.actionID === event.actionID ? DUPLICATE : OUTRANKED
+  const after = current.decision
   state.revision++
-  invitation.states[i] = fired.state
+  invitation.states[i] = to
   invitation.decisions[i] = after
   const wasAnswerable = machine.answerable[from] === true
-  const isNowAnswerable = machine.answerable[fired.state] === true
+  const isNowAnswerable = machine.answerable[to] === true
   if (wasAnswerable !== isNowAnswerable) invitation.pendingCount += isNowAnswerable ? 1 : -1
   if (state.config.trace) {
     effects.push({
@@ -112,10 +112,10 @@ export const applyFact = (
       inviteID: invitation.inviteID,
       invitee: invitation.invitees[i]!,
       event,
-      state: machine.states[fired.state]!,
+      state: machine.states[to]!,
     })
   }
-  return !silent && after !== null && isNews(from, before, fired.state, after) ? CHANGED_REPORTED : CHANGED_SILENT
+  return !silent && after !== null && isNews(from, before, to, after) ? CHANGED_REPORTED : CHANGED_SILENT
 }
 
 /**

@@ -28,8 +28,9 @@ import { timerFired } from './timers.js'
  * ```
  */
 export const step = (state: EngineState, input: Input): StepResult<EngineState> => {
-  const effects = buffer
-  effects.length = 0
+  // A fresh array each step: emptying a shared buffer (a `length` store) and copying it out cost
+  // more than the allocation (~4 % of a group answer's step in a CPU profile).
+  const effects: Effect[] = []
   const revision = state.revision
   switch (input.type) {
     case 'command.invite':
@@ -62,11 +63,8 @@ export const step = (state: EngineState, input: Input): StepResult<EngineState> 
       connectionChanged(state, input.state === 'connected', input.now, effects)
       break
   }
-  return { state, effects: effects.slice(), changed: state.revision !== revision }
+  return { state, effects, changed: state.revision !== revision }
 }
-
-/** One buffer for every step (nothing runs inside a step), copied out at the end at its exact size. */
-const buffer: Effect[] = []
 
 // -------------------------------------------------------------------------------------------------
 // The IM's answers to sends

@@ -28,11 +28,15 @@ interface GuardArgs {
 type Guard = (args: GuardArgs) => boolean
 /** The next context after one assign action. */
 type Assigner = (args: GuardArgs) => InviteeContext
+/** One assign action applied to a context its caller owns, in place. */
+type InPlaceAssigner = (args: GuardArgs, into: { -readonly [K in keyof InviteeContext]: InviteeContext[K] }) => void
 
 interface CompiledTransition {
   readonly guard: Guard | undefined
   readonly target: number
   readonly assigners: readonly Assigner[]
+  /** The same assign actions, writing into the caller's context instead of a new one. */
+  readonly inPlace: readonly InPlaceAssigner[]
 }
 
 /** The invitee machine as indexes and tables. */
@@ -82,6 +86,27 @@ const assignerOf = (action: unknown): Assigner => {
   throw new TypeError('unsupported assignment')
 }
 
+/**
+ * {@link assignerOf}, writing into a context the caller owns. Every property is computed from the
+ * context as it was before the action (as XState does) before any is written.
+ */
+const inPlaceAssignerOf = (action: unknown): InPlaceAssigner => {
+  const assignment = (action as { assignment?: unknown }).assignment
+  if (typeof assignment === 'function') {
+    const partial = assignment as (args: GuardArgs) => Partial<InviteeContext>
+    return (args, into) => void Object.assign(into, partial(args))
+  }
+  const entries = Object.entries(assignment as Record<string, (args: GuardArgs) => unknown>)
+  if (entries.length === 1) {
+    const [key, fn] = entries[0]!
+    return (args, into) => void ((into as Record<string, unknown>)[key] = fn(args))
+  }
+  return (args, into) => {
+    const values = entries.map(([, fn]) => fn(args))
+    entries.forEach(([key], i) => ((into as Record<string, unknown>)[key] = values[i]))
+  }
+}
+
 /** Compiles a flat machine (the invitee machine) into tables. */
 export const compileMachine = (machine: AnyStateMachine): CompiledMachine => {
   const states = Object.keys(machine.root.states) as InviteeState[]
@@ -100,11 +125,8 @@ export const compileMachine = (machine: AnyStateMachine): CompiledMachine => {
           const target = definition.target?.[0]?.key as InviteeState | undefined
           if (target === undefined) throw new TypeError(`transition ${name} --${type}--> has no target`)
           const guard = definition.guard === undefined ? undefined : guards[nameOf(definition.guard)]
-          return {
-            guard,
-            target: stateIndex[target],
-            assigners: definition.actions.map((a) => assignerOf(actions[nameOf(a)])),
-          }
+          const assigns = definition.actions.map((a) => actions[nameOf(a)])
+          return { guard, target: stateIndex[target], assigners: assigns.map(assignerOf), inPlace: assigns.map(inPlaceAssignerOf) }
         }),
       )
     }
@@ -137,36 +159,54 @@ export interface Fired {
 
 /**
  * Guards and assigns are pure and keep nothing they are given, so one arguments object serves
- * every call: the hot path allocates only the next context.
+ * every call.
  */
 const scratch: GuardArgs = { context: { decision: null }, event: { type: 'timer.expired', actionID: '', data: '', userID: '', deviceID: '' } }
 
-/**
- * Runs one event from (`state`, `context`) into `out`: the first candidate whose guard holds is
- * taken and its assigns applied. Returns `false` (leaving `out` alone) when no transition is
- * enabled, i.e. the event changes nothing.
- */
-export const fireInto = (machine: CompiledMachine, state: number, context: InviteeContext, event: InviteeEvent, out: Fired): boolean => {
+/** The first candidate of (`state`, `event`) whose guard holds in `context`, if any. */
+const enabled = (machine: CompiledMachine, state: number, context: InviteeContext, event: InviteeEvent): CompiledTransition | undefined => {
   const candidates = machine.table[state * inviteeEventTypes.length + machine.eventIndex[event.type]]
-  if (candidates === undefined) return false
+  if (candidates === undefined) return undefined
   scratch.context = context
   scratch.event = event
-  for (const candidate of candidates) {
-    if (candidate.guard !== undefined && !candidate.guard(scratch)) continue
-    let next = context
-    for (const assigner of candidate.assigners) {
-      scratch.context = next
-      next = assigner(scratch)
-    }
-    out.state = candidate.target
-    out.context = next
-    return true
-  }
-  return false
+  for (const candidate of candidates) if (candidate.guard === undefined || candidate.guard(scratch)) return candidate
+  return undefined
 }
 
-/** {@link fireInto}, returning a fresh result, or `undefined` when no transition is enabled. */
+/**
+ * Runs one event from (`state`, `context`): the first candidate whose guard holds is taken and its
+ * assigns applied to a new context. Returns `undefined` when no transition is enabled, i.e. the
+ * event changes nothing.
+ */
 export const fire = (machine: CompiledMachine, state: number, context: InviteeContext, event: InviteeEvent): Fired | undefined => {
-  const out: Fired = { state, context }
-  return fireInto(machine, state, context, event, out) ? out : undefined
+  const candidate = enabled(machine, state, context, event)
+  if (candidate === undefined) return undefined
+  let next = context
+  for (const assigner of candidate.assigners) {
+    scratch.context = next
+    scratch.event = event
+    next = assigner(scratch)
+  }
+  return { state: candidate.target, context: next }
+}
+
+/**
+ * {@link fire} for the hot path: the assigns update `context` (owned by the caller) in place, and
+ * the next state is returned, or -1 when no transition is enabled (`context` is then untouched).
+ * A new context per fact was a third of the allocations of a group answer's step.
+ */
+export const fireInPlace = (
+  machine: CompiledMachine,
+  state: number,
+  context: { -readonly [K in keyof InviteeContext]: InviteeContext[K] },
+  event: InviteeEvent,
+): number => {
+  const candidate = enabled(machine, state, context, event)
+  if (candidate === undefined) return -1
+  for (const assign of candidate.inPlace) {
+    scratch.context = context
+    scratch.event = event
+    assign(scratch, context)
+  }
+  return candidate.target
 }

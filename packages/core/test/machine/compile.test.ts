@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { transition } from 'xstate'
 import { describe, expect, it } from 'vitest'
 import { compiledInviteeMachine as compiled, fire, inviteeMachine, type InviteeState } from '@beckon/core'
+import { fireInPlace } from '../../src/machine/compile.js'
 import { inviteeEvent } from './arbitraries.js'
 
 describe('the compiled invitee machine', () => {
@@ -21,6 +22,21 @@ describe('the compiled invitee machine', () => {
       const fired = fire(compiled, compiled.stateIndex[value], snapshot.context, event)
       expect(fired === undefined ? value : compiled.states[fired.state]).toBe(next.value)
       expect(fired === undefined ? snapshot.context : fired.context).toEqual(next.context)
+    },
+  )
+
+  // Law: the hot path's in-place form takes the same transitions as XState transition(): the
+  // state it returns and the context it leaves behind are XState's; where XState changes nothing
+  // it returns -1 and leaves the context as it was.
+  test.prop([fc.constantFrom(...(Object.keys(inviteeMachine.root.states) as InviteeState[])), fc.option(inviteeEvent, { nil: null }), inviteeEvent])(
+    'fires in place exactly as XState transition() does',
+    (value, decision, event) => {
+      const snapshot = inviteeMachine.resolveState({ value, context: { decision: value === 'pending' ? null : decision } })
+      const [next] = transition(inviteeMachine, snapshot, event)
+      const context = { ...snapshot.context }
+      const to = fireInPlace(compiled, compiled.stateIndex[value], context, event)
+      expect(to < 0 ? value : compiled.states[to]).toBe(next.value)
+      expect(context).toEqual(next.context)
     },
   )
 
