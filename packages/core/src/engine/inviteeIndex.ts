@@ -12,16 +12,27 @@
  */
 
 const EMPTY = -1
-/** Far above what FNV-1a gives real ids at ≤ 70 % load; only crafted collisions get here. */
+/** Far above what this hash gives real ids at ≤ 70 % load; only crafted collisions get here. */
 const MAX_PROBE = 64
 
-/** FNV-1a over UTF-16 code units, 32-bit. */
+/**
+ * A 32-bit hash of the id's UTF-16 code units, two units per round (a multiply and a shift, then
+ * murmur3's finaliser to spread the bits). Byte-at-a-time FNV-1a made hashing the largest single
+ * cost of a group answer's step (~13 % in a CPU profile); this takes half the rounds: 37–40 ns
+ * against 67–101 ns a lookup of a 14-character id (a `Map` took 58–60 ns).
+ */
 const hash = (id: string): number => {
-  let h = 0x811c9dc5
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
+  const length = id.length
+  let h = length
+  let i = 0
+  for (; i + 1 < length; i += 2) {
+    h = Math.imul(h ^ (id.charCodeAt(i) | (id.charCodeAt(i + 1) << 16)), 0x9e3779b1)
+    h ^= h >>> 15
   }
+  if (i < length) h = Math.imul(h ^ id.charCodeAt(i), 0x9e3779b1)
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
   return h >>> 0
 }
 
