@@ -1,5 +1,5 @@
 /**
- * @beckon/core — invitation signaling over instant messaging: the invitation machine, the pure
+ * @beckon/core — invitation signaling over instant messaging: the invitation machine, the
  * engine, the wire codec, errors, the `Signaling` facade and the ports it needs.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * The engine as a pure function: driven with abstract scripts of inputs (messages from alice and
+ * The engine as a deterministic function of its inputs: driven with abstract scripts of inputs (messages from alice and
  * carol, bob's own commands, the IM's answers, timers, connection changes) as bob's phone.
  */
 import { fc, test } from '@fast-check/vitest'
