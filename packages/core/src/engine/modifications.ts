@@ -48,8 +48,7 @@ export const adoptModification = (invitation: Invitation, version: DataVersion, 
 /** The sequence number of this device's next modification of `invitation`: above all it holds or has in flight. */
 export const nextSequence = (state: EngineState, invitation: Invitation): number => {
   let highest = invitation.dataVersion === null ? 0 : sequenceOf(invitation.dataVersion)
-  for (const sendID in state.inFlight) {
-    const { envelope, replaces } = state.inFlight[sendID]!
+  for (const { envelope, replaces } of state.inFlight.values()) {
     if (replaces !== undefined && envelope.inviteID === invitation.inviteID) highest = Math.max(highest, envelope.beckon?.seq ?? 0)
   }
   return highest + 1

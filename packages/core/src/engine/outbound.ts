@@ -62,7 +62,7 @@ export const sendTracked = (
     entry.replaces === undefined
       ? { commandID, origin, to, envelope, options, decided, issuedAt, overruled }
       : { commandID, origin, to, envelope, options, decided, issuedAt, overruled, replaces: entry.replaces }
-  state.inFlight[sendID] = tracked
+  state.inFlight.set(sendID, tracked)
   state.revision++
   effects.push(sendEffect(sendID, tracked))
 }

@@ -45,7 +45,7 @@ const factOf = (type: InviteeEventType, message: IncomingMessage, envelope: Enve
 const rememberOverruled = (state: EngineState, invitation: Invitation, i: number, fact: InviteeEvent): void => {
   const decision = invitation.decisions[i]
   if (decision == null || decision.deviceID !== state.config.deviceID || decision.userID !== state.config.userID) return
-  const inFlight = state.inFlight[decision.actionID]
+  const inFlight = state.inFlight.get(decision.actionID)
   if (inFlight === undefined) return
   ;(inFlight.overruled[i] ??= []).push(fact)
   state.revision++
@@ -173,7 +173,7 @@ export const applyModify = (
   // anyone else's. Before the ring decision the app is not told yet: the ring carries the new
   // data, or `present` reports it.
   const again = current?.[1] === version[1]
-  const settlesAPromise = isOwn(state, message) && state.inFlight[version[1]]?.origin === 'app'
+  const settlesAPromise = isOwn(state, message) && state.inFlight.get(version[1])?.origin === 'app'
   if (!again && !settlesAPromise && invitation.presented) {
     notify(invitation, { type: 'onInvitationModified', inviteID: invitation.inviteID, data: envelope.data }, effects)
   }
@@ -235,7 +235,7 @@ const receiveInvite = (state: EngineState, message: IncomingMessage, envelope: E
   const own = isOwn(state, message)
   // This device's own invite: an echo of one in flight (its receipt will create the invitation),
   // or one an earlier run of this device sent (held as sent here, silently).
-  if (own && state.inFlight[actionIDOf(message, envelope)] !== undefined) return report(effects, 'duplicate', 'an echo of this device’s own invite', message)
+  if (own && state.inFlight.has(actionIDOf(message, envelope))) return report(effects, 'duplicate', 'an echo of this device’s own invite', message)
   if (envelope.groupID === '' && !message.fromMyOtherDevice && !envelope.inviteeList.includes(config.userID)) {
     return report(effects, 'not-addressed', 'a 1:1 invite that does not invite this user', message)
   }

@@ -80,7 +80,7 @@ const shownBefore = (invitation: Invitation): string | undefined => {
 
 /** The state as a JSON-ready snapshot (a deep copy: later steps do not change it). */
 export const snapshotOf = (state: EngineState): EngineSnapshot => {
-  const unacknowledged = Object.values(state.inFlight).map((entry): InFlight => ({ ...entry, origin: 'engine', commandID: '' }))
+  const unacknowledged = [...state.inFlight.values()].map((entry): InFlight => ({ ...entry, origin: 'engine', commandID: '' }))
   const snapshot: EngineSnapshot = {
     format: 'beckon.engine/1',
     userID: state.config.userID,
@@ -143,7 +143,7 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): E.Either<
         forgottenUpTo: Object.assign(dictionary<number>(), decoded.forgottenUpTo ?? {}),
         held,
         heldCount: decoded.held.length,
-        inFlight: dictionary<InFlight>(),
+        inFlight: new Map<string, InFlight>(),
         outbox: decoded.outbox.map((entry) => ({ ...entry, overruled: dictionary<never[]>() })),
       }
     }),

@@ -1,6 +1,7 @@
 /**
- * The engine's state: plain JSON data (objects, arrays, strings, numbers), so it can be saved
- * with `JSON.stringify` and restored. Lookup indexes are derived caches kept outside it.
+ * The engine's state: plain data (objects, arrays, strings, numbers, and a `Map` of the sends in
+ * flight), which `snapshotOf` saves as JSON and `restoreState` rebuilds. Lookup indexes are
+ * derived caches kept outside it.
  *
  * `step` owns the state it is given and updates it in place (a group invitation answered by a
  * million invitees must not be copied per answer); keep a `structuredClone` to hold an old one.
@@ -154,7 +155,12 @@ export interface EngineState {
   readonly forgottenUpTo: Record<string, number>
   readonly held: Record<string, HeldMessage[]>
   heldCount: number
-  readonly inFlight: Record<string, InFlight>
+  /**
+   * By send id (the action id). A `Map`, not a dictionary object: every send adds and removes a
+   * fresh id, and an object interns each one as a property name, ~480 ns a cycle against ~140 ns
+   * (the largest cost of a 1:1 step in a CPU profile). `snapshotOf` saves its entries as a list.
+   */
+  readonly inFlight: Map<string, InFlight>
   /** Timeouts the engine sent on its own that the IM refused; sent again on reconnect. */
   outbox: InFlight[]
 }
@@ -173,6 +179,6 @@ export const initialState = (config: EngineConfig): EngineState => ({
   forgottenUpTo: dictionary(),
   held: dictionary(),
   heldCount: 0,
-  inFlight: dictionary(),
+  inFlight: new Map(),
   outbox: [],
 })

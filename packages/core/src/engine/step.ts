@@ -50,7 +50,7 @@ export const step = (state: EngineState, input: Input): StepResult<EngineState> 
       sendTaken(state, input.sendID, input.receipt.messageID, input.receipt.serverTime, input.now, effects)
       break
     case 'send.failed': {
-      const entry = state.inFlight[input.sendID]
+      const entry = state.inFlight.get(input.sendID)
       if (entry !== undefined) sendFailed(state, input.sendID, entry, input.failure, input.now, effects)
       break
     }
@@ -72,9 +72,9 @@ export const step = (state: EngineState, input: Input): StepResult<EngineState> 
 // -------------------------------------------------------------------------------------------------
 
 const sendTaken = (state: EngineState, sendID: string, messageID: string, serverTime: number, now: number, effects: Effect[]): void => {
-  const entry = state.inFlight[sendID]
+  const entry = state.inFlight.get(sendID)
   if (entry === undefined) return
-  delete state.inFlight[sendID]
+  state.inFlight.delete(sendID)
   state.revision++
   const { envelope } = entry
   const invitation = state.invitations[envelope.inviteID]
@@ -109,7 +109,7 @@ const sendFailed = (
   now: number,
   effects: Effect[],
 ): void => {
-  delete state.inFlight[sendID]
+  state.inFlight.delete(sendID)
   state.revision++
   if (entry.origin === 'engine') {
     state.outbox.push(entry)
@@ -177,7 +177,7 @@ const connectionChanged = (state: EngineState, connected: boolean, now: number, 
   const outbox = state.outbox
   state.outbox = []
   for (const entry of outbox) {
-    state.inFlight[sendID(entry)] = entry
+    state.inFlight.set(sendID(entry), entry)
     effects.push(sendEffect(sendID(entry), entry))
   }
 }

@@ -123,7 +123,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
 
   /** After `close()` the engine no longer runs, but what the IM took still resolves its promise. */
   const settleClosed = (sendID: string, result: E.Either<SignalingFailure, string>): void => {
-    const entry = state.inFlight[sendID]
+    const entry = state.inFlight.get(sendID)
     if (entry !== undefined && entry.origin === 'app') settle(entry.commandID, result)
   }
 
@@ -229,7 +229,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     closed = true
     queue.length = 0
     for (const key of [...timers.keys()]) disarm(key)
-    const sending = new Set(Object.values(state.inFlight).map((entry) => entry.commandID))
+    const sending = new Set([...state.inFlight.values()].map((entry) => entry.commandID))
     for (const [commandID, { reject }] of commands) {
       if (sending.has(commandID)) continue
       commands.delete(commandID)
