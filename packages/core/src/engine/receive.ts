@@ -85,7 +85,11 @@ export const applyFollowUp = (
     const applied = applyFact(state, invitation, i, fact, silent, effects)
     if (applied.kind === 'changed') {
       changed++
-      if (applied.reported) (reported ??= []).push(invitee)
+      // A literal of one, not `[]` then push (which allocates room for 17): most lists are one answer.
+      if (applied.reported) {
+        if (reported === undefined) reported = [invitee]
+        else reported.push(invitee)
+      }
     } else if (applied.kind === 'duplicate') duplicates++
     else if (applied.kind === 'outranked') rememberOverruled(state, invitation, i, fact)
   }
