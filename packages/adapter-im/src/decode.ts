@@ -25,8 +25,17 @@ export interface SignalStanza {
   readonly delay: Stamp | undefined
   /** Marked not to be stored (an online-only message). */
   readonly noStore: boolean
-  /** In an archived groupchat message: the real JID and affiliation the room recorded. */
-  readonly occupant: { readonly jid: Address; readonly affiliation: string } | undefined
+  /**
+   * Every `<item/>` of every muc#user `<x/>` the message carries, in document order. A client can
+   * write these; only a room's archive adds one of its own (see `rooms.ts` for who is believed).
+   */
+  readonly mucItems: readonly MucItem[]
+}
+
+/** One muc#user `<item/>` found in a message: a real JID (if any) and an affiliation. */
+export interface MucItem {
+  readonly jid: Address | undefined
+  readonly affiliation: string
 }
 
 const nonEmpty = (value: string | null | undefined): string | undefined => (value === null || value === undefined || value === '' ? undefined : value)
@@ -47,8 +56,6 @@ export const readSignal = (message: Element): SignalStanza | undefined => {
   if (signal === undefined || from === undefined) return undefined
   const id = nonEmpty(message.getChild('origin-id', NS_SID)?.attrs['id']) ?? nonEmpty(message.attrs['id'])
   if (id === undefined) return undefined
-  const item = message.getChild('x', NS_MUC_USER)?.getChild('item')
-  const itemJid = parseAddress(item?.attrs['jid'])
   return {
     id,
     payload: signal.text(),
@@ -59,9 +66,15 @@ export const readSignal = (message: Element): SignalStanza | undefined => {
     to: parseAddress(message.attrs['to']),
     delay: delayOf(message),
     noStore: message.getChild('no-store', NS_HINTS) !== undefined,
-    occupant: itemJid === undefined ? undefined : { jid: itemJid, affiliation: item?.attrs['affiliation'] ?? 'none' },
+    mucItems: readMucItems(message),
   }
 }
+
+const readMucItems = (message: Element): MucItem[] =>
+  message
+    .getChildren('x', NS_MUC_USER)
+    .flatMap((x) => x.getChildren('item'))
+    .map((item) => ({ jid: parseAddress(item.attrs['jid']), affiliation: item.attrs['affiliation'] ?? 'none' }))
 
 /** A XEP-0280 carbon: what one of my devices sent, or a copy of what reached another. */
 export interface Carbon {

@@ -77,19 +77,14 @@ export const routeGroupMessage = (signal: SignalStanza, stamp: Stamp | undefined
   if (signal.type !== 'groupchat') return undefined
   const room = ctx.registry.get(signal.from.bare)
   if (room === undefined) return undefined
-  const onlineOnly = signal.noStore
-  if (signal.from.resource === room.nick) {
-    const message = build(signal, stamp, ctx, { sender: ctx.myUserID, senderDevice: ctx.me.resource, conversation: { kind: 'group', groupID: room.groupID }, fromMyOtherDevice: false })
-    return { key: `${ctx.me.bare}|${signal.id}`, message, own: true, sentByMyUser: true, onlineOnly }
-  }
   const sender = ctx.registry.senderOf(room, signal, archived)
   if (sender === undefined) return undefined
   const mine = sender.userBare === ctx.me.bare
   const message = build(signal, stamp, ctx, {
-    sender: ctx.toUserID(sender.userBare),
+    sender: mine ? ctx.myUserID : ctx.toUserID(sender.userBare),
     senderDevice: sender.device,
     conversation: { kind: 'group', groupID: room.groupID },
-    fromMyOtherDevice: mine,
+    fromMyOtherDevice: mine && !sender.own,
   })
-  return { key: `${sender.userBare}|${signal.id}`, message, own: false, sentByMyUser: mine, onlineOnly }
+  return { key: `${sender.userBare}|${signal.id}`, message, own: sender.own, sentByMyUser: mine, onlineOnly: signal.noStore }
 }

@@ -37,6 +37,8 @@ export type JoinOutcome = { readonly ok: true; readonly statuses: ReadonlySet<st
 export interface GroupSender {
   readonly userBare: string
   readonly device: string
+  /** Sent by this very device (its own nickname, and for an archived copy, the archive agrees). */
+  readonly own: boolean
 }
 
 export class RoomRegistry {
@@ -153,21 +155,37 @@ export class RoomRegistry {
   }
 
   /**
-   * Who sent a group message; `undefined` to drop it: this device's own reflection, an unknown
-   * occupant, or one that is not a member. Live messages are attributed through the occupant's
-   * presence; archived ones through the real JID and affiliation the room recorded with them.
+   * Who sent a group message; `undefined` to drop it: an unknown occupant, one that is not a
+   * member, or a message whose sender the server does not state unambiguously. Only what the
+   * server asserts counts, never an element the sender could have written:
+   * - live, the occupant's nickname is the server's word, and the real JID behind it comes from
+   *   the room's presences. A live groupchat message carries no muc#user item of the server's
+   *   (Prosody relays the sender's own elements as they are), so one that has any was written by
+   *   its sender to claim an identity: it is dropped, as its archived copy is (below).
+   * - archived, the room's archive records the real JID and affiliation of the sender in a
+   *   muc#user item it adds *after* the stanza's own children (Prosody's mod_muc_mam
+   *   `save_to_history`, for rooms whose real JIDs are public; it strips every muc#user element
+   *   when they are not). Exactly one item is that record; two or more mean the sender wrote one
+   *   too, and which is the server's is then not said by anything a client cannot forge: dropped.
+   *   The nickname is not believed either (it is free to take while its device is offline): a
+   *   message is this device's own only if the record names this user and the nick is its own.
    */
   senderOf(room: Room, signal: SignalStanza, archived: boolean): GroupSender | undefined {
     const nick = signal.from.resource
-    if (nick === room.nick) return undefined
-    if (archived) {
-      const occupant = signal.occupant
-      if (occupant === undefined || !isMemberAffiliation(occupant.affiliation)) return undefined
-      const prefix = `${occupant.jid.local}/`
-      return { userBare: occupant.jid.bare, device: nick.startsWith(prefix) ? nick.slice(prefix.length) : '' }
-    }
+    if (archived) return this.#recordedSender(room, signal)
+    if (signal.mucItems.length > 0) return undefined
+    if (nick === room.nick) return { userBare: this.me.bare, device: this.me.resource, own: true }
     const real = room.occupants.get(nick)
     if (real === undefined || !isMemberAffiliation(room.members.get(real.bare))) return undefined
-    return { userBare: real.bare, device: real.resource }
+    return { userBare: real.bare, device: real.resource, own: false }
+  }
+
+  #recordedSender(room: Room, signal: SignalStanza): GroupSender | undefined {
+    const [record, ...others] = signal.mucItems
+    if (record?.jid === undefined || others.length > 0 || !isMemberAffiliation(record.affiliation)) return undefined
+    const nick = signal.from.resource
+    if (record.jid.bare === this.me.bare && nick === room.nick) return { userBare: this.me.bare, device: this.me.resource, own: true }
+    const prefix = `${record.jid.local}/`
+    return { userBare: record.jid.bare, device: nick.startsWith(prefix) ? nick.slice(prefix.length) : '', own: false }
   }
 }
