@@ -3,11 +3,16 @@
  * effects the engine returns on the transport, the clock and the app's listeners. It is the only
  * code that touches the ports.
  *
- * Transport events and fired timers go through one queue, so they reach the engine in the order
- * they happened even when one of them first waits for the server's clock: before acting on a
- * deadline, and before ringing an invite that spent long in transit, the shell refreshes the
- * transport's estimate of the server clock (`syncServerTime`), so a drifting local clock neither
- * times out early nor rings late.
+ * Transport events and fired timers go through one queue, in the order they happened. Before
+ * acting on a deadline, and before ringing an invite that spent long in transit, the shell
+ * refreshes the transport's estimate of the server clock (`syncServerTime`), so a drifting local
+ * clock neither times out early nor rings late. That wait never holds up anything else: the event
+ * that needs the clock steps aside until the next reading, and everything behind it goes on (a
+ * message about an invitation the engine does not know yet is held by the engine and applied when
+ * the invite comes). Readings are coalesced: at most one is in flight, and an event that needs one
+ * while one is in flight waits for that one — so under load a device asks the server at most once
+ * per round trip, however many deadlines fall due (a reading that started up to one round trip
+ * before the event adds at most the local clock's drift over that round trip).
  *
  * @module
  */
@@ -61,7 +66,6 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
   const commands = new Map<string, { resolve: (value: string) => void; reject: (error: Error) => void }>()
   const timers = new Map<string, TimerHandle>()
   const queue: Event[] = []
-  let waiting = false
   let closed = false
 
   const stamp = () => ({ now: transport.serverNow(), actionID: ids() })
@@ -156,24 +160,24 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     drain()
   }
 
+  let draining = false
+
   const drain = (): void => {
-    while (!waiting && queue.length > 0) {
-      const event = queue.shift()!
-      if (needsClock(event)) {
-        waiting = true
-        void syncServerClock().then(() => {
-          waiting = false
-          handle(event)
-          drain()
-        })
-        return
+    if (draining) return
+    draining = true
+    try {
+      while (queue.length > 0) {
+        const event = queue.shift()!
+        if (needsClock(event)) afterClockReading(event)
+        else handle(event)
       }
-      handle(event)
+    } finally {
+      draining = false
     }
   }
 
   const needsClock = (event: Event): boolean => {
-    if (transport.syncServerTime === undefined) return false
+    if (transport.syncServerTime === undefined || clockChecked.has(event)) return false
     if (event.type === 'timer') {
       const kind = parseTimerKey(event.key)?.[0]
       return kind === 'own' || kind === 'inviter' || kind === 'expiry'
@@ -184,6 +188,31 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     return E.isRight(decoded) && decoded.right.actionType === ActionType.invite
   }
 
+  // -----------------------------------------------------------------------------------------------
+  // Server clock readings: coalesced, one in flight, never in anyone else's way
+  // -----------------------------------------------------------------------------------------------
+
+  /** Events that have had their reading and go back to the queue as they are. */
+  const clockChecked = new WeakSet<Event>()
+  /** Events waiting for the reading in flight; `undefined` while none is. */
+  let waitingForReading: Event[] | undefined
+
+  const afterClockReading = (event: Event): void => {
+    if (waitingForReading !== undefined) {
+      waitingForReading.push(event)
+      return
+    }
+    const waiting = (waitingForReading = [event])
+    void syncServerClock().then(() => {
+      waitingForReading = undefined
+      if (closed) return
+      for (const waited of waiting) clockChecked.add(waited)
+      queue.push(...waiting)
+      drain()
+    })
+  }
+
+  /** One reading of the server's clock; gives up after `syncWaitMs` and goes on with the estimate. */
   const syncServerClock = (): Promise<void> =>
     new Promise((resolve) => {
       const giveUp = clock.setTimeout(resolve, syncWaitMs)
