@@ -13,20 +13,22 @@
 import { xml, type Element } from '@xmpp/client'
 import { TransportError, type ConnectionState, type Conversation, type IncomingMessage } from '@beckon/core'
 import { isArchiveResult, readArchive, type ArchivedMessage } from './archive.js'
-import { errorCondition, readCarbon, readInvitation, readSignal, type Invitation } from './decode.js'
+import { readCarbon, readInvitation, readSignal, type Invitation } from './decode.js'
 import type { Groups } from './groups.js'
 import { routeGroupMessage, routeUserMessage, type RouteContext, type Routed } from './inbound.js'
 import { parseAddress } from './jid.js'
 import { BoundedMap, Listeners } from './listeners.js'
-import { NS_CARBONS, NS_TIME } from './namespaces.js'
+import type { ClockReadings } from './clockReadings.js'
+import { NS_CARBONS } from './namespaces.js'
 import type { Room } from './rooms.js'
-import { parseStamp, type ServerClock } from './serverTime.js'
+import type { ServerClock } from './serverTime.js'
 import { IqError, type XmppSession } from './session.js'
-import { availablePresence, timeQuery } from './stanzas.js'
+import { availablePresence } from './stanzas.js'
 
 export interface InboxContext {
   readonly session: XmppSession
   readonly clock: ServerClock
+  readonly readings: ClockReadings
   readonly groups: Groups
   readonly route: RouteContext
   readonly firstCatchUpWindowMs: number
@@ -41,8 +43,6 @@ export interface SentMessage {
   readonly onlineOnly: boolean
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
 export class Inbox {
   readonly messages: Listeners<IncomingMessage>
   readonly #ctx: InboxContext
@@ -54,8 +54,6 @@ export class Inbox {
    * heard of it (it may be this device's own answer to a call that is still in the archive).
    */
   readonly #sentHere = new BoundedMap<string, true>(10_000)
-  readonly #sendErrors = new Map<string, string | undefined>()
-  readonly #onDown = new Set<() => void>()
   readonly #onUp = new Set<() => void>()
   #paused = true
   #generation = 0
@@ -100,27 +98,9 @@ export class Inbox {
     })
   }
 
-  /**
-   * Send, then ask the server the time: streams are ordered, so its answer means the server has
-   * processed the stanzas (and bounced any error about them, which fails the send).
-   */
-  async sendAndConfirm(id: string, stanzas: readonly Element[]): Promise<void> {
+  /** This process is about to send message `id`: its echoes are not news here. */
+  sendingHere(id: string): void {
     this.#sentHere.set(`${this.#ctx.session.me.bare}|${id}`, true)
-    this.#sendErrors.set(id, undefined)
-    let onDown: (() => void) | undefined
-    try {
-      for (const stanza of stanzas) await this.#ctx.session.send(stanza)
-      const dropped = new Promise<never>((_, reject) => {
-        onDown = () => reject(new TransportError('Disconnected', 'the connection dropped before the server confirmed the message'))
-        this.#onDown.add(onDown)
-      })
-      await Promise.race([this.#sampleClock(), dropped])
-      const condition = this.#sendErrors.get(id)
-      if (condition !== undefined) throw new IqError(condition)
-    } finally {
-      this.#sendErrors.delete(id)
-      if (onDown !== undefined) this.#onDown.delete(onDown)
-    }
   }
 
   rememberSent(id: string, to: Conversation, onlineOnly: boolean): void {
@@ -150,7 +130,6 @@ export class Inbox {
     this.#caughtUp = false
     this.#catchingUp = false
     this.#generation++
-    for (const reject of [...this.#onDown]) reject()
     if (!this.#paused) this.#ctx.setState('connecting')
   }
 
@@ -160,7 +139,7 @@ export class Inbox {
     this.#buffer = []
     this.#invitations = new Map()
     try {
-      await this.#sampleClock()
+      await this.#ctx.readings.read()
       // Without carbons this device misses its siblings' live messages, not their archived copies.
       await session.iq(xml('iq', { type: 'set' }, xml('enable', { xmlns: NS_CARBONS }))).catch((error: unknown) => {
         if (!(error instanceof IqError)) throw error
@@ -179,7 +158,7 @@ export class Inbox {
       this.#caughtUp = true
       this.#everCaughtUp = true
       this.#ctx.setState('connected')
-      void this.#calibrate(generation)
+      void this.#ctx.readings.calibrate(() => generation === this.#generation)
     } catch (error) {
       this.#ctx.onError(error)
       // Start over on a fresh session rather than report `connected` with a hole.
@@ -187,28 +166,10 @@ export class Inbox {
     }
   }
 
-  /** Narrow the clock offset by reading the server's second as it ticks over (~1 s, in the background). */
-  async #calibrate(generation: number): Promise<void> {
-    const deadline = this.#ctx.clock.local() + 1_500
-    while (generation === this.#generation && this.#ctx.clock.uncertaintyMs > 5 && this.#ctx.clock.local() < deadline) {
-      await sleep(7)
-      if (generation !== this.#generation) return
-      await this.#sampleClock().catch(() => undefined)
-    }
-  }
-
   /** One more reading of the server's clock (for `syncServerTime`); a no-op while offline. */
   async sampleClock(): Promise<void> {
     if (!this.#caughtUp) return
-    await this.#sampleClock().catch(() => undefined)
-  }
-
-  async #sampleClock(): Promise<void> {
-    const { clock, session } = this.#ctx
-    const sentAt = clock.local()
-    const answer = await session.iq(timeQuery(session.me.domain))
-    const stamp = parseStamp(answer.getChild('time', NS_TIME)?.getChildText('utc'))
-    if (stamp !== undefined) clock.sample(stamp, sentAt, clock.local())
+    await this.#ctx.readings.read().catch(() => undefined)
   }
 
   #fromUserArchive(item: ArchivedMessage): Routed[] {
@@ -273,11 +234,8 @@ export class Inbox {
       return
     }
     if (!stanza.is('message') || isArchiveResult(stanza)) return
-    const id = stanza.attrs['id']
-    if (stanza.attrs['type'] === 'error') {
-      if (id !== undefined && this.#sendErrors.has(id)) this.#sendErrors.set(id, errorCondition(stanza) ?? 'undefined-condition')
-      return
-    }
+    // Errors bounced for what this device sent are the send confirmations' (confirmations.ts).
+    if (stanza.attrs['type'] === 'error') return
     const carbon = readCarbon(stanza, route.me)
     if (carbon !== undefined) {
       const signal = readSignal(carbon.message)

@@ -7,6 +7,7 @@
  */
 import { client as createClient, type Authenticate, type Client, type Element } from '@xmpp/client'
 import { TransportError } from '@beckon/core'
+import { errorCondition } from './decode.js'
 import { parseAddress, type Address } from './jid.js'
 
 /** How to reach and log in to the server. */
@@ -43,6 +44,8 @@ export class IqError extends Error {
   }
 }
 
+let requests = 0
+
 const isLoopback = (service: string): boolean => /^[a-z]+:\/\/(127\.|localhost|\[::1\])/i.test(service)
 
 export class XmppSession {
@@ -63,6 +66,9 @@ export class XmppSession {
       domain: options.domain,
       resource: options.resource,
       credentials: (authenticate, mechanisms) => this.#authenticate(authenticate, mechanisms),
+      // @xmpp/connection gives opening a stream 2 s by default; a busy server takes longer, and
+      // a login that times out only comes back as another login on the same busy server.
+      timeout: 15_000,
     })
     this.#client.reconnect.delay = options.reconnectDelayMs ?? 200
     this.#client.on('error', (error: unknown) => options.onError?.(error))
@@ -136,6 +142,37 @@ export class XmppSession {
       const condition = (error as { condition?: unknown } | null)?.condition
       if (typeof condition === 'string' && (error as { name?: unknown }).name === 'StanzaError') throw new IqError(condition)
       throw new TransportError('Disconnected', `no answer from the XMPP server: ${String(error)}`)
+    }
+  }
+
+  /**
+   * Send an IQ and wait for its answer for as long as this session lasts: no timer, so a busy
+   * server makes the caller wait rather than fail. Rejects with {@link IqError}, or with
+   * `TransportError('Disconnected')` once the connection drops.
+   */
+  async request(stanza: Element): Promise<Element> {
+    if (!this.online) throw new TransportError('Disconnected', 'not connected to the XMPP server')
+    const id = (stanza.attrs['id'] ??= `r${++requests}-${Date.now().toString(36)}`)
+    let unsubscribe = (): void => undefined
+    const answer = new Promise<Element>((resolve, reject) => {
+      const stopStanzas = this.onStanza((reply) => {
+        if (!reply.is('iq') || reply.attrs['id'] !== id || (reply.attrs['type'] !== 'result' && reply.attrs['type'] !== 'error')) return
+        if (reply.attrs['type'] === 'result') resolve(reply)
+        else reject(new IqError(errorCondition(reply) ?? 'undefined-condition'))
+      })
+      const stopEvents = this.onEvent((event) => {
+        if (event === 'down') reject(new TransportError('Disconnected', 'the connection dropped before the server answered'))
+      })
+      unsubscribe = () => {
+        stopStanzas()
+        stopEvents()
+      }
+    })
+    try {
+      await this.send(stanza)
+      return await answer
+    } finally {
+      unsubscribe()
     }
   }
 

@@ -6,17 +6,19 @@
  * |-------------------------|------------------------------------------------------------------------------|
  * | `send` to a user        | `<message type='chat'>` to the bare JID, `<signal/>` payload, `<store/>` hint; online-only: `type='headline'` + `<no-store/>` |
  * | `send` to a group       | `<message type='groupchat'>` to the room                                     |
- * | send resolves           | after an XEP-0202 time query sent behind the message is answered (streams are ordered) |
+ * | send resolves           | once an IQ sent behind it is answered (streams are ordered); one in flight, shared by every send meanwhile (`confirmations.ts`) |
  * | `replace`               | XEP-0308 correction of the stored message; delivered with `modified: true`   |
  * | `fromMyOtherDevice`     | XEP-0280 carbons (and a self-forwarded copy for online-only messages)        |
  * | catch-up on reconnect   | XEP-0313 archive of the user and of each room, read before `connected`       |
  * | `serverTime`            | the sender's `at` when the server's stamp (XEP-0203) or clock agrees, else the server's |
- * | `serverNow()`           | local monotonic clock + offset bounded by XEP-0202 readings                  |
+ * | `serverNow()`           | local monotonic clock + offset bounded by XEP-0202 readings (the send barriers, and coalesced readings) |
  *
  * @module
  */
 import type { Conversation, ConnectionState, ImTransport, IncomingMessage, MembershipEvent, SendOptions, SendReceipt, Unsubscribe } from '@beckon/core'
 import { TransportError } from '@beckon/core'
+import { ClockReadings } from './clockReadings.js'
+import { SendConfirmations } from './confirmations.js'
 import { Groups, toTransportError } from './groups.js'
 import { Inbox } from './inbox.js'
 import { bareJid } from './jid.js'
@@ -49,6 +51,12 @@ export interface XmppTransportOptions {
   readonly catchUpMarginMs?: number
   /** How long `send` waits for a dropped connection to come back. Default 10 s. */
   readonly sendWaitMs?: number
+  /**
+   * How many sends may await the server's confirmation at once (a busy server makes them wait,
+   * with no timeout). One more fails with `TransportError('Rejected')` naming this limit, which the
+   * facade reports as `TransportFailed` (8015). Default 10,000.
+   */
+  readonly maxPendingSends?: number
   readonly timeTolerance?: TimeTolerance
   /** Library and protocol errors that did not fail an operation (for logs). */
   readonly onError?: (error: unknown) => void
@@ -68,6 +76,7 @@ export class XmppTransport implements ImTransport {
   readonly #registry: RoomRegistry
   readonly #groups: Groups
   readonly #inbox: Inbox
+  readonly #confirmations: SendConfirmations
   readonly #options: XmppTransportOptions
   readonly #connection = new Listeners<ConnectionState>()
   readonly #membership = new Listeners<MembershipEvent>()
@@ -103,9 +112,11 @@ export class XmppTransport implements ImTransport {
       newID,
       joinTimeoutMs: 10_000,
     })
+    this.#confirmations = new SendConfirmations(this.#session, this.#clock, { maxPendingSends: options.maxPendingSends ?? 10_000 })
     this.#inbox = new Inbox({
       session: this.#session,
       clock: this.#clock,
+      readings: new ClockReadings(this.#session, this.#clock),
       groups: this.#groups,
       route: { me, myUserID: this.userID, mucDomain, toUserID, registry: this.#registry, serverNow: () => this.#clock.now(), tolerance: options.timeTolerance ?? defaultTolerance },
       firstCatchUpWindowMs: options.firstCatchUpWindowMs ?? 10 * 60_000,
@@ -214,7 +225,8 @@ export class XmppTransport implements ImTransport {
       if (stamped.onlineOnly) stanzas.push(selfCarbon(this.#session.me.bare, `${this.#session.me.bare}/${this.deviceID}`, peer, stamped))
     }
     try {
-      await this.#inbox.sendAndConfirm(stamped.id, stanzas)
+      this.#inbox.sendingHere(stamped.id)
+      await this.#confirmations.send(stamped.id, stanzas)
     } catch (error) {
       throw toTransportError(error, { forbidden: 'NotMember', 'not-acceptable': 'NotMember', 'item-not-found': 'NoSuchGroup' }, 'sending')
     }
