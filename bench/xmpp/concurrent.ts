@@ -6,22 +6,45 @@
  *
  * An invitation is lost if its invitee never rang, or its inviter never learned an outcome for it
  * (no accept, reject or timeout callback). Beyond that the run reports whether the outcomes are
- * the planned ones, whether inviter and invitee ended with the same view, and how the timeouts
- * reached the inviter (the invitee's own timeout message, or the inviter's fallback timer at
- * `t + timeout + 5 s`).
+ * the planned ones, whether inviter and invitee ended with the same view (a disagreement), how
+ * the timeouts reached the inviter (the invitee's own timeout message, or the inviter's fallback
+ * timer at `t + timeout + 5 s`), every call that failed with 6014 (Disconnected) while its device
+ * was connected, and every error the transports reported.
+ *
+ * Used by `npm run bench` (1,000 invitations), `npm run load:xmpp` (any size, 10,000 by default)
+ * and the bounded load test in `test/xmpp/load.test.ts` (2,000, in `npm test` with BECKON_XMPP=1).
  *
  * @module
  */
 import { performance } from 'node:perf_hooks'
-import { createSignaling, type Signaling } from '@beckon/core'
+import type { XmppTransport, XmppTransportOptions } from '@beckon/adapter-im'
+import { createSignaling, SignalingError, type Signaling } from '@beckon/core'
 import { random } from './stats.js'
-import { allConnected, type BenchServer } from './server.js'
+import { allConnected } from './server.js'
 
 export interface ConcurrentOptions {
   readonly users: number
   readonly invitations: number
   readonly timeoutSeconds: number
   readonly seed: number
+  /** The account of user `i` (default `user00`, `user01`, …: {@link userName}). */
+  readonly account?: (i: number) => string
+  /** Called about once a second while the run goes on. */
+  readonly progress?: (p: Progress) => void
+}
+
+/** Where a run stands. */
+export interface Progress {
+  readonly elapsedMs: number
+  readonly invited: number
+  readonly rang: number
+  readonly learned: number
+  readonly complete: number
+}
+
+/** Something that makes devices: the bench's own Prosody, or the test server. */
+export interface DeviceMaker {
+  device(userID: string, deviceID?: string, options?: Partial<XmppTransportOptions>): XmppTransport
 }
 
 export interface ConcurrentResult {
@@ -34,6 +57,12 @@ export interface ConcurrentResult {
   /** invite() call → the inviter's first outcome callback, for the accepted ones, ms. */
   readonly acceptMs: readonly number[]
   readonly failedInvites: number
+  readonly failedAccepts: number
+  /** Calls that failed with 6014 (Disconnected) while their device reported `connected`. */
+  readonly disconnectedWhileConnected: number
+  /** Errors the transports reported through `onError` (library and protocol errors). */
+  readonly transportErrors: number
+  readonly firstTransportError: string | undefined
   readonly neverRang: number
   readonly inviterNeverLearned: number
   readonly lost: number
@@ -54,34 +83,54 @@ interface Plan {
   readonly accept: boolean
 }
 
-interface Progress {
+interface Record {
   inviteID?: string
   began: number
   rang?: number
   learned?: number
 }
 
-export const concurrentInvitations = async (server: BenchServer, options: ConcurrentOptions): Promise<ConcurrentResult> => {
+const plan = (options: ConcurrentOptions): Plan[] => {
   const next = random(options.seed)
-  const plans: Plan[] = Array.from({ length: options.invitations }, (_, n) => {
+  return Array.from({ length: options.invitations }, (_, n) => {
     const from = Math.floor(next() * options.users)
     const to = (from + 1 + Math.floor(next() * (options.users - 1))) % options.users
     return { n, from, to, accept: next() < 0.5 }
   })
-  const records: Progress[] = plans.map(() => ({ began: 0 }))
-  const byInviteID = new Map<string, number>()
-  /** Callbacks can precede invite()'s resolution (see test/xmpp/findings.test.ts): remember them by id. */
-  const learnedAt = new Map<string, number>()
+}
 
-  const transports = Array.from({ length: options.users }, (_, i) => server.device(userName(i), 'bench'))
+export const concurrentInvitations = async (server: DeviceMaker, options: ConcurrentOptions): Promise<ConcurrentResult> => {
+  const account = options.account ?? userName
+  const plans = plan(options)
+  const records: Record[] = plans.map(() => ({ began: 0 }))
+  const byInviteID = new Map<string, number>()
+  /** Callbacks can precede invite()'s resolution: remember them by id. */
+  const learnedAt = new Map<string, number>()
+  let transportErrors = 0
+  let firstTransportError: string | undefined
+  const onError = (error: unknown): void => {
+    transportErrors++
+    firstTransportError ??= error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  }
+  let disconnectedWhileConnected = 0
+  const failed = (error: unknown, transport: XmppTransport): void => {
+    if (error instanceof SignalingError && error.code === 6014 && transport.connectionState === 'connected') disconnectedWhileConnected++
+  }
+
+  const transports = Array.from({ length: options.users }, (_, i) => server.device(account(i), 'bench', { onError }))
+  let failedAccepts = 0
   const signalings: Signaling[] = transports.map((transport) => {
     const signaling = createSignaling({ transport })
     const learned = (inviteID: string): void => void (learnedAt.has(inviteID) || learnedAt.set(inviteID, performance.now()))
     signaling.addSignalingListener({
       onReceiveNewInvitation: (inviteID, _inviter, _group, _list, data) => {
-        const plan = plans[Number(data)]!
-        records[plan.n]!.rang = performance.now()
-        if (plan.accept) signaling.accept(inviteID).catch(() => undefined)
+        const p = plans[Number(data)]!
+        records[p.n]!.rang = performance.now()
+        if (p.accept)
+          signaling.accept(inviteID).catch((error: unknown) => {
+            failedAccepts++
+            failed(error, transport)
+          })
       },
       onInviteeAccepted: learned,
       onInviteeRejected: learned,
@@ -90,83 +139,90 @@ export const concurrentInvitations = async (server: BenchServer, options: Concur
     return signaling
   })
 
+  const complete = (p: Plan): boolean => {
+    const id = records[p.n]!.inviteID
+    return id !== undefined && signalings[p.from]!.getInvitation(id)?.active === false && signalings[p.to]!.getInvitation(id)?.active === false
+  }
+
   try {
-    await allConnected(transports)
+    await allConnected(transports, 120_000)
     const began = performance.now()
     let failedInvites = 0
-    await Promise.all(
-      plans.map(async (plan) => {
-        const record = records[plan.n]!
-        record.began = performance.now()
-        try {
-          record.inviteID = await signalings[plan.from]!.invite(userName(plan.to), String(plan.n), { timeout: options.timeoutSeconds })
-          byInviteID.set(record.inviteID, plan.n)
-        } catch {
-          failedInvites++
-        }
-      }),
-    )
-    const sendAllMs = performance.now() - began
+    let invited = 0
+    const reporter =
+      options.progress === undefined
+        ? undefined
+        : setInterval(() => {
+            options.progress?.({
+              elapsedMs: performance.now() - began,
+              invited,
+              rang: records.filter((r) => r.rang !== undefined).length,
+              learned: learnedAt.size,
+              complete: plans.filter(complete).length,
+            })
+          }, 1_000)
+    try {
+      await Promise.all(
+        plans.map(async (p) => {
+          const record = records[p.n]!
+          record.began = performance.now()
+          try {
+            record.inviteID = await signalings[p.from]!.invite(account(p.to), String(p.n), { timeout: options.timeoutSeconds })
+            byInviteID.set(record.inviteID, p.n)
+            invited++
+          } catch (error) {
+            failedInvites++
+            failed(error, transports[p.from]!)
+          }
+        }),
+      )
+      const sendAllMs = performance.now() - began
 
-    // Wait until every invitation is complete on both sides, or the inviters' own timers are long past.
-    const complete = (plan: Plan): boolean => {
-      const id = records[plan.n]!.inviteID
-      return id !== undefined && signalings[plan.from]!.getInvitation(id)?.active === false && signalings[plan.to]!.getInvitation(id)?.active === false
-    }
-    const giveUp = began + (options.timeoutSeconds + 5 + 10) * 1000
-    while (!plans.every(complete) && performance.now() < giveUp) await new Promise((resolve) => setTimeout(resolve, 50))
-    const totalMs = performance.now() - began
-    await new Promise((resolve) => setTimeout(resolve, 200)) // let the last duplicates land
-
-    for (const [inviteID, at] of learnedAt) {
-      const n = byInviteID.get(inviteID)
-      if (n !== undefined) records[n]!.learned = at
-    }
-    let neverRang = 0
-    let inviterNeverLearned = 0
-    let lost = 0
-    let notAsPlanned = 0
-    let disagree = 0
-    let timeoutsFromInvitee = 0
-    let timeoutsFromInviterTimer = 0
-    for (const plan of plans) {
-      const record = records[plan.n]!
-      const rang = record.rang !== undefined
-      const learned = record.learned !== undefined
-      if (!rang) neverRang++
-      if (!learned) inviterNeverLearned++
-      if (!rang || !learned) lost++
-      const id = record.inviteID
-      const mine = id === undefined ? undefined : signalings[plan.from]!.getInvitation(id)?.invitees[0]
-      const theirs = id === undefined ? undefined : signalings[plan.to]!.getInvitation(id)?.invitees[0]
-      if (mine?.state !== (plan.accept ? 'accepted' : 'timedOut')) notAsPlanned++
-      if (mine === undefined || theirs === undefined || mine.state !== theirs.state || mine.deviceID !== theirs.deviceID || mine.data !== theirs.data) disagree++
-      if (mine?.decidedBy === 'invitee.timedOut') timeoutsFromInvitee++
-      if (mine?.decidedBy === 'inviter.timedOut') timeoutsFromInviterTimer++
-    }
-    const ringMs = records.flatMap((r) => (r.rang === undefined ? [] : [r.rang - r.began]))
-    const acceptMs = plans.flatMap((p) => {
-      const r = records[p.n]!
-      return p.accept && r.learned !== undefined ? [r.learned - r.began] : []
-    })
-    return {
-      options,
-      plannedAccepts: plans.filter((p) => p.accept).length,
-      sendAllMs,
-      ringMs,
-      acceptMs,
-      failedInvites,
-      neverRang,
-      inviterNeverLearned,
-      lost,
-      notAsPlanned,
-      disagree,
-      timeoutsFromInvitee,
-      timeoutsFromInviterTimer,
-      totalMs,
+      // Wait until every invitation is complete on both sides, or the inviters' own timers are long past.
+      const giveUp = performance.now() + (options.timeoutSeconds + 5 + 30) * 1000
+      while (!plans.every(complete) && performance.now() < giveUp) await new Promise((resolve) => setTimeout(resolve, 100))
+      const totalMs = performance.now() - began
+      await new Promise((resolve) => setTimeout(resolve, 500)) // let the last duplicates land
+      return { ...tally(plans, records, signalings, byInviteID, learnedAt), options, sendAllMs, totalMs, failedInvites, failedAccepts, disconnectedWhileConnected, transportErrors, firstTransportError }
+    } finally {
+      if (reporter !== undefined) clearInterval(reporter)
     }
   } finally {
     for (const signaling of signalings) signaling.close()
     await Promise.all(transports.map((t) => t.disconnect()))
   }
+}
+
+type Tally = Pick<
+  ConcurrentResult,
+  'plannedAccepts' | 'ringMs' | 'acceptMs' | 'neverRang' | 'inviterNeverLearned' | 'lost' | 'notAsPlanned' | 'disagree' | 'timeoutsFromInvitee' | 'timeoutsFromInviterTimer'
+>
+
+const tally = (plans: readonly Plan[], records: Record[], signalings: readonly Signaling[], byInviteID: Map<string, number>, learnedAt: Map<string, number>): Tally => {
+  for (const [inviteID, at] of learnedAt) {
+    const n = byInviteID.get(inviteID)
+    if (n !== undefined) records[n]!.learned = at
+  }
+  const t = { neverRang: 0, inviterNeverLearned: 0, lost: 0, notAsPlanned: 0, disagree: 0, timeoutsFromInvitee: 0, timeoutsFromInviterTimer: 0 }
+  for (const p of plans) {
+    const record = records[p.n]!
+    const rang = record.rang !== undefined
+    const learned = record.learned !== undefined
+    if (!rang) t.neverRang++
+    if (!learned) t.inviterNeverLearned++
+    if (!rang || !learned) t.lost++
+    const id = record.inviteID
+    const mine = id === undefined ? undefined : signalings[p.from]!.getInvitation(id)?.invitees[0]
+    const theirs = id === undefined ? undefined : signalings[p.to]!.getInvitation(id)?.invitees[0]
+    if (mine?.state !== (p.accept ? 'accepted' : 'timedOut')) t.notAsPlanned++
+    if (mine === undefined || theirs === undefined || mine.state !== theirs.state || mine.deviceID !== theirs.deviceID || mine.data !== theirs.data) t.disagree++
+    if (mine?.decidedBy === 'invitee.timedOut') t.timeoutsFromInvitee++
+    if (mine?.decidedBy === 'inviter.timedOut') t.timeoutsFromInviterTimer++
+  }
+  const ringMs = records.flatMap((r) => (r.rang === undefined ? [] : [r.rang - r.began]))
+  const acceptMs = plans.flatMap((p) => {
+    const r = records[p.n]!
+    return p.accept && r.learned !== undefined ? [r.learned - r.began] : []
+  })
+  return { ...t, plannedAccepts: plans.filter((p) => p.accept).length, ringMs, acceptMs }
 }

@@ -1,15 +1,16 @@
 /**
  * The bench's own Prosody: `scripts/prosody` with a directory and a port of its own
- * (`.prosody/bench/`, port 15223; `BECKON_BENCH_PROSODY_DIR`, `BECKON_BENCH_XMPP_PORT`), so a
- * bench never touches the server a test run or a developer is using. Started fresh, stopped at the
- * end — also on Ctrl-C and on errors ({@link BenchServer.stop} is idempotent).
+ * (`.prosody/bench/`; `BECKON_BENCH_PROSODY_DIR`, `BECKON_BENCH_XMPP_PORT`, else
+ * `BECKON_XMPP_PORT` plus 1,000, else 15223), so a bench never touches the server a test run or
+ * a developer is using. Started fresh, stopped at the end — also on Ctrl-C and on errors
+ * ({@link BenchServer.stop} is idempotent).
  *
  * @module
  */
 import { execFile, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { connectXmpp, type XmppTransport } from '@beckon/adapter-im'
+import { connectXmpp, type XmppTransport, type XmppTransportOptions } from '@beckon/adapter-im'
 import { configPath } from '../../scripts/prosody/config.js'
 import { settingsFromEnv, start, stop, TEST_PASSWORD, type ProsodySettings } from '../../scripts/prosody/server.js'
 
@@ -20,7 +21,7 @@ export interface BenchServer {
   /** `prosody` as the package manager has it, e.g. `0.12.3-1`. */
   readonly version: string
   /** A new device of `userID`, connecting (wait for `connected` before using it). */
-  device(userID: string, deviceID?: string): XmppTransport
+  device(userID: string, deviceID?: string, options?: Partial<XmppTransportOptions>): XmppTransport
   stop(): Promise<void>
 }
 
@@ -28,7 +29,7 @@ export const benchSettings = (env: NodeJS.ProcessEnv = process.env): ProsodySett
   settingsFromEnv({
     ...env,
     BECKON_PROSODY_DIR: env['BECKON_BENCH_PROSODY_DIR'] ?? join(process.cwd(), '.prosody', 'bench'),
-    BECKON_XMPP_PORT: env['BECKON_BENCH_XMPP_PORT'] ?? '15223',
+    BECKON_XMPP_PORT: env['BECKON_BENCH_XMPP_PORT'] ?? (env['BECKON_XMPP_PORT'] === undefined ? '15223' : String(Number(env['BECKON_XMPP_PORT']) + 1000)),
   })
 
 const versionOf = (): string => {
@@ -49,8 +50,8 @@ export const startBenchServer = async (users: readonly string[]): Promise<BenchS
   const server: BenchServer = {
     settings,
     version: versionOf(),
-    device: (userID, deviceID) =>
-      connectXmpp({ service: `xmpp://127.0.0.1:${settings.port}`, domain: settings.domain, userID, password: TEST_PASSWORD, ...(deviceID === undefined ? {} : { deviceID }) }),
+    device: (userID, deviceID, options = {}) =>
+      connectXmpp({ service: `xmpp://127.0.0.1:${settings.port}`, domain: settings.domain, userID, password: TEST_PASSWORD, ...(deviceID === undefined ? {} : { deviceID }), ...options }),
     stop: () => (stopped ??= stop(settings)),
   }
   try {

@@ -13,7 +13,7 @@ export const ms = (value: number): string => (Number.isFinite(value) ? `${value 
 
 export const count = (n: number): string => n.toLocaleString('en')
 
-export const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS')
+export const verdict = (ok: boolean): string => (ok ? 'MET' : 'MISSED')
 
 /** Print rows as a table: the first row is the header, the first column left-aligned. */
 export const table = (rows: readonly (readonly string[])[]): void => {

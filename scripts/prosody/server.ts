@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } 
 import { createConnection } from 'node:net'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { configPath, dataPath, renderConfig, settingsFromEnv, type ProsodySettings } from './config.js'
+import { configPath, dataPath, logPath, renderConfig, settingsFromEnv, type ProsodySettings } from './config.js'
 
 export { settingsFromEnv, type ProsodySettings } from './config.js'
 
@@ -115,13 +115,28 @@ export const start = async (s: ProsodySettings = settingsFromEnv(), options: Sta
   if (options.fresh) rmSync(dataPath(s), { recursive: true, force: true })
   writeConfig(s)
   if (options.fresh) registerUsers(s)
+  const logBefore = readLog(s).length
   const out = openSync(join(s.dir, 'prosody.out'), 'a')
   const child = spawn('prosody', ['-F', '--config', configPath(s)], { detached: true, stdio: ['ignore', out, out] })
   child.unref()
   if (child.pid === undefined) throw new Error('could not spawn prosody')
   writeFileSync(serverPidPath(s), `${child.pid}\n`)
   await waitUntilAnswering(s)
+  // Something else may hold the port: then whoever answers is not this server (Prosody starts
+  // anyway, listening nowhere, and says so in its log).
+  if (readLog(s).slice(logBefore).includes(`Failed to open server port ${s.port}`)) {
+    await stop(s)
+    throw new Error(`port ${s.port} on 127.0.0.1 is taken by another program; choose another with BECKON_XMPP_PORT`)
+  }
   return child.pid
+}
+
+const readLog = (s: ProsodySettings): string => {
+  try {
+    return readFileSync(logPath(s), 'utf8')
+  } catch {
+    return ''
+  }
 }
 
 /** Stop the server if it runs (SIGTERM, then SIGKILL after 5 s); resolves once it has exited. */
