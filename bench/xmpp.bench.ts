@@ -20,7 +20,7 @@
  * @module
  */
 import os from 'node:os'
-import { concurrentInvitations, userName, type ConcurrentResult } from './xmpp/concurrent.js'
+import { concurrentInvitations, defaultTimeoutSeconds, userName, type ConcurrentResult } from './xmpp/concurrent.js'
 import { latencyUsers, measureLatency, type LatencyResult } from './xmpp/latency.js'
 import { startBenchServer, type BenchServer } from './xmpp/server.js'
 import { measureThroughput, throughputUsers, type ThroughputResult } from './xmpp/throughput.js'
@@ -32,7 +32,6 @@ const USERS = 50
 const INVITATIONS = Number(process.env['BECKON_BENCH_INVITATIONS'] ?? 1000)
 const BURSTS = Number(process.env['BECKON_BENCH_BURSTS'] ?? 6)
 const BURST = Number(process.env['BECKON_BENCH_BURST'] ?? 500)
-const TIMEOUT_S = 8
 const LATENCY_TARGET = 1.1
 const THROUGHPUT_TARGET = 0.9
 
@@ -108,7 +107,7 @@ const main = async (): Promise<void> => {
     printLatency(latency)
     const throughput = await measureThroughput(server, BURSTS, BURST)
     printThroughput(throughput)
-    const concurrent = await concurrentInvitations(server, { users: USERS, invitations: INVITATIONS, timeoutSeconds: TIMEOUT_S, seed: 7 })
+    const concurrent = await concurrentInvitations(server, { users: USERS, invitations: INVITATIONS, timeoutSeconds: defaultTimeoutSeconds(INVITATIONS), seed: 7 })
     printConcurrent(concurrent)
 
     const r50 = percentile(latency.signaling, 50) / percentile(latency.raw, 50)

@@ -76,6 +76,14 @@ export interface ConcurrentResult {
 
 export const userName = (i: number): string => `user${String(i).padStart(2, '0')}`
 
+/**
+ * A timeout long enough for every invitation to arrive before its deadline on a busy machine:
+ * 20 s plus 2 s per 100 invitations. An invite that arrives after its deadline never rings (it is
+ * a missed call), which a run would count as lost; the point is whether each one rings and ends,
+ * not whether a shared 2-core machine delivers 10,000 within 30 s.
+ */
+export const defaultTimeoutSeconds = (invitations: number): number => 20 + 2 * Math.ceil(invitations / 100)
+
 interface Plan {
   readonly n: number
   readonly from: number

@@ -5,14 +5,13 @@
  * every second, then the figures, and exits 1 unless nothing was lost, nobody disagreed, no call
  * failed with 6014 while its device was connected, and nothing was thrown unhandled.
  *
- * The timeout defaults to 20 s plus 2 s per 100 invitations, so that it measures whether every
- * invitation rings and ends, not whether the machine can deliver 10,000 in 30 s.
+ * The timeout defaults to {@link defaultTimeoutSeconds} (220 s for 10,000).
  *
  * @module
  */
 import os from 'node:os'
 import { parseArgs } from 'node:util'
-import { concurrentInvitations, userName, type ConcurrentResult } from './concurrent.js'
+import { concurrentInvitations, defaultTimeoutSeconds, userName, type ConcurrentResult } from './concurrent.js'
 import { startBenchServer, type BenchServer } from './server.js'
 import { count, ms, percentile, table } from './stats.js'
 
@@ -26,7 +25,7 @@ const { values } = parseArgs({
 })
 const invitations = Number(values.invitations)
 const users = Number(values.users)
-const timeoutSeconds = values.timeout === undefined ? 20 + 2 * Math.ceil(invitations / 100) : Number(values.timeout)
+const timeoutSeconds = values.timeout === undefined ? defaultTimeoutSeconds(invitations) : Number(values.timeout)
 const seed = Number(values.seed)
 
 const unhandled: string[] = []
