@@ -82,7 +82,12 @@ describe.skipIf(!xmppEnabled).concurrent('the seed scenarios over XMPP (Prosody,
     expect(w.timeline.linesOf('alice')).toContain('▶ call over: bob is busy')
     const [call] = w.alice.signaling.listInvitations()
     expect(JSON.parse(stateOf(w.alice.signaling, call!.inviteID, 'bob')?.data ?? '{}')).toMatchObject({ room_id: 45, line_busy: 'line_busy' })
-    expect(w.carol.notices).toEqual(['call with bob ended after 1 s'])
+    // The call's length is wall-clock time around alice's dial, which waits for the server: on a
+    // busy machine it rounds to 2 s rather than 1. What must hold is that carol is shown the
+    // length bob measured and sent.
+    const sent = w.timeline.linesOf('bob').map((l) => /send end-of-call notice \((\d+) s\)/.exec(l)?.[1]).find((n) => n !== undefined)
+    expect(Number(sent)).toBeGreaterThanOrEqual(1)
+    expect(w.carol.notices).toEqual([`call with bob ended after ${sent} s`])
     expect(pendingAnywhere(w)).toEqual([])
   })
 
