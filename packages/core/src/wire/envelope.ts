@@ -1,8 +1,9 @@
 /**
  * Tencent's signaling envelope: the JSON payload of the IM custom message that carries every
  * signaling action (SPEC §4). Decoding accepts what Tencent's native and Web SDKs send (any key
- * order, `groupID` / `onlineUserOnly` / `data` / `timeout` missing, md5-hex or UUID invite ids);
- * encoding writes every key, in the native SDKs' order, so both conventions read it.
+ * order, `groupID` / `onlineUserOnly` / `data` / `timeout` / `beckon` missing or `null`, md5-hex
+ * or UUID invite ids); encoding writes every key, in the native SDKs' order, so both conventions
+ * read it.
  *
  * Laws (checked in `envelope.test.ts`):
  * - round trip: for every valid `e`, `decodeEnvelope(encodeEnvelope(e))` is `right(e)`;
@@ -91,6 +92,9 @@ const Sequence = t.brand(t.number, (n): n is t.Branded<number, SequenceBrand> =>
 
 const BeckonExtensionCodec = t.intersection([t.type({ actionID: Id }), t.partial({ seq: Sequence })], 'BeckonExtension')
 
+/** Lenient Tencent decoders read an explicit `null` for an optional key as the key being absent. */
+const orNull = <C extends t.Mixed>(codec: C) => t.union([codec, t.null], `${codec.name} | null`)
+
 /** The envelope as it travels, before defaults. */
 const WireEnvelope = t.intersection(
   [
@@ -102,11 +106,11 @@ const WireEnvelope = t.intersection(
       actionType: ActionTypeCodec,
     }),
     t.partial({
-      groupID: t.string,
-      data: t.string,
-      timeout: Seconds,
-      onlineUserOnly: t.boolean,
-      [extensionKey]: BeckonExtensionCodec,
+      groupID: orNull(t.string),
+      data: orNull(t.string),
+      timeout: orNull(Seconds),
+      onlineUserOnly: orNull(t.boolean),
+      [extensionKey]: orNull(BeckonExtensionCodec),
     }),
   ],
   'Envelope',
@@ -125,7 +129,7 @@ const withDefaults = (wire: t.TypeOf<typeof WireEnvelope>): Envelope => {
     onlineUserOnly: wire.onlineUserOnly ?? false,
   }
   const extension = wire[extensionKey]
-  if (extension === undefined) return base
+  if (extension == null) return base
   return { ...base, beckon: extension.seq === undefined ? { actionID: extension.actionID } : { actionID: extension.actionID, seq: extension.seq } }
 }
 
