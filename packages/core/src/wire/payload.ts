@@ -45,14 +45,26 @@ const closingQuote = (s: string, open: number): number => {
   return -1
 }
 
+/** Whether `s` holds more than `limit` opening brackets, found by the runtime's own search. */
+const opensMoreThan = (s: string, limit: number): boolean => {
+  let opened = 0
+  for (const bracket of ['[', '{']) {
+    for (let at = s.indexOf(bracket); at >= 0; at = s.indexOf(bracket, at + 1)) if (++opened > limit) return true
+  }
+  return false
+}
+
 /**
- * Whether `payload` nests arrays and objects more than `limit` deep. Strings are skipped whole
+ * Whether `payload` nests arrays and objects more than `limit` deep. A payload with no more than
+ * `limit` opening brackets cannot, and is not scanned (an envelope has three, whatever the length
+ * of its invitee list or data). Otherwise strings are skipped whole
  * (brackets inside them do not count), so the cost is one step per bracket, comma or colon, not
  * per character. Over the longest prefix of `payload` that is valid JSON the depth it sees is the
  * parser's; past that prefix the parser fails anyway, so an answer of `false` bounds what parsing
  * can cost.
  */
 export const nestsDeeperThan = (payload: string, limit: number): boolean => {
+  if (!opensMoreThan(payload, limit)) return false
   let depth = 0
   for (let i = 0; i < payload.length; i++) {
     const c = payload.charCodeAt(i)
