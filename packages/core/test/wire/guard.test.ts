@@ -61,6 +61,7 @@ const nudge: fc.Arbitrary<(json: Json) => unknown> = fc.oneof(
     return { ...json, inviteeList: [...list, list[at % list.length]] }
   }),
   fc.tuple(fc.constantFrom('actionID', 'seq', 'other'), oddValue).map(([key, value]) => (json: Json) => ({ ...json, [extensionKey]: { ...(json[extensionKey] as object), [key]: value } })),
+  fc.constantFrom(-1, -0, 0.5, 2 ** 53, Number.MAX_SAFE_INTEGER, '1', null, true).map((seq) => (json: Json) => ({ ...json, [extensionKey]: { actionID: 'a', seq } })),
   oddValue.map((value) => () => value),
 )
 
