@@ -50,5 +50,5 @@ export type { InvitationView, InviteeView } from './engine/views.js'
 export { inviterGraceMs, expiryGraceMs } from './engine/lifecycle.js'
 
 // Wire
-export { decodeEnvelope, encodeEnvelope, Envelope, ActionType, extensionKey, maxEnvelopeBytes, maxTimeoutSeconds } from './wire/envelope.js'
+export { decodeEnvelope, encodeEnvelope, Envelope, ActionType, extensionKey, maxEnvelopeBytes, maxNesting, maxTimeoutSeconds } from './wire/envelope.js'
 export type { BeckonExtension, DecodeFailure } from './wire/envelope.js'

@@ -3,8 +3,9 @@
  * connection changes, the IM's answers to sends) and what comes out (effects, as data: send this,
  * notify that listener, arm or clear that timer, settle that command's promise, report that).
  *
- * Every input carries `now`, the transport's estimate of the IM server's clock, and an `actionID`
- * (a fresh unique id) that the engine uses if the input makes it send a message of its own.
+ * Every input carries `now`, the transport's estimate of the IM server's clock. Inputs that may make
+ * the engine send a message of its own also carry an `actionID` (a fresh unique id) for it; a
+ * received message and a connection change never do, so the shell mints no id for them.
  *
  * @module
  */
@@ -18,9 +19,14 @@ import type { Envelope } from '../wire/envelope.js'
 // Inputs
 // -------------------------------------------------------------------------------------------------
 
-interface Stamped {
+interface Timed {
   /** The IM server's clock now, as the transport estimates it. */
   readonly now: number
+  /** Not read: these inputs never make the engine send. */
+  readonly actionID?: string
+}
+
+interface Stamped extends Timed {
   /** A fresh unique id for a message this input may make the engine send. */
   readonly actionID: string
 }
@@ -64,9 +70,9 @@ export type Input =
   | (Stamped & { readonly type: 'send.taken'; readonly sendID: string; readonly receipt: SendReceipt })
   /** The IM refused the message of send effect `sendID`. */
   | (Stamped & { readonly type: 'send.failed'; readonly sendID: string; readonly failure: SignalingFailure })
-  | (Stamped & { readonly type: 'message.received'; readonly message: IncomingMessage; readonly envelope: Envelope })
+  | (Timed & { readonly type: 'message.received'; readonly message: IncomingMessage; readonly envelope: Envelope })
   | (Stamped & { readonly type: 'timer.fired'; readonly key: string })
-  | (Stamped & { readonly type: 'connection.changed'; readonly state: ConnectionState })
+  | (Timed & { readonly type: 'connection.changed'; readonly state: ConnectionState })
 
 // -------------------------------------------------------------------------------------------------
 // Notifications (the listener callbacks of SPEC §2, as data)

@@ -10,10 +10,39 @@
 import type { Diagnostic, DiagnosticReason, Notification } from '../engine/io.js'
 import type { SignalingListener } from './types.js'
 
+/**
+ * A set of listeners that hands out the array of its members as they are now, built once per
+ * change rather than copied per call: a notification reaches the listeners there were when it was
+ * made, even if one of them adds or removes another meanwhile.
+ */
+export class Subscribers<T> extends Set<T> {
+  #current: readonly T[] | undefined
+
+  override add(value: T): this {
+    this.#current = undefined
+    return super.add(value)
+  }
+
+  override delete(value: T): boolean {
+    this.#current = undefined
+    return super.delete(value)
+  }
+
+  override clear(): void {
+    this.#current = undefined
+    super.clear()
+  }
+
+  /** The members now; the same array until the set changes. */
+  current(): readonly T[] {
+    return (this.#current ??= [...this])
+  }
+}
+
 export interface Listeners {
-  readonly signaling: Set<SignalingListener>
-  readonly diagnostics: Set<(diagnostic: Diagnostic) => void>
-  readonly changes: Set<() => void>
+  readonly signaling: Subscribers<SignalingListener>
+  readonly diagnostics: Subscribers<(diagnostic: Diagnostic) => void>
+  readonly changes: Subscribers<() => void>
   readonly counts: Partial<Record<DiagnosticReason, number>>
   /** Notifications waiting for the end of construction; `undefined` once delivered. */
   held: Notification[] | undefined
@@ -37,15 +66,15 @@ const safely = (listeners: Listeners, what: string, inviteID: string | undefined
 
 export const createListeners = (): Listeners => {
   const listeners: Listeners = {
-    signaling: new Set(),
-    diagnostics: new Set(),
-    changes: new Set(),
+    signaling: new Subscribers(),
+    diagnostics: new Subscribers(),
+    changes: new Subscribers(),
     counts: {},
     held: [],
     awaiting: new Map(),
     diagnose: (diagnostic) => {
       listeners.counts[diagnostic.reason] = (listeners.counts[diagnostic.reason] ?? 0) + 1
-      for (const listener of [...listeners.diagnostics]) {
+      for (const listener of listeners.diagnostics.current()) {
         try {
           listener(diagnostic)
         } catch {
@@ -54,7 +83,7 @@ export const createListeners = (): Listeners => {
       }
     },
     changed: () => {
-      for (const listener of [...listeners.changes]) safely(listeners, 'state change listener', undefined, listener)
+      for (const listener of listeners.changes.current()) safely(listeners, 'state change listener', undefined, listener)
     },
     ready: () => {
       const held = listeners.held ?? []
@@ -88,22 +117,29 @@ export const deliverNotification = (listeners: Listeners, n: Notification): void
     waiting.push(n)
     return
   }
-  for (const listener of [...listeners.signaling]) {
-    safely(listeners, n.type, n.inviteID, () => {
-      switch (n.type) {
-        case 'onReceiveNewInvitation':
-          return listener.onReceiveNewInvitation?.(n.inviteID, n.inviter, n.groupID, [...n.inviteeList], n.data)
-        case 'onInviteeAccepted':
-          return listener.onInviteeAccepted?.(n.inviteID, n.invitee, n.data)
-        case 'onInviteeRejected':
-          return listener.onInviteeRejected?.(n.inviteID, n.invitee, n.data)
-        case 'onInvitationCancelled':
-          return listener.onInvitationCancelled?.(n.inviteID, n.inviter, n.data, [...n.inviteeList])
-        case 'onInvitationTimeout':
-          return listener.onInvitationTimeout?.(n.inviteID, [...n.inviteeList])
-        case 'onInvitationModified':
-          return listener.onInvitationModified?.(n.inviteID, n.data)
-      }
-    })
+  for (const listener of listeners.signaling.current()) {
+    // Inline rather than through `safely`: no closure per listener per notification.
+    try {
+      call(listener, n)
+    } catch (error) {
+      listeners.diagnose({ reason: 'listener-threw', detail: `${n.type}: ${error instanceof Error ? error.message : String(error)}`, inviteID: n.inviteID })
+    }
+  }
+}
+
+const call = (listener: SignalingListener, n: Notification): void => {
+  switch (n.type) {
+    case 'onReceiveNewInvitation':
+      return listener.onReceiveNewInvitation?.(n.inviteID, n.inviter, n.groupID, [...n.inviteeList], n.data)
+    case 'onInviteeAccepted':
+      return listener.onInviteeAccepted?.(n.inviteID, n.invitee, n.data)
+    case 'onInviteeRejected':
+      return listener.onInviteeRejected?.(n.inviteID, n.invitee, n.data)
+    case 'onInvitationCancelled':
+      return listener.onInvitationCancelled?.(n.inviteID, n.inviter, n.data, [...n.inviteeList])
+    case 'onInvitationTimeout':
+      return listener.onInvitationTimeout?.(n.inviteID, [...n.inviteeList])
+    case 'onInvitationModified':
+      return listener.onInvitationModified?.(n.inviteID, n.data)
   }
 }

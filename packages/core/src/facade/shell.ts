@@ -231,10 +231,12 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
           const { _tag, detail } = decoded.left
           return listeners.diagnose({ reason: decodeReasons[_tag] ?? 'malformed', detail, messageID: event.message.messageID })
         }
-        return run({ type: 'message.received', message: event.message, envelope: decoded.right, ...stamp() })
+        // No action id: a received message never makes the engine send (a fresh UUID per message
+        // was a tenth of a group member's cost per answer).
+        return run({ type: 'message.received', message: event.message, envelope: decoded.right, now: transport.serverNow() })
       }
       case 'connection':
-        return run({ type: 'connection.changed', state: event.state, ...stamp() })
+        return run({ type: 'connection.changed', state: event.state, now: transport.serverNow() })
       case 'timer':
         return run({ type: 'timer.fired', key: event.key, ...stamp() })
     }

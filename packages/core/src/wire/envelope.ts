@@ -1,27 +1,37 @@
 /**
  * Tencent's signaling envelope: the JSON payload of the IM custom message that carries every
  * signaling action (SPEC §4). Decoding accepts what Tencent's native and Web SDKs send (any key
- * order, `groupID` / `onlineUserOnly` / `data` / `timeout` missing, md5-hex or UUID invite ids);
- * encoding writes every key, in the native SDKs' order, so both conventions read it.
+ * order, `groupID` / `onlineUserOnly` / `data` / `timeout` / `beckon` missing or `null`, md5-hex
+ * or UUID invite ids); encoding writes every key, in the native SDKs' order, so both conventions
+ * read it.
  *
- * Laws (checked in `envelope.test.ts`):
+ * The io-ts codec {@link Envelope} is the definition. Received payloads take a faster road to the
+ * same answer (`guard.ts`, proven equal to the codec): a payload is measured and scanned for
+ * nesting before it is parsed, checked in one pass after, and only a payload the guard does not
+ * accept meets the codec, which decides and says why, on a bounded copy.
+ *
+ * Laws (checked in `envelope.test.ts` and `guard.test.ts`):
  * - round trip: for every valid `e`, `decodeEnvelope(encodeEnvelope(e))` is `right(e)`;
  * - totality: `decodeEnvelope(s)` returns (never throws) for every string `s`;
- * - size: a payload over {@link maxEnvelopeBytes} never decodes.
+ * - size: a payload over {@link maxEnvelopeBytes} never decodes;
+ * - depth: a payload nesting arrays and objects more than {@link maxNesting} deep never decodes;
+ * - agreement: on every JSON text within those bounds, `decodeEnvelope` gives what
+ *   `Envelope.decode(JSON.parse(text))` gives (the same envelope, or a failure).
  *
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
+import { guardedExtensionKeys, guardedKeys, isId, isRecord, isWireEnvelope } from './guard.js'
+import { ActionType, extensionKey, maxEnvelopeBytes, maxIdLength, maxNesting, maxTimeoutSeconds } from './limits.js'
+import { exceedsBytes, nestsDeeperThan, preview } from './payload.js'
+
+export { ActionType, extensionKey, maxEnvelopeBytes, maxNesting, maxTimeoutSeconds } from './limits.js'
+export { utf8Length } from './payload.js'
 
 // -------------------------------------------------------------------------------------------------
 // Model
 // -------------------------------------------------------------------------------------------------
-
-/** The five signaling actions. *(Tencent)* */
-export const ActionType = { invite: 1, cancel: 2, accept: 3, reject: 4, timeout: 5 } as const
-export type ActionType = (typeof ActionType)[keyof typeof ActionType]
 
 /** beckon's additions; they travel in one extra top-level key that other clients ignore. */
 export interface BeckonExtension {
@@ -50,17 +60,6 @@ export interface Envelope {
   readonly onlineUserOnly: boolean
   readonly beckon?: BeckonExtension
 }
-
-/** The key beckon's extension travels under. */
-export const extensionKey = 'beckon'
-
-/** Tencent caps a signaling message at 12 KB. */
-export const maxEnvelopeBytes = 12 * 1024
-
-const maxIdLength = 256
-
-/** The longest timeout the wire carries: deadlines in ms must stay within a 32-bit timer's range. */
-export const maxTimeoutSeconds = 2_147_483
 
 // -------------------------------------------------------------------------------------------------
 // Codec
@@ -91,6 +90,9 @@ const Sequence = t.brand(t.number, (n): n is t.Branded<number, SequenceBrand> =>
 
 const BeckonExtensionCodec = t.intersection([t.type({ actionID: Id }), t.partial({ seq: Sequence })], 'BeckonExtension')
 
+/** Lenient Tencent decoders read an explicit `null` for an optional key as the key being absent. */
+const orNull = <C extends t.Mixed>(codec: C) => t.union([codec, t.null], `${codec.name} | null`)
+
 /** The envelope as it travels, before defaults. */
 const WireEnvelope = t.intersection(
   [
@@ -102,38 +104,51 @@ const WireEnvelope = t.intersection(
       actionType: ActionTypeCodec,
     }),
     t.partial({
-      groupID: t.string,
-      data: t.string,
-      timeout: Seconds,
-      onlineUserOnly: t.boolean,
-      [extensionKey]: BeckonExtensionCodec,
+      groupID: orNull(t.string),
+      data: orNull(t.string),
+      timeout: orNull(Seconds),
+      onlineUserOnly: orNull(t.boolean),
+      [extensionKey]: orNull(BeckonExtensionCodec),
     }),
   ],
   'Envelope',
 )
 
-const withDefaults = (wire: t.TypeOf<typeof WireEnvelope>): Envelope => {
-  const base = {
-    businessID: 1 as const,
-    inviteID: wire.inviteID,
-    groupID: wire.groupID ?? '',
-    inviter: wire.inviter,
-    inviteeList: [...new Set<string>(wire.inviteeList)],
-    data: wire.data ?? '',
-    timeout: wire.timeout ?? 0,
-    actionType: wire.actionType,
-    onlineUserOnly: wire.onlineUserOnly ?? false,
-  }
+/** What {@link WireEnvelope} accepts. */
+export type WireEnvelope = t.TypeOf<typeof WireEnvelope>
+
+/** The list without repeats, first occurrences kept; a fresh array either way. */
+const distinct = (list: readonly string[]): string[] => {
+  // A set per message was a measurable share of a group member's decoding; short lists (every
+  // answer lists one invitee) are checked in place.
+  if (list.length > 16) return [...new Set(list)]
+  for (let i = 1; i < list.length; i++) if (list.lastIndexOf(list[i]!, i - 1) >= 0) return [...new Set(list)]
+  return list.slice()
+}
+
+const extensionOf = ({ actionID, seq }: NonNullable<WireEnvelope[typeof extensionKey]>): BeckonExtension =>
+  seq === undefined ? { actionID } : { actionID, seq }
+
+const withDefaults = (wire: WireEnvelope): Envelope => {
+  const businessID = 1 as const
+  const { inviteID, inviter, actionType } = wire
+  const groupID = wire.groupID ?? ''
+  const inviteeList = distinct(wire.inviteeList)
+  const data = wire.data ?? ''
+  const timeout = wire.timeout ?? 0
+  const onlineUserOnly = wire.onlineUserOnly ?? false
   const extension = wire[extensionKey]
-  if (extension === undefined) return base
-  return { ...base, beckon: extension.seq === undefined ? { actionID: extension.actionID } : { actionID: extension.actionID, seq: extension.seq } }
+  // Two literals rather than a spread: one allocation per envelope, in the native key order.
+  return extension == null
+    ? { businessID, inviteID, groupID, inviter, inviteeList, data, timeout, actionType, onlineUserOnly }
+    : { businessID, inviteID, groupID, inviter, inviteeList, data, timeout, actionType, onlineUserOnly, beckon: extensionOf(extension) }
 }
 
 /** The envelope codec: validates an already-parsed JSON value and fills in Tencent's defaults. */
 export const Envelope = new t.Type<Envelope, Record<string, unknown>, unknown>(
   'Envelope',
   (u): u is Envelope => WireEnvelope.is(u),
-  (u, c) => pipe(WireEnvelope.validate(u, c), E.map(withDefaults)),
+  (u, c) => E.map(withDefaults)(WireEnvelope.validate(u, c)),
   (e) => ({
     businessID: e.businessID,
     inviteID: e.inviteID,
@@ -159,31 +174,6 @@ export type DecodeFailure =
   | { readonly _tag: 'NotSignaling'; readonly detail: string }
   | { readonly _tag: 'Malformed'; readonly detail: string }
 
-/** UTF-8 length without allocating an encoder's buffer. */
-export const utf8Length = (s: string): number => {
-  let bytes = 0
-  for (let i = 0; i < s.length; i++) {
-    const code = s.charCodeAt(i)
-    if (code < 0x80) bytes += 1
-    else if (code < 0x800) bytes += 2
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < s.length) {
-      bytes += 4
-      i++
-    } else bytes += 3
-  }
-  return bytes
-}
-
-/** A short look at a value for an error message; never throws (deeply nested JSON overflows stringify). */
-const preview = (value: unknown): string => {
-  try {
-    const text = JSON.stringify(value) ?? 'undefined'
-    return text.length > 60 ? `${text.slice(0, 57)}...` : text
-  } catch {
-    return Array.isArray(value) ? 'a deeply nested array' : typeof value
-  }
-}
-
 const describe = (errors: t.Errors): string =>
   errors
     .slice(0, 3)
@@ -196,14 +186,6 @@ const describe = (errors: t.Errors): string =>
       return `${path === '' ? 'envelope' : path}: expected ${expected}, got ${preview(error.value)}`
     })
     .join('; ')
-
-const parseJson = (payload: string): E.Either<DecodeFailure, unknown> => {
-  try {
-    return E.right(JSON.parse(payload) as unknown)
-  } catch (error) {
-    return E.left({ _tag: 'NotJson', detail: error instanceof Error ? error.message : 'not JSON' })
-  }
-}
 
 /** A JSON object that carries no signaling keys at all is someone else's custom message. */
 const looksLikeSignaling = (u: unknown): boolean =>
@@ -219,33 +201,67 @@ const looksLikeSignaling = (u: unknown): boolean =>
  * ```
  */
 export const decodeEnvelope = (payload: string): E.Either<DecodeFailure, Envelope> => {
+  if (typeof payload !== 'string') return E.left({ _tag: 'NotSignaling', detail: 'payload is not a string' })
+  const oversized = { _tag: 'Oversized', detail: `payload exceeds ${maxEnvelopeBytes} bytes` } as const
+  if (payload.length > maxEnvelopeBytes) return E.left(oversized)
+  // Parsing JSON nested thousands deep costs ~0.2 µs a level; no envelope needs more than a few.
+  // Looked at before the byte count: a deep payload is turned down after a few dozen characters.
+  if (nestsDeeperThan(payload, maxNesting)) return E.left({ _tag: 'Malformed', detail: `nested more than ${maxNesting} deep` })
+  if (exceedsBytes(payload, maxEnvelopeBytes)) return E.left(oversized)
+  let json: unknown
   try {
-    return decodePayload(payload)
+    json = JSON.parse(payload)
   } catch (error) {
-    // io-ts recurses into what it is given: JSON nested thousands deep (12 KB allows it) can
-    // exhaust the stack. Nothing valid is nested that deep.
-    return E.left({ _tag: 'Malformed', detail: error instanceof RangeError ? 'nested too deeply' : 'undecodable' })
+    return E.left({ _tag: 'NotJson', detail: error instanceof Error ? error.message : 'not JSON' })
   }
+  if (isWireEnvelope(json) && guardCovers(json)) return E.right(withDefaults(json))
+  return E.mapLeft(
+    (errors: t.Errors): DecodeFailure =>
+      looksLikeSignaling(json) ? { _tag: 'Malformed', detail: describe(errors) } : { _tag: 'NotSignaling', detail: describe(errors) },
+  )(Envelope.decode(bounded(json)))
 }
 
-const decodePayload = (payload: string): E.Either<DecodeFailure, Envelope> => {
-  if (typeof payload !== 'string') return E.left({ _tag: 'NotSignaling', detail: 'payload is not a string' })
-  if (payload.length > maxEnvelopeBytes || utf8Length(payload) > maxEnvelopeBytes) {
-    return E.left({ _tag: 'Oversized', detail: `payload exceeds ${maxEnvelopeBytes} bytes` })
+// -------------------------------------------------------------------------------------------------
+// Where the guard hands over to the codec
+// -------------------------------------------------------------------------------------------------
+
+/** The keys an object codec names. */
+const keysOf = (codec: t.Mixed): string[] => {
+  if (codec instanceof t.IntersectionType) return (codec.types as t.Mixed[]).flatMap(keysOf)
+  if (codec instanceof t.InterfaceType || codec instanceof t.PartialType) return Object.keys(codec.props as object)
+  return []
+}
+
+const schemaKeys = keysOf(WireEnvelope)
+/** Keys the codec checks and the guard does not (none while the two are kept in step). */
+const unguardedKeys = schemaKeys.filter((key) => !guardedKeys.includes(key))
+const unguardedExtensionKeys = keysOf(BeckonExtensionCodec).filter((key) => !guardedExtensionKeys.includes(key))
+
+/** The guard's yes holds only if `u` has none of the keys only the codec checks. */
+const guardCovers = (u: WireEnvelope): boolean => {
+  const record = u as unknown as Readonly<Record<string, unknown>>
+  for (const key of unguardedKeys) if (record[key] !== undefined) return false
+  const extension = record[extensionKey]
+  if (extension == null) return true
+  for (const key of unguardedExtensionKeys) if ((extension as Readonly<Record<string, unknown>>)[key] !== undefined) return false
+  return true
+}
+
+/**
+ * What the codec needs to see of `json` to decide and explain: only the keys it reads, and of an
+ * invitee list with bad entries only the first three of those (the explanation names three). The
+ * codec gives the same verdict on it, at a cost bounded whatever the payload holds.
+ */
+const bounded = (json: unknown): unknown => {
+  if (!isRecord(json)) return json
+  const copy: Record<string, unknown> = {}
+  for (const key of schemaKeys) if (key in json) copy[key] = json[key]
+  const list = json.inviteeList
+  if (Array.isArray(list) && list.length > 3) {
+    const bad = list.filter((entry) => !isId(entry))
+    if (bad.length > 0) copy.inviteeList = bad.slice(0, 3)
   }
-  return pipe(
-    parseJson(payload),
-    E.chain((json) =>
-      pipe(
-        Envelope.decode(json),
-        E.mapLeft((errors): DecodeFailure =>
-          looksLikeSignaling(json)
-            ? { _tag: 'Malformed', detail: describe(errors) }
-            : { _tag: 'NotSignaling', detail: describe(errors) },
-        ),
-      ),
-    ),
-  )
+  return copy
 }
 
 /** Encodes an envelope as the payload string, every key present, in the native SDKs' order. */

@@ -49,6 +49,27 @@ describe('encodeEnvelope', () => {
   })
 })
 
+describe('decodeEnvelope on explicit nulls', () => {
+  const optionalKeys = ['groupID', 'data', 'timeout', 'onlineUserOnly', 'beckon'] as const
+
+  test.prop([envelope, fc.subarray([...optionalKeys], { minLength: 1 })])(
+    'a null optional key reads as the key being absent, as lenient Tencent decoders read it',
+    (e, keys) => {
+      const wire = JSON.parse(encodeEnvelope(e)) as Record<string, unknown>
+      for (const key of keys) wire[key] = null
+      const absent = JSON.parse(encodeEnvelope(e)) as Record<string, unknown>
+      for (const key of keys) delete absent[key]
+      expect(decodeEnvelope(JSON.stringify(wire))).toEqual(decodeEnvelope(JSON.stringify(absent)))
+      expect(E.isRight(decodeEnvelope(JSON.stringify(wire)))).toBe(true)
+    },
+  )
+
+  it('a null required key is still malformed', () => {
+    const decoded = decodeEnvelope('{"businessID":1,"inviteID":"x","inviter":null,"inviteeList":["b"],"actionType":3}')
+    expect(decoded).toMatchObject(E.left({ _tag: 'Malformed' }))
+  })
+})
+
 describe('decodeEnvelope on anything', () => {
   test.prop([fc.string()])('totality: never throws on any string', (s) => {
     expect(() => decodeEnvelope(s)).not.toThrow()

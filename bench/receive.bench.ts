@@ -1,0 +1,238 @@
+/**
+ * What one received message costs a device, and what rejecting a hostile payload costs:
+ *
+ * - facade: µs per answer received by a member device of a 1,000-member group (payload string in,
+ *   listener called): decode + shell + `step`. Target ≤ 2 µs.
+ * - decode: µs for `decodeEnvelope` on that answer alone (a typical envelope).
+ * - reject vs accept: the slowest rejection among hostile payloads of at most 12 KB (deep nesting,
+ *   huge lists, nesting inside known keys) against accepting the largest valid envelope. Target ≤ 1×:
+ *   rejecting anything costs no more than accepting the largest valid input.
+ *
+ * Run: `node --expose-gc --import tsx --conditions=source bench/receive.bench.ts`.
+ * Every figure is the median of several timed runs after a warm-up, in CPU time of this process
+ * (`process.cpuUsage`), so other processes on a busy machine move it less than they move wall time.
+ *
+ * @module
+ */
+import { createSignaling, decodeEnvelope, encodeEnvelope, maxEnvelopeBytes, type Envelope, type ImTransport, type IncomingMessage } from '@beckon/core'
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined)
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const t0 = 1_700_000_000_000
+/** CPU time this process has used, in ms. */
+const cpuMs = (): number => {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1_000
+}
+
+// -------------------------------------------------------------------------------------------------
+// A transport that costs nothing: the member device of one group, fed by hand
+// -------------------------------------------------------------------------------------------------
+
+const groupID = 'big-room'
+const host = 'host'
+const groupSize = 1_000
+/** Short ids, so the invite of 1,000 invitees fits Tencent's 12 KB envelope. */
+const memberID = (i: number): string => `u${i.toString(36)}`
+const members = Array.from({ length: groupSize }, (_, i) => memberID(i))
+
+const memberDevice = () => {
+  let deliver: (message: IncomingMessage) => void = () => undefined
+  const never = () => new Promise<never>(() => undefined)
+  const transport: ImTransport = {
+    userID: 'observer',
+    deviceID: 'tablet',
+    send: never,
+    replace: never,
+    onMessage: (listener) => {
+      deliver = listener
+      return () => undefined
+    },
+    createGroup: async () => undefined,
+    joinGroup: async () => undefined,
+    quitGroup: async () => undefined,
+    dismissGroup: async () => undefined,
+    getGroupMembers: async () => members,
+    onMembershipChange: () => () => undefined,
+    connectionState: 'connected',
+    onConnectionChange: () => () => undefined,
+    serverNow: () => t0 + 1_000,
+    clock: { now: () => 0, setTimeout: () => 0, clearTimeout: () => undefined },
+  }
+  return { transport, deliver: (message: IncomingMessage) => deliver(message) }
+}
+
+const message = (messageID: string, sender: string, envelope: Envelope): IncomingMessage => ({
+  messageID,
+  sender,
+  senderDevice: 'phone',
+  conversation: { kind: 'group', groupID },
+  payload: encodeEnvelope(envelope),
+  serverTime: t0,
+  fromMyOtherDevice: false,
+  modified: false,
+})
+
+const envelopeOf = (inviteID: string, actionType: Envelope['actionType'], inviteeList: readonly string[], actionID: string): Envelope => ({
+  businessID: 1,
+  inviteID,
+  groupID,
+  inviter: host,
+  inviteeList,
+  data: '{"room_id":42}',
+  timeout: 30,
+  actionType,
+  onlineUserOnly: false,
+  beckon: { actionID },
+})
+
+const inviteIDOf = (round: number): string => `9b2f6c1e-0d4a-4c5e-9a7b-${round.toString(16).padStart(12, '0')}`
+
+/** µs per answer: one invitation to the whole group per round, every member accepts. */
+const facadeRun = async (rounds: number): Promise<number[]> => {
+  const { transport, deliver } = memberDevice()
+  const signaling = createSignaling({ transport, limits: { maxEndedInvitations: rounds + 1 } })
+  let heard = 0
+  signaling.addSignalingListener({ onInviteeAccepted: () => void heard++ })
+  signaling.addDiagnosticListener((d) => {
+    throw new Error(`unexpected diagnostic: ${d.reason} ${d.detail}`)
+  })
+  await Promise.resolve() // listeners hear everything once construction is over
+  const figures: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    const inviteID = inviteIDOf(round)
+    deliver(message(`m-${round}-invite`, host, envelopeOf(inviteID, 1, members, `a-${round}-invite`)))
+    const answers = members.map((m, i) => message(`m-${round}-${i}`, m, envelopeOf(inviteID, 3, [m], `0f3e2d1c-${round}-${i}`)))
+    gc()
+    const start = cpuMs()
+    for (const answer of answers) deliver(answer)
+    figures.push(((cpuMs() - start) * 1_000) / answers.length)
+  }
+  signaling.close()
+  if (heard !== rounds * groupSize) throw new Error(`heard ${heard} answers, expected ${rounds * groupSize}`)
+  return figures
+}
+
+// -------------------------------------------------------------------------------------------------
+// Decoding alone
+// -------------------------------------------------------------------------------------------------
+
+/** µs per `decodeEnvelope(payload)`: calls repeated for at least `ms`, then the mean. */
+const decodeOnce = (payload: string, ms: number): number => {
+  let calls = 0
+  let sink = 0
+  const start = cpuMs()
+  let elapsed = 0
+  do {
+    for (let i = 0; i < 16; i++) if (decodeEnvelope(payload)._tag === 'Right') sink++
+    calls += 16
+    elapsed = cpuMs() - start
+  } while (elapsed < ms)
+  if (sink < 0) console.log(sink)
+  return (elapsed * 1_000) / calls
+}
+
+/**
+ * µs per `decodeEnvelope` for each payload, measured in interleaved rounds (so a burst of load
+ * from elsewhere hits every payload alike), median over the rounds.
+ */
+const decodeCosts = (payloads: readonly string[], rounds = 9, ms = 10): number[] => {
+  const figures = payloads.map(() => [] as number[])
+  for (let round = 0; round < rounds; round++) {
+    gc()
+    payloads.forEach((payload, i) => figures[i]!.push(decodeOnce(payload, ms)))
+  }
+  return figures.map(median)
+}
+
+/** Valid envelopes of exactly 12 KB, each filled another way; accepting the costliest is the bar. */
+const largestValid = (): Record<string, string> => {
+  const base = envelopeOf(inviteIDOf(0), 1, members.slice(0, 8), 'a-largest')
+  const fill = (name: string, make: (room: number) => string): string => {
+    const room = maxEnvelopeBytes - encodeEnvelope({ ...base, data: '' }).length
+    const payload = make(room)
+    if (payload.length !== maxEnvelopeBytes || decodeEnvelope(payload)._tag !== 'Right') throw new Error(`${name}: not a valid 12 KB envelope`)
+    return payload
+  }
+  const withExtra = (room: number, item: string): string => {
+    const head = encodeEnvelope(base).slice(0, -1)
+    const items = Math.floor((maxEnvelopeBytes - head.length - ',"extra":[]}'.length + 1) / (item.length + 1))
+    const list = `[${Array.from({ length: items }, () => item).join(',')}]`
+    const payload = `${head},"extra":${list}}`
+    return `${payload.slice(0, -1)}${' '.repeat(maxEnvelopeBytes - payload.length)}}`
+  }
+  return {
+    'long data': fill('long data', (room) => encodeEnvelope({ ...base, data: 'x'.repeat(room) })),
+    'many invitees': fill('many invitees', () => {
+      const head = encodeEnvelope({ ...base, inviteeList: ['u0'] })
+      const count = Math.floor((maxEnvelopeBytes - head.length) / 6)
+      const payload = encodeEnvelope({ ...base, inviteeList: Array.from({ length: count + 1 }, (_, i) => `u${(i % 1296).toString(36).padStart(2, '0')}`) })
+      return `${payload.slice(0, -1)}${' '.repeat(maxEnvelopeBytes - payload.length)}}`
+    }),
+    'many numbers in another key': fill('numbers', (room) => withExtra(room, '1')),
+    'many 32-deep arrays in another key': fill('arrays', (room) => withExtra(room, `${'['.repeat(30)}${']'.repeat(30)}`)),
+  }
+}
+
+/** Payloads of at most 12 KB built to be expensive to reject. */
+const hostile = (): Record<string, string> => {
+  const fill = (open: string, close: string, inner = '', prefix = '', suffix = ''): string => {
+    const depth = Math.floor((maxEnvelopeBytes - prefix.length - suffix.length - inner.length) / (open.length + close.length))
+    return `${prefix}${open.repeat(depth)}${inner}${close.repeat(depth)}${suffix}`
+  }
+  const head = '{"businessID":1,"inviteID":"x","inviter":"a","actionType":1,"inviteeList":["b"],'
+  const payloads: Record<string, string> = {
+    'nested arrays': fill('[', ']'),
+    'nested objects': fill('{"a":', '}', '1'),
+    'nested arrays in data': fill('[', ']', '', `${head}"data":`, '}'),
+    'nested objects in data': fill('{"a":', '}', '1', `${head}"data":`, '}'),
+    'nested arrays in inviteeList': fill('[', ']', '', '{"businessID":1,"inviteID":"x","inviter":"a","actionType":1,"inviteeList":', '}'),
+    'nested arrays in beckon': fill('[', ']', '', `${head}"beckon":`, '}'),
+    'nested unknown key, bad action': fill('[', ']', '', `${head.replace('"actionType":1', '"actionType":9')}"extra":`, '}'),
+    'unclosed nesting': '['.repeat(maxEnvelopeBytes),
+    'many invitees, one bad': `${head.replace('"inviteeList":["b"],', '')}"inviteeList":[${'"b",'.repeat(Math.floor((maxEnvelopeBytes - head.length - 10) / 4))}1]}`,
+    'many numbers': `[${'1,'.repeat(Math.floor(maxEnvelopeBytes / 2) - 2)}1]`,
+  }
+  for (const [name, payload] of Object.entries(payloads)) {
+    if (payload.length > maxEnvelopeBytes) throw new Error(`${name} is over 12 KB`)
+    if (decodeEnvelope(payload)._tag !== 'Left') throw new Error(`${name} decodes`)
+  }
+  return payloads
+}
+
+// -------------------------------------------------------------------------------------------------
+// Report
+// -------------------------------------------------------------------------------------------------
+
+const verdict = (met: boolean): string => (met ? 'MET' : 'MISSED')
+
+const main = async (): Promise<void> => {
+  await facadeRun(3) // warm-up
+  const facade = median(await facadeRun(15))
+  const answer = message('m-typical', 'u1', envelopeOf(inviteIDOf(1), 3, ['u1'], '0f3e2d1c-5b6a-4798-8a1b-2c3d4e5f6a7b')).payload
+  decodeCosts([answer], 2) // warm-up
+  const [decode] = decodeCosts([answer]) as [number]
+
+  const valid = Object.entries(largestValid())
+  const attacks = Object.entries(hostile())
+  const all = [...valid, ...attacks]
+  decodeCosts(all.map(([, payload]) => payload), 2, 2) // warm-up
+  const costs = decodeCosts(all.map(([, payload]) => payload))
+  const accepts = valid.map(([name], i) => [name, costs[i]!] as const)
+  const rejects = attacks.map(([name], i) => [name, costs[valid.length + i]!] as const)
+  const costliest = (rows: (readonly [string, number])[]) => rows.reduce((a, b) => (b[1] > a[1] ? b : a))
+  const [acceptName, accept] = costliest(accepts)
+  const [rejectName, reject] = costliest(rejects)
+  const ratio = reject / accept
+
+  console.log(`node ${process.version}, ${process.platform} ${process.arch}`)
+  console.log(`facade: ${facade.toFixed(2)} µs per answer received by a member of a ${groupSize}-member group (target ≤ 2 µs): ${verdict(facade <= 2)}`)
+  console.log(`decode: ${decode.toFixed(2)} µs per typical answer envelope (${answer.length} bytes)`)
+  for (const [name, cost] of accepts) console.log(`  accept 12 KB, ${name.padEnd(36)} ${cost.toFixed(2).padStart(9)} µs`)
+  for (const [name, cost] of rejects) console.log(`  reject ${name.padEnd(42)} ${cost.toFixed(2).padStart(9)} µs  ${(cost / accept).toFixed(2)}×`)
+  const plain = accepts[0]![1]
+  console.log(`reject vs accept: costliest rejection (${rejectName}) against the costliest valid 12 KB envelope (${acceptName}): ${ratio.toFixed(2)}× (target ≤ 1×): ${verdict(ratio <= 1)}`)
+  console.log(`  (against the plain valid 12 KB envelope, ${accepts[0]![0]}: ${(reject / plain).toFixed(2)}×; parsing a 12 KB list or array costs what it costs, valid or not)`)
+}
+
+await main()

@@ -1,0 +1,106 @@
+import { fc, test } from '@fast-check/vitest'
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect } from 'vitest'
+import { ActionType, decodeEnvelope, Envelope, extensionKey, maxEnvelopeBytes, maxTimeoutSeconds } from '@beckon/core'
+import { isWireEnvelope } from '../../src/wire/guard.js'
+
+// -------------------------------------------------------------------------------------------------
+// Envelopes as they travel, and near misses of them
+// -------------------------------------------------------------------------------------------------
+
+type Json = Record<string, unknown>
+
+const unicode = fc.string({ unit: 'binary', minLength: 1, maxLength: 12 })
+const id = fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.uuid(), fc.stringMatching(/^[0-9a-f]{32}$/), unicode)
+const longID = fc.constantFrom(255, 256, 257, 300).map((n) => 'i'.repeat(n))
+
+/** A valid envelope as another client might write it: optional keys missing or null, keys in any order. */
+const wire: fc.Arbitrary<Json> = fc
+  .record(
+    {
+      businessID: fc.constant(1),
+      inviteID: id,
+      inviter: id,
+      inviteeList: fc.array(id, { minLength: 1, maxLength: 6 }),
+      actionType: fc.constantFrom(...Object.values(ActionType)),
+      groupID: fc.oneof(fc.constant(''), id, fc.constant(null)),
+      data: fc.oneof(fc.string({ maxLength: 80 }), unicode, fc.constant(null)),
+      timeout: fc.oneof(fc.nat({ max: 3600 }), fc.constantFrom(0, 0.5, maxTimeoutSeconds, null)),
+      onlineUserOnly: fc.oneof(fc.boolean(), fc.constant(null)),
+      [extensionKey]: fc.oneof(fc.record({ actionID: id, seq: fc.oneof(fc.nat(), fc.constant(Number.MAX_SAFE_INTEGER)) }, { requiredKeys: ['actionID'] }), fc.constant(null)),
+      extra: fc.jsonValue({ maxDepth: 3 }),
+    },
+    { requiredKeys: ['businessID', 'inviteID', 'inviter', 'inviteeList', 'actionType'] },
+  )
+  .chain((record: Json) => fc.shuffledSubarray(Object.keys(record), { minLength: Object.keys(record).length }).map((order) => Object.fromEntries(order.map((k) => [k, record[k]]))))
+
+/** Values that are wrong somewhere, or right only at an edge. */
+const oddValue: fc.Arbitrary<unknown> = fc.oneof(
+  fc.jsonValue({ maxDepth: 2 }),
+  fc.constantFrom(null, '', 0, -0, -1, 1, 5, 6, 1.5, -0.5, maxTimeoutSeconds, maxTimeoutSeconds + 1, 2 ** 53, 1e308, -1e308, true, false, [], {}, [''], ['a', 'a'], { actionID: '' }),
+  longID,
+  unicode,
+  fc.array(fc.oneof(id, fc.jsonValue({ maxDepth: 1 })), { maxLength: 4 }),
+  fc.array(id, { minLength: 200, maxLength: 600 }),
+  fc.record({ actionID: fc.oneof(id, longID, fc.jsonValue({ maxDepth: 1 })) }, { requiredKeys: [] }),
+)
+
+const keys = ['businessID', 'inviteID', 'inviter', 'inviteeList', 'actionType', 'groupID', 'data', 'timeout', 'onlineUserOnly', extensionKey, 'extra']
+
+/** One change to a valid envelope: a key set to an odd value, a key removed, an invitee replaced or repeated. */
+const nudge: fc.Arbitrary<(json: Json) => unknown> = fc.oneof(
+  fc.tuple(fc.constantFrom(...keys), oddValue).map(([key, value]) => (json: Json) => ({ ...json, [key]: value })),
+  fc.constantFrom(...keys).map((key) => (json: Json) => Object.fromEntries(Object.entries(json).filter(([k]) => k !== key))),
+  fc.tuple(fc.nat(), oddValue).map(([at, value]) => (json: Json) => {
+    const list = Array.isArray(json.inviteeList) ? [...(json.inviteeList as unknown[])] : []
+    list[at % (list.length + 1)] = value
+    return { ...json, inviteeList: list }
+  }),
+  fc.nat().map((at) => (json: Json) => {
+    const list = Array.isArray(json.inviteeList) ? (json.inviteeList as unknown[]) : ['x']
+    return { ...json, inviteeList: [...list, list[at % list.length]] }
+  }),
+  fc.tuple(fc.constantFrom('actionID', 'seq', 'other'), oddValue).map(([key, value]) => (json: Json) => ({ ...json, [extensionKey]: { ...(json[extensionKey] as object), [key]: value } })),
+  fc.constantFrom(-1, -0, 0.5, 2 ** 53, Number.MAX_SAFE_INTEGER, '1', null, true).map((seq) => (json: Json) => ({ ...json, [extensionKey]: { actionID: 'a', seq } })),
+  oddValue.map((value) => () => value),
+)
+
+/** As a parser hands it over: only what JSON carries. */
+const asJson = (u: unknown): unknown => JSON.parse(JSON.stringify(u) ?? 'null') as unknown
+
+const candidate: fc.Arbitrary<unknown> = fc.oneof(
+  wire.map(asJson),
+  fc
+    .tuple(wire, fc.array(nudge, { minLength: 1, maxLength: 3 }))
+    .map(([json, nudges]) => asJson(nudges.reduce<unknown>((u, f) => (typeof u === 'object' && u !== null && !Array.isArray(u) ? f(u as Json) : u), json))),
+)
+
+// -------------------------------------------------------------------------------------------------
+// Laws
+// -------------------------------------------------------------------------------------------------
+
+describe('the one-pass guard and the io-ts codec', () => {
+  test.prop([candidate], { numRuns: 3000 })('agreement: the guard accepts a JSON value exactly when the codec does', (u) => {
+    expect(isWireEnvelope(u)).toBe(E.isRight(Envelope.decode(u)))
+  })
+
+  test.prop([candidate], { numRuns: 3000 })(
+    'agreement: within 12 KB, decoding the text gives what the codec gives for the parsed value (the same envelope, or a failure)',
+    (u) => {
+      const text = JSON.stringify(u)
+      fc.pre(text.length <= maxEnvelopeBytes / 3)
+      const decoded = decodeEnvelope(text)
+      const codec = Envelope.decode(JSON.parse(text))
+      if (E.isRight(codec)) expect(decoded).toEqual(codec)
+      else expect(E.isLeft(decoded)).toBe(true)
+    },
+  )
+
+  test.prop([candidate])('a payload within 12 KB that fails says why: which key, what was expected, what came', (u) => {
+    const text = JSON.stringify(u)
+    fc.pre(text.length <= maxEnvelopeBytes / 3)
+    const decoded = decodeEnvelope(text)
+    fc.pre(E.isLeft(decoded))
+    expect(decoded.left.detail).toMatch(/: expected .+, got /)
+  })
+})
