@@ -36,8 +36,16 @@ const countOne = (name: OneToOneContenderName, side: Side): EffectCount => {
   return { total, byType }
 }
 
+/** What the app and the IM see must be the same from both: one send, one settle, one notification. */
+const outwardTypes = ['send', 'settle', 'notify'] as const
+
 export const countEffects = (): EffectCounts => {
-  const counts = (side: Side) =>
-    Object.fromEntries(oneToOneContenderNames.map((name) => [name, countOne(name, side)])) as Record<OneToOneContenderName, EffectCount>
+  const counts = (side: Side) => {
+    const bySide = Object.fromEntries(oneToOneContenderNames.map((name) => [name, countOne(name, side)])) as Record<OneToOneContenderName, EffectCount>
+    for (const type of outwardTypes) {
+      if (bySide.engine.byType[type] !== bySide.reducer.byType[type]) throw new Error(`the 1:1 reducer and the engine disagree on ${type} effects (${side})`)
+    }
+    return bySide
+  }
   return { inviter: counts('inviter'), invitee: counts('invitee') }
 }

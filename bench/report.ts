@@ -49,7 +49,14 @@ export interface Results {
   /** Lifecycles per second. */
   readonly facade: Partial<Record<ImKind, number[]>>
   audienceAvailable: boolean
-  readonly bigGroup: Record<Audience, Record<number, { ms?: number | undefined; stoppedAfterMs?: number }>>
+  readonly bigGroup: Record<Audience, Record<number, BigGroupRun>>
+}
+
+/** One big-group run: its time, or that it was stopped at its limit, or why it failed. */
+export interface BigGroupRun {
+  readonly ms?: number
+  readonly stoppedAfterMs?: number
+  readonly failed?: string
 }
 
 interface Target {
@@ -63,8 +70,11 @@ interface Target {
 const times = (x: number): string => `${x.toFixed(2)}×`
 const bytes = (x: number | undefined): string => (x === undefined ? '—' : `${x.toFixed(1)} B`)
 const perSecond = (x: number): string => `${count(Math.round(x))}/s`
-const seconds = (r: { ms?: number | undefined; stoppedAfterMs?: number } | undefined): string =>
-  r === undefined ? '—' : r.stoppedAfterMs !== undefined ? `> ${(r.stoppedAfterMs / 1e3).toFixed(0)} s (stopped)` : r.ms === undefined ? 'failed' : `${(r.ms / 1e3).toFixed(2)} s`
+const seconds = (r: BigGroupRun | undefined): string => {
+  if (r === undefined) return '—'
+  if (r.stoppedAfterMs !== undefined) return `> ${(r.stoppedAfterMs / 1e3).toFixed(0)} s (stopped)`
+  return r.ms === undefined ? `failed: ${r.failed ?? 'no result'}` : `${(r.ms / 1e3).toFixed(2)} s`
+}
 
 // -------------------------------------------------------------------------------------------------
 // Sections

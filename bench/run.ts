@@ -138,7 +138,8 @@ const measureBigGroups = async (results: Results): Promise<void> => {
     if (audience === 'inviter' && !results.audienceAvailable) continue
     for (const n of plan.bigGroup[audience]) {
       const result = await run({ kind: 'bigGroup', n, audience }, stopAfterMs[audience])
-      results.bigGroup[audience][n] = 'stopped' in result ? { stoppedAfterMs: result.stopped } : { ms: valueOf(result) }
+      const ms = valueOf(result)
+      results.bigGroup[audience][n] = 'stopped' in result ? { stoppedAfterMs: result.stopped } : 'failed' in result || ms === undefined ? { failed: 'failed' in result ? result.failed : 'no result' } : { ms }
     }
   }
 }

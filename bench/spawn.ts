@@ -37,9 +37,12 @@ export const bundleChild = async (): Promise<void> => {
 /** A job's result, or why there is none: it ran past its time limit, or it failed. */
 export type JobResult = { readonly ok: Outcome } | { readonly stopped: number } | { readonly failed: string }
 
+/** How long a time-limited job may spend on its setup (before it prints `ready`). */
+const SETUP_LIMIT_MS = 180_000
+
 /**
- * Runs `job` in a fresh process. With `limitMs`, the child is stopped that long after it is ready
- * (after its setup, for jobs that print `ready`; else after it starts).
+ * Runs `job` in a fresh process. With `limitMs`, the child is stopped that long after it printed
+ * `ready` (its setup done), and its setup is stopped after {@link SETUP_LIMIT_MS}.
  */
 export const runJob = (job: Job, limitMs?: number): Promise<JobResult> =>
   new Promise((resolve) => {
@@ -47,28 +50,28 @@ export const runJob = (job: Job, limitMs?: number): Promise<JobResult> =>
     let stdout = ''
     let stderr = ''
     let timer: NodeJS.Timeout | undefined
-    let stopped = false
+    let stoppedIn: 'setup' | 'run' | undefined
     let ready = false
-    const arm = (): void => {
-      if (limitMs === undefined) return
+    const arm = (ms: number, phase: 'setup' | 'run'): void => {
       clearTimeout(timer)
       timer = setTimeout(() => {
-        stopped = true
+        stoppedIn = phase
         child.kill('SIGKILL')
-      }, limitMs)
+      }, ms)
     }
-    arm()
+    if (limitMs !== undefined) arm(SETUP_LIMIT_MS, 'setup')
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString()
-      if (!ready && /^ready$/m.test(stdout)) {
+      if (!ready && limitMs !== undefined && /^ready$/m.test(stdout)) {
         ready = true
-        arm()
+        arm(limitMs, 'run')
       }
     })
     child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()))
     child.on('close', (code) => {
       clearTimeout(timer)
-      if (stopped) return resolve({ stopped: limitMs! })
+      if (stoppedIn === 'run') return resolve({ stopped: limitMs! })
+      if (stoppedIn === 'setup') return resolve({ failed: `setup took longer than ${SETUP_LIMIT_MS / 1e3} s` })
       const last = stdout.trim().split('\n').at(-1) ?? ''
       if (code !== 0 || !last.startsWith('{')) return resolve({ failed: (stderr.trim().split('\n').slice(-3).join(' ') || `exit ${code}`).slice(0, 300) })
       resolve({ ok: JSON.parse(last) as Outcome })
