@@ -1,6 +1,6 @@
 /**
- * Input builders shared by every contender (engine, XState `transition()`, hand-written reducer),
- * so each one consumes the very same objects.
+ * Input builders shared by every contender (engine, hand-written reducers, bare loop, XState's
+ * `transition()`), so each one consumes the very same objects.
  *
  * Inputs are what the facade hands `step` after decoding: the envelope is already an object.
  * JSON decoding is the wire codec's cost, not the engine's, so it is left out of every timing.
