@@ -137,7 +137,7 @@ const printMemory = (r: Results): void => {
     ['N', 'engine', 'reducer', 'bare loop'],
     ...sizes.map((n) => [count(n), bytes(r.groupMemory.engine?.[n]), bytes(r.groupMemory.reducer?.[n]), bytes(r.groupMemory.bare?.[n])]),
   ])
-  console.log(`Memory per pending 1:1 invitation through createSignaling over the direct IM (its clock keeps every timer armed), 1,000 pending:`)
+  console.log(`Memory per pending 1:1 invitation through createSignaling over the direct IM (its clock keeps every timer armed), 10,000 pending:`)
   console.log(`inviter's device ${bytes(r.pendingMemory.inviter)}, invitee's device ${bytes(r.pendingMemory.invitee)}.\n`)
 }
 
