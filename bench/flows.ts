@@ -1,6 +1,6 @@
 /**
- * Input builders shared by every contender (engine, XState `transition()`, hand-written reducer),
- * so each one consumes the very same objects.
+ * Input builders shared by every contender (engine, hand-written reducers, bare loop, XState's
+ * `transition()`), so each one consumes the very same objects.
  *
  * Inputs are what the facade hands `step` after decoding: the envelope is already an object.
  * JSON decoding is the wire codec's cost, not the engine's, so it is left out of every timing.
@@ -65,12 +65,15 @@ const received = (message: IncomingMessage, envelope: Envelope, now: number): Re
   envelope,
 })
 
-/** The group invite, as the member's device receives it. */
-export const groupInvite = (invitees: readonly string[]): ReceivedInput =>
+/**
+ * The group invite, as the member's device receives it. `inviteID` and `inviter` vary only where a
+ * measurement holds many invitations in one state (an inviter may have 100 active at a party).
+ */
+export const groupInvite = (invitees: readonly string[], inviteID = groupInviteID, inviter = host): ReceivedInput =>
   received(
     {
-      messageID: 'msg-invite',
-      sender: host,
+      messageID: `msg-${inviteID}`,
+      sender: inviter,
       senderDevice: 'desk',
       conversation,
       payload: '',
@@ -80,9 +83,9 @@ export const groupInvite = (invitees: readonly string[]): ReceivedInput =>
     },
     {
       businessID: 1,
-      inviteID: groupInviteID,
+      inviteID,
       groupID,
-      inviter: host,
+      inviter,
       inviteeList: invitees,
       data: '{"room":42}',
       timeout: 0,
@@ -94,11 +97,11 @@ export const groupInvite = (invitees: readonly string[]): ReceivedInput =>
   )
 
 /** Invitee `i`'s accept, the `seq`-th answer to arrive. Sender and list hold distinct fresh strings. */
-export const groupAccept = (i: number, seq: number): ReceivedInput => {
+export const groupAccept = (i: number, seq: number, inviteID = groupInviteID, inviter = host): ReceivedInput => {
   const serverTime = t0 + 1_000 + (seq >>> 10)
   return received(
     {
-      messageID: `msg-${seq}`,
+      messageID: `msg-${inviteID}-${seq}`,
       sender: studentID(i),
       senderDevice: 'phone',
       conversation,
@@ -109,9 +112,9 @@ export const groupAccept = (i: number, seq: number): ReceivedInput => {
     },
     {
       businessID: 1,
-      inviteID: groupInviteID,
+      inviteID,
       groupID,
-      inviter: host,
+      inviter,
       inviteeList: [studentID(i)],
       data: '',
       timeout: 0,

@@ -1,0 +1,155 @@
+/**
+ * 1:1 invitations through the whole library (`createSignaling`: shell, codec, engine, listeners):
+ * lifecycles per second over the zero-cost direct IM and over the embedded IM, and the memory a
+ * pending invitation costs a device, timers included.
+ *
+ * A lifecycle is invite → ring → accept → inviter told (`onInviteeAccepted`). Lifecycles run in
+ * batches of concurrent invitations spread over caller/callee pairs, so no device passes the
+ * engine's per-inviter cap or its tombstone bound; invite and action ids are the library's default
+ * (random UUIDs), as an app would have them.
+ *
+ * @module
+ */
+import { ActionType, createSignaling, encodeEnvelope, type ImTransport, type Signaling } from '@beckon/core'
+import { MemoryIm } from '@beckon/adapter-memory'
+import { DirectIm } from './directIm.js'
+import { retainedBytes } from './memory.js'
+
+export type ImKind = 'direct' | 'memory'
+
+interface World {
+  readonly connect: (userID: string) => ImTransport
+  /** Lets everything in flight happen. */
+  readonly settle: () => Promise<void>
+}
+
+const drainMicrotasks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+const worlds: Readonly<Record<ImKind, () => World>> = {
+  direct: () => {
+    const im = new DirectIm()
+    return { connect: (userID) => im.connect(userID), settle: drainMicrotasks }
+  },
+  memory: () => {
+    const im = new MemoryIm()
+    return { connect: (userID) => im.connect(userID), settle: () => im.settle() }
+  },
+}
+
+const PAIRS = 20
+/** Concurrent invitations per batch: 20 per caller, well under the 100 a callee admits from one inviter. */
+const BATCH = 400
+const DATA = '{"room_id":42}'
+
+export interface RateSample {
+  readonly lifecycles: number
+  readonly ms: number
+}
+
+/** Builds `PAIRS` caller/callee pairs on a fresh IM; callees accept on ring, callers count what they are told. */
+const pairsOn = async (kind: ImKind) => {
+  const world = worlds[kind]()
+  const counts = { told: 0, failed: 0 }
+  const pairs = Array.from({ length: PAIRS }, (_, p) => {
+    const caller = createSignaling({ transport: world.connect(`caller-${p}`) })
+    const callee = createSignaling({ transport: world.connect(`callee-${p}`) })
+    callee.addSignalingListener({ onReceiveNewInvitation: (inviteID) => void callee.accept(inviteID).catch(() => counts.failed++) })
+    caller.addSignalingListener({ onInviteeAccepted: () => void counts.told++ })
+    return { caller, callee: callee.userID }
+  })
+  await world.settle()
+  return { world, counts, pairs }
+}
+
+type Pairs = Awaited<ReturnType<typeof pairsOn>>
+
+const runLifecycles = async ({ world, counts, pairs }: Pairs, lifecycles: number): Promise<RateSample> => {
+  const start = performance.now()
+  let launched = counts.told + counts.failed
+  const target = launched + lifecycles
+  while (launched < target) {
+    const batch = Math.min(BATCH, target - launched)
+    for (let k = 0; k < batch; k++) {
+      const { caller, callee } = pairs[k % PAIRS]!
+      caller.invite(callee, DATA).catch(() => counts.failed++)
+    }
+    launched += batch
+    for (let idle = 0; counts.told + counts.failed < launched; idle++) {
+      if (idle > 1_000) throw new Error(`lifecycles stalled: ${counts.told} told of ${launched}`)
+      await world.settle()
+    }
+  }
+  if (counts.failed > 0) throw new Error(`${counts.failed} commands failed`)
+  return { lifecycles, ms: performance.now() - start }
+}
+
+/** One sample: a warm-up on the same pairs, a full GC, then `lifecycles` timed. */
+export const sampleFacade = async (kind: ImKind, lifecycles: number): Promise<RateSample> => {
+  const pairs = await pairsOn(kind)
+  await runLifecycles(pairs, Math.min(lifecycles, 4_000))
+  globalThis.gc?.()
+  return runLifecycles(pairs, lifecycles)
+}
+
+// -------------------------------------------------------------------------------------------------
+// Memory per pending 1:1 invitation
+// -------------------------------------------------------------------------------------------------
+
+/** What a memory reading keeps alive until it is taken. */
+const sink: unknown[] = []
+
+/** Pending invitations measured for the memory figure, after a warm-up of `WARM_PENDING`. */
+export const PENDING_1TO1 = 10_000
+const WARM_PENDING = 200
+const CALLERS = 10
+
+/**
+ * Bytes the library retains per pending 1:1 invitation at one device, its timers included (the
+ * direct IM's clock keeps every timer armed): the inviter's device after `PENDING_1TO1` invites
+ * (to a user with no device, so nothing answers), or the invitee's device after as many invites
+ * from `CALLERS` callers, rung and left unanswered. The caps on active invitations are raised to
+ * hold that many (they bound counts, not what each invitation costs), and a first
+ * `WARM_PENDING` invitations are made before the first reading, so nothing created once — code,
+ * lazily built tables — is charged to the invitations.
+ */
+export const bytesPerPendingInvitation = async (side: 'inviter' | 'invitee'): Promise<number> => {
+  const im = new DirectIm()
+  const me = side === 'inviter' ? 'alice' : 'bob'
+  const total = WARM_PENDING + PENDING_1TO1
+  const signaling: Signaling = createSignaling({ transport: im.connect(me), limits: { maxActiveInvitations: total, maxActivePerInviter: total } })
+  let rung = 0
+  signaling.addSignalingListener({ onReceiveNewInvitation: () => void rung++ })
+  await drainMicrotasks()
+  // What arrives at the invitee is another client's invite, encoded before the first reading.
+  const payloads = side === 'invitee' ? Array.from({ length: total }, (_, k) => [`caller-${k % CALLERS}`, inviteFrom(`caller-${k % CALLERS}`)] as const) : []
+  const pend = async (from: number, to: number): Promise<void> => {
+    if (side === 'inviter') {
+      await Promise.all(Array.from({ length: to - from }, () => signaling.invite('bob', DATA)))
+    } else {
+      for (const [caller, payload] of payloads.slice(from, to)) im.take({ userID: caller, deviceID: 'phone' }, { kind: 'user', userID: me }, payload)
+    }
+    await drainMicrotasks()
+  }
+  await pend(0, WARM_PENDING)
+  const before = retainedBytes()
+  await pend(WARM_PENDING, total)
+  const after = retainedBytes()
+  sink.push(payloads) // alive until the second reading, so they cancel out
+  const held = signaling.listInvitations().filter((invitation) => invitation.active).length
+  if (held !== total || (side === 'invitee' && rung !== total)) throw new Error(`${side}: ${held} pending, ${rung} rung`)
+  return (after - before) / PENDING_1TO1
+}
+
+const inviteFrom = (caller: string): string =>
+  encodeEnvelope({
+    businessID: 1,
+    inviteID: crypto.randomUUID(),
+    groupID: '',
+    inviter: caller,
+    inviteeList: ['bob'],
+    data: DATA,
+    timeout: 30,
+    actionType: ActionType.invite,
+    onlineUserOnly: false,
+    beckon: { actionID: crypto.randomUUID() },
+  })

@@ -1,0 +1,202 @@
+/**
+ * `npm run bench` (add `-- --quick` for a short smoke run, `-- --no-xmpp` to skip the XMPP part):
+ * every figure of the library's performance targets, measured side by side and printed with the
+ * target it answers to and MET or MISSED, then the XMPP bench (xmpp.bench.ts) as it stands.
+ *
+ * Method: each measurement runs in a fresh Node process (spawn.ts), so no contender inherits
+ * another's JIT state, heap or garbage; repetitions are interleaved round by round, and within a
+ * round the contenders run in a random order, so a burst of load from elsewhere hits all of them
+ * alike and run order favours nobody. Every figure is printed as min / median / max of its
+ * repetitions; ratios are between medians. The run's results go to bench/results/latest.json,
+ * which `npm run bench:plot` draws.
+ *
+ * @module
+ */
+import { spawn } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Audience } from './bigGroup.js'
+import { oneToOneContenderNames, type GroupContenderName } from './contenders.js'
+import { countEffects } from './effects.js'
+import type { ImKind } from './facade.js'
+import { report, type Results } from './report.js'
+import type { Job } from './sample.js'
+import { bundleChild, runJob, type JobResult } from './spawn.js'
+import type { Side } from './timing.js'
+
+const args = process.argv.slice(2)
+const quick = args.includes('--quick')
+const withXmpp = !quick && !args.includes('--no-xmpp')
+const here = dirname(fileURLToPath(import.meta.url))
+
+/** What a run measures, and how often. */
+const plan = quick
+  ? {
+      groupSizes: [10, 1_000, 100_000],
+      groupReps: () => 2,
+      minEvents: 50_000,
+      xstateAt: undefined,
+      lifecycles: 10_000,
+      lifecycleReps: 2,
+      memorySizes: [100, 100_000],
+      facadeLifecycles: 2_000,
+      facadeReps: 1,
+      bigGroup: { all: [100], inviter: [100, 200] },
+    }
+  : {
+      groupSizes: [10, 100, 1_000, 10_000, 100_000, 1_000_000],
+      groupReps: (n: number) => (n >= 100_000 ? 3 : 5),
+      minEvents: 100_000,
+      xstateAt: 1_000,
+      lifecycles: 25_000,
+      lifecycleReps: 5,
+      // 2^17 + 1 sits just past a doubling of a hash table's capacity: the worst case for one.
+      memorySizes: [100, 1_000, 10_000, 100_000, 2 ** 17 + 1, 1_000_000],
+      facadeLifecycles: 10_000,
+      facadeReps: 3,
+      bigGroup: { all: [250, 1_000], inviter: [250, 500, 1_000] },
+    }
+
+/** A run of the 1,000-member group is stopped this long after its setup: a few times its target. */
+const stopAfterMs: Readonly<Record<Audience, number>> = { all: 20_000, inviter: 10_000 }
+
+const shuffled = <T>(xs: readonly T[]): T[] => {
+  const out = [...xs]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[out[i], out[j]] = [out[j]!, out[i]!]
+  }
+  return out
+}
+
+let jobsRun = 0
+const run = async (job: Job, limitMs?: number): Promise<JobResult> => {
+  const result = await runJob(job, limitMs)
+  process.stderr.write(++jobsRun % 50 === 0 ? '.\n' : '.')
+  if ('failed' in result) process.stderr.write(`\n${JSON.stringify(job)} failed: ${result.failed}\n`)
+  return result
+}
+
+const valueOf = (result: JobResult): number | undefined => ('ok' in result && 'value' in result.ok ? result.ok.value : undefined)
+
+const push = <K extends string | number>(into: Partial<Record<K, number[]>>, key: K, value: number | undefined): void => {
+  if (value !== undefined) (into[key] ??= []).push(value)
+}
+
+// -------------------------------------------------------------------------------------------------
+// Measuring
+// -------------------------------------------------------------------------------------------------
+
+const measureGroups = async (results: Results): Promise<void> => {
+  const rounds = Math.max(...plan.groupSizes.map(plan.groupReps))
+  for (let rep = 0; rep < rounds; rep++) {
+    for (const n of plan.groupSizes) {
+      if (rep >= plan.groupReps(n)) continue
+      const contenders: GroupContenderName[] = ['engine', 'reducer', 'bare']
+      if (n === plan.xstateAt && rep < 3) contenders.push('xstate')
+      for (const contender of shuffled(contenders)) {
+        const minEvents = contender === 'xstate' ? 20_000 : plan.minEvents
+        push((results.group[contender] ??= {}), n, valueOf(await run({ kind: 'group', contender, n, minEvents })))
+      }
+    }
+  }
+}
+
+const measureLifecycles = async (results: Results): Promise<void> => {
+  for (let rep = 0; rep < plan.lifecycleReps; rep++) {
+    for (const side of ['inviter', 'invitee'] as const satisfies readonly Side[]) {
+      for (const contender of shuffled(oneToOneContenderNames)) {
+        const value = valueOf(await run({ kind: 'lifecycles', contender, side, lifecycles: plan.lifecycles }))
+        push((results.lifecycles[side] ??= {}), contender, value)
+      }
+    }
+  }
+}
+
+const measureMemory = async (results: Results): Promise<void> => {
+  for (const n of plan.memorySizes) {
+    for (const contender of ['engine', 'reducer', 'bare'] as const) {
+      const value = valueOf(await run({ kind: 'groupMemory', contender, n }))
+      if (value !== undefined) (results.groupMemory[contender] ??= {})[n] = value
+    }
+  }
+  for (const side of ['inviter', 'invitee'] as const) results.pendingMemory[side] = valueOf(await run({ kind: 'pendingMemory', side }))
+}
+
+const measureFacade = async (results: Results): Promise<void> => {
+  for (let rep = 0; rep < plan.facadeReps; rep++) {
+    for (const im of shuffled<ImKind>(['direct', 'memory'])) push(results.facade, im, valueOf(await run({ kind: 'facade', im, lifecycles: plan.facadeLifecycles })))
+  }
+}
+
+const measureBigGroups = async (results: Results): Promise<void> => {
+  const probe = await run({ kind: 'audienceProbe' })
+  results.audienceAvailable = 'ok' in probe && 'available' in probe.ok && probe.ok.available
+  for (const audience of ['all', 'inviter'] as const) {
+    if (audience === 'inviter' && !results.audienceAvailable) continue
+    for (const n of plan.bigGroup[audience]) {
+      const result = await run({ kind: 'bigGroup', n, audience }, stopAfterMs[audience])
+      const ms = valueOf(result)
+      results.bigGroup[audience][n] = 'stopped' in result ? { stoppedAfterMs: result.stopped } : 'failed' in result || ms === undefined ? { failed: 'failed' in result ? result.failed : 'no result' } : { ms }
+    }
+  }
+}
+
+// -------------------------------------------------------------------------------------------------
+// The run
+// -------------------------------------------------------------------------------------------------
+
+const machine = () => {
+  const cpus = os.cpus()
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    cpu: cpus[0]?.model ?? 'unknown CPU',
+    cores: os.availableParallelism(),
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    load: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  }
+}
+
+const started = machine()
+console.log(`beckon bench${quick ? ' (--quick: fewer sizes and repetitions, no XMPP; not for quoting)' : ''} — ${new Date().toISOString()}`)
+console.log(`Node ${started.node} (V8 ${started.v8}), ${started.cpu}, ${started.cores} cores, ${started.memoryGiB} GiB`)
+console.log(`Load average at start ${started.load.join(' / ')} (1 / 5 / 15 min) on ${started.cores} cores${started.load[0]! > started.cores / 2 ? ': other processes share the CPU, so absolute figures are low and noisy; ratios between contenders measured side by side hold better' : ''}.`)
+console.log('Each measurement runs in a fresh process; repetitions are interleaved and contenders shuffled within each round.')
+console.log('Cells read min / median / max of the repetitions; ratios are between medians. A dot on stderr is one finished measurement.\n')
+
+await bundleChild()
+const results: Results = {
+  plan: { quick, ...plan, groupReps: plan.groupSizes.map(plan.groupReps) },
+  machine: { start: started, end: started },
+  group: {},
+  lifecycles: {},
+  effects: countEffects(),
+  groupMemory: {},
+  pendingMemory: {},
+  facade: {},
+  audienceAvailable: false,
+  bigGroup: { all: {}, inviter: {} },
+}
+const t = performance.now()
+await measureGroups(results)
+await measureLifecycles(results)
+await measureMemory(results)
+await measureFacade(results)
+await measureBigGroups(results)
+results.machine.end = machine()
+process.stderr.write('\n')
+console.log(`${jobsRun} measurements in ${((performance.now() - t) / 1e3).toFixed(0)} s; load average at the end ${results.machine.end.load.join(' / ')}.\n`)
+
+const targets = report(results)
+const out = join(here, 'results', quick ? 'quick.json' : 'latest.json')
+mkdirSync(dirname(out), { recursive: true })
+writeFileSync(out, `${JSON.stringify({ ...results, targets }, null, 1)}\n`)
+console.log(`Results written to ${out}; \`npm run bench:plot\` draws cost per event against N from them.\n`)
+
+if (withXmpp) {
+  const xmpp = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', join(here, 'xmpp.bench.ts')], { stdio: 'inherit' })
+  process.exitCode = await new Promise<number>((resolve) => xmpp.on('close', (code) => resolve(code ?? 1)))
+}
