@@ -220,8 +220,10 @@ export class ImServer {
 
   createGroup(device: Device, groupID: string, memberIDs: readonly string[]): void {
     requireOnline(device)
-    const members = this.#groups.create(device.userID, groupID, memberIDs)
-    for (const userID of members) this.#notify(members, { type: 'memberJoined', groupID, userID })
+    // Nothing is announced: telling every member of every initial member is quadratic in the
+    // group's size (a 10,000-member group ran out of memory), and an XMPP room announces nothing
+    // either. The members read the list with `getGroupMembers`.
+    this.#groups.create(device.userID, groupID, memberIDs)
   }
 
   joinGroup(device: Device, groupID: string): void {
@@ -248,18 +250,24 @@ export class ImServer {
   }
 
   /**
-   * Tell the online devices of these users, as a separate task (not inside the caller's call).
+   * Tell the online devices of these users, in one task after the caller's call (not inside it).
    * Membership events are not stored: a device that was away asks `getGroupMembers`.
    */
   #notify(userIDs: readonly string[], event: MembershipEvent): void {
-    for (const userID of userIDs) {
-      for (const target of this.devicesOf(userID)) {
-        if (!target.online) continue
-        this.agenda.schedule(0, () => {
+    const targets = userIDs.flatMap((userID) => this.devicesOf(userID).filter((target) => target.online))
+    if (targets.length === 0) return
+    this.agenda.schedule(0, () => {
+      // Every device hears it even if one's listener throws; the first failure surfaces after.
+      let failure: { readonly error: unknown } | undefined
+      for (const target of targets) {
+        try {
           if (target.online) target.notify(event)
-        })
+        } catch (error) {
+          failure ??= { error }
+        }
       }
-    }
+      if (failure !== undefined) throw failure.error
+    })
   }
 }
 

@@ -200,6 +200,7 @@ describe('membership events', () => {
     const teacher = im.connect('teacher')
     const teachers = record(teacher)
     await teacher.createGroup('class', [])
+    await im.connect('ann').joinGroup('class')
     expect(teachers.membership).toEqual([])
     await im.settle()
     expect(teachers.membership).toHaveLength(1)
