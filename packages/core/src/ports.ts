@@ -175,6 +175,13 @@ export interface ImTransport {
   syncServerTime?(): Promise<number>
 
   /**
+   * Optional: the largest payload (UTF-8 bytes) the IM server takes in one message, when it has a
+   * limit below beckon's own (1 MiB, the large-list extension's cap). Commands whose message would
+   * exceed it fail with 6017 naming the parameter, instead of failing in the transport.
+   */
+  readonly maxPayloadBytes?: number
+
+  /**
    * The clock of the world this transport lives in, when it is not real time (the embedded IM's
    * virtual clock). `createSignaling` uses it when it is given no clock.
    */

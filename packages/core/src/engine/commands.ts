@@ -8,7 +8,8 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { failure, type SignalingFailure } from '../errors.js'
 import type { InviteeEvent, InviteeEventType } from '../machine/inviteeMachine.js'
-import { ActionType, encodeEnvelope, maxEnvelopeBytes, maxTimeoutSeconds, utf8Length, type Envelope } from '../wire/envelope.js'
+import { ActionType, maxTimeoutSeconds, type Envelope } from '../wire/envelope.js'
+import { sizeProblem } from './envelopeSize.js'
 import { applyFact, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
 import type { AddInvitedCommand, AnswerCommand, Effect, InviteCommand } from './io.js'
 import { answerDeadline, armTimers, createInvitation, settleActivity } from './lifecycle.js'
@@ -40,16 +41,6 @@ const inviteEnvelope = (fields: InviteFields, data: string, actionID: string, se
 })
 
 const isId = (s: unknown): s is string => typeof s === 'string' && s.length > 0 && s.length <= 256
-
-/** Over the wire's cap? Encoding is the only exact answer, so first a bound that needs none. */
-const oversized = (envelope: Envelope): boolean => {
-  let units = 256 // the keys, numbers and punctuation around the strings
-  for (const s of [envelope.inviteID, envelope.groupID, envelope.inviter, envelope.data, envelope.beckon?.actionID ?? '']) units += s.length
-  for (const s of envelope.inviteeList) units += s.length + 3
-  // JSON escapes at most 6 characters per UTF-16 unit (\uXXXX), and UTF-8 takes at most 3 bytes per unit.
-  if (units * 6 <= maxEnvelopeBytes) return false
-  return utf8Length(encodeEnvelope(envelope)) > maxEnvelopeBytes
-}
 
 // -------------------------------------------------------------------------------------------------
 // invite / inviteInGroup
@@ -84,7 +75,8 @@ export const invite = (state: EngineState, command: InviteCommand, effects: Effe
     command.data,
     command.actionID,
   )
-  if (oversized(envelope)) return fail(effects, command.commandID, 'InvalidParameter', `the message would exceed ${maxEnvelopeBytes} bytes`)
+  const tooLarge = sizeProblem(envelope, state.config.maxPayloadBytes)
+  if (tooLarge !== undefined) return settle(effects, command.commandID, E.left(tooLarge))
   const options = command.offlinePushInfo === undefined
     ? { onlineUserOnly: command.onlineUserOnly }
     : { onlineUserOnly: command.onlineUserOnly, offlinePushInfo: command.offlinePushInfo }
@@ -155,7 +147,8 @@ export const answer = (state: EngineState, command: AnswerCommand, effects: Effe
 
   const [actionType, factType] = answerSpec[command.type]
   const envelope = followUpEnvelope(invitation, actionType, targets, data, actionID)
-  if (oversized(envelope)) return fail(effects, commandID, 'InvalidParameter', `the message would exceed ${maxEnvelopeBytes} bytes`)
+  const tooLarge = sizeProblem(envelope, state.config.maxPayloadBytes)
+  if (tooLarge !== undefined) return settle(effects, commandID, E.left(tooLarge))
   const { userID, deviceID } = state.config
   const fact: InviteeEvent = { type: factType, actionID, data, userID, deviceID }
   const decided = targets.map((invitee) => inviteeIndex(invitation, invitee))
@@ -169,7 +162,8 @@ const modify = (state: EngineState, invitation: Invitation, command: AnswerComma
   // A modification is the invite again, with new data: it replaces the stored invite message. Its
   // sequence number ranks it above every modification this device sent or holds.
   const envelope = inviteEnvelope(invitation, command.data, command.actionID, nextSequence(state, invitation))
-  if (oversized(envelope)) return fail(effects, command.commandID, 'InvalidParameter', `the message would exceed ${maxEnvelopeBytes} bytes`)
+  const tooLarge = sizeProblem(envelope, state.config.maxPayloadBytes)
+  if (tooLarge !== undefined) return settle(effects, command.commandID, E.left(tooLarge))
   const to = invitation.groupID === '' ? { kind: 'user', userID: invitation.invitees[0]! } as const : { kind: 'group', groupID: invitation.groupID } as const
   sendTracked(
     state,

@@ -48,6 +48,8 @@ export interface EngineConfig {
   readonly limits: Limits
   /** Emit `trace` effects for every invitee transition (for the Stately inspector). */
   readonly trace: boolean
+  /** The transport's largest payload in bytes (`ImTransport.maxPayloadBytes`), if it has one. */
+  readonly maxPayloadBytes?: number
 }
 
 // -------------------------------------------------------------------------------------------------

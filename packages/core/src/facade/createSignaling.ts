@@ -71,6 +71,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     deviceID: transport.deviceID,
     limits: checkedLimits({ ...defaultLimits, ...options.limits }),
     trace: options.inspect !== undefined,
+    ...(transport.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: transport.maxPayloadBytes }),
   }
   const state: EngineState =
     options.restore === undefined

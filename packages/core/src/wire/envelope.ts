@@ -7,13 +7,15 @@
  * Laws (checked in `envelope.test.ts`):
  * - round trip: for every valid `e`, `decodeEnvelope(encodeEnvelope(e))` is `right(e)`;
  * - totality: `decodeEnvelope(s)` returns (never throws) for every string `s`;
- * - size: a payload over {@link maxEnvelopeBytes} never decodes.
+ * - size: a payload over {@link maxEnvelopeBytes} decodes only as beckon's large-list extension
+ *   (`largeList.ts`), and never over its own cap.
  *
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
+import { maxLargeEnvelopeBytes, unwrapLargeList, wrapLargeList } from './largeList.js'
 
 // -------------------------------------------------------------------------------------------------
 // Model
@@ -230,9 +232,9 @@ export const decodeEnvelope = (payload: string): E.Either<DecodeFailure, Envelop
 
 const decodePayload = (payload: string): E.Either<DecodeFailure, Envelope> => {
   if (typeof payload !== 'string') return E.left({ _tag: 'NotSignaling', detail: 'payload is not a string' })
-  if (payload.length > maxEnvelopeBytes || utf8Length(payload) > maxEnvelopeBytes) {
-    return E.left({ _tag: 'Oversized', detail: `payload exceeds ${maxEnvelopeBytes} bytes` })
-  }
+  const bytes = payload.length > maxEnvelopeBytes ? maxEnvelopeBytes + 1 : utf8Length(payload)
+  // Over Tencent's cap, only beckon's large-list extension (largeList.ts) may still decode.
+  if (bytes > maxEnvelopeBytes) return decodeLargeList(payload)
   return pipe(
     parseJson(payload),
     E.chain((json) =>
@@ -248,5 +250,22 @@ const decodePayload = (payload: string): E.Either<DecodeFailure, Envelope> => {
   )
 }
 
-/** Encodes an envelope as the payload string, every key present, in the native SDKs' order. */
-export const encodeEnvelope = (envelope: Envelope): string => JSON.stringify(Envelope.encode(envelope))
+const decodeLargeList = (payload: string): E.Either<DecodeFailure, Envelope> => {
+  // A UTF-16 unit is at least one UTF-8 byte: a longer string is over the cap without a scan.
+  const bytes = payload.length > maxLargeEnvelopeBytes ? payload.length : utf8Length(payload)
+  const unwrapped = unwrapLargeList(payload, bytes, maxEnvelopeBytes)
+  if (!unwrapped.ok) return E.left({ _tag: unwrapped.tag, detail: unwrapped.detail })
+  return pipe(
+    Envelope.decode(unwrapped.value),
+    E.mapLeft((errors): DecodeFailure => ({ _tag: 'Malformed', detail: describe(errors) })),
+  )
+}
+
+/**
+ * Encodes an envelope as the payload string, every key present, in the native SDKs' order; one
+ * over 12 KB is wrapped in beckon's large-list extension (largeList.ts), which Tencent clients ignore.
+ */
+export const encodeEnvelope = (envelope: Envelope): string => {
+  const json = JSON.stringify(Envelope.encode(envelope))
+  return json.length * 3 > maxEnvelopeBytes && utf8Length(json) > maxEnvelopeBytes ? wrapLargeList(json) : json
+}

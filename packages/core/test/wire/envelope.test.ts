@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fc, test } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { ActionType, decodeEnvelope, encodeEnvelope, maxEnvelopeBytes, type Envelope } from '@beckon/core'
+import { ActionType, decodeEnvelope, encodeEnvelope, Envelope, maxEnvelopeBytes } from '@beckon/core'
 
 interface Vector {
   readonly name: string
@@ -69,9 +69,9 @@ describe('decodeEnvelope on anything', () => {
     },
   )
 
-  it('never decodes a payload over 12 KB', () => {
+  it('never decodes a Tencent envelope over 12 KB', () => {
     const e: Envelope = { businessID: 1, inviteID: 'x', groupID: '', inviter: 'a', inviteeList: ['b'], data: 'é'.repeat(maxEnvelopeBytes / 2), timeout: 0, actionType: 1, onlineUserOnly: false }
-    expect(decodeEnvelope(encodeEnvelope(e))).toMatchObject(E.left({ _tag: 'Oversized' }))
+    expect(decodeEnvelope(JSON.stringify(Envelope.encode(e)))).toMatchObject(E.left({ _tag: 'Oversized' }))
   })
 
   it('explains a bad field in words', () => {
