@@ -25,7 +25,7 @@ const settle = (effects: Effect[], commandID: string, result: E.Either<Signaling
 const fail = (effects: Effect[], commandID: string, tag: SignalingFailure['_tag'], detail: string): void =>
   settle(effects, commandID, E.left(failure(tag, detail)))
 
-type InviteFields = Pick<Invitation, 'inviteID' | 'groupID' | 'inviter' | 'invitees' | 'timeout' | 'onlineUserOnly'>
+type InviteFields = Pick<Invitation, 'inviteID' | 'groupID' | 'inviter' | 'invitees' | 'timeout' | 'onlineUserOnly' | 'audience'>
 
 const inviteEnvelope = (fields: InviteFields, data: string, actionID: string, seq?: number): Envelope => ({
   businessID: 1,
@@ -37,7 +37,8 @@ const inviteEnvelope = (fields: InviteFields, data: string, actionID: string, se
   timeout: fields.timeout,
   actionType: ActionType.invite,
   onlineUserOnly: fields.onlineUserOnly,
-  beckon: seq === undefined ? { actionID } : { actionID, seq },
+  // The audience travels on the invite (and its modifications), so every party knows where answers go.
+  beckon: { actionID, ...(seq === undefined ? {} : { seq }), ...(fields.audience === undefined ? {} : { audience: fields.audience }) },
 })
 
 const isId = (s: unknown): s is string => typeof s === 'string' && s.length > 0 && s.length <= 256
@@ -56,6 +57,9 @@ const checkInvite = (state: EngineState, command: InviteCommand): SignalingFailu
   }
   if (typeof command.data !== 'string') return failure('InvalidParameter', 'data must be a string')
   if (groupID !== '' && !isId(groupID)) return failure('InvalidParameter', 'groupID must be a non-empty id')
+  if (command.audience !== undefined && command.audience !== 'all' && command.audience !== 'inviter') {
+    return failure('InvalidParameter', `audience must be 'all' or 'inviter', got ${JSON.stringify(command.audience)}`)
+  }
   if (inviteeList.length > limits.maxInvitees) return failure('LimitExceeded', `more than ${limits.maxInvitees} invitees`)
   if (!state.connected) return failure('Disconnected', 'not connected to the IM')
   if (groupID !== '') {
@@ -71,7 +75,16 @@ export const invite = (state: EngineState, command: InviteCommand, effects: Effe
   const problem = checkInvite(state, command)
   if (problem !== undefined) return settle(effects, command.commandID, E.left(problem))
   const envelope = inviteEnvelope(
-    { inviteID: command.inviteID, groupID: command.groupID, inviter: state.config.userID, invitees: [...new Set(command.inviteeList)], timeout: command.timeout, onlineUserOnly: command.onlineUserOnly },
+    {
+      inviteID: command.inviteID,
+      groupID: command.groupID,
+      inviter: state.config.userID,
+      invitees: [...new Set(command.inviteeList)],
+      timeout: command.timeout,
+      onlineUserOnly: command.onlineUserOnly,
+      // 1:1 answers reach only the inviter anyway: the option narrows group invitations alone.
+      ...(command.audience === 'inviter' && command.groupID !== '' ? { audience: 'inviter' as const } : {}),
+    },
     command.data,
     command.actionID,
   )

@@ -68,6 +68,8 @@ export interface Invitation {
   dataVersion: DataVersion | null
   readonly timeout: number
   readonly onlineUserOnly: boolean
+  /** `'inviter'`: answers go only to the inviter (see `audience.ts`); absent: to the group. */
+  readonly audience?: 'inviter'
   /** Server time at which the server took the invite: every deadline counts from here. */
   takenAt: number
   /** True while `takenAt` is a guess (inserted by `addInvitedSignaling` without a server time). */

@@ -35,6 +35,11 @@ export interface BeckonExtension {
    * over its earlier one in the same server millisecond; absent (another client's), it counts as 0.
    */
   readonly seq?: number
+  /**
+   * On a group invite: `'inviter'` sends answers only to the inviter (and the answerer's own
+   * devices) instead of the group; absent means Tencent's way, every member sees every answer.
+   */
+  readonly audience?: 'inviter'
 }
 
 /** A decoded envelope, with Tencent's defaults filled in. */
@@ -91,7 +96,14 @@ interface SequenceBrand {
 }
 const Sequence = t.brand(t.number, (n): n is t.Branded<number, SequenceBrand> => Number.isSafeInteger(n) && n >= 0, 'Sequence')
 
-const BeckonExtensionCodec = t.intersection([t.type({ actionID: Id }), t.partial({ seq: Sequence })], 'BeckonExtension')
+const BeckonExtensionCodec = t.intersection([t.type({ actionID: Id }), t.partial({ seq: Sequence, audience: t.literal('inviter') })], 'BeckonExtension')
+
+/** The extension with only the keys it has: a key present as `undefined` would break equality. */
+const extensionOf = (e: { readonly actionID: string; readonly seq?: number | undefined; readonly audience?: 'inviter' | undefined }): BeckonExtension => ({
+  actionID: e.actionID,
+  ...(e.seq === undefined ? {} : { seq: e.seq }),
+  ...(e.audience === undefined ? {} : { audience: e.audience }),
+})
 
 /** The envelope as it travels, before defaults. */
 const WireEnvelope = t.intersection(
@@ -128,7 +140,7 @@ const withDefaults = (wire: t.TypeOf<typeof WireEnvelope>): Envelope => {
   }
   const extension = wire[extensionKey]
   if (extension === undefined) return base
-  return { ...base, beckon: extension.seq === undefined ? { actionID: extension.actionID } : { actionID: extension.actionID, seq: extension.seq } }
+  return { ...base, beckon: extensionOf(extension) }
 }
 
 /** The envelope codec: validates an already-parsed JSON value and fills in Tencent's defaults. */
@@ -146,7 +158,7 @@ export const Envelope = new t.Type<Envelope, Record<string, unknown>, unknown>(
     timeout: e.timeout,
     actionType: e.actionType,
     onlineUserOnly: e.onlineUserOnly,
-    ...(e.beckon === undefined ? {} : { [extensionKey]: e.beckon.seq === undefined ? { actionID: e.beckon.actionID } : { actionID: e.beckon.actionID, seq: e.beckon.seq } }),
+    ...(e.beckon === undefined ? {} : { [extensionKey]: extensionOf(e.beckon) }),
   }),
 )
 

@@ -23,7 +23,7 @@ const envelope: fc.Arbitrary<Envelope> = fc
     timeout: fc.nat({ max: 3600 }),
     actionType: fc.constantFrom(...Object.values(ActionType)),
     onlineUserOnly: fc.boolean(),
-    beckon: fc.option(fc.record({ actionID: id, seq: fc.nat() }, { requiredKeys: ['actionID'] }), { nil: undefined }),
+    beckon: fc.option(fc.record({ actionID: id, seq: fc.nat(), audience: fc.constant('inviter' as const) }, { requiredKeys: ['actionID'] }), { nil: undefined }),
   })
   .map(({ beckon, ...rest }) => (beckon === undefined ? { businessID: 1 as const, ...rest } : { businessID: 1 as const, ...rest, beckon }))
 
