@@ -15,7 +15,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
-import { maxLargeEnvelopeBytes, unwrapLargeList, wrapLargeList } from './largeList.js'
+import { decodeLargeOnce, maxLargeEnvelopeBytes, unwrapLargeList, wrapLargeList } from './largeList.js'
 
 // -------------------------------------------------------------------------------------------------
 // Model
@@ -246,7 +246,7 @@ const decodePayload = (payload: string): E.Either<DecodeFailure, Envelope> => {
   if (typeof payload !== 'string') return E.left({ _tag: 'NotSignaling', detail: 'payload is not a string' })
   const bytes = payload.length > maxEnvelopeBytes ? maxEnvelopeBytes + 1 : utf8Length(payload)
   // Over Tencent's cap, only beckon's large-list extension (largeList.ts) may still decode.
-  if (bytes > maxEnvelopeBytes) return decodeLargeList(payload)
+  if (bytes > maxEnvelopeBytes) return decodeLargeOnce(payload, decodeLargeList)
   return pipe(
     parseJson(payload),
     E.chain((json) =>

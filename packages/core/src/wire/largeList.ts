@@ -72,3 +72,20 @@ export const unwrapLargeList = (payload: string, bytes: number, tencentCap: numb
   }
   return { ok: true, value: (parsed as Record<string, unknown>)[largeListKey] }
 }
+
+/**
+ * The last large payload decoded and its result. A process hosting many devices (the embedded
+ * IM, a bot serving many users) gets the very same large payload once per device: an invite to
+ * 1,000 members of a room is 1,000 copies of a 40 KB list, and parsing and validating each was
+ * most of the room's cost. Decoding is a function of the string alone and its result is never
+ * modified, so the one result is shared. One entry: at most one payload (≤ 1 MiB) is retained.
+ */
+let lastDecoded: { readonly payload: string; readonly result: unknown } | undefined
+
+/** `decode(payload)`, reusing the result when `payload` is the string decoded last. */
+export const decodeLargeOnce = <R>(payload: string, decode: (payload: string) => R): R => {
+  if (lastDecoded !== undefined && lastDecoded.payload === payload) return lastDecoded.result as R
+  const result = decode(payload)
+  lastDecoded = { payload, result }
+  return result
+}
