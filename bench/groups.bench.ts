@@ -8,7 +8,7 @@
  * Targets: at N = 1,000, ≤ 5 s with Tencent's semantics and ≤ 1 s with audience 'inviter'
  * (and linear in N: each doubling of N at most ~2.2× the time).
  *
- * Run: `node --expose-gc --import tsx --conditions=source bench/groups.bench.ts [N ...]`
+ * Run: `npm run bench:groups` (or `npm run bench:groups -- 2000` for other sizes)
  *
  * @module
  */
