@@ -53,6 +53,12 @@ describe("beckon's large-list extension", () => {
     },
   )
 
+  it('decodes a payload delivered again (to another device of the process) to the same envelope, and a new one afresh', () => {
+    const [a, b] = [groupInvite(1_000), groupInvite(1_000, { inviteID: 'another', actionType: 2 })]
+    const [pa, pb] = [encodeEnvelope(a), encodeEnvelope(b)]
+    expect([decodeEnvelope(pa), decodeEnvelope(pa), decodeEnvelope(pb), decodeEnvelope(pa)]).toEqual([E.right(a), E.right(a), E.right(b), E.right(a)])
+  })
+
   it('never decodes a wrapped payload over its 1 MiB cap', () => {
     const e = groupInvite(1, { inviteeList: Array.from({ length: 4_500 }, (_, i) => `${'u'.repeat(240)}${i}`) })
     const payload = encodeEnvelope(e)
