@@ -273,6 +273,18 @@ export const describeTransportContract = (name: string, harness: ContractHarness
         await owner.transport.dismissGroup(groupID)
         await until(() => has(member, 'groupDismissed'), 'the member to see the dismissal')
       })
+
+      it('announce nothing about the initial members when a group is created', async () => {
+        const [owner, member, joiner] = [await join(0), await join(1), await join(2)]
+        const groupID = await createGroup(owner.transport, [user(1)])
+        await joiner.transport.joinGroup(groupID)
+        // The join is announced after the creation, so once it is seen a creation event would be too.
+        await until(() => [owner, member].every((o) => o.membership.some((e) => e.groupID === groupID && e.type === 'memberJoined')), 'the join')
+        for (const observer of [owner, member]) {
+          const joined = observer.membership.filter((e) => e.groupID === groupID && e.type === 'memberJoined')
+          expect(joined).toEqual([{ type: 'memberJoined', groupID, userID: user(2) }])
+        }
+      })
     })
 
     describe('connection', () => {

@@ -59,6 +59,7 @@ interface InvitationModel {
   readonly invitees: readonly InviteeModel[]
   /** The winning modification: `[serverTime, actionID, seq]` (`seq` absent in older snapshots: 0). */
   readonly dataVersion: readonly [number, string, number?] | null
+  readonly audience: 'all' | 'inviter'
 }
 
 /** What the oracle knows of one device: its user and the invitations it holds. */
@@ -86,6 +87,7 @@ export const modelOf = (snapshot: EngineSnapshot, retentionMs: number): DeviceMo
       groupID: invitation.groupID,
       invitees: invitation.invitees.map((userID, i) => ({ userID, decision: decisions[String(i)] ?? null })),
       dataVersion: invitation.dataVersion,
+      audience: invitation.audience ?? 'all',
     })
   }
   const held = new Set(snapshot.held.map((entry) => heldKey(entry.message, entry.envelope)))
@@ -115,6 +117,13 @@ const beats = (type: InviteeEventType, actionID: string, decision: InviteeModel[
 
 const hostile = (why: string, ...expect: DiagnosticReason[]): Verdict => ({ kind: 'hostile', expect, why })
 const valid = (why: string): Verdict => ({ kind: 'valid', why })
+
+/** A 1:1 answer of an invitee about a group invitation, as this device would get it with audience 'inviter'. */
+const mayBePrivateAnswer = (device: DeviceModel, message: IncomingMessage, envelope: Envelope): boolean => {
+  const { conversation, sender } = message
+  if (conversation.kind !== 'user' || envelope.groupID === '' || sender === envelope.inviter || ![3, 4, 5].includes(envelope.actionType)) return false
+  return device.userID === envelope.inviter ? conversation.userID === sender : sender === device.userID && conversation.userID === envelope.inviter
+}
 
 const listsAlone = (envelope: Envelope, userID: string): boolean => envelope.inviteeList.length === 1 && envelope.inviteeList[0] === userID
 
@@ -182,8 +191,15 @@ export const classify = (device: DeviceModel, message: IncomingMessage, now: num
   const envelope = decoded.right
   if (now - message.serverTime > device.retentionMs) return hostile('older than the retention period', 'expired-message')
   const conversationGroup = message.conversation.kind === 'group' ? message.conversation.groupID : ''
-  if (envelope.groupID !== conversationGroup) return hostile('groupID is not the conversation', 'conversation-mismatch')
   const invitation = device.invitations.get(envelope.inviteID)
+  if (envelope.groupID !== conversationGroup) {
+    // An invitee's answer about a group invitation whose answers go to the inviter comes 1:1: it
+    // may apply (or be held while its invitation is unknown), but only with audience 'inviter'.
+    if (!mayBePrivateAnswer(device, message, envelope)) return hostile('groupID is not the conversation', 'conversation-mismatch')
+    if (invitation !== undefined && invitation.audience !== 'inviter') {
+      return hostile('a 1:1 answer about a group invitation answered in the group', 'conversation-mismatch', ...roleReasons(device, message, envelope))
+    }
+  }
   const { sender } = message
 
   if (envelope.actionType === 1 && !message.modified) {

@@ -33,6 +33,7 @@ describe('getInvitation', () => {
       data: 'room',
       timeout: 30,
       onlineUserOnly: false,
+      audience: 'all',
       serverTime: world.start,
       deadline: world.start + 30_000,
       active: true,

@@ -74,6 +74,10 @@ const specificity = ({ scope }: Rule): number => (scope.from === undefined ? 0 :
  */
 export class LinkTable {
   readonly #rules: Rule[] = []
+  /** Resolved settings by sender, then recipient; cleared when a rule is added (a group's fan-out resolves each link once). */
+  readonly #resolved = new Map<string, Map<string, ResolvedLink>>()
+  /** The settings of every link, while no rule names a sender or a recipient. */
+  #uniform: ResolvedLink | undefined
 
   constructor(defaults: LinkSettings = {}) {
     this.set(defaults, {})
@@ -83,10 +87,21 @@ export class LinkTable {
   set(settings: LinkSettings, scope: LinkScope): void {
     validateLink(settings)
     this.#rules.push({ scope: { ...scope }, settings: { ...settings } })
+    this.#resolved.clear()
+    this.#uniform = this.#rules.every(({ scope }) => specificity({ scope, settings: {} }) === 0) ? this.#layer('', '') : undefined
   }
 
   /** The settings of the link from user `from` to a device of user `to`. */
   resolve(from: string, to: string): ResolvedLink {
+    if (this.#uniform !== undefined) return this.#uniform
+    let byRecipient = this.#resolved.get(from)
+    if (byRecipient === undefined) this.#resolved.set(from, (byRecipient = new Map()))
+    let link = byRecipient.get(to)
+    if (link === undefined) byRecipient.set(to, (link = this.#layer(from, to)))
+    return link
+  }
+
+  #layer(from: string, to: string): ResolvedLink {
     const applicable = this.#rules
       .filter(({ scope }) => (scope.from === undefined || scope.from === from) && (scope.to === undefined || scope.to === to))
       .sort((a, b) => specificity(a) - specificity(b)) // stable: equally specific rules keep their order

@@ -57,6 +57,9 @@ export interface InjectTarget {
  *   message reaches each device of each member except the sending device.
  * - Catch-up is reliable and not subject to `hold`: it models a device fetching its archive.
  * - `settle()` runs what is due *now*; with latency configured, move time with `clock.advance`.
+ * - The deliveries of one message due at the same moment arrive in one step, in member order,
+ *   and microtasks are drained after the step, not between devices: a message to a group of N
+ *   costs one scheduled task, so big groups stay linear.
  *
  * @example
  * ```ts

@@ -43,23 +43,40 @@ export interface InFlightDelivery {
 }
 
 interface Flight {
-  readonly id: string
+  /** Its number; `d<key>` is the id tests see. */
+  readonly key: number
   readonly parcel: Parcel
   readonly dueAt: number
+  /** The batch that will deliver it, while armed. */
+  batch: Batch | undefined
+}
+
+/**
+ * Deliveries of one dispatch due at the same moment share one scheduled task: a group message
+ * to N devices is one task, not N, so the virtual clock drains the microtask queue once per
+ * message rather than once per device (the per-delivery drain was most of a big group's cost).
+ */
+interface Batch {
+  readonly flights: Flight[]
+  /** How many of its flights it will still deliver. */
+  armed: number
   ticket: Ticket | undefined
 }
 
-const linkKey = (from: string, to: DeviceAddress): string => JSON.stringify([from, to.userID, to.deviceID])
+const newBatch = (flights: Flight[]): Batch => ({ flights, armed: 0, ticket: undefined })
+
+/** The id tests see for a flight. */
+const flightID = (key: number): string => `d${key}`
 
 /**
- * Deliveries in flight. Randomness is drawn in a fixed order per dispatch (loss, duplication,
+ * Deliveries in flight. Randomness is drawn in a fixed order per parcel (loss, duplication,
  * then one latency per copy), so the same seed and the same sends replay the same run.
  */
 export class Network {
-  readonly #flights = new Map<string, Flight>()
-  /** Latest due time per link, to keep FIFO links in order despite random latency. */
-  readonly #lastDue = new Map<string, number>()
-  #nextID = 1
+  readonly #flights = new Map<number, Flight>()
+  /** Latest due time per link (sending user → device), to keep FIFO links in order despite random latency. */
+  readonly #lastDue = new Map<string, Map<string, number>>()
+  #nextKey = 1
   #held = false
 
   constructor(
@@ -77,24 +94,48 @@ export class Network {
 
   /** Send a parcel on its link: maybe lose it, maybe duplicate it, else schedule its arrival. */
   dispatch(parcel: Parcel): void {
-    const link = this.links.resolve(parcel.from, parcel.to.userID)
-    if (chance(this.random, link.loss)) return
-    const copies = chance(this.random, link.duplicate) ? 2 : 1
-    const key = linkKey(parcel.from, parcel.to)
-    for (let copy = 0; copy < copies; copy++) {
-      let dueAt = this.clock.now() + integerBetween(this.random, link.latency.min, link.latency.max)
-      if (!link.reorder) dueAt = Math.max(dueAt, this.#lastDue.get(key) ?? dueAt)
-      this.#lastDue.set(key, Math.max(dueAt, this.#lastDue.get(key) ?? dueAt))
-      this.#launch(parcel, dueAt)
+    this.dispatchAll([parcel])
+  }
+
+  /**
+   * Send parcels, in order, each on its link as {@link dispatch} would; those due at the same
+   * moment arrive in one step, in this order.
+   */
+  dispatchAll(parcels: readonly Parcel[]): void {
+    const now = this.clock.now()
+    const batches = new Map<number, Batch>()
+    for (const parcel of parcels) {
+      const link = this.links.resolve(parcel.from, parcel.to.userID)
+      if (chance(this.random, link.loss)) continue
+      const copies = chance(this.random, link.duplicate) ? 2 : 1
+      for (let copy = 0; copy < copies; copy++) {
+        const dueAt = this.#dueAt(parcel, now + integerBetween(this.random, link.latency.min, link.latency.max), link.reorder)
+        const flight = this.#launch(parcel, dueAt, false)
+        if (this.#held) continue
+        let batch = batches.get(dueAt)
+        if (batch === undefined) batches.set(dueAt, (batch = newBatch([])))
+        batch.flights.push(flight)
+      }
     }
+    for (const [dueAt, batch] of batches) this.#arm(batch, dueAt)
+  }
+
+  #dueAt(parcel: Parcel, drawn: number, reorder: boolean): number {
+    let perDevice = this.#lastDue.get(parcel.from)
+    if (perDevice === undefined) this.#lastDue.set(parcel.from, (perDevice = new Map()))
+    const key = `${parcel.to.userID}\u0000${parcel.to.deviceID}`
+    const last = perDevice.get(key)
+    const dueAt = reorder || last === undefined ? drawn : Math.max(drawn, last)
+    if (last === undefined || dueAt > last) perDevice.set(key, dueAt)
+    return dueAt
   }
 
   /** Every delivery in flight, in the order they were sent. */
   list(): readonly InFlightDelivery[] {
-    return [...this.#flights.values()].map(({ id, parcel, dueAt }) => ({
-      id,
+    return [...this.#flights.values()].map(({ key, parcel, dueAt }) => ({
+      id: flightID(key),
       from: parcel.from,
-      to: parcel.to,
+      to: { userID: parcel.to.userID, deviceID: parcel.to.deviceID },
       messageID: parcel.message.messageID,
       payload: parcel.message.payload,
       serverTime: parcel.message.serverTime,
@@ -114,7 +155,7 @@ export class Network {
   release(): void {
     this.#held = false
     const waiting = [...this.#flights.values()].sort((a, b) => a.dueAt - b.dueAt)
-    for (const flight of waiting) this.#arm(flight)
+    for (const flight of waiting) this.#arm(newBatch([flight]), flight.dueAt)
   }
 
   /** Deliver one in-flight delivery now. */
@@ -131,7 +172,7 @@ export class Network {
   /** Put a second copy of an in-flight delivery in flight; returns the copy's id. */
   duplicate(id: string): string {
     const flight = this.#find(id)
-    return this.#launch(flight.parcel, flight.dueAt)
+    return flightID(this.#launch(flight.parcel, flight.dueAt, true).key)
   }
 
   /** Take back everything in flight to a device (it disconnected); returns the parcels. */
@@ -139,33 +180,57 @@ export class Network {
     const recalled: Parcel[] = []
     for (const flight of [...this.#flights.values()]) {
       if (flight.parcel.to.userID !== to.userID || flight.parcel.to.deviceID !== to.deviceID) continue
-      this.#take(flight.id)
+      this.#disarm(flight)
+      this.#flights.delete(flight.key)
       recalled.push(flight.parcel)
     }
     return recalled
   }
 
-  #launch(parcel: Parcel, dueAt: number): string {
-    const flight: Flight = { id: `d${this.#nextID++}`, parcel, dueAt, ticket: undefined }
-    this.#flights.set(flight.id, flight)
-    if (!this.#held) this.#arm(flight)
-    return flight.id
+  #launch(parcel: Parcel, dueAt: number, arm: boolean): Flight {
+    const flight: Flight = { key: this.#nextKey++, parcel, dueAt, batch: undefined }
+    this.#flights.set(flight.key, flight)
+    if (arm && !this.#held) this.#arm(newBatch([flight]), dueAt)
+    return flight
   }
 
-  #arm(flight: Flight): void {
-    flight.ticket = this.agenda.schedule(Math.max(0, flight.dueAt - this.clock.now()), () => {
-      this.#flights.delete(flight.id)
-      this.arrive(flight.parcel)
-    })
+  #arm(batch: Batch, dueAt: number): void {
+    for (const flight of batch.flights) flight.batch = batch
+    batch.armed = batch.flights.length
+    batch.ticket = this.agenda.schedule(Math.max(0, dueAt - this.clock.now()), () => this.#land(batch))
   }
 
+  /** Deliver what of a batch is still armed; a listener that throws does not stop the others. */
+  #land(batch: Batch): void {
+    batch.ticket = undefined
+    let failure: { readonly error: unknown } | undefined
+    for (const flight of batch.flights) {
+      if (flight.batch !== batch) continue // taken, dropped or recalled meanwhile
+      flight.batch = undefined
+      batch.armed--
+      this.#flights.delete(flight.key)
+      try {
+        this.arrive(flight.parcel)
+      } catch (error) {
+        failure ??= { error }
+      }
+    }
+    if (failure !== undefined) throw failure.error
+  }
+
+  /** Call off a flight's automatic delivery; its batch's task is cancelled once none is left. */
   #disarm(flight: Flight): void {
-    if (flight.ticket !== undefined) this.agenda.cancel(flight.ticket)
-    flight.ticket = undefined
+    const batch = flight.batch
+    if (batch === undefined) return
+    flight.batch = undefined
+    if (--batch.armed === 0 && batch.ticket !== undefined) {
+      this.agenda.cancel(batch.ticket)
+      batch.ticket = undefined
+    }
   }
 
   #find(id: string): Flight {
-    const flight = this.#flights.get(id)
+    const flight = /^d\d+$/.test(id) ? this.#flights.get(Number(id.slice(1))) : undefined
     if (flight === undefined) throw new RangeError(`MemoryIm: no delivery ${JSON.stringify(id)} is in flight`)
     return flight
   }
@@ -173,7 +238,7 @@ export class Network {
   #take(id: string): Flight {
     const flight = this.#find(id)
     this.#disarm(flight)
-    this.#flights.delete(id)
+    this.#flights.delete(flight.key)
     return flight
   }
 }

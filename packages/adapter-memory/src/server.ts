@@ -184,44 +184,63 @@ export class ImServer {
     return to.kind === 'group' ? this.#groups.membersFor(to.groupID, device.userID) : undefined
   }
 
-  /** Each user's copy: the addressee's (or each other member's) and the sender's own carbon. */
+  /**
+   * Each user's copy: the addressee's (or each other member's) and the sender's own carbon.
+   * Every member of a group gets the very same message object (they see the same thing), so a
+   * message to N members builds two objects, not N.
+   */
   #copies(device: Device, to: Conversation, members: readonly string[] | undefined, base: MessageBase): Copy[] {
     const me = device.userID
-    const copy = (userID: string, conversation: Conversation): Copy =>
-      userID === me
-        ? { userID, excludeDevice: device.deviceID, message: { ...base, conversation, fromMyOtherDevice: true } }
-        : { userID, excludeDevice: undefined, message: { ...base, conversation, fromMyOtherDevice: false } }
-    if (to.kind === 'group') return (members ?? []).map((member) => copy(member, to))
+    const carbon = (conversation: Conversation): Copy => ({ userID: me, excludeDevice: device.deviceID, message: { ...base, conversation, fromMyOtherDevice: true } })
+    if (to.kind === 'group') {
+      const shared: IncomingMessage = { ...base, conversation: to, fromMyOtherDevice: false }
+      return (members ?? []).map((userID) => (userID === me ? carbon(to) : { userID, excludeDevice: undefined, message: shared }))
+    }
     // Sending to oneself reaches one's other devices once, as a carbon.
-    return to.userID === me ? [copy(me, to)] : [copy(to.userID, { kind: 'user', userID: me }), copy(me, to)]
+    if (to.userID === me) return [carbon(to)]
+    return [{ userID: to.userID, excludeDevice: undefined, message: { ...base, conversation: { kind: 'user', userID: me }, fromMyOtherDevice: false } }, carbon(to)]
   }
 
   /**
    * Store each copy and send it to the devices that take it live: for a stored message the
    * caught-up (`connected`) devices, the others getting it when they catch up; for an online-only
-   * message every online device, and nobody else ever.
+   * message every online device, and nobody else ever. All of it leaves in one dispatch.
    */
   #fanOut(sender: Device, copies: readonly Copy[], stored: boolean, push: OfflinePushInfo | undefined): void {
     const seq = stored ? this.#store.allocate() : undefined
+    const parcels: Parcel[] = []
+    let shared: StoredEntry | undefined
     for (const { userID, message, excludeDevice } of copies) {
-      if (seq !== undefined) this.#store.store(userID, { seq, from: sender.userID, message, excludeDevice })
-      const devices = this.devicesOf(userID)
-      for (const target of devices) {
-        if (target.deviceID === excludeDevice || !(stored ? target.state === 'connected' : target.online)) continue
-        this.network.dispatch({ from: sender.userID, to: { userID, deviceID: target.deviceID }, message, seq })
+      if (seq !== undefined) {
+        // Copies with the same message share one stored entry, as they share the message.
+        const entry = shared?.message === message && excludeDevice === undefined ? shared : { seq, from: sender.userID, message, excludeDevice }
+        if (excludeDevice === undefined) shared = entry
+        this.#store.store(userID, entry)
       }
-      if (push !== undefined && excludeDevice === undefined && !devices.some((target) => target.online)) {
+      const devices = this.#devices.get(userID)
+      let online = false
+      if (devices !== undefined) {
+        for (const target of devices.values()) {
+          online ||= target.online
+          if (target.deviceID === excludeDevice || !(stored ? target.state === 'connected' : target.online)) continue
+          parcels.push({ from: sender.userID, to: target, message, seq })
+        }
+      }
+      if (push !== undefined && excludeDevice === undefined && !online) {
         this.pushes.push({ userID, offlinePushInfo: push, payload: message.payload, serverTime: message.serverTime, messageID: message.messageID })
       }
     }
+    this.network.dispatchAll(parcels)
   }
 
   // --- groups -------------------------------------------------------------------------------------
 
   createGroup(device: Device, groupID: string, memberIDs: readonly string[]): void {
     requireOnline(device)
-    const members = this.#groups.create(device.userID, groupID, memberIDs)
-    for (const userID of members) this.#notify(members, { type: 'memberJoined', groupID, userID })
+    // Nothing is announced: telling every member of every initial member is quadratic in the
+    // group's size (a 10,000-member group ran out of memory), and an XMPP room announces nothing
+    // either. The members read the list with `getGroupMembers`.
+    this.#groups.create(device.userID, groupID, memberIDs)
   }
 
   joinGroup(device: Device, groupID: string): void {
@@ -248,18 +267,24 @@ export class ImServer {
   }
 
   /**
-   * Tell the online devices of these users, as a separate task (not inside the caller's call).
+   * Tell the online devices of these users, in one task after the caller's call (not inside it).
    * Membership events are not stored: a device that was away asks `getGroupMembers`.
    */
   #notify(userIDs: readonly string[], event: MembershipEvent): void {
-    for (const userID of userIDs) {
-      for (const target of this.devicesOf(userID)) {
-        if (!target.online) continue
-        this.agenda.schedule(0, () => {
+    const targets = userIDs.flatMap((userID) => this.devicesOf(userID).filter((target) => target.online))
+    if (targets.length === 0) return
+    this.agenda.schedule(0, () => {
+      // Every device hears it even if one's listener throws; the first failure surfaces after.
+      let failure: { readonly error: unknown } | undefined
+      for (const target of targets) {
+        try {
           if (target.online) target.notify(event)
-        })
+        } catch (error) {
+          failure ??= { error }
+        }
       }
-    }
+      if (failure !== undefined) throw failure.error
+    })
   }
 }
 

@@ -133,8 +133,9 @@ export class MemoryTransport implements ImTransport {
   }
 
   /**
-   * Membership events for groups this user is in, on connected devices only (not stored). Creating
-   * a group announces a `memberJoined` for each initial member, the creator included.
+   * Membership events for groups this user is in, on connected devices only (not stored): joins,
+   * departures and dismissal after a group was created. Creating a group announces nothing (its
+   * members read the list with `getGroupMembers`), so creation costs the same for any size.
    */
   onMembershipChange(listener: (event: MembershipEvent) => void): Unsubscribe {
     return subscribe(this.#device.membershipListeners, listener)

@@ -52,3 +52,4 @@ export { inviterGraceMs, expiryGraceMs } from './engine/lifecycle.js'
 // Wire
 export { decodeEnvelope, encodeEnvelope, Envelope, ActionType, extensionKey, maxEnvelopeBytes, maxNesting, maxTimeoutSeconds } from './wire/envelope.js'
 export type { BeckonExtension, DecodeFailure } from './wire/envelope.js'
+export { largeListKey, maxLargeEnvelopeBytes } from './wire/largeList.js'

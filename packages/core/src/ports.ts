@@ -81,6 +81,12 @@ export interface IncomingMessage {
 // Groups and connection
 // -------------------------------------------------------------------------------------------------
 
+/**
+ * A change to a group after it was created: someone joined or left, or the owner dismissed it.
+ * Creating a group announces nothing (not even to its initial members, who read the list with
+ * `getGroupMembers`): announcing each initial member to each member is quadratic in the group's
+ * size, and an XMPP room announces nothing at creation either.
+ */
 export type MembershipEvent =
   | { readonly type: 'memberJoined'; readonly groupID: string; readonly userID: string }
   | { readonly type: 'memberLeft'; readonly groupID: string; readonly userID: string }
@@ -154,6 +160,7 @@ export interface ImTransport {
   quitGroup(groupID: string): Promise<void>
   dismissGroup(groupID: string): Promise<void>
   getGroupMembers(groupID: string): Promise<readonly string[]>
+  /** Joins, departures and dismissal of this user's groups after their creation (none for the creation itself). */
   onMembershipChange(listener: (event: MembershipEvent) => void): Unsubscribe
 
   readonly connectionState: ConnectionState
@@ -166,6 +173,13 @@ export interface ImTransport {
    * that spent long in transit, so a drifting local clock neither times out early nor rings late.
    */
   syncServerTime?(): Promise<number>
+
+  /**
+   * Optional: the largest payload (UTF-8 bytes) the IM server takes in one message, when it has a
+   * limit below beckon's own (1 MiB, the large-list extension's cap). Commands whose message would
+   * exceed it fail with 6017 naming the parameter, instead of failing in the transport.
+   */
+  readonly maxPayloadBytes?: number
 
   /**
    * The clock of the world this transport lives in, when it is not real time (the embedded IM's

@@ -8,7 +8,8 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { failure, type SignalingFailure } from '../errors.js'
 import type { InviteeEvent, InviteeEventType } from '../machine/inviteeMachine.js'
-import { ActionType, encodeEnvelope, maxEnvelopeBytes, maxTimeoutSeconds, utf8Length, type Envelope } from '../wire/envelope.js'
+import { ActionType, maxTimeoutSeconds, type Envelope } from '../wire/envelope.js'
+import { sizeProblem } from './envelopeSize.js'
 import { applyFact, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
 import type { AddInvitedCommand, AnswerCommand, Effect, InviteCommand } from './io.js'
 import { answerDeadline, armTimers, createInvitation, settleActivity } from './lifecycle.js'
@@ -24,7 +25,7 @@ const settle = (effects: Effect[], commandID: string, result: E.Either<Signaling
 const fail = (effects: Effect[], commandID: string, tag: SignalingFailure['_tag'], detail: string): void =>
   settle(effects, commandID, E.left(failure(tag, detail)))
 
-type InviteFields = Pick<Invitation, 'inviteID' | 'groupID' | 'inviter' | 'invitees' | 'timeout' | 'onlineUserOnly'>
+type InviteFields = Pick<Invitation, 'inviteID' | 'groupID' | 'inviter' | 'invitees' | 'timeout' | 'onlineUserOnly' | 'audience'>
 
 const inviteEnvelope = (fields: InviteFields, data: string, actionID: string, seq?: number): Envelope => ({
   businessID: 1,
@@ -36,20 +37,11 @@ const inviteEnvelope = (fields: InviteFields, data: string, actionID: string, se
   timeout: fields.timeout,
   actionType: ActionType.invite,
   onlineUserOnly: fields.onlineUserOnly,
-  beckon: seq === undefined ? { actionID } : { actionID, seq },
+  // The audience travels on the invite (and its modifications), so every party knows where answers go.
+  beckon: { actionID, ...(seq === undefined ? {} : { seq }), ...(fields.audience === undefined ? {} : { audience: fields.audience }) },
 })
 
 const isId = (s: unknown): s is string => typeof s === 'string' && s.length > 0 && s.length <= 256
-
-/** Over the wire's cap? Encoding is the only exact answer, so first a bound that needs none. */
-const oversized = (envelope: Envelope): boolean => {
-  let units = 256 // the keys, numbers and punctuation around the strings
-  for (const s of [envelope.inviteID, envelope.groupID, envelope.inviter, envelope.data, envelope.beckon?.actionID ?? '']) units += s.length
-  for (const s of envelope.inviteeList) units += s.length + 3
-  // JSON escapes at most 6 characters per UTF-16 unit (\uXXXX), and UTF-8 takes at most 3 bytes per unit.
-  if (units * 6 <= maxEnvelopeBytes) return false
-  return utf8Length(encodeEnvelope(envelope)) > maxEnvelopeBytes
-}
 
 // -------------------------------------------------------------------------------------------------
 // invite / inviteInGroup
@@ -65,6 +57,9 @@ const checkInvite = (state: EngineState, command: InviteCommand): SignalingFailu
   }
   if (typeof command.data !== 'string') return failure('InvalidParameter', 'data must be a string')
   if (groupID !== '' && !isId(groupID)) return failure('InvalidParameter', 'groupID must be a non-empty id')
+  if (command.audience !== undefined && command.audience !== 'all' && command.audience !== 'inviter') {
+    return failure('InvalidParameter', `audience must be 'all' or 'inviter', got ${JSON.stringify(command.audience)}`)
+  }
   if (inviteeList.length > limits.maxInvitees) return failure('LimitExceeded', `more than ${limits.maxInvitees} invitees`)
   if (!state.connected) return failure('Disconnected', 'not connected to the IM')
   if (groupID !== '') {
@@ -80,11 +75,21 @@ export const invite = (state: EngineState, command: InviteCommand, effects: Effe
   const problem = checkInvite(state, command)
   if (problem !== undefined) return settle(effects, command.commandID, E.left(problem))
   const envelope = inviteEnvelope(
-    { inviteID: command.inviteID, groupID: command.groupID, inviter: state.config.userID, invitees: [...new Set(command.inviteeList)], timeout: command.timeout, onlineUserOnly: command.onlineUserOnly },
+    {
+      inviteID: command.inviteID,
+      groupID: command.groupID,
+      inviter: state.config.userID,
+      invitees: [...new Set(command.inviteeList)],
+      timeout: command.timeout,
+      onlineUserOnly: command.onlineUserOnly,
+      // 1:1 answers reach only the inviter anyway: the option narrows group invitations alone.
+      ...(command.audience === 'inviter' && command.groupID !== '' ? { audience: 'inviter' as const } : {}),
+    },
     command.data,
     command.actionID,
   )
-  if (oversized(envelope)) return fail(effects, command.commandID, 'InvalidParameter', `the message would exceed ${maxEnvelopeBytes} bytes`)
+  const tooLarge = sizeProblem(envelope, state.config.maxPayloadBytes)
+  if (tooLarge !== undefined) return settle(effects, command.commandID, E.left(tooLarge))
   const options = command.offlinePushInfo === undefined
     ? { onlineUserOnly: command.onlineUserOnly }
     : { onlineUserOnly: command.onlineUserOnly, offlinePushInfo: command.offlinePushInfo }
@@ -155,7 +160,8 @@ export const answer = (state: EngineState, command: AnswerCommand, effects: Effe
 
   const [actionType, factType] = answerSpec[command.type]
   const envelope = followUpEnvelope(invitation, actionType, targets, data, actionID)
-  if (oversized(envelope)) return fail(effects, commandID, 'InvalidParameter', `the message would exceed ${maxEnvelopeBytes} bytes`)
+  const tooLarge = sizeProblem(envelope, state.config.maxPayloadBytes)
+  if (tooLarge !== undefined) return settle(effects, commandID, E.left(tooLarge))
   const { userID, deviceID } = state.config
   const fact: InviteeEvent = { type: factType, actionID, data, userID, deviceID }
   const decided = targets.map((invitee) => inviteeIndex(invitation, invitee))
@@ -169,7 +175,8 @@ const modify = (state: EngineState, invitation: Invitation, command: AnswerComma
   // A modification is the invite again, with new data: it replaces the stored invite message. Its
   // sequence number ranks it above every modification this device sent or holds.
   const envelope = inviteEnvelope(invitation, command.data, command.actionID, nextSequence(state, invitation))
-  if (oversized(envelope)) return fail(effects, command.commandID, 'InvalidParameter', `the message would exceed ${maxEnvelopeBytes} bytes`)
+  const tooLarge = sizeProblem(envelope, state.config.maxPayloadBytes)
+  if (tooLarge !== undefined) return settle(effects, command.commandID, E.left(tooLarge))
   const to = invitation.groupID === '' ? { kind: 'user', userID: invitation.invitees[0]! } as const : { kind: 'group', groupID: invitation.groupID } as const
   sendTracked(
     state,

@@ -47,6 +47,8 @@ export type InviteCommand = Command & {
   readonly timeout: number
   readonly onlineUserOnly: boolean
   readonly offlinePushInfo?: OfflinePushInfo
+  /** Group invitations: `'inviter'` sends answers only to the inviter (`audience.ts`). */
+  readonly audience?: 'all' | 'inviter'
 }
 
 export type AnswerCommand = Command & {

@@ -97,7 +97,7 @@ export interface NewInvitation {
 export const newInvitation = (fields: NewInvitation): Invitation => {
   const { envelope } = fields
   const invitees = [...envelope.inviteeList]
-  return {
+  const invitation: Invitation = {
     inviteID: envelope.inviteID,
     inviter: envelope.inviter,
     groupID: envelope.groupID,
@@ -117,6 +117,8 @@ export const newInvitation = (fields: NewInvitation): Invitation => {
     pendingCount: invitees.length,
     endedAt: null,
   }
+  // Only a group invitation has an audience to narrow; the key is left out otherwise.
+  return envelope.groupID !== '' && envelope.beckon?.audience === 'inviter' ? { ...invitation, audience: 'inviter' } : invitation
 }
 
 /** Adds an invitation with every invitee pending. The caller applies held messages next. */

@@ -6,12 +6,16 @@
  */
 import { ActionType, type Envelope } from '../wire/envelope.js'
 import type { Conversation } from '../ports.js'
+import { answersToInviter } from './audience.js'
 import type { Effect } from './io.js'
 import type { EngineState, InFlight, Invitation } from './state.js'
 
-/** Follow-ups of a group invitation go to the group; 1:1 answers to the inviter, the rest to the invitee. */
+/**
+ * Follow-ups of a group invitation go to the group, except answers when its audience is the
+ * inviter (`audience.ts`); 1:1 answers go to the inviter, the rest to the invitee.
+ */
 export const followUpTarget = (invitation: Invitation, actionType: ActionType, sender: string): Conversation => {
-  if (invitation.groupID !== '') return { kind: 'group', groupID: invitation.groupID }
+  if (invitation.groupID !== '' && !answersToInviter(invitation, actionType, sender)) return { kind: 'group', groupID: invitation.groupID }
   const fromInviter = sender === invitation.inviter
   if (actionType === ActionType.accept || actionType === ActionType.reject || !fromInviter) {
     return { kind: 'user', userID: invitation.inviter }

@@ -12,6 +12,7 @@ import { applyFact, inviteeIndex } from './invitees.js'
 import type { DiagnosticReason, Effect } from './io.js'
 import { activeFrom, armTimers, createInvitation, notify, present, settleActivity, timerKey } from './lifecycle.js'
 import { adoptModification } from './modifications.js'
+import { mayBePrivateAnswer, misdirected } from './audience.js'
 import type { DataVersion, EngineState, Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
@@ -68,6 +69,7 @@ export const applyFollowUp = (
   effects: Effect[],
 ): void => {
   const { inviteID } = invitation
+  if (misdirected(invitation, message)) return report(effects, 'conversation-mismatch', 'a 1:1 answer about a group invitation whose answers go to the group', message, inviteID)
   if (envelope.inviter !== invitation.inviter) return report(effects, 'forged-sender', 'envelope names another inviter', message, inviteID)
   const type = factType(envelope.actionType, message.sender === invitation.inviter)
   if (type === undefined) return report(effects, 'forged-sender', `${message.sender} may not send action ${envelope.actionType}`, message, inviteID)
@@ -297,7 +299,9 @@ export const receive = (state: EngineState, message: IncomingMessage, envelope: 
   }
   const conversation = message.conversation
   const groupID = conversation.kind === 'group' ? conversation.groupID : ''
-  if (envelope.groupID !== groupID) return report(effects, 'conversation-mismatch', 'groupID does not match the conversation', message)
+  if (envelope.groupID !== groupID && !mayBePrivateAnswer(state, message, envelope)) {
+    return report(effects, 'conversation-mismatch', 'groupID does not match the conversation', message)
+  }
   const invitation = state.invitations[envelope.inviteID]
   if (envelope.actionType === ActionType.invite && !message.modified) return receiveInvite(state, message, envelope, now, effects)
   const problem = roleProblem(state, message, envelope)

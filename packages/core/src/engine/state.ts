@@ -48,6 +48,8 @@ export interface EngineConfig {
   readonly limits: Limits
   /** Emit `trace` effects for every invitee transition (for the Stately inspector). */
   readonly trace: boolean
+  /** The transport's largest payload in bytes (`ImTransport.maxPayloadBytes`), if it has one. */
+  readonly maxPayloadBytes?: number
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -66,6 +68,8 @@ export interface Invitation {
   dataVersion: DataVersion | null
   readonly timeout: number
   readonly onlineUserOnly: boolean
+  /** `'inviter'`: answers go only to the inviter (see `audience.ts`); absent: to the group. */
+  readonly audience?: 'inviter'
   /** Server time at which the server took the invite: every deadline counts from here. */
   takenAt: number
   /** True while `takenAt` is a guess (inserted by `addInvitedSignaling` without a server time). */

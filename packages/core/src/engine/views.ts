@@ -31,6 +31,8 @@ export interface InvitationView {
   readonly data: string
   readonly timeout: number
   readonly onlineUserOnly: boolean
+  /** Who hears the answers: `'all'` members (Tencent's way) or only the `'inviter'` (a beckon extension). */
+  readonly audience: 'all' | 'inviter'
   /** Server time at which the IM took the invite. */
   readonly serverTime: number
   /** Server time of the invitees' deadline, or `null` for `timeout: 0`. */
@@ -48,6 +50,7 @@ export const viewOf = (invitation: Invitation): InvitationView => ({
   data: invitation.data,
   timeout: invitation.timeout,
   onlineUserOnly: invitation.onlineUserOnly,
+  audience: invitation.audience ?? 'all',
   serverTime: invitation.takenAt,
   deadline: answerDeadline(invitation) ?? null,
   active: invitation.endedAt === null,

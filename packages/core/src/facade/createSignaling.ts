@@ -71,6 +71,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     deviceID: transport.deviceID,
     limits: checkedLimits({ ...defaultLimits, ...options.limits }),
     trace: options.inspect !== undefined,
+    ...(transport.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: transport.maxPayloadBytes }),
   }
   const state: EngineState =
     options.restore === undefined
@@ -100,6 +101,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
       timeout: opts?.timeout ?? defaultTimeoutSeconds,
       onlineUserOnly: opts?.onlineUserOnly ?? false,
       ...(opts?.offlinePushInfo === undefined ? {} : { offlinePushInfo: opts.offlinePushInfo }),
+      ...(opts?.audience === undefined ? {} : { audience: opts.audience }),
     }))
 
   const answer = (type: 'command.cancel' | 'command.accept' | 'command.reject' | 'command.modify', inviteID: string, data: string | undefined) =>

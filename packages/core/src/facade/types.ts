@@ -42,6 +42,18 @@ export interface InviteOptions {
   /** Deliver only to devices online now; never stored, never pushed. Follow-ups inherit it. */
   readonly onlineUserOnly?: boolean
   readonly offlinePushInfo?: OfflinePushInfo
+  /**
+   * Who hears the answers of a group invitation (a beckon extension; ignored for 1:1, whose
+   * answers reach only the inviter anyway). `'all'` (default, Tencent's way): every member sees
+   * every accept, reject and invitee timeout. `'inviter'`, for rooms too large for that: answers
+   * go only to the inviter's devices and the answerer's own; the invite, the inviter's cancel and
+   * timeout still go to the group. The other members never see an answer: their view of another
+   * invitee ends with the inviter's cancel or timeout that lists it, or else at their local expiry
+   * (`timeout + 10 s` after the invite), as `onInvitationTimeout` — "no answer seen here". With
+   * `timeout: 0` only a cancel ends it. Only beckon clients honour it: a Tencent client in the group
+   * simply sees no answers.
+   */
+  readonly audience?: 'all' | 'inviter'
 }
 
 export interface SignalingOptions {

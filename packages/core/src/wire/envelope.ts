@@ -13,7 +13,8 @@
  * Laws (checked in `envelope.test.ts` and `guard.test.ts`):
  * - round trip: for every valid `e`, `decodeEnvelope(encodeEnvelope(e))` is `right(e)`;
  * - totality: `decodeEnvelope(s)` returns (never throws) for every string `s`;
- * - size: a payload over {@link maxEnvelopeBytes} never decodes;
+ * - size: a payload over {@link maxEnvelopeBytes} decodes only as beckon's large-list extension
+ *   (`largeList.ts`), and never over its own cap;
  * - depth: a payload nesting arrays and objects more than {@link maxNesting} deep never decodes;
  * - agreement: on every JSON text within those bounds, `decodeEnvelope` gives what
  *   `Envelope.decode(JSON.parse(text))` gives (the same envelope, or a failure).
@@ -24,7 +25,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { guardedExtensionKeys, guardedKeys, isId, isRecord, isWireEnvelope } from './guard.js'
 import { ActionType, extensionKey, maxEnvelopeBytes, maxIdLength, maxNesting, maxTimeoutSeconds } from './limits.js'
-import { exceedsBytes, nestsDeeperThan, preview } from './payload.js'
+import { decodeLargeOnce, largeListKey, maxLargeEnvelopeBytes, unwrapLargeList, wrapLargeList } from './largeList.js'
+import { exceedsBytes, nestsDeeperThan, preview, utf8Length } from './payload.js'
 
 export { ActionType, extensionKey, maxEnvelopeBytes, maxNesting, maxTimeoutSeconds } from './limits.js'
 export { utf8Length } from './payload.js'
@@ -43,6 +45,11 @@ export interface BeckonExtension {
    * over its earlier one in the same server millisecond; absent (another client's), it counts as 0.
    */
   readonly seq?: number
+  /**
+   * On a group invite: `'inviter'` sends answers only to the inviter (and the answerer's own
+   * devices) instead of the group; absent means Tencent's way, every member sees every answer.
+   */
+  readonly audience?: 'inviter'
 }
 
 /** A decoded envelope, with Tencent's defaults filled in. */
@@ -88,7 +95,14 @@ interface SequenceBrand {
 }
 const Sequence = t.brand(t.number, (n): n is t.Branded<number, SequenceBrand> => Number.isSafeInteger(n) && n >= 0, 'Sequence')
 
-const BeckonExtensionCodec = t.intersection([t.type({ actionID: Id }), t.partial({ seq: Sequence })], 'BeckonExtension')
+const BeckonExtensionCodec = t.intersection([t.type({ actionID: Id }), t.partial({ seq: Sequence, audience: t.literal('inviter') })], 'BeckonExtension')
+
+/** The extension with only the keys it has: a key present as `undefined` would break equality. */
+const extensionOf = (e: { readonly actionID: string; readonly seq?: number | undefined; readonly audience?: 'inviter' | undefined }): BeckonExtension => ({
+  actionID: e.actionID,
+  ...(e.seq === undefined ? {} : { seq: e.seq }),
+  ...(e.audience === undefined ? {} : { audience: e.audience }),
+})
 
 /** Lenient Tencent decoders read an explicit `null` for an optional key as the key being absent. */
 const orNull = <C extends t.Mixed>(codec: C) => t.union([codec, t.null], `${codec.name} | null`)
@@ -126,9 +140,6 @@ const distinct = (list: readonly string[]): string[] => {
   return list.slice()
 }
 
-const extensionOf = ({ actionID, seq }: NonNullable<WireEnvelope[typeof extensionKey]>): BeckonExtension =>
-  seq === undefined ? { actionID } : { actionID, seq }
-
 const withDefaults = (wire: WireEnvelope): Envelope => {
   const businessID = 1 as const
   const { inviteID, inviter, actionType } = wire
@@ -159,7 +170,7 @@ export const Envelope = new t.Type<Envelope, Record<string, unknown>, unknown>(
     timeout: e.timeout,
     actionType: e.actionType,
     onlineUserOnly: e.onlineUserOnly,
-    ...(e.beckon === undefined ? {} : { [extensionKey]: e.beckon.seq === undefined ? { actionID: e.beckon.actionID } : { actionID: e.beckon.actionID, seq: e.beckon.seq } }),
+    ...(e.beckon === undefined ? {} : { [extensionKey]: extensionOf(e.beckon) }),
   }),
 )
 
@@ -202,12 +213,12 @@ const looksLikeSignaling = (u: unknown): boolean =>
  */
 export const decodeEnvelope = (payload: string): E.Either<DecodeFailure, Envelope> => {
   if (typeof payload !== 'string') return E.left({ _tag: 'NotSignaling', detail: 'payload is not a string' })
-  const oversized = { _tag: 'Oversized', detail: `payload exceeds ${maxEnvelopeBytes} bytes` } as const
-  if (payload.length > maxEnvelopeBytes) return E.left(oversized)
+  // A UTF-16 unit is at least one UTF-8 byte: a longer string is over every cap without a scan.
+  if (payload.length > maxLargeEnvelopeBytes) return E.left({ _tag: 'Oversized', detail: `payload exceeds ${maxLargeEnvelopeBytes} bytes` })
+  // Over Tencent's cap, only beckon's large-list extension (largeList.ts) may still decode.
+  if (payload.length > maxEnvelopeBytes || exceedsBytes(payload, maxEnvelopeBytes)) return decodeLargeOnce(payload, decodeLargeList)
   // Parsing JSON nested thousands deep costs ~0.2 µs a level; no envelope needs more than a few.
-  // Looked at before the byte count: a deep payload is turned down after a few dozen characters.
-  if (nestsDeeperThan(payload, maxNesting)) return E.left({ _tag: 'Malformed', detail: `nested more than ${maxNesting} deep` })
-  if (exceedsBytes(payload, maxEnvelopeBytes)) return E.left(oversized)
+  if (nestsDeeperThan(payload, maxNesting)) return E.left(tooDeep(maxNesting))
   let json: unknown
   try {
     json = JSON.parse(payload)
@@ -264,5 +275,22 @@ const bounded = (json: unknown): unknown => {
   return copy
 }
 
-/** Encodes an envelope as the payload string, every key present, in the native SDKs' order. */
-export const encodeEnvelope = (envelope: Envelope): string => JSON.stringify(Envelope.encode(envelope))
+const tooDeep = (limit: number): DecodeFailure => ({ _tag: 'Malformed', detail: `nested more than ${limit} deep` })
+
+const decodeLargeList = (payload: string): E.Either<DecodeFailure, Envelope> => {
+  const bytes = payload.length > maxLargeEnvelopeBytes ? payload.length : utf8Length(payload)
+  // The wrapper adds one level to the envelope's own nesting.
+  if (bytes <= maxLargeEnvelopeBytes && payload.includes(`"${largeListKey}"`) && nestsDeeperThan(payload, maxNesting + 1)) return E.left(tooDeep(maxNesting + 1))
+  const unwrapped = unwrapLargeList(payload, bytes, maxEnvelopeBytes)
+  if (!unwrapped.ok) return E.left({ _tag: unwrapped.tag, detail: unwrapped.detail })
+  return E.mapLeft((errors: t.Errors): DecodeFailure => ({ _tag: 'Malformed', detail: describe(errors) }))(Envelope.decode(unwrapped.value))
+}
+
+/**
+ * Encodes an envelope as the payload string, every key present, in the native SDKs' order; one
+ * over 12 KB is wrapped in beckon's large-list extension (largeList.ts), which Tencent clients ignore.
+ */
+export const encodeEnvelope = (envelope: Envelope): string => {
+  const json = JSON.stringify(Envelope.encode(envelope))
+  return json.length * 3 > maxEnvelopeBytes && utf8Length(json) > maxEnvelopeBytes ? wrapLargeList(json) : json
+}
