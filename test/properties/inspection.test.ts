@@ -38,7 +38,7 @@ describe('watching a run in an inspector', () => {
         const [userID, deviceID] = device.name.split('/') as [string, string]
         for (const invitee of view?.invitees ?? []) {
           const id = mirroredActorID({ userID, deviceID }, run.inviteID, invitee.userID)
-          const actor = watched.get(device.name)!.findLast((e) => (e.actorRef as { id?: string }).id === id)?.actorRef
+          const actor = watched.get(device.name)!.filter((e) => (e.actorRef as { id?: string }).id === id).at(-1)?.actorRef
           const snapshot = actor?.getSnapshot() as { value: unknown; context: { decision: { actionID: string } | null } } | undefined
           expect({ id, state: snapshot?.value }).toEqual({ id, state: invitee.state })
         }
