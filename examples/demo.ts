@@ -5,9 +5,12 @@
  * `npm run demo -- --xmpp` (or `npm run demo:xmpp`): the same scripts and the same timeline over
  * XMPP, against a Prosody on loopback (see `prosody.ts`: an already running one, or one started
  * and stopped for this run).
+ *
+ * `--mermaid` (with either): also prints the whole run as a Mermaid sequence diagram at the end.
  */
 import { systemClock } from '@beckon/core'
-import { MemoryIm } from '@beckon/adapter-memory'
+import { MemoryIm, SequenceRecorder } from '@beckon/adapter-memory'
+import { DiagramTimeline } from './diagramTimeline.js'
 import { prosodyFor } from './prosody.js'
 import { acceptedCall, busyCall, callWorld, cancelledCall, classroom, rejectedCall, unansweredCall, type Connect } from './scenarios.js'
 import { Timeline } from './timeline.js'
@@ -50,19 +53,22 @@ const onProsody = async (): Promise<Stage> => {
 }
 
 const stage = process.argv.includes('--xmpp') ? await onProsody() : onMemory()
+const diagram = process.argv.includes('--mermaid') ? new SequenceRecorder(systemClock, { groupsOnce: true }) : undefined
 try {
-  const timeline = new Timeline(systemClock, (line) => console.log(line))
+  const print = (line: string) => console.log(line)
+  const timeline = diagram === undefined ? new Timeline(systemClock, print) : new DiagramTimeline(systemClock, diagram, print)
+  const connect: Connect = diagram === undefined ? stage.connect : async (userID) => diagram.transport(await stage.connect(userID))
 
   console.log(`${stage.title}\n`)
   console.log('   time  device         ▶ did  ◀ was told\n')
 
-  const calls = await callWorld(stage.connect, systemClock, timeline)
+  const calls = await callWorld(connect, systemClock, timeline)
   await acceptedCall(calls)
   await rejectedCall(calls)
   await busyCall(calls)
   await cancelledCall(calls)
   await unansweredCall(calls)
-  const room = await classroom(stage.connect, systemClock, timeline, 6, groupID)
+  const room = await classroom(connect, systemClock, timeline, 6, groupID)
   await stage.settle()
 
   console.log(`\nWhat every member of ${groupID} saw:`)
@@ -71,6 +77,7 @@ try {
   }
   const open = [...calls.alice.signaling.listInvitations(), ...calls.bob.signaling.listInvitations()].filter((i) => i.active)
   console.log(`\nInvitations still pending on alice's and bob's devices: ${open.length}`)
+  if (diagram !== undefined) console.log(`\nThe run as a Mermaid sequence diagram:\n\n\`\`\`mermaid\n${diagram.toMermaid()}\n\`\`\``)
 } finally {
   await stage.close()
 }
