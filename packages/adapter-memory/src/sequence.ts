@@ -46,7 +46,7 @@ const actionNames: Readonly<Record<number, string>> = {
 /** The outcome an action declares for the invitees it lists. */
 const outcomeOf: Readonly<Record<string, string>> = { cancel: 'cancelled', accept: 'accepted', reject: 'rejected', timeout: 'timedOut' }
 
-/** `{"room_id":42,"version":4}` reads as `room_id=42`; Mermaid's `;` and `#…;` are kept out. */
+/** `{"room_id":42,"version":4}` reads as `room_id=42`. */
 const brief = (data: string): string => {
   if (data === '') return ''
   let text = data
@@ -61,7 +61,7 @@ const brief = (data: string): string => {
   } catch {
     // not JSON: shown as it is
   }
-  text = text.replace(/[;#\n]/g, ' ')
+  text = text.replace(/\n/g, ' ')
   return text.length > 32 ? ` ${text.slice(0, 31)}…` : text === '' ? '' : ` ${text}`
 }
 
@@ -143,11 +143,14 @@ export class SequenceRecorder {
     const id = (device: string) => shown(device).replace(/[^A-Za-z0-9_]/g, '_')
     const lines = ['sequenceDiagram']
     for (const device of this.#devices) lines.push(id(device) === shown(device) ? `  participant ${id(device)}` : `  participant ${id(device)} as ${shown(device)}`)
+    // Mermaid reads `#` and `;` in a message as the start of an entity code and the end of a
+    // statement: a label would be cut there. Its own entity codes draw them.
+    const text = (label: string) => label.replace(/[#;]/g, (c) => `#${c.charCodeAt(0)};`)
     const all = this.#devices.length > 1 ? `${id(this.#devices[0]!)},${id(this.#devices.at(-1)!)}` : id(this.#devices[0] ?? 'nobody')
     for (const row of this.#rows) {
-      if (row.kind === 'arrow') lines.push(`  ${id(row.from)}${row.dashed ? '-->>' : '->>'}${id(row.to)}: ${row.text}`)
-      else if (row.kind === 'note') lines.push(`  Note over ${row.over.map(id).join(',')}: ${row.text}`)
-      else lines.push(`  Note over ${all}: ${row.text}`)
+      if (row.kind === 'arrow') lines.push(`  ${id(row.from)}${row.dashed ? '-->>' : '->>'}${id(row.to)}: ${text(row.text)}`)
+      else if (row.kind === 'note') lines.push(`  Note over ${row.over.map(id).join(',')}: ${text(row.text)}`)
+      else lines.push(`  Note over ${all}: ${text(row.text)}`)
     }
     return lines.join('\n')
   }

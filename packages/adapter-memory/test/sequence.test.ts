@@ -29,10 +29,10 @@ describe('a run as a sequence diagram', () => {
     const lines = diagram.toMermaid().split('\n')
     expect(lines.slice(0, 3)).toEqual(['sequenceDiagram', '  participant alice', '  participant bob'])
     expect(lines.filter((l) => l.includes('->>')).map((l) => l.replace(/\+\d+\.\d+s /, ''))).toEqual([
-      '  alice->>bob: invite #1 [bob] room_id=42',
-      '  bob-->>bob: onReceiveNewInvitation #1 from alice to [bob]',
-      '  bob->>alice: reject #1',
-      '  alice-->>alice: onInviteeRejected #1 bob',
+      '  alice->>bob: invite #35;1 [bob] room_id=42',
+      '  bob-->>bob: onReceiveNewInvitation #35;1 from alice to [bob]',
+      '  bob->>alice: reject #35;1',
+      '  alice-->>alice: onInviteeRejected #35;1 bob',
     ])
     expect(id).not.toBe('')
   })
@@ -64,7 +64,7 @@ describe('a run as a sequence diagram', () => {
     await im.clock.advance(200)
     const text = diagram.toMermaid()
     expect(text).toContain('participant s1_phone as s1/phone')
-    expect(text.match(/->>class_\w+: \+\d\.\d+s invite #1 \[s1, s2\]/g)).toHaveLength(1)
-    expect(text.match(/onReceiveNewInvitation #1/g)).toHaveLength(3)
+    expect(text.match(/->>class_\w+: \+\d\.\d+s invite #35;1 \[s1, s2\]/g)).toHaveLength(1)
+    expect(text.match(/onReceiveNewInvitation #35;1/g)).toHaveLength(3)
   })
 })
