@@ -3,7 +3,7 @@
  * and the classroom. They run on any MemoryIm — the demo's real-time one, or a test's virtual one
  * (start the script, then advance the clock) — and on any other transport factory.
  */
-import { createSignaling, type Clock, type ImTransport, type Signaling } from '@beckon/core'
+import { createSignaling, type Clock, type ImTransport, type InspectOption, type Signaling } from '@beckon/core'
 import { CallApp, MediaRooms } from './call.js'
 import { ClassroomApp } from './classroom.js'
 import type { Timeline } from './timeline.js'
@@ -13,9 +13,10 @@ export type Connect = (userID: string) => ImTransport | Promise<ImTransport>
 
 export const sleep = (clock: Clock, ms: number): Promise<void> => new Promise((resolve) => clock.setTimeout(resolve, ms))
 
-const signalingOf = async (connect: Connect, timeline: Timeline, userID: string): Promise<{ signaling: Signaling; transport: ImTransport }> => {
+/** `inspect`: watch every device of the scenario in an inspector (`npm run inspect`). */
+const signalingOf = async (connect: Connect, timeline: Timeline, userID: string, inspect?: InspectOption): Promise<{ signaling: Signaling; transport: ImTransport }> => {
   const transport = await connect(userID)
-  const signaling = createSignaling({ transport })
+  const signaling = createSignaling(inspect === undefined ? { transport } : { transport, inspect })
   timeline.watch(userID, signaling)
   return { signaling, transport }
 }
@@ -32,9 +33,9 @@ export interface CallWorld {
   readonly carol: CallApp
 }
 
-export const callWorld = async (connect: Connect, clock: Clock, timeline: Timeline): Promise<CallWorld> => {
+export const callWorld = async (connect: Connect, clock: Clock, timeline: Timeline, inspect?: InspectOption): Promise<CallWorld> => {
   const rooms = new MediaRooms()
-  const app = async (who: string) => new CallApp(who, (await signalingOf(connect, timeline, who)).signaling, clock, rooms, timeline)
+  const app = async (who: string) => new CallApp(who, (await signalingOf(connect, timeline, who, inspect)).signaling, clock, rooms, timeline)
   return { clock, timeline, alice: await app('alice'), bob: await app('bob'), carol: await app('carol') }
 }
 
@@ -94,12 +95,12 @@ export interface ClassWorld {
   readonly students: readonly ClassroomApp[]
 }
 
-export const classroom = async (connect: Connect, clock: Clock, timeline: Timeline, size = 6, groupID = 'class-7'): Promise<ClassWorld> => {
+export const classroom = async (connect: Connect, clock: Clock, timeline: Timeline, size = 6, groupID = 'class-7', inspect?: InspectOption): Promise<ClassWorld> => {
   timeline.note(`classroom: a teacher and ${size} students in ${groupID}`)
   const names = Array.from({ length: size }, (_, i) => `student${i + 1}`)
-  const teacherDevice = await signalingOf(connect, timeline, 'teacher')
+  const teacherDevice = await signalingOf(connect, timeline, 'teacher', inspect)
   const teacher = new ClassroomApp('teacher', teacherDevice.signaling, timeline)
-  const students = await Promise.all(names.map(async (name) => new ClassroomApp(name, (await signalingOf(connect, timeline, name)).signaling, timeline)))
+  const students = await Promise.all(names.map(async (name) => new ClassroomApp(name, (await signalingOf(connect, timeline, name, inspect)).signaling, timeline)))
   await teacherDevice.transport.createGroup(groupID, names)
   await sleep(clock, 100)
 

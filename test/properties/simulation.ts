@@ -5,7 +5,7 @@
  * Everything runs on MemoryIm's virtual clock, so a failing case replays exactly from its seed.
  */
 import fc from 'fast-check'
-import { createSignaling, type InvitationView, type Signaling, type SignalingListener } from '@beckon/core'
+import { createSignaling, type InspectOption, type InvitationView, type Signaling, type SignalingListener } from '@beckon/core'
 import { MemoryIm } from '@beckon/adapter-memory'
 
 export interface Device {
@@ -97,13 +97,18 @@ export interface Run {
   readonly settled: () => boolean
 }
 
-/** Builds the world, sends the invitation from alice's phone and schedules the actions. */
-export const start = async (s: Scenario): Promise<Run> => {
+/**
+ * Builds the world, sends the invitation from alice's phone and schedules the actions.
+ *
+ * @param inspect an `inspect` option per device (by name), to watch the run.
+ */
+export const start = async (s: Scenario, inspect?: (device: string) => InspectOption): Promise<Run> => {
   const im = new MemoryIm({ seed: s.seed, network: { latency: { min: 0, max: s.latencyMax }, duplicate: s.duplicate, loss: s.loss, reorder: true } })
   let counter = 0
   const world = devices.map(([userID, deviceID]) => {
     const name = `${userID}/${deviceID}`
-    const signaling = createSignaling({ transport: im.connect(userID, { deviceID }), ids: () => `${String(++counter).padStart(6, '0')}-${name}` })
+    const ids = () => `${String(++counter).padStart(6, '0')}-${name}`
+    const signaling = createSignaling({ transport: im.connect(userID, { deviceID }), ids, ...(inspect === undefined ? {} : { inspect: inspect(name) }) })
     const device: Device = { name, userID, signaling, reports: [] }
     signaling.addSignalingListener(record(device, im))
     return device

@@ -25,7 +25,9 @@ export { TransportError } from './ports.js'
 // Facade
 export { createSignaling } from './facade/createSignaling.js'
 export type { Signaling, SignalingListener, SignalingInfo, SignalingOptions, InviteOptions } from './facade/types.js'
-export type { InspectorLike } from './facade/inspection.js'
+export type { InspectorLike, InspectOption, InspectionObserver } from './facade/inspectOption.js'
+export { mirroredActorID } from './facade/inspection.js'
+export type { InspectedParty } from './facade/inspection.js'
 export { systemClock, randomUUIDs } from './facade/defaults.js'
 
 // Errors

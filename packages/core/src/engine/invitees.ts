@@ -135,6 +135,7 @@ export const undoFact = (
   invitation.states[i] = machine.initial
   invitation.decisions[i] = null
   if (machine.answerable[from] !== true && machine.answerable[machine.initial] === true) invitation.pendingCount += 1
+  if (state.config.trace) effects.push({ type: 'trace.invitation', change: 'reset', inviteID: invitation.inviteID, invitees: [invitation.invitees[i]!] })
   for (const fact of facts) applyFact(state, invitation, i, fact, true, effects)
   return invitation.decisions[i] != null
 }

@@ -169,8 +169,12 @@ export type Effect =
       readonly event: InviteeEvent
       readonly state: InviteeState
     }
-  /** Only with `config.trace`: an invitation appeared in (`created`) or left (`removed`) the state. */
-  | { readonly type: 'trace.invitation'; readonly change: 'created' | 'removed'; readonly inviteID: string; readonly invitees: readonly string[] }
+  /**
+   * Only with `config.trace`: an invitation appeared in (`created`) or left (`removed`) the state,
+   * or its listed invitees went back to their initial state (`reset`: the IM refused this device's
+   * own fact, so it never happened; the facts still standing follow as `trace` effects).
+   */
+  | { readonly type: 'trace.invitation'; readonly change: 'created' | 'removed' | 'reset'; readonly inviteID: string; readonly invitees: readonly string[] }
 
 /** What `step` returns. */
 export interface StepResult<S> {

@@ -14,7 +14,8 @@ import type { Clock } from '../ports.js'
 import { decodeEnvelope, type Envelope } from '../wire/envelope.js'
 import { randomUUIDs, systemClock } from './defaults.js'
 import { createInspectionMirror, type InspectionMirror } from './inspection.js'
-import { createListeners, holdUntilSettled } from './listeners.js'
+import { inspectionSinkOf } from './inspectOption.js'
+import { createListeners, holdUntilSettled, type Listeners } from './listeners.js'
 import { createShell } from './shell.js'
 import { readSignalingInfo } from './signalingInfo.js'
 import type { InviteOptions, Signaling, SignalingInfo, SignalingOptions } from './types.js'
@@ -46,6 +47,15 @@ const mirrorRestored = (mirror: InspectionMirror, state: EngineState): void =>
       })),
     ),
   )
+
+/** Reads the `inspect` option (throwing on a shape it cannot take) and mirrors this device's view. */
+const mirrorFor = (option: unknown, party: { userID: string; deviceID: string }, listeners: Listeners): InspectionMirror =>
+  createInspectionMirror({
+    party: { userID: party.userID, deviceID: party.deviceID },
+    sink: inspectionSinkOf(option),
+    mismatch: (inviteID, detail) => listeners.diagnose({ reason: 'inspector-mismatch', detail, inviteID }),
+    sinkThrew: (error) => listeners.diagnose({ reason: 'listener-threw', detail: `inspect: ${error instanceof Error ? error.message : String(error)}` }),
+  })
 
 /**
  * Creates the signaling API of one device over an IM transport.
@@ -80,7 +90,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
           throw new TypeError(`cannot restore: ${why}`)
         })(restoreState(options.restore, config))
   const listeners = createListeners()
-  const mirror = options.inspect === undefined ? undefined : createInspectionMirror(options.inspect)
+  const mirror = options.inspect === undefined ? undefined : mirrorFor(options.inspect, transport, listeners)
   if (mirror !== undefined && options.restore !== undefined) mirrorRestored(mirror, state)
   const shell = createShell(state, { transport, clock, ids, listeners, mirror })
 

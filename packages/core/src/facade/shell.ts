@@ -96,13 +96,11 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
         return settle(effect.commandID, effect.result)
       case 'diagnostic':
         return listeners.diagnose(effect.diagnostic)
-      case 'trace': {
-        const mismatch = mirror?.transition(effect.inviteID, effect.invitee, effect.event, effect.state)
-        if (mismatch !== undefined) listeners.diagnose({ reason: 'inspector-mismatch', detail: mismatch, inviteID: effect.inviteID })
-        return
-      }
+      case 'trace':
+        return mirror?.transition(effect.inviteID, effect.invitee, effect.event, effect.state)
       case 'trace.invitation':
         if (effect.change === 'created') mirror?.created(effect.inviteID, effect.invitees)
+        else if (effect.change === 'reset') for (const invitee of effect.invitees) mirror?.reset(effect.inviteID, invitee)
         else mirror?.removed(effect.inviteID, effect.invitees)
         return
     }

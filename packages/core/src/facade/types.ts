@@ -9,7 +9,7 @@ import type { Limits } from '../engine/state.js'
 import type { InvitationView } from '../engine/views.js'
 import type { Clock, ImTransport, IncomingMessage, OfflinePushInfo } from '../ports.js'
 import type { Envelope } from '../wire/envelope.js'
-import type { InspectorLike } from './inspection.js'
+import type { InspectOption } from './inspectOption.js'
 
 /**
  * Listener callbacks, every one optional, arguments in the order of Tencent's native SDKs.
@@ -62,8 +62,14 @@ export interface SignalingOptions {
   readonly clock?: Clock
   /** Unique id source for invite and action ids; defaults to random UUIDs. */
   readonly ids?: () => string
-  /** An inspector from `@statelyai/inspect`: every invitee is mirrored as a live machine. */
-  readonly inspect?: InspectorLike
+  /**
+   * Watch every invitee of every invitation this device knows as a live actor of the invitee
+   * machine: what `createActor({ inspect })` takes (an observer or a function receiving XState
+   * inspection events) or an inspector from `@statelyai/inspect` (`createBrowserInspector()`,
+   * `createWebSocketInspector()`). Anything else throws a `TypeError`. Actor ids read
+   * `<user>/<device> sees <invitee> of <inviteID>`.
+   */
+  readonly inspect?: InspectOption
   /** What an earlier instance's `snapshot()` returned. */
   readonly restore?: EngineSnapshot
   readonly limits?: Partial<Limits>

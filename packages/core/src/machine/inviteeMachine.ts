@@ -87,19 +87,46 @@ const arbitrated = {
 /**
  * The invitee machine.
  *
- * ```text
- *                    inviter.cancelled ──────────────▶ cancelled
- *                    inviter.timedOut ─┐
- *   ┌─────────┐      invitee.timedOut ─┼─────────────▶ timedOut
- *   │ pending │──────timer.expired ────┘
- *   └─────────┘      invitee.accepted ───────────────▶ accepted
- *   (answerable)     invitee.rejected ───────────────▶ rejected
- *
- *   From every outcome, any fact of the five message types that outranks the current decision
- *   moves the invitee to that fact's outcome (a correction: it lost a race). Rank, best first:
- *   inviter.cancelled, inviter.timedOut, invitee.accepted, invitee.rejected, invitee.timedOut,
- *   timer.expired; ties go to the smallest action id.
+ * <!-- diagram:machine -->
+ * ```mermaid
+ * stateDiagram-v2
+ *   direction LR
+ *   [*] --> pending
+ *   pending --> cancelled: inviter.cancelled
+ *   pending --> timedOut: inviter.timedOut
+ *   pending --> accepted: invitee.accepted
+ *   pending --> rejected: invitee.rejected
+ *   pending --> timedOut: invitee.timedOut
+ *   pending --> timedOut: timer.expired
+ *   accepted --> cancelled: inviter.cancelled
+ *   accepted --> timedOut: inviter.timedOut
+ *   accepted --> accepted: invitee.accepted
+ *   accepted --> rejected: invitee.rejected
+ *   accepted --> timedOut: invitee.timedOut
+ *   rejected --> cancelled: inviter.cancelled
+ *   rejected --> timedOut: inviter.timedOut
+ *   rejected --> accepted: invitee.accepted
+ *   rejected --> rejected: invitee.rejected
+ *   rejected --> timedOut: invitee.timedOut
+ *   cancelled --> cancelled: inviter.cancelled
+ *   cancelled --> timedOut: inviter.timedOut
+ *   cancelled --> accepted: invitee.accepted
+ *   cancelled --> rejected: invitee.rejected
+ *   cancelled --> timedOut: invitee.timedOut
+ *   timedOut --> cancelled: inviter.cancelled
+ *   timedOut --> timedOut: inviter.timedOut
+ *   timedOut --> accepted: invitee.accepted
+ *   timedOut --> rejected: invitee.rejected
+ *   timedOut --> timedOut: invitee.timedOut
+ *   note right of pending: tagged answerable
+ *   note left of pending: every transition is guarded by outranksDecision and runs recordDecision
  * ```
+ * <!-- /diagram:machine -->
+ *
+ * (Generated from this definition by `npm run diagrams`.) From every outcome, a fact that
+ * outranks the current decision moves the invitee to that fact's outcome: a correction, it lost a
+ * race. Rank, best first: inviter.cancelled, inviter.timedOut, invitee.accepted, invitee.rejected,
+ * invitee.timedOut, timer.expired; ties go to the smallest action id.
  *
  * `pending` is tagged `answerable`: only there may the invitee answer or the inviter cancel it.
  */
