@@ -149,13 +149,17 @@ const notificationOf = (invitation: Invitation, type: InviteeEventType, data: st
   }
 }
 
-/** A modification may change the data only: inviter, invitees, group and timeout stay the invite's. */
+/**
+ * A modification may change the data only: inviter, group and timeout stay the invite's. It may
+ * list a subset of the invitees — Tencent's Web SDK lists only those still pending in the
+ * modifier's record — but never one the invite did not list.
+ */
 const sameInvitation = (invitation: Invitation, envelope: Envelope): boolean =>
   envelope.inviter === invitation.inviter &&
   envelope.groupID === invitation.groupID &&
   envelope.timeout === invitation.timeout &&
-  envelope.inviteeList.length === invitation.invitees.length &&
-  envelope.inviteeList.every((invitee, i) => invitation.invitees[i] === invitee)
+  envelope.inviteeList.length <= invitation.invitees.length &&
+  envelope.inviteeList.every((invitee) => inviteeIndex(invitation, invitee) >= 0)
 
 /** A modify replaces the invite's data; the latest by server time, then sequence, then action id wins (`modifications.ts`). */
 export const applyModify = (
