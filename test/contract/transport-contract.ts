@@ -104,6 +104,7 @@ export const describeTransportContract = (name: string, harness: ContractHarness
           serverTime: receipt.serverTime,
           fromMyOtherDevice: false,
           modified: false,
+          onlineUserOnly: false,
         })
       })
 
@@ -201,6 +202,27 @@ export const describeTransportContract = (name: string, harness: ContractHarness
         await until(() => away.transport.connectionState === 'connected' && received(online, live), 'the online one to arrive')
         await world.settle()
         expect(away.withPayload(missed)).toEqual([])
+      })
+
+      it('mark a message sent online-only as online-only, and a stored one as not', async () => {
+        const [alice, bob] = [await join(0), await join(1)]
+        const [live, stored] = [world.uniqueName('live'), world.uniqueName('kept')]
+        await alice.transport.send(toUser(user(1)), live, ONLINE_ONLY)
+        await alice.transport.send(toUser(user(1)), stored, STORED)
+        await until(() => received(bob, live) && received(bob, stored), 'both messages')
+        expect(bob.withPayload(live)[0]?.onlineUserOnly).toBe(true)
+        expect(bob.withPayload(stored)[0]?.onlineUserOnly).toBe(false)
+      })
+
+      it('mark a group message sent online-only as online-only, and a stored one as not', async () => {
+        const [owner, member] = [await join(0), await join(1)]
+        const groupID = await createGroup(owner.transport, [user(1)])
+        const [live, stored] = [world.uniqueName('group-live'), world.uniqueName('group-kept')]
+        await owner.transport.send(toGroup(groupID), live, ONLINE_ONLY)
+        await owner.transport.send(toGroup(groupID), stored, STORED)
+        await until(() => received(member, live) && received(member, stored), 'both group messages')
+        expect(member.withPayload(live)[0]?.onlineUserOnly).toBe(true)
+        expect(member.withPayload(stored)[0]?.onlineUserOnly).toBe(false)
       })
 
       it('loses nothing across a reconnect: every message arrives, in the order sent', async () => {

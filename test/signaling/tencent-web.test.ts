@@ -35,6 +35,53 @@ const idOf = (payload: string): string => (JSON.parse(payload) as { inviteID: st
 const rings = (party: Party): string[] => party.calls().filter((call) => call.startsWith('onReceiveNewInvitation('))
 
 // -------------------------------------------------------------------------------------------------
+// Online-only on the message
+// -------------------------------------------------------------------------------------------------
+
+describe("the Web SDK's online-only invite (the flag on the IM message, not in the envelope)", () => {
+  const setup = async () => {
+    const world = new World()
+    const tx = world.join('tx')
+    const bx = world.join('bx')
+    const atTx: IncomingMessage[] = []
+    tx.transport.onMessage((message) => atTx.push(message))
+    await world.settle()
+    return { world, tx, bx, atTx }
+  }
+
+  it('makes an online-only invitation, whose answer is sent online-only', async () => {
+    const { world, bx, atTx } = await setup()
+    const payload = payloadOf('chat/c2c-invite-onlineUserOnly')
+    world.im.inject({ userID: 'bx' }, { sender: 'tx', senderDevice: 'web', conversation: { kind: 'user', userID: 'tx' }, payload, onlineUserOnly: true })
+    await world.settle()
+    expect(rings(bx)).toEqual([`onReceiveNewInvitation(${idOf(payload)}, tx, '', [bx], x)`])
+    expect(bx.signaling.getInvitation(idOf(payload))?.onlineUserOnly).toBe(true)
+    await bx.signaling.accept(idOf(payload), 'ok')
+    await world.settle()
+    expect(atTx.map((m) => [JSON.parse(m.payload).actionType, m.onlineUserOnly])).toEqual([[3, true]])
+  })
+
+  it('sends its own timeout online-only too', async () => {
+    const { world, bx, atTx } = await setup()
+    const payload = payloadOf('chat/c2c-invite-onlineUserOnly')
+    world.im.inject({ userID: 'bx' }, { sender: 'tx', senderDevice: 'web', conversation: { kind: 'user', userID: 'tx' }, payload, onlineUserOnly: true })
+    await world.advance(31 * SECOND)
+    expect(atTx.map((m) => [JSON.parse(m.payload).actionType, m.onlineUserOnly])).toEqual([[5, true]])
+  })
+
+  it('keeps a stored invite stored, and its answer too', async () => {
+    const { world, bx, atTx } = await setup()
+    const payload = payloadOf('tsignaling/c2c-invite')
+    world.im.inject({ userID: 'bx' }, { sender: 'tx', senderDevice: 'web', conversation: { kind: 'user', userID: 'tx' }, payload, onlineUserOnly: false })
+    await world.settle()
+    expect(bx.signaling.getInvitation(idOf(payload))?.onlineUserOnly).toBe(false)
+    await bx.signaling.accept(idOf(payload), 'ok')
+    await world.settle()
+    expect(atTx.map((m) => [JSON.parse(m.payload).actionType, m.onlineUserOnly])).toEqual([[3, false]])
+  })
+})
+
+// -------------------------------------------------------------------------------------------------
 // A modification that lists a subset
 // -------------------------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ describe('a 1:1 message', () => {
         serverTime: VIRTUAL_EPOCH + 500,
         fromMyOtherDevice: false,
         modified: false,
+        onlineUserOnly: false,
       },
     ])
   })

@@ -68,6 +68,7 @@ describe('inject (test hook)', () => {
       serverTime: VIRTUAL_EPOCH,
       fromMyOtherDevice: false,
       modified: false,
+      onlineUserOnly: false,
     })
     expect(bobs.messages).toEqual([delivered])
   })
