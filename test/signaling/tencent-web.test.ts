@@ -69,6 +69,14 @@ describe("the Web SDK's online-only invite (the flag on the IM message, not in t
     expect(atTx.map((m) => [JSON.parse(m.payload).actionType, m.onlineUserOnly])).toEqual([[5, true]])
   })
 
+  it('reads as online-only in getSignalingInfo', async () => {
+    const { world, bx } = await setup()
+    const payload = payloadOf('chat/c2c-invite-onlineUserOnly')
+    const message = world.im.inject({ userID: 'bx' }, { sender: 'tx', senderDevice: 'web', conversation: { kind: 'user', userID: 'tx' }, payload, onlineUserOnly: true })
+    expect(bx.signaling.getSignalingInfo(message)?.onlineUserOnly).toBe(true)
+    expect(bx.signaling.getSignalingInfo(payload)?.onlineUserOnly).toBe(false)
+  })
+
   it('keeps a stored invite stored, and its answer too', async () => {
     const { world, bx, atTx } = await setup()
     const payload = payloadOf('tsignaling/c2c-invite')
