@@ -47,6 +47,7 @@ const build = (signal: SignalStanza, stamp: Stamp | undefined, ctx: RouteContext
   serverTime: messageTime(signal.claimedAt, stamp ?? signal.delay, ctx.serverNow(), ctx.tolerance),
   fromMyOtherDevice: parts.fromMyOtherDevice,
   modified: signal.replaces !== undefined,
+  onlineUserOnly: signal.type === 'headline' || signal.noStore,
 })
 
 /**

@@ -202,7 +202,7 @@ export class MemoryIm {
    * (no authentication, no storage, no network), to test how an app copes with hostile or
    * malformed input. Missing fields are filled in: a fresh `messageID`, sender `'injected'` on
    * device `'default'`, a 1:1 conversation with the sender, `serverTime` now, not a carbon, not
-   * modified. Returns the message as delivered.
+   * modified, not online-only. Returns the message as delivered.
    */
   inject(target: InjectTarget, message: Partial<IncomingMessage> & { readonly payload: string }): IncomingMessage {
     const userID = requireID(target.userID, 'target userID')
@@ -219,6 +219,7 @@ export class MemoryIm {
       serverTime: message.serverTime ?? this.clock.now(),
       fromMyOtherDevice: message.fromMyOtherDevice ?? false,
       modified: message.modified ?? false,
+      onlineUserOnly: message.onlineUserOnly ?? false,
     }
     device.receive(full)
     return full

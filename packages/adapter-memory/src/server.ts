@@ -160,7 +160,7 @@ export class ImServer {
     const messageID = `m${++this.#messageCount}`
     const stored = !options.onlineUserOnly
     if (stored) this.#store.recordSent(messageID, { sender: device.userID, to, serverTime })
-    const base: MessageBase = { messageID, sender: device.userID, senderDevice: device.deviceID, payload, serverTime, modified: false }
+    const base: MessageBase = { messageID, sender: device.userID, senderDevice: device.deviceID, payload, serverTime, modified: false, onlineUserOnly: !stored }
     const push = stored && options.offlinePushInfo?.disablePush !== true ? options.offlinePushInfo : undefined
     this.#fanOut(device, this.#copies(device, to, members, base), stored, push)
     return { messageID, serverTime }
@@ -175,7 +175,7 @@ export class ImServer {
     }
     const members = this.#membersFor(device, to)
     const serverTime = this.clock.now()
-    const base: MessageBase = { messageID, sender: device.userID, senderDevice: device.deviceID, payload, serverTime, modified: true }
+    const base: MessageBase = { messageID, sender: device.userID, senderDevice: device.deviceID, payload, serverTime, modified: true, onlineUserOnly: false }
     this.#fanOut(device, this.#copies(device, to, members, base), true, undefined)
     return { messageID, serverTime }
   }

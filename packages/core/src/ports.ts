@@ -75,6 +75,12 @@ export interface IncomingMessage {
   readonly fromMyOtherDevice: boolean
   /** A replacement of an earlier message (modify). */
   readonly modified: boolean
+  /**
+   * Sent online-only (`SendOptions.onlineUserOnly`): delivered to devices online then, never
+   * stored. Tencent's Web SDK marks an online-only invitation here only, not in the envelope.
+   * Every adapter sets it; a transport that leaves it out means `false`.
+   */
+  readonly onlineUserOnly?: boolean
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -140,7 +146,8 @@ export type Unsubscribe = () => void
  * - nothing is delivered before the code that created the transport could subscribe (delivery
  *   starts asynchronously, or waits for the first listener);
  * - a device that is `connecting` counts as online (it gets online-only messages); only a
- *   `disconnected` one refuses to send.
+ *   `disconnected` one refuses to send;
+ * - a message sent online-only arrives with `onlineUserOnly: true`, a stored one with `false`.
  */
 export interface ImTransport {
   readonly userID: string

@@ -257,7 +257,7 @@ const receiveInvite = (state: EngineState, message: IncomingMessage, envelope: E
   }
   const invitation = createInvitation(
     state,
-    { envelope, takenAt: message.serverTime, provisional: false, inviteMessageID: message.messageID, sentHere: own, presented: own },
+    { envelope: withMessageFlags(message, envelope), takenAt: message.serverTime, provisional: false, inviteMessageID: message.messageID, sentHere: own, presented: own },
     effects,
   )
   releaseHeld(state, invitation, now, effects)
@@ -265,6 +265,13 @@ const receiveInvite = (state: EngineState, message: IncomingMessage, envelope: E
   armTimers(state, invitation, effects)
   present(state, invitation, now, effects)
 }
+
+/**
+ * An invitation is online-only if its envelope or its message says so: Tencent's Web SDK sets the
+ * flag on the message only. Its follow-ups then go online-only too.
+ */
+const withMessageFlags = (message: IncomingMessage, envelope: Envelope): Envelope =>
+  message.onlineUserOnly === true && !envelope.onlineUserOnly ? { ...envelope, onlineUserOnly: true } : envelope
 
 /**
  * The real invite of an invitation inserted from a push: its server time replaces the guess. Only

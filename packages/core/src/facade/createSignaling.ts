@@ -146,7 +146,9 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
       const decoded = decodeEnvelope(payload)
       if (E.isLeft(decoded)) return null
       const serverTime = typeof message === 'object' && 'serverTime' in message ? message.serverTime : undefined
-      return infoOf(decoded.right, serverTime)
+      // Online-only if the envelope or the message says so (Tencent's Web SDK marks the message only).
+      const onlineUserOnly = typeof message === 'object' && 'onlineUserOnly' in message && message.onlineUserOnly === true
+      return infoOf(onlineUserOnly ? { ...decoded.right, onlineUserOnly } : decoded.right, serverTime)
     },
     addInvitedSignaling: (info) => {
       const read = readSignalingInfo(info)
