@@ -44,7 +44,7 @@ describe('limits', () => {
     const alice = party(im, 'alice')
     const rang: string[] = []
     bob.addSignalingListener({ onReceiveNewInvitation: (_id, inviter) => rang.push(inviter) })
-    for (let i = 0; i < 50; i++) await mallory.invite('bob', 'spam', { timeout: 0 })
+    for (let i = 0; i < 50; i++) await mallory.invite('bob', 'spam', { timeout: 60 })
     await alice.invite('bob', 'a real call')
     await im.settle()
     expect(rang.filter((who) => who === 'mallory').length).toBe(5)
@@ -62,6 +62,54 @@ describe('limits', () => {
     expect(bob.diagnosticCounts().held).toBe(10)
     expect(bob.diagnosticCounts()['limit-held']).toBe(20)
     expect(bob.snapshot().held.length).toBe(10)
+  })
+})
+
+describe('open-ended invitations (timeout 0), left open as call kits leave their end-of-call notices', () => {
+  // Law: open-ended invitations never block a new invitation and never fail the user's own calls;
+  // under the caps the oldest open-ended one is retired first, so what a party retains stays bounded.
+  it('10,000 uncancelled notices from 10 peers, then a real call from each: every real call rings, and every peer could call', async () => {
+    // Arrange
+    const im = new MemoryIm()
+    const bob = party(im, 'bob')
+    const peers = Array.from({ length: 10 }, (_, i) => party(im, `peer${i}`))
+    const rang: string[] = []
+    bob.addSignalingListener({ onReceiveNewInvitation: (_id, inviter, _group, _invitees, data) => data === 'real call' && rang.push(inviter) })
+    for (let round = 0; round < 1_000; round++) {
+      for (const peer of peers) await peer.invite('bob', 'call ended', { timeout: 0 })
+      if (round % 100 === 99) await im.settle()
+    }
+    // Act
+    const calls = await Promise.all(peers.map((peer) => code(peer.invite('bob', 'real call', { timeout: 30 }))))
+    await im.settle()
+    // Assert
+    expect(calls).toEqual(peers.map(() => 'resolved'))
+    expect(rang.sort()).toEqual(peers.map((peer) => peer.userID).sort())
+    expect(bob.diagnosticCounts()['limit-inviter']).toBeUndefined()
+    expect(bob.diagnosticCounts()['limit-active']).toBeUndefined()
+    expect(bob.listInvitations().filter((view) => view.active).length).toBeLessThanOrEqual(1_000)
+  })
+
+  it("never fails the user's own invite, and keeps the open-ended ones it retires under the cap", async () => {
+    const im = new MemoryIm()
+    const alice = party(im, 'alice', { maxActiveInvitations: 10 })
+    party(im, 'bob')
+    for (let i = 0; i < 25; i++) expect(await code(alice.invite('bob', `notice ${i}`, { timeout: 0 }))).toBe('resolved')
+    expect(await code(alice.invite('bob', 'a real call', { timeout: 30 }))).toBe('resolved')
+    const active = alice.listInvitations().filter((view) => view.active)
+    expect(active.length).toBe(10)
+    expect(active.map((view) => view.data)).toContain('a real call')
+    expect(active.map((view) => view.data)).toContain('notice 24')
+    expect(alice.diagnosticCounts().retired).toBe(16)
+  })
+
+  it('still refuses a new invite when every active invitation has a deadline', async () => {
+    const im = new MemoryIm()
+    const alice = party(im, 'alice', { maxActiveInvitations: 2 })
+    party(im, 'bob')
+    await alice.invite('bob', 'a', { timeout: 30 })
+    await alice.invite('bob', 'b', { timeout: 30 })
+    expect(await code(alice.invite('bob', 'c', { timeout: 0 }))).toBe(8014)
   })
 })
 

@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { IncomingMessage } from '@beckon/core'
-import { SECOND, World, type Party } from '../support/world.js'
+import { outcome, SECOND, World, type Party } from '../support/world.js'
 
 const vectors = new Map(
   (JSON.parse(readFileSync(new URL('../vectors/tencent-web-envelopes.json', import.meta.url), 'utf8')) as { vectors: { name: string; payload: string }[] }).vectors.map(
@@ -33,6 +33,82 @@ const variant = (name: string, changes: Record<string, unknown>): string => JSON
 const idOf = (payload: string): string => (JSON.parse(payload) as { inviteID: string }).inviteID
 
 const rings = (party: Party): string[] => party.calls().filter((call) => call.startsWith('onReceiveNewInvitation('))
+
+// -------------------------------------------------------------------------------------------------
+// Open-ended invitations: the call engine's hang-up notice
+// -------------------------------------------------------------------------------------------------
+
+describe("TUICallEngine's hang-up notice (a new invitation, timeout 0, never cancelled)", () => {
+  const hangUp = payloadOf('callengine/group-hangup-notice')
+
+  /** b1's device in group g, with alice (TUICallEngine) sending to it. */
+  const groupCall = async (limits = {}) => {
+    const world = new World()
+    const b1 = world.join('b1', { signaling: { limits } })
+    await b1.transport.createGroup('g', ['alice'])
+    await world.settle()
+    const fromAlice = (payload: string): IncomingMessage =>
+      world.im.inject({ userID: 'b1' }, { sender: 'alice', senderDevice: 'web', conversation: { kind: 'group', groupID: 'g' }, payload })
+    return { world, b1, fromAlice }
+  }
+
+  it('is shown once, has no deadline, and stays open', async () => {
+    const { world, b1, fromAlice } = await groupCall()
+    fromAlice(hangUp)
+    await world.settle()
+    expect(rings(b1)).toHaveLength(1)
+    expect(rings(b1)[0]).toMatch(/^onReceiveNewInvitation\(d1d94225-7be0-43fa-9042-61e316d57a12, alice, g, \[b1\], .*hangup/)
+    expect(b1.signaling.getInvitation(idOf(hangUp))).toMatchObject({ timeout: 0, deadline: null, active: true })
+  })
+
+  it("never keeps the caller's next real call from ringing, however many notices it left open", async () => {
+    // Arrange: the notice, then 150 more like it (each a new invitation), all left open.
+    const { world, b1, fromAlice } = await groupCall()
+    fromAlice(hangUp)
+    for (let i = 0; i < 150; i++) fromAlice(variant('callengine/group-hangup-notice', { inviteID: `notice-${i}` }))
+    await world.settle()
+    world.clearLog()
+    // Act: a real call from alice.
+    const call = variant('callengine/group-hangup-notice', { inviteID: 'real-call', timeout: 30, data: 'video call' })
+    fromAlice(call)
+    await world.settle()
+    // Assert
+    expect(rings(b1)).toEqual(['onReceiveNewInvitation(real-call, alice, g, [b1], "video call")'])
+    expect(b1.signaling.diagnosticCounts()['limit-inviter']).toBeUndefined()
+  })
+
+  it('retires the oldest open-ended invitation first, silently, and counts it', async () => {
+    const { world, b1, fromAlice } = await groupCall({ maxActivePerInviter: 3 })
+    fromAlice(hangUp)
+    for (let i = 0; i < 4; i++) fromAlice(variant('callengine/group-hangup-notice', { inviteID: `notice-${i}` }))
+    await world.settle()
+    const active = b1.signaling.listInvitations().filter((view) => view.active).map((view) => view.inviteID)
+    expect(active.sort()).toEqual(['notice-1', 'notice-2', 'notice-3'])
+    expect(b1.signaling.diagnosticCounts().retired).toBe(2)
+    expect(b1.calls().filter((call) => !call.startsWith('onReceiveNewInvitation('))).toEqual([])
+  })
+
+  it('does not ring again for a retired notice whose copy arrives late', async () => {
+    const { world, b1, fromAlice } = await groupCall({ maxActivePerInviter: 1 })
+    const first = fromAlice(hangUp)
+    fromAlice(variant('callengine/group-hangup-notice', { inviteID: 'notice-0' }))
+    await world.settle()
+    world.clearLog()
+    world.im.inject({ userID: 'b1' }, { ...first, messageID: 'a late copy' })
+    await world.settle()
+    expect(b1.calls()).toEqual([])
+    expect(b1.signaling.getInvitation(idOf(hangUp))?.active).toBe(false)
+  })
+
+  it("never fails the user's own invitations", async () => {
+    const { world, b1, fromAlice } = await groupCall({ maxActiveInvitations: 20 })
+    for (let i = 0; i < 30; i++) fromAlice(variant('callengine/group-hangup-notice', { inviteID: `notice-${i}` }))
+    for (let i = 0; i < 30; i++) expect(await outcome(b1.signaling.inviteInGroup('g', ['alice'], 'my notice', { timeout: 0 }))).toBe('resolved')
+    await world.settle()
+    expect(await outcome(b1.signaling.inviteInGroup('g', ['alice'], 'my real call', { timeout: 30 }))).toBe('resolved')
+    expect(b1.signaling.listInvitations().filter((view) => view.active).length).toBeLessThanOrEqual(20)
+  })
+})
 
 // -------------------------------------------------------------------------------------------------
 // Online-only on the message
