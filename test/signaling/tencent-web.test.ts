@@ -138,7 +138,7 @@ describe("the Web SDK's online-only invite (the flag on the IM message, not in t
   })
 
   it('sends its own timeout online-only too', async () => {
-    const { world, bx, atTx } = await setup()
+    const { world, atTx } = await setup()
     const payload = payloadOf('chat/c2c-invite-onlineUserOnly')
     world.im.inject({ userID: 'bx' }, { sender: 'tx', senderDevice: 'web', conversation: { kind: 'user', userID: 'tx' }, payload, onlineUserOnly: true })
     await world.advance(31 * SECOND)

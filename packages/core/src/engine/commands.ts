@@ -12,7 +12,7 @@ import { ActionType, maxTimeoutSeconds, type Envelope } from '../wire/envelope.j
 import { sizeProblem } from './envelopeSize.js'
 import { applyFact, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
 import type { AddInvitedCommand, AnswerCommand, Effect, InviteCommand } from './io.js'
-import { answerDeadline, armTimers, createInvitation, settleActivity } from './lifecycle.js'
+import { answerDeadline, armTimers, createInvitation, hasOpenEnded, makeRoom, settleActivity } from './lifecycle.js'
 import { nextSequence } from './modifications.js'
 import { followUpEnvelope, followUpTarget, sendTracked } from './outbound.js'
 import { releaseHeld } from './receive.js'
@@ -67,7 +67,8 @@ const checkInvite = (state: EngineState, command: InviteCommand): SignalingFailu
     const outsider = [userID, ...inviteeList].find((id) => !members.has(id))
     if (outsider !== undefined) return failure('NotGroupMember', `${outsider} is not a member of ${groupID}`)
   }
-  if (state.activeCount >= limits.maxActiveInvitations) return failure('LimitExceeded', 'too many active invitations')
+  // Open-ended invitations give way when the IM takes this one (`inviteTaken`): they never fail it.
+  if (state.activeCount >= limits.maxActiveInvitations && !hasOpenEnded(state)) return failure('LimitExceeded', 'too many active invitations, none open-ended')
   return undefined
 }
 
@@ -100,6 +101,7 @@ export const invite = (state: EngineState, command: InviteCommand, effects: Effe
 /** The IM took this device's invite: the invitation exists from the server's time on. */
 export const inviteTaken = (state: EngineState, envelope: Envelope, messageID: string, serverTime: number, now: number, effects: Effect[]): void => {
   if (state.invitations[envelope.inviteID] !== undefined) return
+  makeRoom(state, undefined, now, effects)
   const invitation = createInvitation(
     state,
     { envelope, takenAt: serverTime, provisional: false, inviteMessageID: messageID, sentHere: true, presented: true },

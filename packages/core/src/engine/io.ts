@@ -125,6 +125,8 @@ export type DiagnosticReason =
   | 'limit-held'
   | 'limit-ended'
   | 'limit-inviter'
+  /** An open-ended invitation (timeout 0) retired to make room under the caps (SPEC §8). */
+  | 'retired'
   | 'listener-threw'
   | 'inspector-mismatch'
 

@@ -10,7 +10,7 @@ import type { IncomingMessage } from '../ports.js'
 import { ActionType, type Envelope } from '../wire/envelope.js'
 import { applyFact, inviteeIndex } from './invitees.js'
 import type { DiagnosticReason, Effect } from './io.js'
-import { activeFrom, armTimers, createInvitation, notify, present, settleActivity, timerKey } from './lifecycle.js'
+import { armTimers, createInvitation, makeRoom, notify, present, settleActivity, timerKey } from './lifecycle.js'
 import { adoptModification } from './modifications.js'
 import { mayBePrivateAnswer, misdirected } from './audience.js'
 import type { DataVersion, EngineState, Invitation } from './state.js'
@@ -251,10 +251,10 @@ const receiveInvite = (state: EngineState, message: IncomingMessage, envelope: E
   }
   if (isForgotten(state, message, envelope)) return report(effects, 'duplicate', forgottenDetail, message)
   if (envelope.inviteeList.length > config.limits.maxInvitees) return report(effects, 'limit-invitees', 'too many invitees', message)
-  if (state.activeCount >= config.limits.maxActiveInvitations) return report(effects, 'limit-active', 'too many active invitations', message)
-  if (activeFrom(state, envelope.inviter) >= config.limits.maxActivePerInviter) {
-    return report(effects, 'limit-inviter', `too many active invitations from ${envelope.inviter}`, message)
-  }
+  // Open-ended invitations give way first; a cap held by invitations with deadlines drops this one.
+  const full = makeRoom(state, envelope.inviter, now, effects)
+  if (full === 'limit-active') return report(effects, 'limit-active', 'too many active invitations, none open-ended', message)
+  if (full === 'limit-inviter') return report(effects, 'limit-inviter', `too many active invitations from ${envelope.inviter}, none open-ended`, message)
   const invitation = createInvitation(
     state,
     { envelope: withMessageFlags(message, envelope), takenAt: message.serverTime, provisional: false, inviteMessageID: message.messageID, sentHere: own, presented: own },
