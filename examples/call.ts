@@ -6,9 +6,10 @@
  *   busy, with the reason in `data` (`line_busy`).
  * - When one party leaves the media room, the party that stays ends the call: it sends a new
  *   invite with `timeout: 0` whose `data` carries `call_end` (the duration in seconds). That
- *   invite is a notice: the receiving app shows it instead of ringing. The sender cancels it as
- *   soon as it is sent, so it never stays pending (and an app that was offline still learns of
- *   the call's end from the cancel, which carries the same data).
+ *   invite is a notice: the receiving app shows it instead of ringing. Like Tencent's call kits
+ *   (TUICallEngine's `cmd: "hangup"`), nobody cancels or answers it: it stays open, and beckon
+ *   retires the oldest such open-ended invitations when they would crowd its limits, so they never
+ *   block a later call. An app that was offline learns of the end when the stored notice arrives.
  */
 import type { Clock, Signaling } from '@beckon/core'
 import type { Timeline } from './timeline.js'
@@ -127,7 +128,8 @@ export class CallApp {
     this.rooms.leave(roomID, this)
     const data = callData(roomID, { call_end: seconds })
     this.timeline.act(this.who, `${call.peer} left: send end-of-call notice (${seconds} s)`)
-    void this.signaling.invite(call.peer, data, { timeout: 0 }).then((notice) => this.signaling.cancel(notice, data))
+    // Never cancelled: the notice stays open, as call kits leave theirs (see the module comment).
+    void this.signaling.invite(call.peer, data, { timeout: 0 }).catch(() => this.timeline.act(this.who, 'could not send the end-of-call notice'))
   }
 
   #incoming(inviteID: string, inviter: string, data: string): void {
@@ -152,6 +154,7 @@ export class CallApp {
   }
 
   #cancelled(inviteID: string, inviter: string, data: string): void {
+    // Another app's call kit may still cancel its notice after sending it.
     const parsed = parseCallData(data)
     if (parsed.call_end !== undefined) return this.#notice(inviter, parsed.call_end)
     if (this.call?.inviteID === inviteID) this.#ended(inviteID, `missed call from ${inviter}`)
