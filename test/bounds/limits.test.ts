@@ -103,6 +103,18 @@ describe('open-ended invitations (timeout 0), left open as call kits leave their
     expect(alice.diagnosticCounts().retired).toBe(16)
   })
 
+  it('never fails addInvitedSignaling because of open-ended invitations', async () => {
+    const im = new MemoryIm()
+    const bob = party(im, 'bob', { maxActiveInvitations: 5 })
+    const alice = party(im, 'alice')
+    for (let i = 0; i < 5; i++) await alice.invite('bob', `notice ${i}`, { timeout: 0 })
+    await im.settle()
+    const info = { businessID: 1, inviteID: 'from-a-push', groupID: '', inviter: 'carol', inviteeList: ['bob'], data: 'call', timeout: 30, actionType: 1, onlineUserOnly: false } as const
+    expect(await code(bob.addInvitedSignaling(info))).toBe('resolved')
+    expect(bob.getInvitation('from-a-push')?.active).toBe(true)
+    expect(bob.diagnosticCounts().retired).toBe(1)
+  })
+
   it('still refuses a new invite when every active invitation has a deadline', async () => {
     const im = new MemoryIm()
     const alice = party(im, 'alice', { maxActiveInvitations: 2 })
