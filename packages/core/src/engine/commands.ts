@@ -204,7 +204,8 @@ export const addInvited = (state: EngineState, command: AddInvitedCommand, effec
   }
   if (state.invitations[envelope.inviteID] !== undefined) return fail(effects, commandID, 'AlreadyExists', 'the invitation is already known')
   if (envelope.inviteeList.length > state.config.limits.maxInvitees) return fail(effects, commandID, 'LimitExceeded', 'too many invitees')
-  if (state.activeCount >= state.config.limits.maxActiveInvitations) return fail(effects, commandID, 'LimitExceeded', 'too many active invitations')
+  if (state.activeCount >= state.config.limits.maxActiveInvitations && !hasOpenEnded(state)) return fail(effects, commandID, 'LimitExceeded', 'too many active invitations, none open-ended')
+  makeRoom(state, undefined, now, effects)
   const serverTime = command.serverTime ?? now
   const invitation = createInvitation(
     state,
