@@ -11,7 +11,11 @@ export interface Figures extends Tally {
   lossyRuns: number
   /** Invitations with `timeout > 0` that some device still held undecided after the heal (law 2: 0). */
   undecided: number
-  /** Timeout-0 invitations some device held pending at the end: open by design, not a failure. */
+  /**
+   * Timeout-0 invitations some device held pending at the end: not a failure, since an open-ended
+   * invitation stays open until answered, cancelled, or retired under the caps (SPEC §8) — and a
+   * world this small never reaches the caps, so none is retired here.
+   */
   openWithoutTimeout: number
 }
 
@@ -35,4 +39,4 @@ export const addTally = (tally: Tally): void => {
 export const summaryLine = (seconds: number): string =>
   `[reliability] model: ${figures.runs} runs (${figures.lossyRuns} lossy), ${figures.commands} commands, ${figures.invitations} invitations; ` +
   `faults injected: ${figures.drops} drops, ${figures.duplicates} duplicates, ${figures.reorders} reorders, ${figures.disconnects} disconnects; ` +
-  `invitations that ended without an outcome somewhere: ${figures.undecided} (timeout-0 left open by design: ${figures.openWithoutTimeout}); ${seconds.toFixed(1)} s`
+  `invitations that ended without an outcome somewhere: ${figures.undecided} (open-ended, timeout 0, still open: ${figures.openWithoutTimeout}); ${seconds.toFixed(1)} s`
