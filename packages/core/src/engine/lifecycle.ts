@@ -10,6 +10,7 @@ import type { InviteeEvent } from '../machine/inviteeMachine.js'
 import type { Envelope } from '../wire/envelope.js'
 import { applyFact, initialInviteeState, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
 import type { Effect, Notification } from './io.js'
+import { takeOldestOpenEnded, trackOpenEnded } from './openEnded.js'
 import { type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
@@ -245,53 +246,6 @@ export const activeFrom = (state: EngineState, inviter: string): number => {
 // -------------------------------------------------------------------------------------------------
 
 /**
- * Active open-ended invitations (`timeout: 0`), oldest first: all of them, and per inviter. Call
- * kits end every call with such an invitation and never cancel it, so they pile up; these sets say
- * which gives way first. Derived like `activeCounts`: built on first use (oldest by server time),
- * kept up to date from then on, not saved.
- */
-interface OpenEnded {
-  readonly all: Set<string>
-  readonly byInviter: Map<string, Set<string>>
-}
-
-const openEndedIndexes = new WeakMap<EngineState, OpenEnded>()
-
-const isOpenEnded = (invitation: Invitation): boolean => invitation.timeout === 0
-
-const addOpenEnded = (index: OpenEnded, invitation: Invitation): void => {
-  index.all.add(invitation.inviteID)
-  let mine = index.byInviter.get(invitation.inviter)
-  if (mine === undefined) index.byInviter.set(invitation.inviter, (mine = new Set()))
-  mine.add(invitation.inviteID)
-}
-
-const openEnded = (state: EngineState): OpenEnded => {
-  let index = openEndedIndexes.get(state)
-  if (index === undefined) {
-    index = { all: new Set(), byInviter: new Map() }
-    const open = Object.values(state.invitations).filter((invitation) => invitation.endedAt === null && isOpenEnded(invitation))
-    for (const invitation of open.sort((a, b) => a.takenAt - b.takenAt)) addOpenEnded(index, invitation)
-    openEndedIndexes.set(state, index)
-  }
-  return index
-}
-
-/** Keeps the open-ended sets in step as an invitation becomes active or stops being so. */
-const trackOpenEnded = (state: EngineState, invitation: Invitation, active: boolean): void => {
-  const index = openEndedIndexes.get(state)
-  if (index === undefined || !isOpenEnded(invitation)) return
-  if (active) return addOpenEnded(index, invitation)
-  index.all.delete(invitation.inviteID)
-  const mine = index.byInviter.get(invitation.inviter)
-  mine?.delete(invitation.inviteID)
-  if (mine?.size === 0) index.byInviter.delete(invitation.inviter)
-}
-
-/** Whether some open-ended invitation could give way to a new invitation. */
-export const hasOpenEnded = (state: EngineState): boolean => openEnded(state).all.size > 0
-
-/**
  * Retiring is a local expiry brought forward: the invitees still pending become `timedOut` here,
  * silently (no callback, nothing sent), and the invitation is a tombstone like any ended one, so a
  * late copy of its invite does not ring again and a later answer or cancel still overrides it.
@@ -304,22 +258,6 @@ const retire = (state: EngineState, invitation: Invitation, now: number, effects
   settleActivity(state, invitation, now, effects)
 }
 
-/** Retires the oldest invitation of `ids`; `false` if there is none. */
-const retireOldest = (state: EngineState, ids: Set<string> | undefined, now: number, effects: Effect[]): boolean => {
-  const oldest = ids?.values().next().value
-  if (oldest === undefined) return false
-  const invitation = state.invitations[oldest]
-  if (invitation === undefined) {
-    ids!.delete(oldest)
-    openEnded(state).all.delete(oldest)
-    return true
-  }
-  // Untracked first, so the caller's loop moves on whatever happens next.
-  trackOpenEnded(state, invitation, false)
-  if (invitation.endedAt === null) retire(state, invitation, now, effects)
-  return true
-}
-
 /**
  * Makes room for one more active invitation, `inviter`'s when it comes from someone else (SPEC
  * §8): past `maxActivePerInviter` that inviter's oldest open-ended invitation is retired, past
@@ -330,11 +268,15 @@ export const makeRoom = (state: EngineState, inviter: string | undefined, now: n
   const { limits } = state.config
   if (inviter !== undefined) {
     while (activeFrom(state, inviter) >= limits.maxActivePerInviter) {
-      if (!retireOldest(state, openEnded(state).byInviter.get(inviter), now, effects)) return 'limit-inviter'
+      const oldest = takeOldestOpenEnded(state, inviter)
+      if (oldest === undefined) return 'limit-inviter'
+      retire(state, oldest, now, effects)
     }
   }
   while (state.activeCount >= limits.maxActiveInvitations) {
-    if (!retireOldest(state, openEnded(state).all, now, effects)) return 'limit-active'
+    const oldest = takeOldestOpenEnded(state)
+    if (oldest === undefined) return 'limit-active'
+    retire(state, oldest, now, effects)
   }
   return undefined
 }
