@@ -21,9 +21,16 @@ import type { Notification } from './io.js'
 export interface Limits {
   /** Invitees per invitation (invite, inviteInGroup and arriving invites). */
   readonly maxInvitees: number
-  /** Active (some invitee pending) invitations this party holds at once. */
+  /**
+   * Active (some invitee pending) invitations this party holds at once. Past it the oldest
+   * open-ended (timeout 0) invitation is retired; only invitations with a deadline refuse new ones.
+   */
   readonly maxActiveInvitations: number
-  /** Active invitations from any one other inviter: one flooding sender cannot fill the rest. */
+  /**
+   * Active invitations from any one other inviter: one flooding sender cannot fill the rest. Past
+   * it that inviter's oldest open-ended invitation is retired; only its invitations with a
+   * deadline refuse a new one.
+   */
   readonly maxActivePerInviter: number
   /** Ended invitations kept as tombstones; past it the oldest go before their retention is over. */
   readonly maxEndedInvitations: number
