@@ -39,7 +39,7 @@ const pointsOf = (name: GroupContenderName): Point[] =>
 
 const width = 720
 const height = 440
-const margin = { left: 70, right: 20, top: 40, bottom: 60 }
+const margin = { left: 70, right: 40, top: 40, bottom: 60 }
 const all = series.flatMap(({ name }) => pointsOf(name))
 if (all.length === 0) throw new Error(`${input} has no group measurements`)
 const decade = (x: number, round: (y: number) => number): number => 10 ** round(Math.log10(x))
