@@ -31,12 +31,13 @@ const isInviteeList = (u: unknown): boolean => {
 
 const isSequence = (u: unknown): boolean => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0
 
-const isExtension = (u: unknown): boolean => isRecord(u) && isId(u.actionID) && (u.seq === undefined || isSequence(u.seq))
+const isExtension = (u: unknown): boolean =>
+  isRecord(u) && isId(u.actionID) && (u.seq === undefined || isSequence(u.seq)) && (u.audience === undefined || u.audience === 'inviter')
 
 /** The keys this guard checks; a key the codec checks beyond these sends a payload to the codec. */
 export const guardedKeys: readonly string[] = ['businessID', 'inviteID', 'inviter', 'inviteeList', 'actionType', 'groupID', 'data', 'timeout', 'onlineUserOnly', extensionKey]
 /** The extension keys this guard checks. */
-export const guardedExtensionKeys: readonly string[] = ['actionID', 'seq']
+export const guardedExtensionKeys: readonly string[] = ['actionID', 'seq', 'audience']
 
 /**
  * Whether the codec accepts the parsed JSON value `u` (for the keys in {@link guardedKeys}). An

@@ -27,7 +27,7 @@ const wire: fc.Arbitrary<Json> = fc
       data: fc.oneof(fc.string({ maxLength: 80 }), unicode, fc.constant(null)),
       timeout: fc.oneof(fc.nat({ max: 3600 }), fc.constantFrom(0, 0.5, maxTimeoutSeconds, null)),
       onlineUserOnly: fc.oneof(fc.boolean(), fc.constant(null)),
-      [extensionKey]: fc.oneof(fc.record({ actionID: id, seq: fc.oneof(fc.nat(), fc.constant(Number.MAX_SAFE_INTEGER)) }, { requiredKeys: ['actionID'] }), fc.constant(null)),
+      [extensionKey]: fc.oneof(fc.record({ actionID: id, seq: fc.oneof(fc.nat(), fc.constant(Number.MAX_SAFE_INTEGER)), audience: fc.constant('inviter') }, { requiredKeys: ['actionID'] }), fc.constant(null)),
       extra: fc.jsonValue({ maxDepth: 3 }),
     },
     { requiredKeys: ['businessID', 'inviteID', 'inviter', 'inviteeList', 'actionType'] },
@@ -60,8 +60,9 @@ const nudge: fc.Arbitrary<(json: Json) => unknown> = fc.oneof(
     const list = Array.isArray(json.inviteeList) ? (json.inviteeList as unknown[]) : ['x']
     return { ...json, inviteeList: [...list, list[at % list.length]] }
   }),
-  fc.tuple(fc.constantFrom('actionID', 'seq', 'other'), oddValue).map(([key, value]) => (json: Json) => ({ ...json, [extensionKey]: { ...(json[extensionKey] as object), [key]: value } })),
+  fc.tuple(fc.constantFrom('actionID', 'seq', 'audience', 'other'), oddValue).map(([key, value]) => (json: Json) => ({ ...json, [extensionKey]: { ...(json[extensionKey] as object), [key]: value } })),
   fc.constantFrom(-1, -0, 0.5, 2 ** 53, Number.MAX_SAFE_INTEGER, '1', null, true).map((seq) => (json: Json) => ({ ...json, [extensionKey]: { actionID: 'a', seq } })),
+  fc.constantFrom('inviter', 'all', 'Inviter', '', null, 1).map((audience) => (json: Json) => ({ ...json, [extensionKey]: { actionID: 'a', audience } })),
   oddValue.map((value) => () => value),
 )
 
