@@ -49,8 +49,11 @@ describe('an inviter that crashes with a modification in flight', () => {
 })
 
 describe('an invitee restored after a modification it missed', () => {
-  it('hears onInvitationModified when the deadline passed before its ring decision', async () => {
-    // Arrange: bob rings, saves, and goes away; alice modifies; the deadline passes
+  /**
+   * bob rings, saves, and goes away; alice modifies; time passes to `at`; bob comes back from what
+   * he saved, and the modification arrives while he catches up.
+   */
+  const restoredAfterMissedModification = async (at: number) => {
     const world = new World()
     const alice = world.join('alice')
     const bob = world.join('bob')
@@ -59,29 +62,21 @@ describe('an invitee restored after a modification it missed', () => {
     const saved = bob.signaling.snapshot()
     bob.transport.disconnect()
     await alice.signaling.modifyInvitation(id, 'room 2')
-    await world.advanceTo(TIMEOUT_S * SECOND + 2 * SECOND)
-    // Act: bob comes back from what he saved; the modification arrives while he catches up
+    await world.advanceTo(at)
     const restored = restart(bob, saved)
     bob.transport.connect()
     await world.settle()
-    // Assert
+    return { id, restored }
+  }
+
+  it('hears onInvitationModified when the deadline passed before its ring decision', async () => {
+    const { id, restored } = await restoredAfterMissedModification(TIMEOUT_S * SECOND + 2 * SECOND)
     expect(restored.signaling.getInvitation(id)?.data).toBe('room 2')
     expect(restored.heard).toEqual([`modified ${id} room 2`, `timeout ${id} [bob]`])
   })
 
   it('rings with the new data when the deadline has not passed, and reports no separate modification', async () => {
-    const world = new World()
-    const alice = world.join('alice')
-    const bob = world.join('bob')
-    const id = await alice.signaling.invite('bob', 'room 1', { timeout: TIMEOUT_S })
-    await world.settle()
-    const saved = bob.signaling.snapshot()
-    bob.transport.disconnect()
-    await alice.signaling.modifyInvitation(id, 'room 2')
-    await world.advanceTo(5 * SECOND)
-    const restored = restart(bob, saved)
-    bob.transport.connect()
-    await world.settle()
+    const { id, restored } = await restoredAfterMissedModification(5 * SECOND)
     expect(restored.heard).toEqual([`ring ${id} room 2`])
   })
 
