@@ -34,4 +34,10 @@ describe('generated diagrams', () => {
     expect(fill(text, { machine: 'a\nb' }, ' * ')).toBe('before\n * <!-- diagram:machine -->\n * ```mermaid\n * a\n * b\n * ```\n * <!-- /diagram:machine -->\nafter')
     expect(() => fill('<!-- diagram:nope -->\n<!-- /diagram:nope -->', {}, '')).toThrow(/nope/)
   })
+
+  it('fills an empty block in place, leaving a later block of the same name its own', () => {
+    const text = '<!-- diagram:m -->\n<!-- /diagram:m -->\nbetween\n<!-- diagram:m -->\nold\n<!-- /diagram:m -->'
+    const block = '<!-- diagram:m -->\n```mermaid\nx\n```\n<!-- /diagram:m -->'
+    expect(fill(text, { m: 'x' }, '')).toBe(`${block}\nbetween\n${block}`)
+  })
 })
