@@ -30,7 +30,9 @@ const targets: readonly { readonly file: string; readonly linePrefix: string }[]
   { file: 'packages/core/src/machine/inviteeMachine.ts', linePrefix: ' * ' },
 ]
 
-const marker = /^(?<indent>[ *]*)<!-- diagram:(?<name>[a-z0-9-]+) -->\n(?:[\s\S]*?\n)?[ *]*<!-- \/diagram:\k<name> -->$/gm
+// A block's body is whole lines none of which is its closing marker, so an empty block cannot
+// reach past its own end into a later block of the same name.
+const marker = /^(?<indent>[ *]*)<!-- diagram:(?<name>[a-z0-9-]+) -->\n(?:(?![ *]*<!-- \/diagram:\k<name> -->$).*\n)*[ *]*<!-- \/diagram:\k<name> -->$/gm
 
 /** `text` with every marked block replaced by its generated content; throws on an unknown name. */
 export const fill = (text: string, blocks: Record<string, string>, linePrefix: string): string =>
