@@ -37,6 +37,13 @@ export default tseslint.config(
         'error',
         { patterns: [{ group: ['node:*'], message: 'The core imports no node:* module.' }, { group: ['@beckon/adapter-*'], message: 'The core imports no adapter.' }] },
       ],
+      // Bundlers must see fp-ts's ES modules, the copy io-ts's ES build imports, or a bundle carries
+      // fp-ts twice; Node must see its CommonJS build (its ES files are not valid Node modules).
+      // `#fp-ts/*` in package.json "imports" picks per tool; types may still name fp-ts/lib.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['fp-ts', 'fp-ts/*'], allowTypeImports: true, message: "Import fp-ts values through '#fp-ts/<Module>.js'." }] },
+      ],
     },
   },
 )

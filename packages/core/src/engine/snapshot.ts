@@ -15,8 +15,9 @@
  *
  * @module
  */
-import * as E from 'fp-ts/lib/Either.js'
-import { pipe } from 'fp-ts/lib/function.js'
+import type { Either } from 'fp-ts/lib/Either.js'
+import * as E from '#fp-ts/Either.js'
+import { pipe } from '#fp-ts/function.js'
 import * as t from 'io-ts'
 import { ActionType, type Envelope } from '../wire/envelope.js'
 import { newInvitation } from './lifecycle.js'
@@ -94,7 +95,7 @@ export const snapshotOf = (state: EngineState): EngineSnapshot => {
 }
 
 /** Rebuilds a state from a snapshot taken by the same user and device, or says why it cannot. */
-export const restoreState = (snapshot: unknown, config: EngineConfig): E.Either<string, EngineState> =>
+export const restoreState = (snapshot: unknown, config: EngineConfig): Either<string, EngineState> =>
   pipe(
     SnapshotShape.decode(JSON.parse(JSON.stringify(snapshot ?? null)) as unknown),
     E.mapLeft(() => 'not a beckon engine snapshot'),

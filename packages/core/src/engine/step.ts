@@ -6,7 +6,7 @@
  *
  * @module
  */
-import * as E from 'fp-ts/lib/Either.js'
+import * as E from '#fp-ts/Either.js'
 import { failure, type SignalingFailure } from '../errors.js'
 import { ActionType } from '../wire/envelope.js'
 import { addInvited, answer, invite, inviteTaken } from './commands.js'

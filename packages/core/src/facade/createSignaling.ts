@@ -4,7 +4,7 @@
  *
  * @module
  */
-import * as E from 'fp-ts/lib/Either.js'
+import * as E from '#fp-ts/Either.js'
 import { failure, SignalingError } from '../errors.js'
 import { compiledInviteeMachine } from '../machine/compile.js'
 import { restoreState, snapshotOf } from '../engine/snapshot.js'

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import * as E from 'fp-ts/lib/Either.js'
+import * as E from '#fp-ts/Either.js'
 import { failure, SignalingError, type SignalingFailure } from '../errors.js'
 import type { DiagnosticReason, Effect, Input } from '../engine/io.js'
 import { parseTimerKey } from '../engine/lifecycle.js'

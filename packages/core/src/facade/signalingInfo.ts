@@ -8,7 +8,8 @@
  *
  * @module
  */
-import * as E from 'fp-ts/lib/Either.js'
+import type { Either } from 'fp-ts/lib/Either.js'
+import * as E from '#fp-ts/Either.js'
 import { ActionType, Envelope, maxTimeoutSeconds } from '../wire/envelope.js'
 
 /** An info that passed: the invite's envelope, and its server time when the info carried one. */
@@ -132,7 +133,7 @@ const read = (info: unknown): ReadInfo => {
  * // left('timeout: expected a number of seconds from 0 to 2147483, got 30n')
  * ```
  */
-export const readSignalingInfo = (info: unknown): E.Either<string, ReadInfo> => {
+export const readSignalingInfo = (info: unknown): Either<string, ReadInfo> => {
   try {
     return E.right(read(info))
   } catch (error) {

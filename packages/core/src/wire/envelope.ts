@@ -21,7 +21,8 @@
  *
  * @module
  */
-import * as E from 'fp-ts/lib/Either.js'
+import type { Either } from 'fp-ts/lib/Either.js'
+import * as E from '#fp-ts/Either.js'
 import * as t from 'io-ts'
 import { guardedExtensionKeys, guardedKeys, isId, isRecord, isWireEnvelope } from './guard.js'
 import { ActionType, extensionKey, maxEnvelopeBytes, maxIdLength, maxNesting, maxTimeoutSeconds } from './limits.js'
@@ -211,7 +212,7 @@ const looksLikeSignaling = (u: unknown): boolean =>
  * // right({ ..., groupID: '', data: '', timeout: 0, onlineUserOnly: false })
  * ```
  */
-export const decodeEnvelope = (payload: string): E.Either<DecodeFailure, Envelope> => {
+export const decodeEnvelope = (payload: string): Either<DecodeFailure, Envelope> => {
   if (typeof payload !== 'string') return E.left({ _tag: 'NotSignaling', detail: 'payload is not a string' })
   // A UTF-16 unit is at least one UTF-8 byte: a longer string is over every cap without a scan.
   if (payload.length > maxLargeEnvelopeBytes) return E.left({ _tag: 'Oversized', detail: `payload exceeds ${maxLargeEnvelopeBytes} bytes` })
@@ -277,7 +278,7 @@ const bounded = (json: unknown): unknown => {
 
 const tooDeep = (limit: number): DecodeFailure => ({ _tag: 'Malformed', detail: `nested more than ${limit} deep` })
 
-const decodeLargeList = (payload: string): E.Either<DecodeFailure, Envelope> => {
+const decodeLargeList = (payload: string): Either<DecodeFailure, Envelope> => {
   const bytes = payload.length > maxLargeEnvelopeBytes ? payload.length : utf8Length(payload)
   // The wrapper adds one level to the envelope's own nesting.
   if (bytes <= maxLargeEnvelopeBytes && payload.includes(`"${largeListKey}"`) && nestsDeeperThan(payload, maxNesting + 1)) return E.left(tooDeep(maxNesting + 1))
