@@ -1,0 +1,75 @@
+/**
+ * The browser bundle a web app gets from the installed tarballs: core + adapter-memory, bundled
+ * by esbuild for browsers and minified. Its gzip size must stay within the budget; each
+ * dependency must be in it once (fp-ts once, from its ES build); and the bundle must still run,
+ * which a wrong `sideEffects: false` (a module dropped that was needed) would break.
+ */
+import { build, type Metafile } from 'esbuild'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { runNode } from './run.js'
+
+/** The budget for core + adapter-memory, gzip. It was 45.8 KB while fp-ts was in twice. */
+export const budgetBytes = 42 * 1024
+
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`
+
+/** Where an input file of the bundle comes from: a package (with the folder it was installed in). */
+const origin = (input: string): { name: string; root: string } | undefined => {
+  const match = /^(.*node_modules\/)((?:@[^/]+\/)?[^/]+)/.exec(input)
+  return match?.[1] === undefined || match[2] === undefined ? undefined : { name: match[2], root: match[1] + match[2] }
+}
+
+/** Problems with what went into the bundle: a package installed twice, or fp-ts's CommonJS build. */
+const duplicates = (inputs: Metafile['inputs']): string[] => {
+  const roots = new Map<string, Set<string>>()
+  for (const input of Object.keys(inputs)) {
+    const from = origin(input)
+    if (from !== undefined) roots.set(from.name, (roots.get(from.name) ?? new Set()).add(from.root))
+  }
+  const twice = [...roots].filter(([, r]) => r.size > 1).map(([name, r]) => `${name} is bundled ${r.size} times: ${[...r].join(', ')}`)
+  const commonJs = Object.keys(inputs).filter((i) => /node_modules\/(fp-ts|io-ts)\/lib\//.test(i))
+  return commonJs.length > 0 ? [...twice, `CommonJS builds bundled: ${commonJs.join(', ')}`] : twice
+}
+
+/** Bytes of minified output per package (the app's own code under `(app)`). */
+const byPackage = (metafile: Metafile): string => {
+  const sizes = new Map<string, number>()
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const name = origin(input)?.name ?? '(app)'
+      sizes.set(name, (sizes.get(name) ?? 0) + bytesInOutput)
+    }
+  }
+  return [...sizes].sort((a, b) => b[1] - a[1]).map(([name, bytes]) => `${name} ${kb(bytes)}`).join(', ')
+}
+
+/** Builds, measures and runs the bundle; throws when over budget or when its contents are wrong. */
+export const checkBundle = async (dir: string): Promise<string> => {
+  const outfile = join(dir, 'bundle', 'browser.js')
+  const result = await build({
+    absWorkingDir: dir,
+    entryPoints: ['browser.ts'],
+    outfile,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    metafile: true,
+    logLevel: 'error',
+  })
+  const code = readFileSync(outfile)
+  const gzip = gzipSync(code).length
+  const verdict = gzip <= budgetBytes ? 'MET' : 'MISSED'
+  const lines = [
+    `browser bundle, core + adapter-memory (esbuild --minify, platform browser): ${kb(code.length)} minified, ${kb(gzip)} gzip; budget ${kb(budgetBytes)} gzip: ${verdict}`,
+    `minified bytes by package: ${byPackage(result.metafile)}`,
+  ]
+  const problems = duplicates(result.metafile.inputs)
+  if (problems.length > 0) throw new Error([...lines, ...problems].join('\n'))
+  if (verdict === 'MISSED') throw new Error(lines.join('\n'))
+  lines.push(runNode([outfile], { cwd: dir }).trim())
+  return lines.join('\n')
+}
