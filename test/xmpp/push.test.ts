@@ -2,8 +2,9 @@
  * Offline push (XEP-0357) end to end: devices register a push service with the real Prosody, whose
  * push module (mod_cloud_notify) notifies that service — a loopback component recording what it is
  * sent — of what is stored for a device while it is away. The invitation's `offlinePushInfo`
- * must reach the service in the notification; without it (or with `disablePush`) a notification
- * carries no push info; online-only invitations are never stored, so nothing is pushed for them.
+ * must reach the service in the notification, for 1:1 and group invitations; without it (or with
+ * `disablePush`) a notification carries no push info; online-only invitations are never stored,
+ * so nothing is pushed for them.
  *
  * Every test has fresh accounts and its own push node, so a registration left by one test never
  * shows in another's assertions.
@@ -123,6 +124,34 @@ describe.skipIf(!xmppEnabled)('offline push through Prosody’s mod_cloud_notify
     const inviteID = await inviter.invite(bob, 'call', { offlinePushInfo: CALL })
     await until(() => rang.includes(inviteID) && sentTo(push.node).length > 0, 'the laptop to ring and the phone to be notified')
     expect(readPushBody(sentTo(push.node)[0]?.summary['last-message-body'])).toMatchObject({ title: 'alice' })
+  })
+
+  it('notifies the away members of a group invitation with its push info, and they ring from the room’s archive when back', async () => {
+    const { alice, bob, carol } = await cast('alice', 'bob', 'carol')
+    const push = registration(bob)
+    const group = uniqueName('class')
+    const phone = await login(bob, 'phone', { push })
+    const teacherDevice = await login(alice, 'laptop')
+    await teacherDevice.createGroup(group, [alice, bob, carol])
+    const carolRang: string[] = []
+    const carolSignaling = signalingOf(await login(carol, 'laptop'))
+    carolSignaling.addSignalingListener({ onReceiveNewInvitation: (id) => carolRang.push(id) })
+    await phone.disconnect()
+    const teacher = signalingOf(teacherDevice)
+    const inviteID = await teacher.inviteInGroup(group, [bob, carol], 'raise hands', { offlinePushInfo: { title: 'class', description: 'Raise your hand?' } })
+
+    await until(() => sentTo(push.node).length > 0 && carolRang.includes(inviteID), 'bob’s notification and carol’s ring')
+    const [notification] = sentTo(push.node)
+    expect(readPushBody(notification?.summary['last-message-body'])).toEqual({ title: 'class', description: 'Raise your hand?' })
+    expect(notification?.summary['last-message-sender']).toBe(`${me(alice)}/laptop`)
+    expect(carolRang).toEqual([inviteID]) // the notice is no invitation: carol, online, rings once
+
+    const rang: string[] = []
+    signalingOf(phone).addSignalingListener({ onReceiveNewInvitation: (id) => rang.push(id) })
+    phone.connect()
+    await connected(phone)
+    await until(() => rang.includes(inviteID), 'bob’s device to ring once it is back')
+    expect(rang).toEqual([inviteID])
   })
 
   it('does not notify a device while it is online, and stops notifying once push is disabled', async () => {

@@ -17,7 +17,7 @@
  */
 import { xml, type Element } from '@xmpp/client'
 import { TransportError, type OfflinePushInfo } from '@beckon/core'
-import { NS_PUSH } from './namespaces.js'
+import { NS_HINTS, NS_PUSH } from './namespaces.js'
 import { IqError, type XmppSession } from './session.js'
 import { submitForm } from './stanzas.js'
 
@@ -63,6 +63,18 @@ export const pushBody = (info: OfflinePushInfo | undefined): string | undefined 
   const { title, description, extension } = info
   return JSON.stringify({ offlinePushInfo: { title, description, extension } })
 }
+
+/**
+ * A group invitation's push notices: one stored 1:1 message per other member of the room, with
+ * nothing but the push body. A room delivers nothing to members who are not in it, so no server
+ * pushes for a group message; these give the server something stored for each member, which it
+ * pushes for a device that is away (a device reading them ignores them: they carry no signal).
+ * `<no-copy/>` keeps them from the sender's other devices.
+ */
+export const pushNotices = (members: Iterable<string>, me: string, id: string, body: string): Element[] =>
+  [...members]
+    .filter((bare) => bare !== me)
+    .map((bare, n) => xml('message', { id: `${id}-push-${n}`, to: bare, type: 'chat' }, xml('body', {}, body), xml('store', { xmlns: NS_HINTS }), xml('no-copy', { xmlns: NS_HINTS })))
 
 /** Read what {@link pushBody} wrote (an app server's side); `undefined` for any other text. */
 export const readPushBody = (body: string | null | undefined): Omit<OfflinePushInfo, 'disablePush'> | undefined => {

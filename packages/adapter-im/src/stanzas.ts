@@ -28,7 +28,7 @@ export interface OutgoingSignal {
   readonly onlineOnly: boolean
   /** The id of the message this one corrects (XEP-0308). */
   readonly replaces?: string
-  /** The `<body>`: the push info a stored 1:1 message carries to the push service (`push.ts`). */
+  /** The push info for the push service (`push.ts`): a 1:1 message's `<body>`; a group message's notices. */
   readonly pushBody?: string
 }
 

@@ -12,7 +12,7 @@
  * | catch-up on reconnect   | XEP-0313 archive of the user and of each room, read before `connected`       |
  * | `serverTime`            | the sender's `at` when the server's stamp (XEP-0203) or clock agrees, else the server's |
  * | `serverNow()`           | local monotonic clock + offset bounded by XEP-0202 readings (the send barriers, and coalesced readings) |
- * | `offlinePushInfo`       | XEP-0357: the device registers the app's push service (`push`, `enablePush`); a stored 1:1 message carries the info in its `<body>` for the server's push module (`push.ts`) |
+ * | `offlinePushInfo`       | XEP-0357: the device registers the app's push service (`push`, `enablePush`); a stored message carries the info in a `<body>` for the server's push module (a group message: in a notice to each other member; `push.ts`) |
  *
  * @module
  */
@@ -24,7 +24,7 @@ import { Groups, toTransportError } from './groups.js'
 import { Inbox } from './inbox.js'
 import { bareJid } from './jid.js'
 import { Listeners } from './listeners.js'
-import { PushRegistration, pushBody, type PushService } from './push.js'
+import { PushRegistration, pushBody, pushNotices, type PushService } from './push.js'
 import { RoomRegistry } from './rooms.js'
 import { ServerClock, defaultTolerance, type TimeTolerance } from './serverTime.js'
 import { XmppSession, type SessionOptions } from './session.js'
@@ -176,9 +176,8 @@ export class XmppTransport implements ImTransport {
   }
 
   async send(to: Conversation, payload: string, options: SendOptions): Promise<SendReceipt> {
-    // Servers push for stored 1:1 messages only: an online-only one is never stored, and a room
-    // delivers nothing to members who are not in it.
-    const body = options.onlineUserOnly || to.kind !== 'user' ? undefined : pushBody(options.offlinePushInfo)
+    // Servers push only for what they store: never for an online-only message.
+    const body = options.onlineUserOnly ? undefined : pushBody(options.offlinePushInfo)
     const signal: Omit<OutgoingSignal, 'at'> = { id: newID(), payload, onlineOnly: options.onlineUserOnly, ...(body === undefined ? {} : { pushBody: body }) }
     const at = await this.#deliver(to, signal)
     this.#inbox.rememberSent(signal.id, to, options.onlineUserOnly)
@@ -253,7 +252,10 @@ export class XmppTransport implements ImTransport {
     const room = to.kind === 'group' ? await this.#groups.roomToSend(to.groupID) : undefined
     const stamped: OutgoingSignal = { ...signal, at: this.#clock.now() }
     const stanzas = []
-    if (room !== undefined) stanzas.push(groupMessage(room.jid, stamped))
+    if (room !== undefined) {
+      stanzas.push(groupMessage(room.jid, stamped))
+      if (stamped.pushBody !== undefined) stanzas.push(...pushNotices(room.members.keys(), this.#session.me.bare, stamped.id, stamped.pushBody))
+    }
     else if (to.kind === 'user') {
       const peer = this.#toBare(to.userID)
       stanzas.push(userMessage(peer, stamped))

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { fc, test } from '@fast-check/vitest'
 import { readSignal } from '../src/decode.js'
 import { NS_PUSH } from '../src/namespaces.js'
-import { disableRequest, enableRequest, pushBody, readPushBody } from '../src/push.js'
+import { disableRequest, enableRequest, pushBody, pushNotices, readPushBody } from '../src/push.js'
 import { userMessage } from '../src/stanzas.js'
 
 const service = { jid: 'push.example.org', node: 'device-token', publishOptions: { secret: 's3cret' } }
@@ -48,5 +48,20 @@ describe('the push body', () => {
     expect(readPushBody(message.getChildText('body'))).toEqual({ description: 'Incoming call' })
     expect(readSignal(message)).toMatchObject({ id: 'm1', payload: signal.payload })
     expect(userMessage('bob@localhost', signal).getChild('body')).toBeUndefined()
+  })
+})
+
+describe('group push notices', () => {
+  it('go to every other member as stored, body-only chat messages that the sender’s other devices do not get', () => {
+    const notices = pushNotices(['alice@localhost', 'bob@localhost', 'carol@localhost'], 'alice@localhost', 'm1', 'BODY')
+    expect(notices.map((n) => n.attrs['to'])).toEqual(['bob@localhost', 'carol@localhost'])
+    expect(new Set(notices.map((n) => n.attrs['id'])).size).toBe(2)
+    for (const notice of notices) {
+      expect(notice.attrs['type']).toBe('chat')
+      expect(notice.getChildText('body')).toBe('BODY')
+      expect(notice.getChild('store', 'urn:xmpp:hints')).toBeDefined()
+      expect(notice.getChild('no-copy', 'urn:xmpp:hints')).toBeDefined()
+      expect(readSignal(notice)).toBeUndefined()
+    }
   })
 })
