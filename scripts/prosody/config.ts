@@ -72,8 +72,8 @@ modules_enabled = {
   "cloud_notify"; -- XEP-0357: push notifications through the app's push service (see below)
 }
 
--- Archive everything (signaling messages carry no <body>); keep it for a day, and let a busy
--- test user's archive grow past the internal store's default quota of 1000 items.
+-- Archive everything (signaling messages carry no <body> but for push info); keep it for a day,
+-- and let a busy test user's archive grow past the internal store's default quota of 1000 items.
 default_archive_policy = true
 archive_expires_after = "1d"
 max_archive_query_results = 250
