@@ -9,9 +9,11 @@
  * mod_push put a summary in it — a message count, and, where the operator allows it, the
  * sender's JID and the message's `<body>`. beckon's signaling messages have no body, so the body
  * is where a message's `offlinePushInfo` travels: a 1:1 message sent with `offlinePushInfo` (and
- * not `disablePush`) carries `<body>{"offlinePushInfo":{"title":…,"description":…,"extension":…}}</body>`,
- * and nothing else ever has a body. The app server shows a notification for a summary whose
- * `last-message-body` parses to that object, and treats any other notification as silent.
+ * not `disablePush`) carries `<body>{"offlinePushInfo":{"title":…,"description":…,"extension":…}}</body>`.
+ * A room delivers nothing to members who are not in it, so a group message sent with it is
+ * followed by a body-only 1:1 notice to each other member ({@link pushNotices}). No other message
+ * has a body. The app server shows a notification for a summary whose `last-message-body` parses
+ * to that object ({@link readPushBody}), and treats any other notification as silent.
  *
  * @module
  */

@@ -255,8 +255,7 @@ export class XmppTransport implements ImTransport {
     if (room !== undefined) {
       stanzas.push(groupMessage(room.jid, stamped))
       if (stamped.pushBody !== undefined) stanzas.push(...pushNotices(room.members.keys(), this.#session.me.bare, stamped.id, stamped.pushBody))
-    }
-    else if (to.kind === 'user') {
+    } else if (to.kind === 'user') {
       const peer = this.#toBare(to.userID)
       stanzas.push(userMessage(peer, stamped))
       if (stamped.onlineOnly) stanzas.push(selfCarbon(this.#session.me.bare, `${this.#session.me.bare}/${this.deviceID}`, peer, stamped))
