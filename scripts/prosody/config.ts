@@ -18,13 +18,23 @@ export interface ProsodySettings {
   readonly domain: string
   /** The MUC component's domain: `conference.<domain>`. */
   readonly mucDomain: string
+  /**
+   * The loopback XEP-0114 port where a test push service (an XEP-0357 app server) connects as
+   * the component `push.<domain>`. `BECKON_XMPP_COMPONENT_PORT`, default the c2s port + 20.
+   */
+  readonly componentPort: number
 }
+
+/** The test push service's component domain and the secret it connects with (loopback only). */
+export const pushComponent = (s: ProsodySettings): { readonly domain: string; readonly secret: string } => ({ domain: `push.${s.domain}`, secret: 'beckon-push-test' })
 
 export const settingsFromEnv = (env: NodeJS.ProcessEnv = process.env, root: string = process.cwd()): ProsodySettings => {
   const domain = env['BECKON_XMPP_DOMAIN'] ?? 'localhost'
   const port = Number(env['BECKON_XMPP_PORT'] ?? 15222)
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`BECKON_XMPP_PORT is not a port: ${env['BECKON_XMPP_PORT']}`)
-  return { dir: env['BECKON_PROSODY_DIR'] ?? join(root, '.prosody'), port, domain, mucDomain: `conference.${domain}` }
+  const componentPort = Number(env['BECKON_XMPP_COMPONENT_PORT'] ?? port + 20)
+  if (!Number.isInteger(componentPort) || componentPort <= 0 || componentPort > 65535) throw new Error(`BECKON_XMPP_COMPONENT_PORT is not a port: ${env['BECKON_XMPP_COMPONENT_PORT']}`)
+  return { dir: env['BECKON_PROSODY_DIR'] ?? join(root, '.prosody'), port, domain, mucDomain: `conference.${domain}`, componentPort }
 }
 
 export const configPath = (s: ProsodySettings): string => join(s.dir, 'prosody.cfg.lua')
@@ -59,10 +69,11 @@ modules_enabled = {
   "carbons"; -- XEP-0280: a device sees what its user's other devices sent
   "mam"; -- XEP-0313: every device catches up on what it missed
   "offline"; "time"; "ping"; "smacks"; "private"; "pep"; "posix";
+  "cloud_notify"; -- XEP-0357: push notifications through the app's push service (see below)
 }
 
--- Archive everything (signaling messages carry no <body>); keep it for a day, and let a busy
--- test user's archive grow past the internal store's default quota of 1000 items.
+-- Archive everything (signaling messages carry no <body> but for push info); keep it for a day,
+-- and let a busy test user's archive grow past the internal store's default quota of 1000 items.
 default_archive_policy = true
 archive_expires_after = "1d"
 max_archive_query_results = 250
@@ -76,6 +87,18 @@ storage_archive_item_limit = 100000
 -- A device that drops is not held in hibernation: its messages go to offline storage and the
 -- archive at once, which is what the adapter's catch-up reads.
 smacks_hibernation_time = 30
+
+-- XEP-0357 push (mod_cloud_notify, from Debian's prosody-modules): a device that enabled push is
+-- notified through its app server of what is stored for it while it is away. The body and sender
+-- go into the notification's summary: beckon puts a message's offlinePushInfo (as JSON) in its
+-- <body>, and only there, so the app server can show the push. A device that drops is held in
+-- hibernation no longer with push than without. The test push service connects as a component, on
+-- loopback only.
+push_notification_with_body = true
+push_notification_with_sender = true
+push_max_hibernation_timeout = 30
+component_interfaces = { "127.0.0.1" }
+component_ports = { ${s.componentPort} }
 
 VirtualHost ${lua(s.domain)}
 
@@ -93,4 +116,8 @@ Component ${lua(s.mucDomain)} "muc"
   muc_room_default_history_length = 50
   -- A destroyed group stays gone rather than being silently re-created by a late join.
   muc_tombstones = true
+
+-- The test push service (an XEP-0357 app server) connects here as a component.
+Component ${lua(pushComponent(s).domain)}
+  component_secret = ${lua(pushComponent(s).secret)}
 `

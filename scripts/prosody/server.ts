@@ -34,12 +34,19 @@ const run = (command: string, args: readonly string[], env?: NodeJS.ProcessEnv):
 
 const hasProsody = (): boolean => spawnSync('sh', ['-c', 'command -v prosody && command -v prosodyctl'], { stdio: 'ignore' }).status === 0
 
-/** Install Prosody from Debian's archive unless it is already there (about 6 s with `apt-get update`). */
+/** Where Debian's prosody-modules puts the XEP-0357 push module the configuration loads. */
+const PUSH_MODULE = '/usr/lib/prosody/modules/mod_cloud_notify/mod_cloud_notify.lua'
+
+/**
+ * Install Prosody, and prosody-modules for its push module (mod_cloud_notify), from Debian's
+ * archive unless they are already there (about 6 s with `apt-get update`).
+ */
 export const ensureInstalled = (): void => {
-  if (hasProsody()) return
+  const missing = [...(hasProsody() ? [] : ['prosody']), ...(existsSync(PUSH_MODULE) ? [] : ['prosody-modules'])]
+  if (missing.length === 0) return
   const noninteractive = { DEBIAN_FRONTEND: 'noninteractive' }
   run('apt-get', ['update', '-qq'], noninteractive)
-  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'prosody'], noninteractive)
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], noninteractive)
 }
 
 /** Write the configuration (and the directories it names) for these settings. */

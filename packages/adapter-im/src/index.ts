@@ -18,3 +18,5 @@
 export { XmppTransport, connectXmpp } from './transport.js'
 export type { XmppTransportOptions } from './transport.js'
 export type { TimeTolerance } from './serverTime.js'
+export { readPushBody } from './push.js'
+export type { PushService } from './push.js'

@@ -37,3 +37,5 @@ export const NS_MUC_OWNER = 'http://jabber.org/protocol/muc#owner'
 export const NS_REGISTER = 'jabber:iq:register'
 /** XEP-0249 direct MUC invitations. */
 export const NS_CONFERENCE = 'jabber:x:conference'
+/** XEP-0357 push notifications. */
+export const NS_PUSH = 'urn:xmpp:push:0'

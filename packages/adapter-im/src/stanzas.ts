@@ -10,6 +10,9 @@
  *   stores a headline, and it still reaches every connected device of the addressee;
  * - group: `type='groupchat'` to the room, the hints deciding whether the room archives it.
  *
+ * Only a stored 1:1 message sent with `offlinePushInfo` has a `<body>`: the push info, for the
+ * server's push module (see `push.ts`).
+ *
  * @module
  */
 import { xml, type Element } from '@xmpp/client'
@@ -25,6 +28,8 @@ export interface OutgoingSignal {
   readonly onlineOnly: boolean
   /** The id of the message this one corrects (XEP-0308). */
   readonly replaces?: string
+  /** The push info for the push service (`push.ts`): a 1:1 message's `<body>`; a group message's notices. */
+  readonly pushBody?: string
 }
 
 const hints = (onlineOnly: boolean): Element[] =>
@@ -39,7 +44,12 @@ const signalChildren = (signal: OutgoingSignal): Element[] => [
 
 /** A 1:1 message to a user's bare JID, so it reaches every device. */
 export const userMessage = (to: string, signal: OutgoingSignal, from?: string): Element =>
-  xml('message', { id: signal.id, to, from, type: signal.onlineOnly ? 'headline' : 'chat' }, ...signalChildren(signal))
+  xml(
+    'message',
+    { id: signal.id, to, from, type: signal.onlineOnly ? 'headline' : 'chat' },
+    signal.pushBody === undefined ? null : xml('body', {}, signal.pushBody),
+    ...signalChildren(signal),
+  )
 
 /** A message to a room, fanned out by the room to every occupant. */
 export const groupMessage = (room: string, signal: OutgoingSignal): Element =>

@@ -12,6 +12,7 @@
  * | catch-up on reconnect   | XEP-0313 archive of the user and of each room, read before `connected`       |
  * | `serverTime`            | the sender's `at` when the server's stamp (XEP-0203) or clock agrees, else the server's |
  * | `serverNow()`           | local monotonic clock + offset bounded by XEP-0202 readings (the send barriers, and coalesced readings) |
+ * | `offlinePushInfo`       | XEP-0357: the device registers the app's push service (`push`, `enablePush`); a stored message carries the info in a `<body>` for the server's push module (a group message: in a notice to each other member; `push.ts`) |
  *
  * @module
  */
@@ -23,6 +24,7 @@ import { Groups, toTransportError } from './groups.js'
 import { Inbox } from './inbox.js'
 import { bareJid } from './jid.js'
 import { Listeners } from './listeners.js'
+import { PushRegistration, pushBody, pushNotices, type PushService } from './push.js'
 import { RoomRegistry } from './rooms.js'
 import { ServerClock, defaultTolerance, type TimeTolerance } from './serverTime.js'
 import { XmppSession, type SessionOptions } from './session.js'
@@ -58,6 +60,12 @@ export interface XmppTransportOptions {
    */
   readonly maxPendingSends?: number
   readonly timeTolerance?: TimeTolerance
+  /**
+   * The app's XEP-0357 push service: registered with the server on every session, so that the
+   * server notifies it of what is stored for this device while it is away. Omitted: no push
+   * (see {@link XmppTransport.enablePush} to register later).
+   */
+  readonly push?: PushService
   /** Library and protocol errors that did not fail an operation (for logs). */
   readonly onError?: (error: unknown) => void
 }
@@ -77,6 +85,7 @@ export class XmppTransport implements ImTransport {
   readonly #groups: Groups
   readonly #inbox: Inbox
   readonly #confirmations: SendConfirmations
+  readonly #push: PushRegistration
   readonly #options: XmppTransportOptions
   readonly #connection = new Listeners<ConnectionState>()
   readonly #membership = new Listeners<MembershipEvent>()
@@ -124,6 +133,7 @@ export class XmppTransport implements ImTransport {
       setState: (state) => this.#setState(state),
       onError: (error) => options.onError?.(error),
     })
+    this.#push = new PushRegistration(this.#session, options.push, (error) => options.onError?.(error))
   }
 
   get connectionState(): ConnectionState {
@@ -166,7 +176,9 @@ export class XmppTransport implements ImTransport {
   }
 
   async send(to: Conversation, payload: string, options: SendOptions): Promise<SendReceipt> {
-    const signal: Omit<OutgoingSignal, 'at'> = { id: newID(), payload, onlineOnly: options.onlineUserOnly }
+    // Servers push only for what they store: never for an online-only message.
+    const body = options.onlineUserOnly ? undefined : pushBody(options.offlinePushInfo)
+    const signal: Omit<OutgoingSignal, 'at'> = { id: newID(), payload, onlineOnly: options.onlineUserOnly, ...(body === undefined ? {} : { pushBody: body }) }
     const at = await this.#deliver(to, signal)
     this.#inbox.rememberSent(signal.id, to, options.onlineUserOnly)
     return { messageID: signal.id, serverTime: at }
@@ -178,6 +190,28 @@ export class XmppTransport implements ImTransport {
     if (original.onlineOnly) throw new TransportError('Rejected', 'an online-only message was not stored, so it cannot be replaced')
     const at = await this.#deliver(to, { id: newID(), payload, onlineOnly: false, replaces: messageID })
     return { messageID, serverTime: at }
+  }
+
+  /**
+   * Register the app's XEP-0357 push service for this device, now and on every later session;
+   * resolves once the server has taken it. Replaces a service registered before. Fails with
+   * `TransportError('Disconnected')` like `send`, and with `'Rejected'` when the server refuses
+   * (no push module: `service-unavailable` or `feature-not-implemented`).
+   */
+  async enablePush(service: PushService): Promise<void> {
+    await this.#whenUp()
+    await this.#push.enable(service)
+  }
+
+  /**
+   * Unregister the push service on the server: no more notifications for this device, even
+   * while it is away. Disconnecting does not do this (a device away is what push is for).
+   * Fails like {@link XmppTransport.enablePush}; a no-op when no service is registered.
+   */
+  async disablePush(): Promise<void> {
+    if (this.#push.service === undefined) return
+    await this.#whenUp()
+    await this.#push.disable()
   }
 
   onMessage(listener: (message: IncomingMessage) => void): Unsubscribe {
@@ -218,8 +252,10 @@ export class XmppTransport implements ImTransport {
     const room = to.kind === 'group' ? await this.#groups.roomToSend(to.groupID) : undefined
     const stamped: OutgoingSignal = { ...signal, at: this.#clock.now() }
     const stanzas = []
-    if (room !== undefined) stanzas.push(groupMessage(room.jid, stamped))
-    else if (to.kind === 'user') {
+    if (room !== undefined) {
+      stanzas.push(groupMessage(room.jid, stamped))
+      if (stamped.pushBody !== undefined) stanzas.push(...pushNotices(room.members.keys(), this.#session.me.bare, stamped.id, stamped.pushBody))
+    } else if (to.kind === 'user') {
       const peer = this.#toBare(to.userID)
       stanzas.push(userMessage(peer, stamped))
       if (stamped.onlineOnly) stanzas.push(selfCarbon(this.#session.me.bare, `${this.#session.me.bare}/${this.deviceID}`, peer, stamped))
