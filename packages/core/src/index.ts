@@ -30,6 +30,24 @@ export { mirroredActorID } from './facade/inspection.js'
 export type { InspectedParty } from './facade/inspection.js'
 export { systemClock, randomUUIDs } from './facade/defaults.js'
 
+// The Tencent-Web-shaped facade
+export { createTencentWebSignaling, tencentWebFacade } from './tencentWeb/createTencentWebSignaling.js'
+export { TSignaling, tSignalingEventNames, isTSignalingEventName } from './tencentWeb/events.js'
+export type { TSignalingEventKey, TSignalingEventName, TencentWebEvent, TencentWebEventData, TencentWebHandler } from './tencentWeb/events.js'
+export { TencentWebError, tencentWebCodes } from './tencentWeb/errors.js'
+export type { TencentWebOperation } from './tencentWeb/errors.js'
+export type {
+  TencentWebSignaling,
+  TencentWebSignalingOptions,
+  TencentWebFacadeOptions,
+  TencentWebInviteOptions,
+  TencentWebGroupInviteOptions,
+  TencentWebHandleOptions,
+  TencentWebModifyOptions,
+  TencentWebResponse,
+  TencentWebMessage,
+} from './tencentWeb/types.js'
+
 // Errors
 export { SignalingError, errorCodes, failure } from './errors.js'
 export type { SignalingFailure, SignalingFailureTag } from './errors.js'
