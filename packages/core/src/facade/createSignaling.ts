@@ -17,6 +17,7 @@ import { createInspectionMirror, type InspectionMirror } from './inspection.js'
 import { inspectionSinkOf } from './inspectOption.js'
 import { createListeners, holdUntilSettled, type Listeners } from './listeners.js'
 import { createShell } from './shell.js'
+import { refuseTencentWebShape } from './tencentWebShape.js'
 import { readSignalingInfo } from './signalingInfo.js'
 import type { InviteOptions, Signaling, SignalingInfo, SignalingOptions } from './types.js'
 
@@ -117,7 +118,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
   const answer = (type: 'command.cancel' | 'command.accept' | 'command.reject' | 'command.modify', inviteID: string, data: string | undefined) =>
     shell.command((commandID, stamped) => ({ type, commandID, ...stamped, inviteID, data: data ?? '' })).then(() => undefined)
 
-  return {
+  return refuseTencentWebShape({
     userID: transport.userID,
     deviceID: transport.deviceID,
     invite: (invitee, data, opts) => {
@@ -178,5 +179,5 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
       for (const unsubscribe of unsubscribers) unsubscribe()
       shell.close()
     },
-  }
+  })
 }

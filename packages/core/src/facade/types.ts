@@ -117,7 +117,13 @@ export interface Signaling {
   listInvitations(): InvitationView[]
   /** The engine's state as plain JSON, for `createSignaling({ restore })`. */
   snapshot(): EngineSnapshot
+  /**
+   * Adds a listener object; returns the function that removes it. Tencent Web's shape
+   * (`addSignalingListener(eventName, handler)`) throws a `TypeError` naming the member to use.
+   */
   addSignalingListener(listener: SignalingListener): () => void
+  /** Removes a listener object added before (as the function `addSignalingListener` returned does). */
+  removeSignalingListener(listener: SignalingListener): void
   /** Bad input, dropped messages, listener errors: one report each. */
   addDiagnosticListener(listener: (diagnostic: Diagnostic) => void): () => void
   /**
