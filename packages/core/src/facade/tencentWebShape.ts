@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { shown } from '../tencentWeb/arguments.js'
+import { shown } from './shown.js'
 import { isTSignalingEventName, tSignalingKeyOf, type TSignalingEventKey } from '../tencentWeb/events.js'
 import type { Signaling, SignalingListener } from './types.js'
 

@@ -8,6 +8,7 @@
  * @module
  */
 import { failure, SignalingError } from '../errors.js'
+import { shown } from '../facade/shown.js'
 import type { TencentWebOperation } from './errors.js'
 
 /** The Tencent Web call shape of each operation, for messages. */
@@ -28,19 +29,6 @@ const nativeShapes: Record<TencentWebOperation, string> = {
   accept: 'accept(inviteID, data?)',
   reject: 'reject(inviteID, data?)',
   modifyInvitation: 'modifyInvitation(inviteID, data)',
-}
-
-/** A value as a message shows it: its JSON where short, else its type. */
-export const shown = (value: unknown): string => {
-  if (value === undefined) return 'undefined'
-  if (typeof value === 'function') return 'a function'
-  if (typeof value === 'bigint') return `${value}n`
-  try {
-    const json = JSON.stringify(value)
-    return json.length <= 60 ? json : `a ${Array.isArray(value) ? 'list' : typeof value} (${json.length} characters as JSON)`
-  } catch {
-    return typeof value
-  }
 }
 
 /**
