@@ -48,7 +48,8 @@ const dataOf = (options: Record<string, unknown>): string | undefined => options
 
 /**
  * Puts the Tencent Web shape on a native facade. The native facade keeps working alongside (it is
- * `.native`); both see the same invitations.
+ * `.native`); both see the same invitations. The Tencent Web facade listens to the native one for
+ * as long as the native one lives (until its `close()`).
  *
  * @example
  * ```ts

@@ -85,7 +85,9 @@ export interface TencentWebFacadeOptions {
  * the call to use.
  */
 export interface TencentWebSignaling {
+  /** The user this device signs in as (the transport's). */
   readonly userID: string
+  /** This device among the user's devices (the transport's). */
   readonly deviceID: string
   /** Invites one user. Resolves with `{ code: 0, inviteID }` once the IM took the invite. */
   invite(options: TencentWebInviteOptions): Promise<TencentWebResponse>
