@@ -3,6 +3,7 @@
  * the shape of the API is all that differs, so each hears the other's calls with its own
  * listener shape, and both end with the same view of every invitee.
  */
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { createSignaling, tencentWebFacade, type Signaling } from '@beckon/core'
 import { MemoryIm } from '@beckon/adapter-memory'
@@ -130,5 +131,29 @@ describe('both facades on one device', () => {
     await im.settle()
     await bobWeb.accept({ inviteID })
     expect(await bobNative.accept(inviteID).then(() => 'accepted twice', (e: { code: number }) => e.code)).toBe(8010)
+  })
+})
+
+describe("Tencent's own Web client → Tencent Web facade", () => {
+  const vectors = new Map(
+    (JSON.parse(readFileSync(new URL('../vectors/tencent-web-envelopes.json', import.meta.url), 'utf8')) as { vectors: { name: string; payload: string }[] }).vectors.map(
+      (v) => [v.name, v.payload] as const,
+    ),
+  )
+
+  it("an invite and a cancel as @tencentcloud/chat builds them reach the app with Tencent Web's events", async () => {
+    const im = new MemoryIm()
+    const bx = webParty(im, 'bx')
+    const invite = vectors.get('chat/c2c-invite')!
+    const { inviteID, data } = JSON.parse(invite) as { inviteID: string; data: string }
+    const fromTx = { sender: 'tx', senderDevice: 'web', conversation: { kind: 'user', userID: 'tx' } } as const
+    im.inject({ userID: 'bx' }, { ...fromTx, payload: invite })
+    await im.settle()
+    im.inject({ userID: 'bx' }, { ...fromTx, payload: JSON.stringify({ ...(JSON.parse(vectors.get('chat/c2c-cancel')!) as object), inviteID }) })
+    await im.settle()
+    expect(bx.events).toEqual([
+      { name: TSignaling.NEW_INVITATION_RECEIVED, data: { inviteID, inviter: 'tx', groupID: '', inviteeList: ['bx'], data } },
+      { name: TSignaling.INVITATION_CANCELLED, data: { inviteID, inviter: 'tx', groupID: '', data: 'bye', inviteeList: ['bx'] } },
+    ])
   })
 })
