@@ -1,7 +1,9 @@
 /**
  * A user on the Tencent-Web-shaped facade and a user on beckon's native facade call each other:
  * the shape of the API is all that differs, so each hears the other's calls with its own
- * listener shape, and both end with the same view of every invitee.
+ * listener shape, and both end with the same view of every invitee. Envelopes exactly as
+ * Tencent's own Web client builds them (`test/vectors/tencent-web-envelopes.json`) reach the
+ * facade as the events an app written for that client expects.
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
