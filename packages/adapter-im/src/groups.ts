@@ -6,7 +6,7 @@
  *
  * | beckon            | XMPP                                                                  |
  * |-------------------|-----------------------------------------------------------------------|
- * | createGroup       | join a new room (status 201), submit its config, make the others members, invite them (XEP-0249) |
+ * | createGroup       | join a new room (status 201), configure it (roomConfig.ts), make the others members, invite them (XEP-0249) |
  * | joinGroup         | register with the room (becomes a member), join it                    |
  * | quitGroup         | unregister (the room removes this user's occupants), or for an owner drop the affiliation |
  * | dismissGroup      | destroy the room (owner only)                                         |
@@ -19,6 +19,7 @@ import { TransportError, type TransportFailure } from '@beckon/core'
 import { NS_DISCO_INFO, NS_MUC_ADMIN, NS_MUC_OWNER, NS_REGISTER } from './namespaces.js'
 import type { Room, RoomRegistry } from './rooms.js'
 import { IqError, type XmppSession } from './session.js'
+import { configureRoom } from './roomConfig.js'
 import { joinPresence, roomInvitation, submitForm } from './stanzas.js'
 
 /** What the group operations need from the transport. */
@@ -31,15 +32,6 @@ export interface GroupsContext {
   readonly toBare: (userID: string) => string
   readonly newID: () => string
   readonly joinTimeoutMs: number
-}
-
-const ROOM_CONFIG = {
-  'muc#roomconfig_persistentroom': '1',
-  'muc#roomconfig_membersonly': '1',
-  'muc#roomconfig_whois': 'anyone',
-  'muc#roomconfig_publicroom': '0',
-  'muc#roomconfig_enablearchiving': '1',
-  'muc#roomconfig_allowinvites': '0',
 }
 
 /** Turn whatever an XMPP exchange threw into the transport's one error type. */
@@ -79,7 +71,7 @@ export class Groups {
       if (!outcome.ok) throw new IqError(outcome.condition)
       // Without 201 the room was there already: someone created it between the lookup and the join.
       if (!outcome.statuses.has('201')) throw new TransportError('GroupExists', `group ${groupID} exists`)
-      await session.iq(xml('iq', { type: 'set', to: jid }, xml('query', { xmlns: NS_MUC_OWNER }, submitForm('http://jabber.org/protocol/muc#roomconfig', ROOM_CONFIG))))
+      await configureRoom(session, jid)
       const others = [...new Set(memberIDs.map(this.ctx.toBare))].filter((bare) => bare !== session.me.bare)
       // One item per request: Prosody applies only the first item of a muc#admin set.
       await Promise.all(
