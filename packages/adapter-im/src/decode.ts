@@ -35,7 +35,8 @@ export interface SignalStanza {
 /** One muc#user `<item/>` found in a message: a real JID (if any) and an affiliation. */
 export interface MucItem {
   readonly jid: Address | undefined
-  readonly affiliation: string
+  /** Absent when the item states none (ejabberd's archive records only the sender's JID). */
+  readonly affiliation: string | undefined
 }
 
 const nonEmpty = (value: string | null | undefined): string | undefined => (value === null || value === undefined || value === '' ? undefined : value)
@@ -74,7 +75,7 @@ const readMucItems = (message: Element): MucItem[] =>
   message
     .getChildren('x', NS_MUC_USER)
     .flatMap((x) => x.getChildren('item'))
-    .map((item) => ({ jid: parseAddress(item.attrs['jid']), affiliation: item.attrs['affiliation'] ?? 'none' }))
+    .map((item) => ({ jid: parseAddress(item.attrs['jid']), affiliation: item.attrs['affiliation'] }))
 
 /** A XEP-0280 carbon: what one of my devices sent, or a copy of what reached another. */
 export interface Carbon {

@@ -169,6 +169,9 @@ export class RoomRegistry {
    *   too, and which is the server's is then not said by anything a client cannot forge: dropped.
    *   The nickname is not believed either (it is free to take while its device is offline): a
    *   message is this device's own only if the record names this user and the nick is its own.
+   *   ejabberd's archive (mod_mam for rooms with real JIDs public) puts its record *before* the
+   *   stanza's children and states the sender's JID without an affiliation: the sender must then
+   *   be a member of the room as this device knows it now.
    */
   senderOf(room: Room, signal: SignalStanza, archived: boolean): GroupSender | undefined {
     const nick = signal.from.resource
@@ -182,7 +185,8 @@ export class RoomRegistry {
 
   #recordedSender(room: Room, signal: SignalStanza): GroupSender | undefined {
     const [record, ...others] = signal.mucItems
-    if (record?.jid === undefined || others.length > 0 || !isMemberAffiliation(record.affiliation)) return undefined
+    if (record?.jid === undefined || others.length > 0) return undefined
+    if (!isMemberAffiliation(record.affiliation ?? room.members.get(record.jid.bare))) return undefined
     const nick = signal.from.resource
     if (record.jid.bare === this.me.bare && nick === room.nick) return { userBare: this.me.bare, device: this.me.resource, own: true }
     const prefix = `${record.jid.local}/`

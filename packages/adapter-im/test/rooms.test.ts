@@ -21,7 +21,7 @@ const setup = () => {
 const presence = (nick: string, jid: string, affiliation: string, type?: string, ...codes: string[]) =>
   xml('presence', { from: `${ROOM}/${nick}`, type }, xml('x', { xmlns: NS_MUC_USER }, xml('item', { affiliation, role: 'participant', jid }), ...codes.map((code) => xml('status', { code }))))
 
-type Item = { jid: string; affiliation: string }
+type Item = { jid: string; affiliation?: string }
 
 /** A groupchat message from `nick`, with one muc#user `<x/>` per entry of `items` (in that order). */
 const groupchat = (nick: string, ...items: Item[]) =>
@@ -61,6 +61,13 @@ describe('RoomRegistry', () => {
     expect(registry.senderOf(room, groupchat('bob/phone', { jid: 'bob@localhost', affiliation: 'member' }), true)).toEqual({ userBare: 'bob@localhost', device: 'phone', own: false })
     expect(registry.senderOf(room, groupchat('eve/x', { jid: 'eve@localhost', affiliation: 'none' }), true)).toBeUndefined()
     expect(registry.senderOf(room, groupchat('bob/phone'), true)).toBeUndefined()
+  })
+
+  it('attributes an archived message whose record states no affiliation (ejabberd’s) by the members this device knows', () => {
+    const { registry, room } = setup()
+    expect(registry.senderOf(room, groupchat('bob/phone', { jid: 'bob@localhost/phone' }), true)).toEqual({ userBare: 'bob@localhost', device: 'phone', own: false })
+    expect(registry.senderOf(room, groupchat('eve/x', { jid: 'eve@localhost/x' }), true)).toBeUndefined()
+    expect(registry.senderOf(room, groupchat('bob/phone', { jid: 'bob@localhost/phone' }, { jid: 'alice@localhost/desk' }), true)).toBeUndefined()
   })
 
   it('drops an archived message with more than one muc#user item: which one the archive added is not certain', () => {
