@@ -1,7 +1,7 @@
 import { describe } from 'vitest'
 import { describeTransportContract } from '../contract/transport-contract.js'
-import { prosodyWorld, xmppEnabled } from './support.js'
+import { prosodyWorld, server, xmppEnabled } from './support.js'
 
-describe.skipIf(!xmppEnabled)('XMPP adapter on Prosody', () => {
-  describeTransportContract('XmppTransport on Prosody', { setup: async () => prosodyWorld(), timeoutMs: 10_000 })
+describe.skipIf(!xmppEnabled)(`XMPP adapter on ${server.kind}`, () => {
+  describeTransportContract(`XmppTransport on ${server.kind}`, { setup: async () => prosodyWorld(), timeoutMs: 10_000 })
 })

@@ -6,8 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { XmppTransport } from '@beckon/adapter-im'
 import { createSignaling, type IncomingMessage, type Signaling } from '@beckon/core'
-import { restart } from '../../scripts/prosody/server.js'
-import { connected, device, settings, uniqueName, until, xmppEnabled } from './support.js'
+import { connected, device, restartServer, uniqueName, until, xmppEnabled } from './support.js'
 
 const STORED = { onlineUserOnly: false } as const
 
@@ -53,7 +52,7 @@ describe.skipIf(!xmppEnabled)('XmppTransport faults on Prosody', () => {
     await alice.transport.send({ kind: 'group', groupID }, before, STORED)
     await until(() => count(bob.got, before) === 1, 'the group message before the restart')
 
-    await restart(settings, 300)
+    await restartServer(300)
     await until(() => alice.states.includes('connecting') && bob.states.includes('connecting'), 'both to notice the restart')
     await connected(alice.transport, 20_000)
     const [direct, group] = [uniqueName('after-restart-direct'), uniqueName('after-restart-group')]
@@ -79,7 +78,7 @@ describe.skipIf(!xmppEnabled)('XmppTransport faults on Prosody', () => {
 
     const inviteID = await inviter.invite('bob', JSON.stringify({ room: uniqueName('call') }), { timeout: 60 })
     await until(() => rang.includes(inviteID), 'bob’s phone to ring')
-    await restart(settings, 300)
+    await restartServer(300)
     await until(() => bob.states.includes('connecting'), 'bob to notice the restart')
     await connected(bob.transport, 20_000)
     await invitee.accept(inviteID, 'on my way')

@@ -1,5 +1,5 @@
 /**
- * Prosody restarts while a group invitation rings (issue 3, item 5). Four invitees on six devices
+ * The server (Prosody, or every node of ejabberd) restarts while a group invitation rings (issue 3, item 5). Four invitees on six devices
  * and an observer; two answer before the restart (the second one right before the server goes
  * down, so some devices can only learn it from the archive afterwards), two try during the
  * downtime — refused with 6014, nothing queued — and answer once they are back. Every device must
@@ -7,9 +7,8 @@
  * every invitee.
  */
 import { afterEach, describe, it } from 'vitest'
-import { isRunning, start, stop } from '../../scripts/prosody/server.js'
 import { failureCode, Stage, type Callback, type Party } from './stage.js'
-import { settings, sleep, until, xmppEnabled } from './support.js'
+import { server, sleep, until, xmppEnabled } from './support.js'
 
 interface Answer {
   readonly party: Party
@@ -20,10 +19,10 @@ interface Answer {
 const answer = (a: Answer, inviteID: string): Promise<void> =>
   a.event === 'onInviteeAccepted' ? a.party.signaling.accept(inviteID, a.data) : a.party.signaling.reject(inviteID, a.data)
 
-describe.skipIf(!xmppEnabled)('a Prosody restart while a group invitation rings', () => {
+describe.skipIf(!xmppEnabled)(`a ${server.kind} restart while a group invitation rings`, () => {
   let stage: Stage | undefined
   afterEach(async () => {
-    if (!isRunning(settings)) await start(settings) // the next test files need the server
+    if (!server.isRunning()) await server.start() // the next test files need the server
     await stage?.close()
   })
 
@@ -57,12 +56,12 @@ describe.skipIf(!xmppEnabled)('a Prosody restart while a group invitation rings'
     ]
     for (const a of before) await answer(a, inviteID)
     // Carol's reject was taken a moment ago: some devices may not have it yet when the server stops.
-    await stop(settings)
+    await server.stop()
     await until(() => everyone.every((p) => p.transport.connectionState !== 'connected'), 'every device to notice the server is gone')
 
     for (const a of after) expect(await failureCode(answer(a, inviteID)), `${a.party.label} while the server is down`).toBe(6014)
     await sleep(300)
-    await start(settings)
+    await server.start()
     await Promise.all(everyone.map((p) => until(() => p.transport.connectionState === 'connected', `${p.label} to reconnect`, 20_000)))
     for (const p of everyone) expect(p.states.slice(-2), p.label).toEqual(['connecting', 'connected'])
 

@@ -1,5 +1,5 @@
 /**
- * A cast of people on the test Prosody for the signaling tests over XMPP.
+ * A cast of people on the test server for the signaling tests over XMPP.
  *
  * Each {@link Stage} registers accounts of its own (`alice` → `alice-s-<run>-<n>`): archives and
  * rooms outlive a test, and a device logging in catches up on the last ten minutes of its user's
@@ -11,25 +11,16 @@
  *
  * @module
  */
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import type { XmppTransport } from '@beckon/adapter-im'
 import { createSignaling, SignalingError, type ImTransport, type InvitationView, type Signaling } from '@beckon/core'
 import { RenamedTransport, suffixed, whenConnected, type Naming } from '../../examples/xmpp.js'
-import { configPath } from '../../scripts/prosody/config.js'
-import { TEST_PASSWORD } from '../../scripts/prosody/server.js'
-import { device, settings, uniqueName, until } from './support.js'
-
-const run = promisify(execFile)
+import { device, server, uniqueName, until } from './support.js'
 
 /**
- * Create accounts with `prosodyctl register`, in parallel and without blocking the event loop
- * (`registerUsers` in scripts/prosody is synchronous, ~85 ms an account, which would stall the
- * timers of the tests running beside this one).
+ * Create accounts on the server under test, without blocking the event loop (a synchronous
+ * registration would stall the timers of the tests running beside this one).
  */
-export const registerAccounts = async (accounts: readonly string[]): Promise<void> => {
-  await Promise.all(accounts.map((account) => run('prosodyctl', ['--config', configPath(settings), 'register', account, settings.domain, TEST_PASSWORD])))
-}
+export const registerAccounts = (accounts: readonly string[]): Promise<void> => server.registerAccounts(accounts)
 
 export type Callback = 'onReceiveNewInvitation' | 'onInviteeAccepted' | 'onInviteeRejected' | 'onInvitationCancelled' | 'onInvitationTimeout' | 'onInvitationModified'
 

@@ -1,18 +1,38 @@
 /**
- * Shared setup for the tests that run against the real Prosody (see scripts/prosody): whether they
- * are enabled, how to connect a device, and a contract-suite world over the test accounts.
+ * Shared setup for the tests that run against a real XMPP server — Prosody, or ejabberd with
+ * `BECKON_XMPP_SERVER=ejabberd` (one node, or a cluster with `BECKON_XMPP_NODES=2`; see
+ * scripts/xmpp/testServer.ts): whether they are enabled, how to connect a device, and a
+ * contract-suite world over the test accounts.
  *
  * @module
  */
 import { connectXmpp, XmppTransport, type XmppTransportOptions } from '@beckon/adapter-im'
 import { TransportError, type ImTransport } from '@beckon/core'
-import { settingsFromEnv, TEST_PASSWORD, TEST_USERS } from '../../scripts/prosody/server.js'
+import { serverFromEnv, TEST_PASSWORD, TEST_USERS } from '../../scripts/xmpp/testServer.js'
 import type { ContractWorld } from '../contract/transport-contract.js'
 
 /** The XMPP tests run only with `BECKON_XMPP=1` (set by `npm run test:xmpp`), against a running server. */
 export const xmppEnabled = process.env['BECKON_XMPP'] === '1'
 
-export const settings = settingsFromEnv()
+/** The server under test (started and stopped by the global setup). */
+export const server = serverFromEnv()
+
+/** Where the server's first node listens, and its domains. */
+export const settings = { port: server.ports[0]!, domain: server.domain, mucDomain: server.mucDomain }
+
+/** Stop every node of the server, stay down for `downMs`, start again; data survives. */
+export const restartServer = async (downMs: number): Promise<void> => {
+  await server.stop()
+  await sleep(downMs)
+  await server.start()
+}
+
+/**
+ * The node each new device connects to: one after the other, so that on a cluster a test's users
+ * — and one user's devices — sit on different nodes. A device keeps its node when it reconnects.
+ */
+let devicesConnected = 0
+const nextPort = (): number => server.ports[devicesConnected++ % server.ports.length]!
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -21,10 +41,10 @@ const run = Date.now().toString(36)
 let names = 0
 export const uniqueName = (prefix: string): string => `${prefix}-${run}-${++names}`.toLowerCase()
 
-/** A device of a test user, connecting. */
+/** A device of a test user, connecting (to the next node of a cluster). */
 export const device = (userID: string, deviceID?: string, options: Partial<XmppTransportOptions> = {}): XmppTransport =>
   connectXmpp({
-    service: `xmpp://127.0.0.1:${settings.port}`,
+    service: `xmpp://127.0.0.1:${nextPort()}`,
     domain: settings.domain,
     userID,
     password: TEST_PASSWORD,
@@ -49,7 +69,7 @@ const xmpp = (transport: ImTransport): XmppTransport => {
   return transport
 }
 
-/** The contract suite's world on the test Prosody: fresh devices per test, closed at teardown. */
+/** The contract suite's world on the test server: fresh devices per test, closed at teardown. */
 export const prosodyWorld = (): ContractWorld => {
   const open = new Set<XmppTransport>()
   return {
