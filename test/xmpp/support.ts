@@ -33,6 +33,14 @@ export const restartServer = async (downMs: number): Promise<void> => {
  */
 let devicesConnected = 0
 const nextPort = (): number => server.ports[devicesConnected++ % server.ports.length]!
+const nodes = new WeakMap<ImTransport, number>()
+
+/** The node (1-based) a device of {@link device} connects to. */
+export const nodeOf = (transport: ImTransport): number => {
+  const node = nodes.get(transport)
+  if (node === undefined) throw new Error('not a device of device()')
+  return node
+}
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -42,15 +50,19 @@ let names = 0
 export const uniqueName = (prefix: string): string => `${prefix}-${run}-${++names}`.toLowerCase()
 
 /** A device of a test user, connecting (to the next node of a cluster). */
-export const device = (userID: string, deviceID?: string, options: Partial<XmppTransportOptions> = {}): XmppTransport =>
-  connectXmpp({
-    service: `xmpp://127.0.0.1:${nextPort()}`,
+export const device = (userID: string, deviceID?: string, options: Partial<XmppTransportOptions> = {}): XmppTransport => {
+  const port = nextPort()
+  const transport = connectXmpp({
+    service: `xmpp://127.0.0.1:${port}`,
     domain: settings.domain,
     userID,
     password: TEST_PASSWORD,
     ...(deviceID === undefined ? {} : { deviceID }),
     ...options,
   })
+  nodes.set(transport, server.ports.indexOf(port) + 1)
+  return transport
+}
 
 /** Poll until `condition` holds; fail after `timeoutMs`, naming what was awaited. */
 export const until = async (condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> => {
