@@ -17,7 +17,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { waitUntilAnswering } from '../prosody/server.js'
 import { nodeSettings, type EjabberdSettings } from './config.js'
@@ -79,7 +79,8 @@ export const startDeployment = async (d: EjabberdDeployment, options: { fresh?: 
   const fresh = options.fresh === true
   if (fresh) {
     await stopDeployment(d)
-    rmSync(d.root, { recursive: true, force: true })
+    // Every node's data goes (startNode wipes its spool); nodes of a bigger earlier cluster too.
+    for (const entry of existsSync(d.root) ? readdirSync(d.root) : []) if (/^node\d+$/.test(entry)) rmSync(join(d.root, entry), { recursive: true, force: true })
   }
   const nodes = nodesOf(d, fresh)
   for (const node of nodes) mkdirSync(node.dir, { recursive: true })

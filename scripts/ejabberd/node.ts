@@ -41,7 +41,8 @@ const appDir = (parent: string, prefix: string): string => {
 /** The project's own ejabberd modules (Erlang sources), compiled into the node's `ebin/`. */
 const MODULES = join(dirname(fileURLToPath(import.meta.url)), 'modules')
 
-const ebinPath = (s: EjabberdSettings): string => join(s.dir, 'ebin')
+/** Beside the nodes' directories, shared by them and kept across fresh starts (compiled once). */
+const ebinPath = (s: EjabberdSettings): string => join(dirname(s.dir), 'ebin')
 
 /** Compile the project's modules for this node unless their beam files are newer than the sources. */
 const compileModules = (s: EjabberdSettings): void => {
