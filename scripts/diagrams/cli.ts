@@ -10,6 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { inviteeMachine } from '@beckon/core'
+import { clusterTopology } from '../ejabberd/topology.js'
 import { acceptCancelRace, answeredOnAnotherDevice, classroomRound, oneToOneCall } from './runs.js'
 import { stateDiagramOf } from './stateDiagram.js'
 
@@ -22,6 +23,7 @@ export const generateBlocks = async (): Promise<Record<string, string>> => ({
   'two-devices': await answeredOnAnotherDevice(),
   'accept-cancel-race': await acceptCancelRace(),
   classroom: await classroomRound(),
+  'cluster-topology': clusterTopology(),
 })
 
 /** Where the blocks go, and the prefix each line of a block carries there. */
