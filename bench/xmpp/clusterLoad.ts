@@ -38,7 +38,7 @@ const seed = Number(values.seed)
 
 const unhandled: string[] = []
 process.on('unhandledRejection', (reason) => unhandled.push(`unhandled rejection: ${String(reason)}`))
-process.on('uncaughtException', (error) => unhandled.push(`uncaught exception: ${String(error)}`))
+process.on('uncaughtException', (error) => unhandled.push(`uncaught exception: ${unhandled.length === 0 && error instanceof Error ? error.stack : String(error)}`))
 
 const basePort = Number(process.env['BECKON_BENCH_XMPP_PORT'] ?? (process.env['BECKON_XMPP_PORT'] === undefined ? 15232 : Number(process.env['BECKON_XMPP_PORT']) + 10))
 
