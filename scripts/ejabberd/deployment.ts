@@ -19,9 +19,8 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { waitUntilAnswering } from '../prosody/server.js'
 import { nodeSettings, type EjabberdSettings } from './config.js'
-import { ctl, isRunning, registerAccounts, startNode, stopNode } from './node.js'
+import { ctl, isRunning, registerAccounts, startNode, stopNode, waitUntilAnswering } from './node.js'
 
 /** The nodes of one deployment, and where it keeps them. */
 export interface EjabberdDeployment {

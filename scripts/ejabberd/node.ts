@@ -16,10 +16,13 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
-import { waitUntilAnswering } from '../prosody/server.js'
+import { waitUntilAnswering as prosodyAnswering } from '../prosody/server.js'
 import { configPath, logPath, pidPath, renderConfig, spoolPath, type EjabberdSettings } from './config.js'
 
 const execFileAsync = promisify(execFile)
+
+/** Resolve once the node's c2s port answers a stream header (Prosody's probe reads only the port and domain). */
+export const waitUntilAnswering = (s: EjabberdSettings, timeoutMs: number): Promise<void> => prosodyAnswering({ ...s, componentPort: 0 }, timeoutMs)
 
 /** Where Debian's package keeps ejabberd's Erlang applications (what `ejabberdctl` sets). */
 const erlLibs = (): string => {

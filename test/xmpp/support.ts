@@ -8,6 +8,7 @@
  */
 import { connectXmpp, XmppTransport, type XmppTransportOptions } from '@beckon/adapter-im'
 import { TransportError, type ImTransport } from '@beckon/core'
+import { settingsFromEnv } from '../../scripts/prosody/config.js'
 import { serverFromEnv, TEST_PASSWORD, TEST_USERS } from '../../scripts/xmpp/testServer.js'
 import type { ContractWorld } from '../contract/transport-contract.js'
 
@@ -17,8 +18,8 @@ export const xmppEnabled = process.env['BECKON_XMPP'] === '1'
 /** The server under test (started and stopped by the global setup). */
 export const server = serverFromEnv()
 
-/** Where the server's first node listens, and its domains. */
-export const settings = { port: server.ports[0]!, domain: server.domain, mucDomain: server.mucDomain }
+/** Where the server's first node listens, and its domains (with Prosody's other settings). */
+export const settings = { ...settingsFromEnv(), port: server.ports[0]!, domain: server.domain, mucDomain: server.mucDomain }
 
 /** Stop every node of the server, stay down for `downMs`, start again; data survives. */
 export const restartServer = async (downMs: number): Promise<void> => {
