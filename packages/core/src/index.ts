@@ -28,7 +28,8 @@ export type { Signaling, SignalingListener, SignalingInfo, SignalingOptions, Inv
 export type { InspectorLike, InspectOption, InspectionObserver } from './facade/inspectOption.js'
 export { mirroredActorID } from './facade/inspection.js'
 export type { InspectedParty } from './facade/inspection.js'
-export { systemClock, randomUUIDs } from './facade/defaults.js'
+export { systemClock, randomUUIDs, randomIdSource, uuidFromRandomBytes } from './facade/defaults.js'
+export type { RandomSource } from './facade/defaults.js'
 
 // Errors
 export { SignalingError, errorCodes, failure } from './errors.js'

@@ -12,7 +12,7 @@ import { defaultLimits, initialState, type EngineState, type Limits } from '../e
 import { getInvitation, listInvitations } from '../engine/views.js'
 import type { Clock } from '../ports.js'
 import { decodeEnvelope, type Envelope } from '../wire/envelope.js'
-import { randomUUIDs, systemClock } from './defaults.js'
+import { randomIdSource, systemClock } from './defaults.js'
 import { createInspectionMirror, type InspectionMirror } from './inspection.js'
 import { inspectionSinkOf } from './inspectOption.js'
 import { createListeners, holdUntilSettled, type Listeners } from './listeners.js'
@@ -75,7 +75,7 @@ const mirrorFor = (option: unknown, party: { userID: string; deviceID: string },
 export const createSignaling = (options: SignalingOptions): Signaling => {
   const { transport } = options
   const clock: Clock = options.clock ?? transport.clock ?? systemClock
-  const ids = options.ids ?? randomUUIDs
+  const ids = options.ids ?? randomIdSource()
   const config = {
     userID: transport.userID,
     deviceID: transport.deviceID,

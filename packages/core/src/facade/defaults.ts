@@ -1,6 +1,7 @@
 /**
- * The one place where real time and randomness enter beckon: the defaults `createSignaling` uses
- * when it is given no `clock` or `ids`. The engine never reads either; see the lint rule in
+ * The one place where the platform enters beckon: the defaults `createSignaling` uses when it is
+ * given no `clock`, `ids` or `onListenerError` — real time, random ids and the runtime's way of
+ * reporting an error nobody caught. The engine never reads any of them; see the lint rule in
  * `eslint.config.js`.
  *
  * @module
@@ -14,5 +15,53 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 }
 
-/** Random RFC 4122 version 4 UUIDs from the runtime's Web Crypto. */
-export const randomUUIDs = (): string => crypto.randomUUID()
+// -------------------------------------------------------------------------------------------------
+// Random ids
+// -------------------------------------------------------------------------------------------------
+
+/** The part of Web Crypto random ids need; either member may be missing in a given runtime. */
+export interface RandomSource {
+  readonly randomUUID?: () => string
+  readonly getRandomValues?: (array: Uint8Array) => Uint8Array
+}
+
+const hex = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'))
+
+/**
+ * An RFC 4122 version 4 UUID made of 16 random bytes: the version (4) and variant (`10`) bits are
+ * set over them, as `crypto.randomUUID` does. Reads `bytes` and leaves it untouched.
+ */
+export const uuidFromRandomBytes = (bytes: Uint8Array): string => {
+  const b = (i: number) => hex[bytes[i] ?? 0]!
+  const version = hex[((bytes[6] ?? 0) & 0x0f) | 0x40]!
+  const variant = hex[((bytes[8] ?? 0) & 0x3f) | 0x80]!
+  return `${b(0)}${b(1)}${b(2)}${b(3)}-${b(4)}${b(5)}-${version}${b(7)}-${variant}${b(9)}-${b(10)}${b(11)}${b(12)}${b(13)}${b(14)}${b(15)}`
+}
+
+/**
+ * A source of random version 4 UUIDs from `source` (the runtime's Web Crypto by default):
+ * `randomUUID` where the runtime has it, else `getRandomValues` — `randomUUID` exists only in
+ * secure contexts, so an `http://` page, older React Native and some mini-program runtimes have
+ * only the latter.
+ *
+ * @throws TypeError naming `createSignaling`'s `ids` option when the runtime has neither.
+ */
+export const randomIdSource = (source: RandomSource | undefined = (globalThis as { crypto?: RandomSource }).crypto): (() => string) => {
+  if (typeof source?.randomUUID === 'function') return source.randomUUID.bind(source)
+  if (typeof source?.getRandomValues === 'function') {
+    const getRandomValues = source.getRandomValues.bind(source)
+    return () => uuidFromRandomBytes(getRandomValues(new Uint8Array(16)))
+  }
+  throw new TypeError(
+    'createSignaling: no source of random ids: this runtime has neither crypto.randomUUID nor crypto.getRandomValues. ' +
+      'Pass the ids option, a function returning a new unique string at each call (e.g. createSignaling({ transport, ids: () => uuid() }) ' +
+      'with a UUID library that has a random source for this runtime).',
+  )
+}
+
+/**
+ * Random RFC 4122 version 4 UUIDs from the runtime's Web Crypto (see {@link randomIdSource}).
+ *
+ * @throws TypeError naming `createSignaling`'s `ids` option when the runtime has no Web Crypto.
+ */
+export const randomUUIDs = (): string => randomIdSource()()

@@ -60,7 +60,12 @@ export interface SignalingOptions {
   readonly transport: ImTransport
   /** Local timers; defaults to the transport's own clock if it has one, else real time. */
   readonly clock?: Clock
-  /** Unique id source for invite and action ids; defaults to random UUIDs. */
+  /**
+   * Unique id source for invite and action ids; defaults to random version 4 UUIDs from the
+   * runtime's `crypto.randomUUID`, else `crypto.getRandomValues`. A runtime with neither (older
+   * React Native, some mini-program runtimes) must pass one: without it `createSignaling` throws
+   * a `TypeError` that says so.
+   */
   readonly ids?: () => string
   /**
    * Watch every invitee of every invitation this device knows as a live actor of the invitee
