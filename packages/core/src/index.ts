@@ -29,7 +29,8 @@ export type { InspectorLike, InspectOption, InspectionObserver } from './facade/
 export { mirroredActorID } from './facade/inspection.js'
 export type { InspectedParty } from './facade/inspection.js'
 export { systemClock, randomUUIDs, randomIdSource, uuidFromRandomBytes } from './facade/defaults.js'
-export type { RandomSource } from './facade/defaults.js'
+export { reportListenerError } from './facade/defaults.js'
+export type { RandomSource, ListenerErrorContext } from './facade/defaults.js'
 
 // Errors
 export { SignalingError, errorCodes, failure } from './errors.js'

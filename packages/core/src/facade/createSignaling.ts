@@ -54,7 +54,7 @@ const mirrorFor = (option: unknown, party: { userID: string; deviceID: string },
     party: { userID: party.userID, deviceID: party.deviceID },
     sink: inspectionSinkOf(option),
     mismatch: (inviteID, detail) => listeners.diagnose({ reason: 'inspector-mismatch', detail, inviteID }),
-    sinkThrew: (error) => listeners.diagnose({ reason: 'listener-threw', detail: `inspect: ${error instanceof Error ? error.message : String(error)}` }),
+    sinkThrew: (error) => listeners.threw(error, { listener: 'inspect' }),
   })
 
 /**
@@ -89,7 +89,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
       : E.getOrElseW((why: string) => {
           throw new TypeError(`cannot restore: ${why}`)
         })(restoreState(options.restore, config))
-  const listeners = createListeners()
+  const listeners = createListeners(options.onListenerError)
   const mirror = options.inspect === undefined ? undefined : mirrorFor(options.inspect, transport, listeners)
   if (mirror !== undefined && options.restore !== undefined) mirrorRestored(mirror, state)
   const shell = createShell(state, { transport, clock, ids, listeners, mirror })

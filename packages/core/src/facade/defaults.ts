@@ -7,6 +7,7 @@
  * @module
  */
 import type { Clock } from '../ports.js'
+import type { SignalingListener } from './types.js'
 
 /** Real time: `Date.now` and the runtime's timers. */
 export const systemClock: Clock = {
@@ -65,3 +66,33 @@ export const randomIdSource = (source: RandomSource | undefined = (globalThis as
  * @throws TypeError naming `createSignaling`'s `ids` option when the runtime has no Web Crypto.
  */
 export const randomUUIDs = (): string => randomIdSource()()
+
+// -------------------------------------------------------------------------------------------------
+// Errors thrown by the app's listeners
+// -------------------------------------------------------------------------------------------------
+
+/** Which of the app's listeners threw: a `SignalingListener` callback, or another kind. */
+export interface ListenerErrorContext {
+  /**
+   * The callback that threw: a `SignalingListener` member (`'onReceiveNewInvitation'`, …),
+   * `'stateChange'` (`addStateChangeListener` and `subscribe`), `'diagnostic'`
+   * (`addDiagnosticListener`) or `'inspect'` (the `inspect` option's observer).
+   */
+  readonly listener: keyof SignalingListener | 'stateChange' | 'diagnostic' | 'inspect'
+  /** The invitation the callback was about, when it was about one. */
+  readonly inviteID?: string
+}
+
+const describeContext = (context: ListenerErrorContext): string =>
+  `beckon: the app's ${context.listener} listener threw${context.inviteID === undefined ? '' : ` (invitation ${context.inviteID})`}; beckon went on without it.`
+
+/**
+ * Reports an error thrown by one of the app's listeners the way the runtime reports an error
+ * nobody caught: `reportError` where it exists (browsers, Deno, Bun: the global `error` event and
+ * the console), else `console.error` with the error, whose stack it prints (Node).
+ */
+export const reportListenerError = (error: unknown, context: ListenerErrorContext): void => {
+  const { reportError } = globalThis as { reportError?: (error: unknown) => void }
+  if (typeof reportError === 'function') reportError(error)
+  else console.error(describeContext(context), error)
+}

@@ -9,6 +9,7 @@ import type { Limits } from '../engine/state.js'
 import type { InvitationView } from '../engine/views.js'
 import type { Clock, ImTransport, IncomingMessage, OfflinePushInfo } from '../ports.js'
 import type { Envelope } from '../wire/envelope.js'
+import type { ListenerErrorContext } from './defaults.js'
 import type { InspectOption } from './inspectOption.js'
 
 /**
@@ -78,6 +79,20 @@ export interface SignalingOptions {
   /** What an earlier instance's `snapshot()` returned. */
   readonly restore?: EngineSnapshot
   readonly limits?: Partial<Limits>
+  /**
+   * Where errors thrown by the app's listeners go (signaling, state change, diagnostic listeners
+   * and the `inspect` observer), with the callback that threw. Defaults to the runtime's report of
+   * an uncaught error: `reportError` where it exists (browsers, Deno, Bun), else `console.error`
+   * with the error and its stack (Node). Either way the other listeners are still called, the
+   * engine's state is as if the listener had returned, and a `listener-threw` diagnostic is
+   * counted (except for a diagnostic listener, whose errors are only reported here).
+   *
+   * @example
+   * ```ts
+   * createSignaling({ transport, onListenerError: (error, { listener }) => Sentry.captureException(error, { tags: { listener } }) })
+   * ```
+   */
+  readonly onListenerError?: (error: unknown, context: ListenerErrorContext) => void
 }
 
 /** The signaling API of one device. */
