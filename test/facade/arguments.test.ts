@@ -111,7 +111,7 @@ describe('createSignaling options', () => {
     ['no options', undefined, /^createSignaling: options: expected an object with at least a transport, got undefined$/],
     ['no transport', {}, /^createSignaling: options\.transport: expected an ImTransport \(e\.g\. new MemoryIm\(\)\.connect\('alice'\) or an XmppTransport\), got undefined$/],
     ['a transport without userID', { transport: {} }, /^createSignaling: options\.transport\.userID: expected a non-empty string, got undefined$/],
-    ['a transport without onMessage', { transport: { ...transport, userID: 'zoe', deviceID: 'x', onMessage: undefined } }, /^createSignaling: options\.transport\.onMessage: expected a function \(an ImTransport's\), got undefined$/],
+    ['a transport without onMessage', { transport: { userID: 'zoe', deviceID: 'x', send: noop, replace: noop, onConnectionChange: noop, getGroupMembers: noop, serverNow: noop } }, /^createSignaling: options\.transport\.onMessage: expected a function \(an ImTransport's\), got undefined$/],
     ['a clock without timers', { transport, clock: Date }, /^createSignaling: options\.clock\.setTimeout: expected a function \(a Clock's\), got undefined$/],
     ['ids that are not a function', { transport, ids: 'uuid' }, /^createSignaling: options\.ids: expected a function returning a new unique string at each call, got "uuid"$/],
     ['limits that are not an object', { transport, limits: 5 }, /^createSignaling: options\.limits: expected an object of limits, got 5$/],

@@ -8,7 +8,7 @@ import * as E from '#fp-ts/Either.js'
 import { failure, SignalingError } from '../errors.js'
 import { compiledInviteeMachine } from '../machine/compile.js'
 import { restoreState, snapshotOf } from '../engine/snapshot.js'
-import { defaultLimits, initialState, type EngineState, type Limits } from '../engine/state.js'
+import { initialState, type EngineState } from '../engine/state.js'
 import { getInvitation, listInvitations } from '../engine/views.js'
 import type { Clock } from '../ports.js'
 import { decodeEnvelope, type Envelope } from '../wire/envelope.js'
@@ -16,19 +16,15 @@ import { randomIdSource, systemClock } from './defaults.js'
 import { createInspectionMirror, type InspectionMirror } from './inspection.js'
 import { inspectionSinkOf } from './inspectOption.js'
 import { createListeners, holdUntilSettled, type Listeners } from './listeners.js'
+import { groupMembers } from './groupMembers.js'
+import { guardSignaling } from './guard.js'
+import { checkOptions, limitsOf } from './options.js'
 import { createShell } from './shell.js'
+import { createStore } from './store.js'
 import { readSignalingInfo } from './signalingInfo.js'
 import type { InviteOptions, Signaling, SignalingInfo, SignalingOptions } from './types.js'
 
 const defaultTimeoutSeconds = 30
-
-/** A limit that cannot mean anything is a programmer error, said at once. */
-const checkedLimits = (limits: Limits): Limits => {
-  for (const [name, value] of Object.entries(limits)) {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new TypeError(`limits.${name} must be a positive integer, got ${String(value)}`)
-  }
-  return limits
-}
 
 const infoOf = (envelope: Envelope, serverTime?: number): SignalingInfo => {
   const { beckon: _extension, ...info } = envelope
@@ -73,13 +69,14 @@ const mirrorFor = (option: unknown, party: { userID: string; deviceID: string },
  * ```
  */
 export const createSignaling = (options: SignalingOptions): Signaling => {
+  checkOptions(options)
   const { transport } = options
   const clock: Clock = options.clock ?? transport.clock ?? systemClock
   const ids = options.ids ?? randomIdSource()
   const config = {
     userID: transport.userID,
     deviceID: transport.deviceID,
-    limits: checkedLimits({ ...defaultLimits, ...options.limits }),
+    limits: limitsOf(options.limits),
     trace: options.inspect !== undefined,
     ...(transport.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: transport.maxPayloadBytes }),
   }
@@ -87,12 +84,13 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     options.restore === undefined
       ? initialState(config)
       : E.getOrElseW((why: string) => {
-          throw new TypeError(`cannot restore: ${why}`)
+          throw new TypeError(`createSignaling: options.restore: cannot restore: ${why}`)
         })(restoreState(options.restore, config))
   const listeners = createListeners(options.onListenerError)
   const mirror = options.inspect === undefined ? undefined : mirrorFor(options.inspect, transport, listeners)
   if (mirror !== undefined && options.restore !== undefined) mirrorRestored(mirror, state)
   const shell = createShell(state, { transport, clock, ids, listeners, mirror })
+  const store = createStore(state, listeners)
 
   const unsubscribers = [transport.onMessage(shell.onMessage), transport.onConnectionChange(shell.onConnectionChange)]
   shell.onConnectionChange(transport.connectionState)
@@ -117,7 +115,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
   const answer = (type: 'command.cancel' | 'command.accept' | 'command.reject' | 'command.modify', inviteID: string, data: string | undefined) =>
     shell.command((commandID, stamped) => ({ type, commandID, ...stamped, inviteID, data: data ?? '' })).then(() => undefined)
 
-  return {
+  return guardSignaling({
     userID: transport.userID,
     deviceID: transport.deviceID,
     invite: (invitee, data, opts) => {
@@ -129,9 +127,9 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     inviteInGroup: (groupID, inviteeList, data, opts) => {
       const inviteID = ids()
       const promise = (async () => {
-        if (typeof groupID !== 'string' || groupID === '') throw new SignalingError(failure('InvalidParameter', 'groupID must be a non-empty string'))
-        const members = state.connected ? await transport.getGroupMembers(groupID).catch(() => []) : []
-        return invite(inviteID, groupID, Array.isArray(inviteeList) ? inviteeList : [], members, data, opts)
+        const members = state.connected ? await groupMembers(transport, groupID) : E.right([])
+        if (E.isLeft(members)) throw new SignalingError(members.left)
+        return invite(inviteID, groupID, inviteeList, members.right, data, opts)
       })()
       holdUntilSettled(listeners, inviteID, promise)
       return promise
@@ -152,7 +150,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     },
     addInvitedSignaling: (info) => {
       const read = readSignalingInfo(info)
-      if (E.isLeft(read)) return Promise.reject(new SignalingError(failure('InvalidParameter', read.left)))
+      if (E.isLeft(read)) return Promise.reject(new SignalingError(failure('InvalidParameter', `addInvitedSignaling: ${read.left}`)))
       const { envelope, serverTime } = read.right
       return shell
         .command((commandID, stamped) => ({ type: 'command.addInvited', commandID, ...stamped, envelope, ...(serverTime === undefined ? {} : { serverTime }) }))
@@ -161,6 +159,8 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     getInvitation: (inviteID) => getInvitation(state, inviteID),
     listInvitations: () => listInvitations(state),
     snapshot: () => snapshotOf(state),
+    subscribe: store.subscribe,
+    getSnapshot: store.getSnapshot,
     addSignalingListener: (listener) => {
       listeners.signaling.add(listener)
       return () => void listeners.signaling.delete(listener)
@@ -177,6 +177,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     close: () => {
       for (const unsubscribe of unsubscribers) unsubscribe()
       shell.close()
+      store.close()
     },
-  }
+  })
 }

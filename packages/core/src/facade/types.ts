@@ -11,6 +11,7 @@ import type { Clock, ImTransport, IncomingMessage, OfflinePushInfo } from '../po
 import type { Envelope } from '../wire/envelope.js'
 import type { ListenerErrorContext } from './defaults.js'
 import type { InspectOption } from './inspectOption.js'
+import type { SignalingView } from './store.js'
 
 /**
  * Listener callbacks, every one optional, arguments in the order of Tencent's native SDKs.
@@ -99,6 +100,12 @@ export interface SignalingOptions {
 export interface Signaling {
   readonly userID: string
   readonly deviceID: string
+  /**
+   * `true` once `close()` was called. A closed instance follows nothing: its promise methods
+   * reject with 6014 saying it is closed, and `getInvitation`, `listInvitations` and the
+   * `add…Listener` methods throw; `snapshot()` still gives its state at close.
+   */
+  readonly closed: boolean
   /** Invites one user. Resolves with the invite id once the IM took the invite. */
   invite(invitee: string, data?: string, options?: InviteOptions): Promise<string>
   /** Invites members of a group; every member sees the invitation. */
@@ -135,14 +142,43 @@ export interface Signaling {
   addInvitedSignaling(info: SignalingInfo): Promise<void>
   getInvitation(inviteID: string): InvitationView | undefined
   listInvitations(): InvitationView[]
-  /** The engine's state as plain JSON, for `createSignaling({ restore })`. */
+  /**
+   * The engine's state as plain JSON, for `createSignaling({ restore })`; a new object at each
+   * call. Still answers after `close()`. (For rendering, see {@link Signaling.getSnapshot}.)
+   */
   snapshot(): EngineSnapshot
+  /**
+   * Calls `onChange` after every change of what {@link Signaling.getSnapshot} shows, and once at
+   * `close()`; returns the unsubscribe function. With `getSnapshot`, the pair React's
+   * `useSyncExternalStore` takes (and any store-based UI library: Zustand, Redux, Svelte, Vue).
+   * Never refused after `close()` (it returns a no-op), so a UI may unmount at its own pace.
+   *
+   * @example
+   * ```tsx
+   * const view = useSyncExternalStore(signaling.subscribe, signaling.getSnapshot, signaling.getSnapshot)
+   * const ringing = view.invitations.filter((i) => i.active && i.inviter !== signaling.userID)
+   * ```
+   */
+  subscribe(onChange: () => void): () => void
+  /**
+   * What this device sees now, for rendering: its invitations (as `listInvitations()` shows them),
+   * whether it is caught up with the IM, and whether it is closed. Referentially stable: the very
+   * same object until something it shows changes, and an unchanged invitation keeps its object
+   * across snapshots. Frozen, as it is shared. After `close()`: `{ invitations: [], connected:
+   * false, closed: true }`.
+   */
+  getSnapshot(): SignalingView
   addSignalingListener(listener: SignalingListener): () => void
   /** Bad input, dropped messages, listener errors: one report each. */
   addDiagnosticListener(listener: (diagnostic: Diagnostic) => void): () => void
   /**
-   * Called after every input that changed the engine's state — the moment to save `snapshot()`
-   * (debounce it as you like) so a restart loses nothing, not even a message held silently.
+   * Calls `listener` (with no argument) after every input that changed the engine's state: a
+   * command, a message received or taken by the IM, a timer, a change of connection — whether or
+   * not any view shows it (a message held for an invitation not yet known changes no view). It
+   * is the moment to save `snapshot()` (debounce it as you like) so a restart loses nothing, not
+   * even a message held silently. It runs synchronously at the end of that input's step,
+   * after the signaling callbacks the step delivered. To re-render a UI, prefer `subscribe` /
+   * `getSnapshot`, which skip changes no view shows. Returns the unsubscribe function.
    */
   addStateChangeListener(listener: () => void): () => void
   /** How many diagnostics of each reason so far. */
