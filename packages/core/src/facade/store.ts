@@ -12,7 +12,7 @@
  * @module
  */
 import type { EngineState } from '../engine/state.js'
-import { viewOf, type InvitationView } from '../engine/views.js'
+import { listInvitations, type InvitationView } from '../engine/views.js'
 import { Subscribers, type Listeners } from './listeners.js'
 
 /** What this device sees now: the value of `Signaling.getSnapshot()`. */
@@ -73,9 +73,8 @@ export const createStore = (state: EngineState, listeners: Listeners): Store => 
   const rebuild = (previous: SignalingView | undefined): SignalingView => {
     const before = new Map(previous?.invitations.map((view) => [view.inviteID, view]))
     let unchanged = previous !== undefined && previous.connected === state.connected
-    const invitations = Object.values(state.invitations).map((invitation, i) => {
-      const fresh = viewOf(invitation)
-      const old = before.get(invitation.inviteID)
+    const invitations = listInvitations(state).map((fresh, i) => {
+      const old = before.get(fresh.inviteID)
       if (old !== undefined && same(old, fresh)) {
         if (previous?.invitations[i] !== old) unchanged = false
         return old
