@@ -59,6 +59,13 @@ const mirrorFor = (option: unknown, party: { userID: string; deviceID: string },
  * Listeners added in the same synchronous block as this call hear everything, including
  * invitations a restored instance rings again at once.
  *
+ * Every call of the result is checked first (`guard.ts`): a bad argument to a promise method
+ * rejects with 6017 naming the parameter, what was expected and what was given; a synchronous
+ * method throws a `TypeError` saying the same.
+ *
+ * @throws TypeError naming the option when an option is missing, misspelled or of the wrong kind,
+ * when `restore` is not a snapshot, or when the runtime has no random source and `ids` is not given.
+ *
  * @example
  * ```ts
  * const im = new MemoryIm()
