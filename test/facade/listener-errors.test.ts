@@ -103,6 +103,17 @@ describe('other listeners that throw', () => {
     expect(bob.signaling.getInvitation(id)?.active).toBe(true)
   })
 
+  it('the inspect observer: reported as inspect, and the invitation still rings', async () => {
+    const reported: [unknown, ListenerErrorContext][] = []
+    const world = new World()
+    const alice = world.join('alice')
+    const bob = world.join('bob', { signaling: { inspect: throwAppBug, onListenerError: (error, context) => reported.push([error, context]) } })
+    const id = await alice.signaling.invite('bob', 'room')
+    await world.settle()
+    expect(reported[0]).toEqual([appBug, { listener: 'inspect' }])
+    expect(bob.calls()).toEqual([`onReceiveNewInvitation(${id}, alice, '', [bob], room)`])
+  })
+
   it('a diagnostic listener: reported as diagnostic, once, without a loop of reports', async () => {
     const reported: [unknown, ListenerErrorContext][] = []
     const { world, bob } = twoParties((error, context) => reported.push([error, context]))
