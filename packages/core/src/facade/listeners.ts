@@ -60,7 +60,7 @@ export interface Listeners {
   diagnose(diagnostic: Diagnostic): void
   /** One of the app's listeners threw: count it and hand the error to the app. */
   threw(error: unknown, context: ListenerErrorContext): void
-  /** The engine's state changed: tell whoever saves snapshots. */
+  /** The engine's state changed: tell whoever saves snapshots or renders the views. */
   changed(): void
   /** Construction is over: deliver what was held. */
   ready(): void
