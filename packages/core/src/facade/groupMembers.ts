@@ -5,7 +5,7 @@
  *
  * @module
  */
-import * as E from 'fp-ts/lib/Either.js'
+import * as E from '#fp-ts/Either.js'
 import { failure, type SignalingFailure } from '../errors.js'
 import { TransportError, type ImTransport } from '../ports.js'
 
