@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'test/**/*.test.tsx'],
     // The XMPP suites need a Prosody: they run under test/xmpp/vitest.config.ts (npm test does so
     // when BECKON_XMPP=1), which starts and stops it.
     exclude: ['test/xmpp/**', '**/node_modules/**'],

@@ -10,8 +10,12 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { runNode } from './run.js'
 
-/** The budget for core + adapter-memory, gzip. It was 45.8 KB while fp-ts was in twice. */
-export const budgetBytes = 42 * 1024
+/**
+ * The budget for core + adapter-memory, gzip. It was 45.8 KB while fp-ts was in twice, 39.3 KB
+ * once it was not; the facade's argument checks with their messages, the closed state, listener
+ * error reporting and the UI store added 3.0 KB (42.3 KB), hence 44 KB.
+ */
+export const budgetBytes = 44 * 1024
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`
 

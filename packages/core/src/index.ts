@@ -26,9 +26,12 @@ export { TransportError } from './ports.js'
 export { createSignaling } from './facade/createSignaling.js'
 export type { Signaling, SignalingListener, SignalingInfo, SignalingOptions, InviteOptions } from './facade/types.js'
 export type { InspectorLike, InspectOption, InspectionObserver } from './facade/inspectOption.js'
+export type { SignalingView } from './facade/store.js'
 export { mirroredActorID } from './facade/inspection.js'
 export type { InspectedParty } from './facade/inspection.js'
-export { systemClock, randomUUIDs } from './facade/defaults.js'
+export { systemClock, randomUUIDs, randomIdSource, uuidFromRandomBytes } from './facade/defaults.js'
+export { reportListenerError } from './facade/defaults.js'
+export type { RandomSource, ListenerErrorContext } from './facade/defaults.js'
 
 // The Tencent-Web-shaped facade
 export { createTencentWebSignaling, tencentWebFacade } from './tencentWeb/createTencentWebSignaling.js'

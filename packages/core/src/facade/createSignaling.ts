@@ -8,28 +8,24 @@ import * as E from '#fp-ts/Either.js'
 import { failure, SignalingError } from '../errors.js'
 import { compiledInviteeMachine } from '../machine/compile.js'
 import { restoreState, snapshotOf } from '../engine/snapshot.js'
-import { defaultLimits, initialState, type EngineState, type Limits } from '../engine/state.js'
+import { initialState, type EngineState } from '../engine/state.js'
 import { getInvitation, listInvitations } from '../engine/views.js'
 import type { Clock } from '../ports.js'
 import { decodeEnvelope, type Envelope } from '../wire/envelope.js'
-import { randomUUIDs, systemClock } from './defaults.js'
+import { randomIdSource, systemClock } from './defaults.js'
 import { createInspectionMirror, type InspectionMirror } from './inspection.js'
 import { inspectionSinkOf } from './inspectOption.js'
 import { createListeners, holdUntilSettled, type Listeners } from './listeners.js'
+import { groupMembers } from './groupMembers.js'
+import { guardSignaling } from './guard.js'
+import { checkOptions, limitsOf } from './options.js'
 import { createShell } from './shell.js'
 import { refuseTencentWebShape } from './tencentWebShape.js'
+import { createStore } from './store.js'
 import { readSignalingInfo } from './signalingInfo.js'
 import type { InviteOptions, Signaling, SignalingInfo, SignalingOptions } from './types.js'
 
 const defaultTimeoutSeconds = 30
-
-/** A limit that cannot mean anything is a programmer error, said at once. */
-const checkedLimits = (limits: Limits): Limits => {
-  for (const [name, value] of Object.entries(limits)) {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new TypeError(`limits.${name} must be a positive integer, got ${String(value)}`)
-  }
-  return limits
-}
 
 const infoOf = (envelope: Envelope, serverTime?: number): SignalingInfo => {
   const { beckon: _extension, ...info } = envelope
@@ -55,7 +51,7 @@ const mirrorFor = (option: unknown, party: { userID: string; deviceID: string },
     party: { userID: party.userID, deviceID: party.deviceID },
     sink: inspectionSinkOf(option),
     mismatch: (inviteID, detail) => listeners.diagnose({ reason: 'inspector-mismatch', detail, inviteID }),
-    sinkThrew: (error) => listeners.diagnose({ reason: 'listener-threw', detail: `inspect: ${error instanceof Error ? error.message : String(error)}` }),
+    sinkThrew: (error) => listeners.threw(error, { listener: 'inspect' }),
   })
 
 /**
@@ -63,6 +59,13 @@ const mirrorFor = (option: unknown, party: { userID: string; deviceID: string },
  *
  * Listeners added in the same synchronous block as this call hear everything, including
  * invitations a restored instance rings again at once.
+ *
+ * Every call of the result is checked first (`guard.ts`): a bad argument to a promise method
+ * rejects with 6017 naming the parameter, what was expected and what was given; a synchronous
+ * method throws a `TypeError` saying the same.
+ *
+ * @throws TypeError naming the option when an option is missing, misspelled or of the wrong kind,
+ * when `restore` is not a snapshot, or when the runtime has no random source and `ids` is not given.
  *
  * @example
  * ```ts
@@ -74,13 +77,14 @@ const mirrorFor = (option: unknown, party: { userID: string; deviceID: string },
  * ```
  */
 export const createSignaling = (options: SignalingOptions): Signaling => {
+  checkOptions(options)
   const { transport } = options
   const clock: Clock = options.clock ?? transport.clock ?? systemClock
-  const ids = options.ids ?? randomUUIDs
+  const ids = options.ids ?? randomIdSource()
   const config = {
     userID: transport.userID,
     deviceID: transport.deviceID,
-    limits: checkedLimits({ ...defaultLimits, ...options.limits }),
+    limits: limitsOf(options.limits),
     trace: options.inspect !== undefined,
     ...(transport.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: transport.maxPayloadBytes }),
   }
@@ -88,12 +92,13 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     options.restore === undefined
       ? initialState(config)
       : E.getOrElseW((why: string) => {
-          throw new TypeError(`cannot restore: ${why}`)
+          throw new TypeError(`createSignaling: options.restore: cannot restore: ${why}`)
         })(restoreState(options.restore, config))
-  const listeners = createListeners()
+  const listeners = createListeners(options.onListenerError)
   const mirror = options.inspect === undefined ? undefined : mirrorFor(options.inspect, transport, listeners)
   if (mirror !== undefined && options.restore !== undefined) mirrorRestored(mirror, state)
   const shell = createShell(state, { transport, clock, ids, listeners, mirror })
+  const store = createStore(state, listeners)
 
   const unsubscribers = [transport.onMessage(shell.onMessage), transport.onConnectionChange(shell.onConnectionChange)]
   shell.onConnectionChange(transport.connectionState)
@@ -118,7 +123,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
   const answer = (type: 'command.cancel' | 'command.accept' | 'command.reject' | 'command.modify', inviteID: string, data: string | undefined) =>
     shell.command((commandID, stamped) => ({ type, commandID, ...stamped, inviteID, data: data ?? '' })).then(() => undefined)
 
-  return refuseTencentWebShape({
+  return refuseTencentWebShape(guardSignaling({
     userID: transport.userID,
     deviceID: transport.deviceID,
     invite: (invitee, data, opts) => {
@@ -130,9 +135,9 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     inviteInGroup: (groupID, inviteeList, data, opts) => {
       const inviteID = ids()
       const promise = (async () => {
-        if (typeof groupID !== 'string' || groupID === '') throw new SignalingError(failure('InvalidParameter', 'groupID must be a non-empty string'))
-        const members = state.connected ? await transport.getGroupMembers(groupID).catch(() => []) : []
-        return invite(inviteID, groupID, Array.isArray(inviteeList) ? inviteeList : [], members, data, opts)
+        const members = state.connected ? await groupMembers(transport, groupID) : E.right([])
+        if (E.isLeft(members)) throw new SignalingError(members.left)
+        return invite(inviteID, groupID, inviteeList, members.right, data, opts)
       })()
       holdUntilSettled(listeners, inviteID, promise)
       return promise
@@ -153,7 +158,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     },
     addInvitedSignaling: (info) => {
       const read = readSignalingInfo(info)
-      if (E.isLeft(read)) return Promise.reject(new SignalingError(failure('InvalidParameter', read.left)))
+      if (E.isLeft(read)) return Promise.reject(new SignalingError(failure('InvalidParameter', `addInvitedSignaling: ${read.left}`)))
       const { envelope, serverTime } = read.right
       return shell
         .command((commandID, stamped) => ({ type: 'command.addInvited', commandID, ...stamped, envelope, ...(serverTime === undefined ? {} : { serverTime }) }))
@@ -162,6 +167,8 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     getInvitation: (inviteID) => getInvitation(state, inviteID),
     listInvitations: () => listInvitations(state),
     snapshot: () => snapshotOf(state),
+    subscribe: store.subscribe,
+    getSnapshot: store.getSnapshot,
     addSignalingListener: (listener) => {
       listeners.signaling.add(listener)
       return () => void listeners.signaling.delete(listener)
@@ -178,6 +185,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     close: () => {
       for (const unsubscribe of unsubscribers) unsubscribe()
       shell.close()
+      store.close()
     },
-  })
+  }))
 }

@@ -5,10 +5,19 @@
  * again on an already connected transport) are held until the caller's synchronous code has had
  * the chance to add its listeners, then delivered.
  *
+ * A listener that throws is the app's bug, not the engine's: the error goes to the app's
+ * `onListenerError` (by default the runtime's own report of an uncaught error, with its stack), is
+ * counted as a `listener-threw` diagnostic, and the other listeners and the engine go on as if the
+ * listener had returned.
+ *
  * @module
  */
 import type { Diagnostic, DiagnosticReason, Notification } from '../engine/io.js'
+import { reportListenerError, type ListenerErrorContext } from './defaults.js'
 import type { SignalingListener } from './types.js'
+
+/** Where the errors of the app's listeners go (`SignalingOptions.onListenerError`). */
+export type ListenerErrorHandler = (error: unknown, context: ListenerErrorContext) => void
 
 /**
  * A set of listeners that hands out the array of its members as they are now, built once per
@@ -49,22 +58,36 @@ export interface Listeners {
   /** Notifications about invitations whose `invite()` has not yet handed the app their id. */
   readonly awaiting: Map<string, Notification[]>
   diagnose(diagnostic: Diagnostic): void
-  /** The engine's state changed: tell whoever saves snapshots. */
+  /** One of the app's listeners threw: count it and hand the error to the app. */
+  threw(error: unknown, context: ListenerErrorContext): void
+  /** The engine's state changed: tell whoever saves snapshots or renders the views. */
   changed(): void
   /** Construction is over: deliver what was held. */
   ready(): void
 }
 
-const safely = (listeners: Listeners, what: string, inviteID: string | undefined, call: () => void): void => {
+const detailOf = (error: unknown, context: ListenerErrorContext): string =>
+  `${context.listener}: ${error instanceof Error ? error.message : String(error)}`
+
+/**
+ * Hands `error` to the app's handler; if the handler throws too, both go to the runtime's report.
+ * Nothing escapes: the engine is mid-step when a listener runs.
+ */
+const report = (onListenerError: ListenerErrorHandler, error: unknown, context: ListenerErrorContext): void => {
   try {
-    call()
-  } catch (error) {
-    const detail = `${what}: ${error instanceof Error ? error.message : String(error)}`
-    listeners.diagnose(inviteID === undefined ? { reason: 'listener-threw', detail } : { reason: 'listener-threw', detail, inviteID })
+    onListenerError(error, context)
+  } catch (handlerError) {
+    try {
+      reportListenerError(error, context)
+      reportListenerError(handlerError, context)
+    } catch {
+      // The runtime's own report failed: there is nowhere left to tell.
+    }
   }
 }
 
-export const createListeners = (): Listeners => {
+/** Creates the app's listeners; errors they throw go to `onListenerError`. */
+export const createListeners = (onListenerError: ListenerErrorHandler = reportListenerError): Listeners => {
   const listeners: Listeners = {
     signaling: new Subscribers(),
     diagnostics: new Subscribers(),
@@ -77,13 +100,25 @@ export const createListeners = (): Listeners => {
       for (const listener of listeners.diagnostics.current()) {
         try {
           listener(diagnostic)
-        } catch {
-          // A diagnostics listener that throws must not turn one report into a loop of them.
+        } catch (error) {
+          // Reported, not diagnosed: a diagnostic about a diagnostics listener would call it again.
+          report(onListenerError, error, { listener: 'diagnostic' })
         }
       }
     },
+    threw: (error, context) => {
+      const detail = detailOf(error, context)
+      listeners.diagnose(context.inviteID === undefined ? { reason: 'listener-threw', detail } : { reason: 'listener-threw', detail, inviteID: context.inviteID })
+      report(onListenerError, error, context)
+    },
     changed: () => {
-      for (const listener of listeners.changes.current()) safely(listeners, 'state change listener', undefined, listener)
+      for (const listener of listeners.changes.current()) {
+        try {
+          listener()
+        } catch (error) {
+          listeners.threw(error, { listener: 'stateChange' })
+        }
+      }
     },
     ready: () => {
       const held = listeners.held ?? []
@@ -118,11 +153,10 @@ export const deliverNotification = (listeners: Listeners, n: Notification): void
     return
   }
   for (const listener of listeners.signaling.current()) {
-    // Inline rather than through `safely`: no closure per listener per notification.
     try {
       call(listener, n)
     } catch (error) {
-      listeners.diagnose({ reason: 'listener-threw', detail: `${n.type}: ${error instanceof Error ? error.message : String(error)}`, inviteID: n.inviteID })
+      listeners.threw(error, { listener: n.type, inviteID: n.inviteID })
     }
   }
 }

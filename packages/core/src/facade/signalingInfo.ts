@@ -11,6 +11,7 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import * as E from '#fp-ts/Either.js'
 import { ActionType, Envelope, maxTimeoutSeconds } from '../wire/envelope.js'
+import { preview } from './describe.js'
 
 /** An info that passed: the invite's envelope, and its server time when the info carried one. */
 export interface ReadInfo {
@@ -20,34 +21,6 @@ export interface ReadInfo {
 
 const maxIdLength = 256
 const anId = `a non-empty id of at most ${maxIdLength} characters`
-
-/** A short, never-throwing description of a value for an error message. */
-const preview = (value: unknown): string => {
-  try {
-    switch (typeof value) {
-      case 'bigint':
-        return `${value}n`
-      case 'symbol':
-        return value.toString()
-      case 'function':
-        return 'a function'
-      case 'undefined':
-        return 'undefined'
-      case 'object': {
-        if (value === null) return 'null'
-        const text = JSON.stringify(value)
-        return text.length > 40 ? `${text.slice(0, 37)}...` : text
-      }
-      default: {
-        const text = JSON.stringify(value) ?? String(value)
-        return text.length > 40 ? `${text.slice(0, 37)}...` : text
-      }
-    }
-  } catch {
-    // JSON.stringify throws on cycles and BigInts inside; a proxy may throw on anything.
-    return Array.isArray(value) ? 'an array that cannot be read as JSON' : `an ${typeof value} that cannot be read as JSON`
-  }
-}
 
 const why = (error: unknown): string => (error instanceof Error ? error.message : preview(error))
 

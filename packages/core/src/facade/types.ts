@@ -9,7 +9,9 @@ import type { Limits } from '../engine/state.js'
 import type { InvitationView } from '../engine/views.js'
 import type { Clock, ImTransport, IncomingMessage, OfflinePushInfo } from '../ports.js'
 import type { Envelope } from '../wire/envelope.js'
+import type { ListenerErrorContext } from './defaults.js'
 import type { InspectOption } from './inspectOption.js'
+import type { SignalingView } from './store.js'
 
 /**
  * Listener callbacks, every one optional, arguments in the order of Tencent's native SDKs.
@@ -60,7 +62,12 @@ export interface SignalingOptions {
   readonly transport: ImTransport
   /** Local timers; defaults to the transport's own clock if it has one, else real time. */
   readonly clock?: Clock
-  /** Unique id source for invite and action ids; defaults to random UUIDs. */
+  /**
+   * Unique id source for invite and action ids; defaults to random version 4 UUIDs from the
+   * runtime's `crypto.randomUUID`, else `crypto.getRandomValues`. A runtime with neither (older
+   * React Native, some mini-program runtimes) must pass one: without it `createSignaling` throws
+   * a `TypeError` that says so.
+   */
   readonly ids?: () => string
   /**
    * Watch every invitee of every invitation this device knows as a live actor of the invitee
@@ -73,12 +80,32 @@ export interface SignalingOptions {
   /** What an earlier instance's `snapshot()` returned. */
   readonly restore?: EngineSnapshot
   readonly limits?: Partial<Limits>
+  /**
+   * Where errors thrown by the app's listeners go (signaling, state change, diagnostic listeners
+   * and the `inspect` observer), with the callback that threw. Defaults to the runtime's report of
+   * an uncaught error: `reportError` where it exists (browsers, Deno, Bun), else `console.error`
+   * with the error and its stack (Node). Either way the other listeners are still called, the
+   * engine's state is as if the listener had returned, and a `listener-threw` diagnostic is
+   * counted (except for a diagnostic listener, whose errors are only reported here).
+   *
+   * @example
+   * ```ts
+   * createSignaling({ transport, onListenerError: (error, { listener }) => Sentry.captureException(error, { tags: { listener } }) })
+   * ```
+   */
+  readonly onListenerError?: (error: unknown, context: ListenerErrorContext) => void
 }
 
 /** The signaling API of one device. */
 export interface Signaling {
   readonly userID: string
   readonly deviceID: string
+  /**
+   * `true` once `close()` was called. A closed instance follows nothing: its promise methods
+   * reject with 6014 saying it is closed, and `getInvitation`, `listInvitations` and the
+   * `add…Listener` methods throw; `snapshot()` still gives its state at close.
+   */
+  readonly closed: boolean
   /** Invites one user. Resolves with the invite id once the IM took the invite. */
   invite(invitee: string, data?: string, options?: InviteOptions): Promise<string>
   /** Invites members of a group; every member sees the invitation. */
@@ -115,8 +142,32 @@ export interface Signaling {
   addInvitedSignaling(info: SignalingInfo): Promise<void>
   getInvitation(inviteID: string): InvitationView | undefined
   listInvitations(): InvitationView[]
-  /** The engine's state as plain JSON, for `createSignaling({ restore })`. */
+  /**
+   * The engine's state as plain JSON, for `createSignaling({ restore })`; a new object at each
+   * call. Still answers after `close()`. (For rendering, see {@link Signaling.getSnapshot}.)
+   */
   snapshot(): EngineSnapshot
+  /**
+   * Calls `onChange` after every change of what {@link Signaling.getSnapshot} shows, and once at
+   * `close()`; returns the unsubscribe function. With `getSnapshot`, the pair React's
+   * `useSyncExternalStore` takes (and any store-based UI library: Zustand, Redux, Svelte, Vue).
+   * Never refused after `close()` (it returns a no-op), so a UI may unmount at its own pace.
+   *
+   * @example
+   * ```tsx
+   * const view = useSyncExternalStore(signaling.subscribe, signaling.getSnapshot, signaling.getSnapshot)
+   * const ringing = view.invitations.filter((i) => i.active && i.inviter !== signaling.userID)
+   * ```
+   */
+  subscribe(onChange: () => void): () => void
+  /**
+   * What this device sees now, for rendering: its invitations (as `listInvitations()` shows them),
+   * whether it is caught up with the IM, and whether it is closed. Referentially stable: the very
+   * same object until something it shows changes, and an unchanged invitation keeps its object
+   * across snapshots. Frozen, as it is shared. After `close()`: `{ invitations: [], connected:
+   * false, closed: true }`.
+   */
+  getSnapshot(): SignalingView
   /**
    * Adds a listener object; returns the function that removes it. Tencent Web's shape
    * (`addSignalingListener(eventName, handler)`) throws a `TypeError` naming the member to use.
@@ -127,8 +178,13 @@ export interface Signaling {
   /** Bad input, dropped messages, listener errors: one report each. */
   addDiagnosticListener(listener: (diagnostic: Diagnostic) => void): () => void
   /**
-   * Called after every input that changed the engine's state — the moment to save `snapshot()`
-   * (debounce it as you like) so a restart loses nothing, not even a message held silently.
+   * Calls `listener` (with no argument) after every input that changed the engine's state: a
+   * command, a message received or taken by the IM, a timer, a change of connection — whether or
+   * not any view shows it (a message held for an invitation not yet known changes no view). It
+   * is the moment to save `snapshot()` (debounce it as you like) so a restart loses nothing, not
+   * even a message held silently. It runs synchronously at the end of that input's step,
+   * after the signaling callbacks the step delivered. To re-render a UI, prefer `subscribe` /
+   * `getSnapshot`, which skip changes no view shows. Returns the unsubscribe function.
    */
   addStateChangeListener(listener: () => void): () => void
   /** How many diagnostics of each reason so far. */

@@ -1,0 +1,114 @@
+/**
+ * What a device sees, as an external store for UI state libraries: `subscribe` and `getSnapshot`
+ * with the contract React's `useSyncExternalStore` needs — `getSnapshot` returns the very same
+ * object until something it shows has changed, so a component re-renders once per change and
+ * never loops.
+ *
+ * The views are built lazily, on the first `getSnapshot` after a change, and shared: an invitation
+ * whose view is unchanged keeps its object (a memoized row does not re-render), and a change the
+ * views do not show (a message in flight taken by the IM) keeps the whole snapshot. Views are
+ * frozen, since every reader shares them.
+ *
+ * @module
+ */
+import type { EngineState } from '../engine/state.js'
+import { listInvitations, type InvitationView } from '../engine/views.js'
+import { Subscribers, type Listeners } from './listeners.js'
+
+/** What this device sees now: the value of `Signaling.getSnapshot()`. */
+export interface SignalingView {
+  /**
+   * Every invitation held, active and ended (as `listInvitations()` lists them). An invitation
+   * that did not change since the previous snapshot is the same object in this one.
+   */
+  readonly invitations: readonly InvitationView[]
+  /** Caught up with the IM: connected, with what was stored for this device received. */
+  readonly connected: boolean
+  /** `close()` was called: the instance follows nothing any more, and `invitations` is empty. */
+  readonly closed: boolean
+}
+
+/** Plain JSON-like values (what views are made of), compared in depth. */
+const same = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false
+  const aKeys = Object.keys(a)
+  if (aKeys.length !== Object.keys(b).length) return false
+  return aKeys.every((key) => same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+}
+
+const frozen = (view: InvitationView): InvitationView => {
+  for (const invitee of view.invitees) Object.freeze(invitee)
+  Object.freeze(view.invitees)
+  Object.freeze(view.inviteeList)
+  return Object.freeze(view)
+}
+
+const closedView: SignalingView = Object.freeze({ invitations: Object.freeze([]), connected: false, closed: true })
+
+export interface Store {
+  subscribe(onChange: () => void): () => void
+  getSnapshot(): SignalingView
+  /** The instance closed: the snapshot says so, and subscribers hear it once. */
+  close(): void
+}
+
+/** A store over `state`, told of changes by `listeners` (after every step that changed the state). */
+export const createStore = (state: EngineState, listeners: Listeners): Store => {
+  const subscribers = new Subscribers<() => void>()
+  let current: SignalingView | undefined
+  let seenRevision = -1
+  let closed = false
+
+  const notify = (): void => {
+    for (const subscriber of subscribers.current()) {
+      try {
+        subscriber()
+      } catch (error) {
+        listeners.threw(error, { listener: 'stateChange' })
+      }
+    }
+  }
+
+  const rebuild = (previous: SignalingView | undefined): SignalingView => {
+    const before = new Map(previous?.invitations.map((view) => [view.inviteID, view]))
+    let unchanged = previous !== undefined && previous.connected === state.connected
+    const invitations = listInvitations(state).map((fresh, i) => {
+      const old = before.get(fresh.inviteID)
+      if (old !== undefined && same(old, fresh)) {
+        if (previous?.invitations[i] !== old) unchanged = false
+        return old
+      }
+      unchanged = false
+      return frozen(fresh)
+    })
+    if (unchanged && invitations.length === previous!.invitations.length) return previous!
+    return Object.freeze({ invitations: Object.freeze(invitations), connected: state.connected, closed: false })
+  }
+
+  listeners.changes.add(() => {
+    if (subscribers.size > 0) notify()
+  })
+
+  return {
+    subscribe: (onChange) => {
+      if (closed) return () => {}
+      subscribers.add(onChange)
+      return () => void subscribers.delete(onChange)
+    },
+    getSnapshot: () => {
+      if (closed) return closedView
+      if (current === undefined || state.revision !== seenRevision) {
+        current = rebuild(current)
+        seenRevision = state.revision
+      }
+      return current
+    },
+    close: () => {
+      if (closed) return
+      closed = true
+      notify()
+      subscribers.clear()
+    },
+  }
+}
