@@ -22,7 +22,7 @@ import { ClockReadings } from './clockReadings.js'
 import { SendConfirmations } from './confirmations.js'
 import { Groups, toTransportError } from './groups.js'
 import { Inbox } from './inbox.js'
-import { bareJid } from './jid.js'
+import { bareJid, parseAddress, userIDOf } from './jid.js'
 import { Listeners } from './listeners.js'
 import { PushRegistration, pushBody, pushNotices, type PushService } from './push.js'
 import { RoomRegistry } from './rooms.js'
@@ -109,7 +109,10 @@ export class XmppTransport implements ImTransport {
     }
     this.#session = new XmppSession(sessionOptions)
     const me = this.#session.me
-    const toUserID = (bare: string): string => (bare.endsWith(`@${me.domain}`) ? bare.slice(0, bare.length - me.domain.length - 1) : bare)
+    const toUserID = (bare: string): string => {
+      const address = parseAddress(bare)
+      return address !== undefined && address.domain === me.domain && address.local !== '' ? userIDOf(address) : bare
+    }
     this.#registry = new RoomRegistry(me, this.userID, (event) => this.#membership.emit(event))
     this.#groups = new Groups({
       session: this.#session,
@@ -276,7 +279,8 @@ export class XmppTransport implements ImTransport {
   }
 
   #toBare(userID: string): string {
-    return userID.includes('@') ? userID.toLowerCase() : bareJid(userID, this.#session.me.domain)
+    if (!userID.includes('@')) return bareJid(userID, this.#session.me.domain)
+    return parseAddress(userID)?.bare ?? userID.toLowerCase()
   }
 
   #setState(state: ConnectionState): void {
