@@ -1,0 +1,106 @@
+/**
+ * Getting (back) online: connection attempts one at a time until one succeeds, with a growing,
+ * randomized pause between failures, so that a server coming back after an outage is not met by
+ * every client at the same instant, nor hammered by one that cannot get in.
+ *
+ * The delays come from cockatiel's `ExponentialBackoff` with its default "decorrelated jitter"
+ * (Polly's formula: each delay is random, about doubling on average, up to a cap). The timer is
+ * ours, so that `stop()` cancels a pending attempt at once and nothing outlives the transport.
+ *
+ * @module
+ */
+import { ExponentialBackoff, type IBackoff } from 'cockatiel'
+
+/** How the pauses between failed attempts grow. */
+export interface BackoffSettings {
+  /** The scale of the first pause, in ms (the first one falls between 0 and ~1.4 times it). */
+  readonly initialDelayMs: number
+  /** No pause is longer than this, in ms. */
+  readonly maxDelayMs: number
+}
+
+/** A failed attempt, and how long until the next one. */
+export interface RetryNotice {
+  /** 1 for the first retry after a failure, then 2, 3, … (back to 1 once an attempt succeeds). */
+  readonly attempt: number
+  readonly delayMs: number
+  /** Why the attempt failed (a library error: for logs). */
+  readonly error: unknown
+}
+
+export interface ReconnectionHooks {
+  /** One attempt: resolves once online, rejects when this attempt failed. */
+  readonly attempt: () => Promise<void>
+  /** A failure no retry can cure (refused credentials): give up. */
+  readonly isTerminal: (error: unknown) => boolean
+  readonly onRetry: (notice: RetryNotice) => void
+  readonly onGiveUp: (error: unknown) => void
+}
+
+export class Reconnection {
+  readonly #hooks: ReconnectionHooks
+  readonly #backoff: ExponentialBackoff<unknown>
+  /** Bumped by `stop()`: a run that sees another value stops where it is. */
+  #run = 0
+  #running = false
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #wake: (() => void) | undefined
+
+  constructor(settings: BackoffSettings, hooks: ReconnectionHooks) {
+    this.#hooks = hooks
+    this.#backoff = new ExponentialBackoff({ initialDelay: settings.initialDelayMs, maxDelay: settings.maxDelayMs })
+  }
+
+  /** Whether attempts are under way. */
+  get running(): boolean {
+    return this.#running
+  }
+
+  /** Start attempting, unless attempts are under way already. */
+  start(): void {
+    if (this.#running) return
+    this.#running = true
+    void this.#attempts(this.#run)
+  }
+
+  /** Stop attempting; a pending pause ends now, with no further attempt. */
+  stop(): void {
+    this.#run++
+    this.#running = false
+    clearTimeout(this.#timer)
+    this.#wake?.()
+  }
+
+  async #attempts(run: number): Promise<void> {
+    let backoff: IBackoff<unknown> | undefined
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#hooks.attempt()
+        if (run === this.#run) this.#running = false
+        return
+      } catch (error) {
+        if (run !== this.#run) return
+        if (this.#hooks.isTerminal(error)) {
+          this.#running = false
+          this.#hooks.onGiveUp(error)
+          return
+        }
+        backoff = backoff === undefined ? this.#backoff.next() : backoff.next(undefined)
+        const delayMs = Math.round(backoff.duration)
+        this.#hooks.onRetry({ attempt, delayMs, error })
+        await this.#pause(delayMs)
+        if (run !== this.#run) return
+      }
+    }
+  }
+
+  #pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#wake = () => {
+        this.#wake = undefined
+        resolve()
+      }
+      this.#timer = setTimeout(this.#wake, ms)
+    })
+  }
+}
