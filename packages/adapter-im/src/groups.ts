@@ -14,7 +14,8 @@
  *
  * @module
  */
-import { xml, type Element } from '@xmpp/client'
+import type { Element } from '@xmpp/client'
+import { xml } from '@xmpp/xml'
 import { TransportError, type TransportFailure } from '@beckon/core'
 import { bareJid, parseAddress } from './jid.js'
 import { NS_DISCO_INFO, NS_MUC_ADMIN, NS_MUC_OWNER, NS_REGISTER } from './namespaces.js'

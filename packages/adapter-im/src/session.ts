@@ -215,7 +215,9 @@ export class XmppSession {
   }
 
   #authenticate(authenticate: Authenticate, mechanisms: string[]): Promise<void> {
-    const secure = this.#client.socket !== null && (this.#client.socket as { encrypted?: boolean }).encrypted === true
+    // A TLS socket says `encrypted`; @xmpp/websocket's says `secure` (wss://, or loopback).
+    const socket = this.#client.socket as { encrypted?: boolean; secure?: boolean } | null
+    const secure = socket?.encrypted === true || socket?.secure === true
     const wanted = this.#options.mechanism ?? (secure || isLoopback(this.#options.service) ? 'PLAIN' : undefined)
     const mechanism = wanted !== undefined && mechanisms.includes(wanted) ? wanted : (mechanisms.find((m) => m !== 'PLAIN') ?? mechanisms[0] ?? 'PLAIN')
     return authenticate({ username: this.#options.username, password: this.#options.password }, mechanism)
