@@ -24,7 +24,7 @@ import { connectSoon, XmppTransportBase, type XmppTransportOptions } from './tra
 export class XmppTransport extends XmppTransportBase {
   /** @throws TypeError when `options.service` is not a `ws://` or `wss://` URL with a host */
   constructor(options: XmppTransportOptions) {
-    super(options, browserClient, browserSchemes)
+    super(options, { createClient: browserClient, schemes: browserSchemes })
   }
 }
 

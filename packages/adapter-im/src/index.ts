@@ -26,7 +26,7 @@ import { connectSoon, XmppTransportBase, type XmppTransportOptions } from './tra
 export class XmppTransport extends XmppTransportBase {
   /** @throws TypeError when `options.service` is not an `xmpp://`, `xmpps://`, `ws://` or `wss://` URL with a host */
   constructor(options: XmppTransportOptions) {
-    super(options, nodeClient, nodeSchemes)
+    super(options, { createClient: nodeClient, schemes: nodeSchemes })
   }
 }
 

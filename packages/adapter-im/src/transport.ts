@@ -89,6 +89,16 @@ const randomDevice = (): string => `beckon-${Date.now().toString(36)}${(++device
 let ids = 0
 const newID = (): string => `bk-${Date.now().toString(36)}-${(++ids).toString(36)}-${Math.random().toString(36).slice(2, 10)}`
 
+/**
+ * What an entry point brings: its runtime's `@xmpp/client` entity (a {@link ClientFactory}, typed
+ * loosely here so that the library's untyped modules stay out of the published types) and the
+ * service URLs that runtime can open.
+ */
+export interface XmppRuntime {
+  readonly createClient: (options: never) => unknown
+  readonly schemes: ServiceSchemes
+}
+
 /** How `ready()` waits, when not told. */
 const defaultReadyTimeoutMs = 30_000
 
@@ -119,12 +129,12 @@ export class XmppTransportBase implements ImTransport {
   #refuse: (error: TransportError) => void = () => undefined
 
   /**
-   * @param createClient the runtime's `@xmpp/client` entity (see the package's entry points)
-   * @param schemes the `service` URL schemes that runtime can open
+   * @param runtime the entry point's client and the `service` URL schemes it can open
    * @throws TypeError when `service` is not such a URL
    */
-  constructor(options: XmppTransportOptions, createClient: ClientFactory, schemes: ServiceSchemes) {
-    checkService(options.service, schemes)
+  constructor(options: XmppTransportOptions, runtime: XmppRuntime) {
+    checkService(options.service, runtime.schemes)
+    const createClient = runtime.createClient as ClientFactory
     this.#options = options
     this.userID = options.userID
     this.deviceID = options.deviceID ?? randomDevice()
