@@ -150,6 +150,7 @@ export class XmppSession {
     this.#reconnection.stop()
     await this.#close()
   }
+
   /** Report an error that did not fail an operation (a missing server feature, say). */
   reportError(error: unknown): void {
     this.#options.onError?.(error)
