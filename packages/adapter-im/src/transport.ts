@@ -28,6 +28,7 @@ import { PushRegistration, pushBody, pushNotices, type PushService } from './pus
 import { RoomRegistry } from './rooms.js'
 import { ServerClock, defaultTolerance, type TimeTolerance } from './serverTime.js'
 import type { RetryNotice } from './reconnection.js'
+import { Readiness } from './readiness.js'
 import { checkService, type ServiceSchemes } from './service.js'
 import { XmppSession, type ClientFactory, type SessionOptions } from './session.js'
 import { groupMessage, selfCarbon, userMessage, type OutgoingSignal } from './stanzas.js'
@@ -123,7 +124,7 @@ export class XmppTransportBase implements ImTransport {
   readonly #options: XmppTransportOptions
   readonly #connection = new Listeners<ConnectionState>()
   readonly #membership = new Listeners<MembershipEvent>()
-  readonly #waiters = new Set<{ resolve: () => void; reject: (error: TransportError) => void }>()
+  readonly #readiness = new Readiness()
   #state: ConnectionState = 'disconnected'
   #refused: Promise<never> = new Promise<never>(() => undefined)
   #refuse: (error: TransportError) => void = () => undefined
@@ -215,19 +216,7 @@ export class XmppTransportBase implements ImTransport {
     if (this.#state === 'disconnected' && !connecting.has(this)) {
       return Promise.reject(new TransportError('Disconnected', `${this.userID}/${this.deviceID} is disconnected: call connect() first`))
     }
-    return new Promise<void>((resolve, reject) => {
-      const waiter = {
-        resolve: () => settle(() => resolve()),
-        reject: (error: TransportError) => settle(() => reject(error)),
-      }
-      const timer = setTimeout(() => waiter.reject(new TransportError('Disconnected', `${this.userID}/${this.deviceID} did not connect within ${timeoutMs} ms; still trying`)), timeoutMs)
-      const settle = (then: () => void): void => {
-        clearTimeout(timer)
-        this.#waiters.delete(waiter)
-        then()
-      }
-      this.#waiters.add(waiter)
-    })
+    return this.#readiness.wait(timeoutMs, `${this.userID}/${this.deviceID} did not connect within ${timeoutMs} ms; still trying`)
   }
 
   /** Go online (again); the state reaches `connected` once this device has caught up. */
@@ -246,7 +235,7 @@ export class XmppTransportBase implements ImTransport {
     connecting.delete(this)
     this.#inbox.pause()
     this.#setState('disconnected')
-    this.#settleWaiters(new TransportError('Disconnected', `${this.userID}/${this.deviceID} was disconnected`))
+    this.#readiness.settle(new TransportError('Disconnected', `${this.userID}/${this.deviceID} was disconnected`))
     await this.#session.stop()
   }
 
@@ -379,14 +368,7 @@ export class XmppTransportBase implements ImTransport {
     this.#inbox.pause()
     this.#setState('disconnected')
     this.#refuse(error)
-    this.#settleWaiters(error)
-  }
-
-  #settleWaiters(error: TransportError | undefined): void {
-    for (const waiter of [...this.#waiters]) {
-      if (error === undefined) waiter.resolve()
-      else waiter.reject(error)
-    }
+    this.#readiness.settle(error)
   }
 
   #toBare(userID: string): string {
@@ -399,7 +381,7 @@ export class XmppTransportBase implements ImTransport {
     if (this.#state === 'disconnected' && state !== 'connecting') return
     this.#state = state
     this.#connection.emit(state)
-    if (state === 'connected') this.#settleWaiters(undefined)
+    if (state === 'connected') this.#readiness.settle()
   }
 }
 
