@@ -132,7 +132,7 @@ export const start = async (s: ProsodySettings = settingsFromEnv(), options: Sta
   // Something else may hold the port: then whoever answers is not this server (Prosody starts
   // anyway, listening nowhere, and says so in its log).
   const log = readLog(s).slice(logBefore)
-  for (const [port, variable] of [[s.port, 'BECKON_XMPP_PORT'], [s.httpPort, 'BECKON_XMPP_HTTP_PORT']] as const) {
+  for (const [port, variable] of [[s.port, 'BECKON_XMPP_PORT'], [s.httpPort, 'BECKON_XMPP_HTTP_PORT'], [s.componentPort, 'BECKON_XMPP_COMPONENT_PORT']] as const) {
     if (!log.includes(`Failed to open server port ${port}`)) continue
     await stop(s)
     throw new Error(`port ${port} on 127.0.0.1 is taken by another program; choose another with ${variable}`)
