@@ -41,5 +41,5 @@ export const connectXmpp = (options: XmppTransportOptions): XmppTransport => con
 export type { XmppTransportOptions } from './transport.js'
 export type { RetryNotice } from './reconnection.js'
 export type { TimeTolerance } from './serverTime.js'
-export { readPushBody } from './push.js'
-export type { PushService } from './push.js'
+export { readPushBody } from './pushInfo.js'
+export type { PushService } from './pushInfo.js'
