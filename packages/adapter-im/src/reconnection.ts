@@ -3,17 +3,19 @@
  * randomized pause between failures, so that a server coming back after an outage is not met by
  * every client at the same instant, nor hammered by one that cannot get in.
  *
- * The delays come from cockatiel's `ExponentialBackoff` with its default "decorrelated jitter"
- * (Polly's formula: each delay is random, about doubling on average, up to a cap). The timer is
- * ours, so that `stop()` cancels a pending attempt at once and nothing outlives the transport.
+ * The delays come from cockatiel's `ExponentialBackoff` with "equal jitter" (its
+ * `halfJitterGenerator`): the n-th pause is random between half and all of `initial × 2^(n-1)`,
+ * capped. It always grows, and never falls below half its step, so a device that dropped stays
+ * away at least that long. The timer is ours, so that `stop()` cancels a pending attempt at once
+ * and nothing outlives the transport.
  *
  * @module
  */
-import { ExponentialBackoff, type IBackoff } from 'cockatiel'
+import { ExponentialBackoff, halfJitterGenerator, type IBackoff } from 'cockatiel'
 
 /** How the pauses between failed attempts grow. */
 export interface BackoffSettings {
-  /** The scale of the first pause, in ms (the first one falls between 0 and ~1.4 times it). */
+  /** The first pause, in ms: it falls between half and all of this; each next one doubles. */
   readonly initialDelayMs: number
   /** No pause is longer than this, in ms. */
   readonly maxDelayMs: number
@@ -48,7 +50,7 @@ export class Reconnection {
 
   constructor(settings: BackoffSettings, hooks: ReconnectionHooks) {
     this.#hooks = hooks
-    this.#backoff = new ExponentialBackoff({ initialDelay: settings.initialDelayMs, maxDelay: settings.maxDelayMs })
+    this.#backoff = new ExponentialBackoff({ generator: halfJitterGenerator, initialDelay: settings.initialDelayMs, maxDelay: settings.maxDelayMs })
   }
 
   /** Whether attempts are under way. */
@@ -56,11 +58,15 @@ export class Reconnection {
     return this.#running
   }
 
-  /** Start attempting, unless attempts are under way already. */
-  start(): void {
+  /**
+   * Start attempting, unless attempts are under way already. `pauseFirst`: begin with a pause, as
+   * after a dropped connection, so that the devices a server restart dropped together do not all
+   * come back at the same instant.
+   */
+  start(pauseFirst = false): void {
     if (this.#running) return
     this.#running = true
-    void this.#attempts(this.#run)
+    void this.#attempts(this.#run, pauseFirst)
   }
 
   /** Stop attempting; a pending pause ends now, with no further attempt. */
@@ -71,8 +77,13 @@ export class Reconnection {
     this.#wake?.()
   }
 
-  async #attempts(run: number): Promise<void> {
+  async #attempts(run: number, pauseFirst: boolean): Promise<void> {
     let backoff: IBackoff<unknown> | undefined
+    if (pauseFirst) {
+      backoff = this.#backoff.next()
+      await this.#pause(Math.round(backoff.duration))
+      if (run !== this.#run) return
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         await this.#hooks.attempt()

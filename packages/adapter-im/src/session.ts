@@ -231,7 +231,7 @@ export class XmppSession {
     if (status === 'disconnect' || status === 'offline') {
       this.#emit('down')
       // Not from inside the library's status change: its `disconnect` event is still to come.
-      if (status === 'disconnect' && !this.#stopped) queueMicrotask(() => this.#stopped || this.#reconnection.start())
+      if (status === 'disconnect' && !this.#stopped) queueMicrotask(() => this.#stopped || this.#reconnection.start(true))
     }
   }
 

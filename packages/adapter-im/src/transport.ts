@@ -54,9 +54,9 @@ export interface XmppTransportOptions {
   /** SASL mechanism; see {@link SessionOptions.mechanism}. */
   readonly mechanism?: string
   /**
-   * The scale of the first pause after a failed connection attempt, in ms. Pauses then grow about
-   * twofold per failure, each one random (decorrelated jitter), up to `maxReconnectDelayMs`; a
-   * success starts the sequence over. Default 200 ms.
+   * The first pause before reconnecting (after a drop, or a failed attempt), in ms. The n-th pause
+   * is random between half and all of this × 2^(n-1) (equal jitter), up to `maxReconnectDelayMs`;
+   * a success starts the sequence over. Default 200 ms.
    */
   readonly reconnectDelayMs?: number
   /** The longest pause between two connection attempts, in ms. Default 30 s. */
