@@ -30,6 +30,7 @@ export const benchSettings = (env: NodeJS.ProcessEnv = process.env): ProsodySett
     ...env,
     BECKON_PROSODY_DIR: env['BECKON_BENCH_PROSODY_DIR'] ?? join(process.cwd(), '.prosody', 'bench'),
     BECKON_XMPP_PORT: env['BECKON_BENCH_XMPP_PORT'] ?? (env['BECKON_XMPP_PORT'] === undefined ? '15223' : String(Number(env['BECKON_XMPP_PORT']) + 1000)),
+    BECKON_XMPP_HTTP_PORT: undefined, // its own: the bench's port + 10
   })
 
 const versionOf = (): string => {

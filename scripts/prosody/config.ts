@@ -23,6 +23,11 @@ export interface ProsodySettings {
    * the component `push.<domain>`. `BECKON_XMPP_COMPONENT_PORT`, default the c2s port + 20.
    */
   readonly componentPort: number
+  /**
+   * The HTTP port on 127.0.0.1 serving XMPP over WebSocket at `/xmpp-websocket` (browsers).
+   * `BECKON_XMPP_HTTP_PORT`, default the c2s port + 10.
+   */
+  readonly httpPort: number
 }
 
 /** The test push service's component domain and the secret it connects with (loopback only). */
@@ -34,8 +39,13 @@ export const settingsFromEnv = (env: NodeJS.ProcessEnv = process.env, root: stri
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`BECKON_XMPP_PORT is not a port: ${env['BECKON_XMPP_PORT']}`)
   const componentPort = Number(env['BECKON_XMPP_COMPONENT_PORT'] ?? port + 20)
   if (!Number.isInteger(componentPort) || componentPort <= 0 || componentPort > 65535) throw new Error(`BECKON_XMPP_COMPONENT_PORT is not a port: ${env['BECKON_XMPP_COMPONENT_PORT']}`)
-  return { dir: env['BECKON_PROSODY_DIR'] ?? join(root, '.prosody'), port, domain, mucDomain: `conference.${domain}`, componentPort }
+  const httpPort = Number(env['BECKON_XMPP_HTTP_PORT'] ?? port + 10)
+  if (!Number.isInteger(httpPort) || httpPort <= 0 || httpPort > 65535) throw new Error(`BECKON_XMPP_HTTP_PORT is not a port: ${env['BECKON_XMPP_HTTP_PORT'] ?? `${port} + 10`}`)
+  return { dir: env['BECKON_PROSODY_DIR'] ?? join(root, '.prosody'), port, domain, mucDomain: `conference.${domain}`, componentPort, httpPort }
 }
+
+/** Where a browser connects: XMPP over WebSocket (RFC 7395) on the loopback HTTP port. */
+export const websocketService = (s: ProsodySettings): string => `ws://127.0.0.1:${s.httpPort}/xmpp-websocket`
 
 export const configPath = (s: ProsodySettings): string => join(s.dir, 'prosody.cfg.lua')
 export const pidPath = (s: ProsodySettings): string => join(s.dir, 'prosody.pid')
@@ -55,8 +65,15 @@ run_as_root = true
 interfaces = { "127.0.0.1" }
 c2s_interfaces = { "127.0.0.1" }
 c2s_ports = { ${s.port} }
--- No federation, no HTTP: nothing listens but the one c2s port.
+-- No federation. Besides the c2s port (and the push component's, below), one HTTP port on
+-- loopback, for XMPP over WebSocket only (browsers); no HTTPS.
 modules_disabled = { "s2s" }
+http_interfaces = { "127.0.0.1" }
+http_ports = { ${s.httpPort} }
+https_ports = { }
+-- ws:// on loopback is as private as the plain c2s port above (Prosody 0.12 checks no Origin,
+-- so a page opened from the file system connects too).
+consider_websocket_secure = true
 
 -- Tests log in over plain TCP with SASL PLAIN: SCRAM's key derivation costs ~0.8 s a login.
 c2s_require_encryption = false
@@ -70,6 +87,7 @@ modules_enabled = {
   "mam"; -- XEP-0313: every device catches up on what it missed
   "offline"; "time"; "ping"; "smacks"; "private"; "pep"; "posix";
   "cloud_notify"; -- XEP-0357: push notifications through the app's push service (see below)
+  "websocket"; -- RFC 7395 at /xmpp-websocket on the HTTP port: how browsers connect
 }
 
 -- Archive everything (signaling messages carry no <body> but for push info); keep it for a day,

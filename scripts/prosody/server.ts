@@ -131,9 +131,11 @@ export const start = async (s: ProsodySettings = settingsFromEnv(), options: Sta
   await waitUntilAnswering(s)
   // Something else may hold the port: then whoever answers is not this server (Prosody starts
   // anyway, listening nowhere, and says so in its log).
-  if (readLog(s).slice(logBefore).includes(`Failed to open server port ${s.port}`)) {
+  const log = readLog(s).slice(logBefore)
+  for (const [port, variable] of [[s.port, 'BECKON_XMPP_PORT'], [s.httpPort, 'BECKON_XMPP_HTTP_PORT'], [s.componentPort, 'BECKON_XMPP_COMPONENT_PORT']] as const) {
+    if (!log.includes(`Failed to open server port ${port}`)) continue
     await stop(s)
-    throw new Error(`port ${s.port} on 127.0.0.1 is taken by another program; choose another with BECKON_XMPP_PORT`)
+    throw new Error(`port ${port} on 127.0.0.1 is taken by another program; choose another with ${variable}`)
   }
   return child.pid
 }

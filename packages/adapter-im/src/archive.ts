@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { xml, type Element } from '@xmpp/client'
+import type { Element } from '@xmpp/client'
+import { xml } from '@xmpp/xml'
 import { delayOf } from './decode.js'
 import { parseAddress } from './jid.js'
 import { NS_FORWARD, NS_MAM, NS_RSM } from './namespaces.js'

@@ -14,8 +14,10 @@
  *
  * @module
  */
-import { xml, type Element } from '@xmpp/client'
+import type { Element } from '@xmpp/client'
+import { xml } from '@xmpp/xml'
 import { TransportError, type TransportFailure } from '@beckon/core'
+import { bareJid, parseAddress } from './jid.js'
 import { NS_DISCO_INFO, NS_MUC_ADMIN, NS_MUC_OWNER, NS_REGISTER } from './namespaces.js'
 import type { Room, RoomRegistry } from './rooms.js'
 import { IqError, type XmppSession } from './session.js'
@@ -47,7 +49,7 @@ export class Groups {
   constructor(private readonly ctx: GroupsContext) {}
 
   roomJid(groupID: string): string {
-    return `${groupID}@${this.ctx.mucDomain}`.toLowerCase()
+    return bareJid(groupID, this.ctx.mucDomain)
   }
 
   /** Does the room exist? A destroyed one leaves a tombstone that answers `gone`. */
@@ -225,6 +227,6 @@ export class Groups {
 const withoutUser = (members: ReadonlyMap<string, string>, bare: string): Map<string, string> => new Map([...members].filter(([jid]) => jid !== bare))
 
 const addMember = (members: Map<string, string>, item: Element, affiliation: string): void => {
-  const jid = item.attrs['jid']?.toLowerCase()
-  if (jid !== undefined && jid !== '' && !members.has(jid)) members.set(jid, affiliation)
+  const jid = parseAddress(item.attrs['jid'])?.bare
+  if (jid !== undefined && !members.has(jid)) members.set(jid, affiliation)
 }

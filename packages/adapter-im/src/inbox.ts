@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { xml, type Element } from '@xmpp/client'
+import type { Element } from '@xmpp/client'
+import { xml } from '@xmpp/xml'
 import { TransportError, type ConnectionState, type Conversation, type IncomingMessage } from '@beckon/core'
 import { isArchiveResult, readArchive, type ArchivedMessage } from './archive.js'
 import { readCarbon, readInvitation, readSignal, type Invitation } from './decode.js'

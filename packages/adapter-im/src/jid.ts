@@ -1,32 +1,48 @@
 /**
- * A JID parser that never throws: incoming stanzas are untrusted, and `@xmpp/jid` throws on
- * malformed addresses. Local and domain parts are lowercased for comparison (Prosody nodepreps
- * them), the resource is kept as is.
+ * JIDs through `@xmpp/jid`, which lowercases the local part and the domain and escapes what a
+ * local part may not hold (XEP-0106: `o'brien` → `o\27brien`), leaving an escaped one as it is.
+ * Two things are added here: compatibility characters are folded (NFKC) as the server's nodeprep
+ * does, so a full-width `Ｂob` is `bob` on both sides; and parsing never throws, since incoming
+ * stanzas are untrusted and `@xmpp/jid` throws on a missing domain.
  *
  * @module
  */
+import { JID, parse } from '@xmpp/jid'
 
-/** A parsed address. `local` and `resource` are `''` when absent. */
+/** A parsed address. `local` (escaped) and `resource` are `''` when absent. */
 export interface Address {
   readonly local: string
   readonly domain: string
   readonly resource: string
-  /** `local@domain` (or `domain`), lowercased. */
+  /** `local@domain` (or `domain`), normalized. */
   readonly bare: string
+}
+
+const fold = (part: string): string => part.normalize('NFKC')
+
+const toAddress = (jid: JID): Address | undefined => {
+  const { local, domain, resource } = jid
+  // `@xmpp/jid` takes everything after the first `@` as the domain, and an empty local part as none.
+  if (domain === '' || domain.includes('@') || domain.includes('/')) return undefined
+  return { local, domain, resource, bare: local === '' ? domain : `${local}@${domain}` }
 }
 
 /** Parse `local@domain/resource`; `undefined` for an empty or malformed address. */
 export const parseAddress = (value: string | undefined): Address | undefined => {
   if (value === undefined || value === '') return undefined
   const slash = value.indexOf('/')
-  const bareText = slash < 0 ? value : value.slice(0, slash)
-  const resource = slash < 0 ? '' : value.slice(slash + 1)
-  const at = bareText.indexOf('@')
-  const local = (at < 0 ? '' : bareText.slice(0, at)).toLowerCase()
-  const domain = (at < 0 ? bareText : bareText.slice(at + 1)).toLowerCase()
-  if (domain === '' || domain.includes('@') || (at >= 0 && local === '')) return undefined
-  return { local, domain, resource, bare: local === '' ? domain : `${local}@${domain}` }
+  const bare = slash < 0 ? value : value.slice(0, slash)
+  if (bare.startsWith('@') || bare.endsWith('@')) return undefined
+  try {
+    const jid = parse(value)
+    return toAddress(new JID(fold(jid.local), fold(jid.domain), jid.resource))
+  } catch {
+    return undefined
+  }
 }
 
-/** `local@domain`, lowercased. */
-export const bareJid = (local: string, domain: string): string => `${local}@${domain}`.toLowerCase()
+/** `local@domain`, normalized (the local part escaped if it needs to be). Throws on an empty domain. */
+export const bareJid = (local: string, domain: string): string => new JID(fold(local), fold(domain)).toString()
+
+/** The user a bare address of this user's own domain stands for: its local part, unescaped. */
+export const userIDOf = (address: Address): string => new JID(address.local, address.domain).getLocal(true)

@@ -17,25 +17,15 @@
  *
  * @module
  */
-import { xml, type Element } from '@xmpp/client'
-import { TransportError, type OfflinePushInfo } from '@beckon/core'
+import type { Element } from '@xmpp/client'
+import { xml } from '@xmpp/xml'
+import { TransportError } from '@beckon/core'
 import { NS_HINTS, NS_PUSH } from './namespaces.js'
 import { IqError, type XmppSession } from './session.js'
+import type { PushService } from './pushInfo.js'
 import { submitForm } from './stanzas.js'
 
-/** The XEP-0357 app server this device's notifications go to. */
-export interface PushService {
-  /** The app server's JID, e.g. `push.example.org` (a component or a server of the app's own). */
-  readonly jid: string
-  /** The node at the app server that stands for this device (typically made from its APNs/FCM token). */
-  readonly node: string
-  /**
-   * Publish options the server sends along with every notification (XEP-0357 §5, form type
-   * `http://jabber.org/protocol/pubsub#publish-options`): credentials such as `secret`, which
-   * the app server checks. Omitted: none.
-   */
-  readonly publishOptions?: Readonly<Record<string, string>>
-}
+export { pushBody, readPushBody, type PushService } from './pushInfo.js'
 
 /** The namespace of the data form carrying publish options. */
 const PUBLISH_OPTIONS = 'http://jabber.org/protocol/pubsub#publish-options'
@@ -57,16 +47,6 @@ export const disableRequest = (service: PushService): Element =>
   xml('iq', { type: 'set' }, xml('disable', { xmlns: NS_PUSH, jid: service.jid, node: service.node }))
 
 /**
- * The `<body>` text that carries `info` to the push service, or `undefined` when nothing should
- * be pushed (no info, or `disablePush`). Only the fields given are written.
- */
-export const pushBody = (info: OfflinePushInfo | undefined): string | undefined => {
-  if (info === undefined || info.disablePush === true) return undefined
-  const { title, description, extension } = info
-  return JSON.stringify({ offlinePushInfo: { title, description, extension } })
-}
-
-/**
  * A group invitation's push notices: one stored 1:1 message per other member of the room, with
  * nothing but the push body. A room delivers nothing to members who are not in it, so no server
  * pushes for a group message; these give the server something stored for each member, which it
@@ -77,24 +57,6 @@ export const pushNotices = (members: Iterable<string>, me: string, id: string, b
   [...members]
     .filter((bare) => bare !== me)
     .map((bare, n) => xml('message', { id: `${id}-push-${n}`, to: bare, type: 'chat' }, xml('body', {}, body), xml('store', { xmlns: NS_HINTS }), xml('no-copy', { xmlns: NS_HINTS })))
-
-/** Read what {@link pushBody} wrote (an app server's side); `undefined` for any other text. */
-export const readPushBody = (body: string | null | undefined): Omit<OfflinePushInfo, 'disablePush'> | undefined => {
-  if (typeof body !== 'string') return undefined
-  try {
-    const parsed: unknown = JSON.parse(body)
-    const info = typeof parsed === 'object' && parsed !== null ? (parsed as { offlinePushInfo?: unknown }).offlinePushInfo : undefined
-    if (typeof info !== 'object' || info === null) return undefined
-    const { title, description, extension } = info as Record<string, unknown>
-    return {
-      ...(typeof title === 'string' ? { title } : {}),
-      ...(typeof description === 'string' ? { description } : {}),
-      ...(typeof extension === 'string' ? { extension } : {}),
-    }
-  } catch {
-    return undefined
-  }
-}
 
 /**
  * This device's push registration. The server keeps a registration across sessions (so pushes

@@ -5,10 +5,17 @@
  *
  * @module
  */
-import { client as createClient, type Authenticate, type Client, type Element } from '@xmpp/client'
+import type { Authenticate, Client, ClientOptions, Element } from '@xmpp/client'
 import { TransportError } from '@beckon/core'
 import { errorCondition } from './decode.js'
 import { parseAddress, type Address } from './jid.js'
+import { Reconnection, type BackoffSettings, type RetryNotice } from './reconnection.js'
+
+/**
+ * Builds the `@xmpp/client` entity: the full client in Node, a WebSocket-only one in browsers.
+ * Either way its own fixed-delay reconnection is off: {@link Reconnection} does it.
+ */
+export type ClientFactory = (options: ClientOptions) => Client
 
 /** How to reach and log in to the server. */
 export interface SessionOptions {
@@ -25,8 +32,11 @@ export interface SessionOptions {
    * Default: PLAIN on loopback or an encrypted stream, else the server's strongest offer.
    */
   readonly mechanism?: string
-  /** Delay before each reconnection attempt. Default 200 ms. */
-  readonly reconnectDelayMs?: number
+  readonly createClient: ClientFactory
+  /** How the pauses between failed connection attempts grow. */
+  readonly backoff: BackoffSettings
+  /** A connection attempt failed; the next one is in `delayMs`. */
+  readonly onRetry?: (notice: RetryNotice) => void
   /** How long an IQ may wait for its answer. Default 10 s. */
   readonly iqTimeoutMs?: number
   /** Where library errors go (they never throw out of the adapter). */
@@ -35,6 +45,23 @@ export interface SessionOptions {
 
 /** What happened to the connection. `online`: a new session; `resumed`: XEP-0198 resumed the old one. */
 export type SessionEvent = 'online' | 'resumed' | 'down'
+
+/** The server refused to authenticate this account (a SASL failure): retrying cannot help. */
+export class AuthenticationError extends Error {
+  override readonly name = 'AuthenticationError'
+  constructor(
+    /** The SASL condition: `not-authorized`, `account-disabled`, `credentials-expired`, … */
+    readonly condition: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+const saslCondition = (error: unknown): string | undefined => {
+  const { name, condition } = (error ?? {}) as { name?: unknown; condition?: unknown }
+  return name === 'SASLError' ? (typeof condition === 'string' ? condition : 'undefined-condition') : undefined
+}
 
 /** An IQ came back with an error: its defined condition (`item-not-found`, `forbidden`, …). */
 export class IqError extends Error {
@@ -54,14 +81,17 @@ export class XmppSession {
   readonly #options: SessionOptions
   readonly #stanzaListeners = new Set<(stanza: Element) => void>()
   readonly #eventListeners = new Set<(event: SessionEvent) => void>()
+  readonly #refusalListeners = new Set<(refusal: AuthenticationError) => void>()
+  readonly #reconnection: Reconnection
   #stopped = true
+  #refusal: AuthenticationError | undefined
 
   constructor(options: SessionOptions) {
     this.#options = options
     const me = parseAddress(`${options.username}@${options.domain}/${options.resource}`)
     if (me === undefined) throw new TransportError('Rejected', `not a valid JID: ${options.username}@${options.domain}/${options.resource}`)
     this.me = me
-    this.#client = createClient({
+    this.#client = options.createClient({
       service: options.service,
       domain: options.domain,
       resource: options.resource,
@@ -70,15 +100,25 @@ export class XmppSession {
       // a login that times out only comes back as another login on the same busy server.
       timeout: 15_000,
     })
-    this.#client.reconnect.delay = options.reconnectDelayMs ?? 200
     this.#client.on('error', (error: unknown) => options.onError?.(error))
     this.#client.on('stanza', (stanza: Element) => this.#dispatch(stanza))
     this.#client.on('status', (status: string) => this.#onStatus(status))
     this.#client.streamManagement.on('resumed', () => this.#emit('resumed'))
+    this.#reconnection = new Reconnection(options.backoff, {
+      attempt: () => this.#attempt(),
+      isTerminal: (error) => saslCondition(error) !== undefined,
+      onRetry: (notice) => options.onRetry?.(notice),
+      onGiveUp: (error) => void this.#refused(error),
+    })
   }
 
   get online(): boolean {
     return this.#client.status === 'online'
+  }
+
+  /** Why the server refused this account, once it has (the session then stays stopped). */
+  get refusal(): AuthenticationError | undefined {
+    return this.#refusal
   }
 
   onStanza(listener: (stanza: Element) => void): () => void {
@@ -91,27 +131,24 @@ export class XmppSession {
     return () => this.#eventListeners.delete(listener)
   }
 
-  /** Connect; keeps retrying in the background (every `reconnectDelayMs`) if the server is away. */
+  /** The server refused the credentials, and the session stopped trying. */
+  onRefused(listener: (refusal: AuthenticationError) => void): () => void {
+    this.#refusalListeners.add(listener)
+    return () => this.#refusalListeners.delete(listener)
+  }
+
+  /** Connect; keeps trying in the background, with backoff, until online or refused. */
   start(): void {
     this.#stopped = false
-    this.#client.reconnect.start()
-    if (this.#client.status !== 'offline') return
-    this.#client.start().catch((error: unknown) => {
-      this.#options.onError?.(error)
-      // The reconnect module only retries after a disconnect; a refused first connection is one.
-      if (!this.#stopped && this.#client.status === 'offline') setTimeout(() => this.#stopped || this.start(), this.#client.reconnect.delay)
-    })
+    this.#refusal = undefined
+    this.#reconnection.start()
   }
 
   /** Close the stream cleanly and stop reconnecting. */
   async stop(): Promise<void> {
     this.#stopped = true
-    this.#client.reconnect.stop()
-    try {
-      await this.#client.stop()
-    } catch (error) {
-      this.#options.onError?.(error)
-    }
+    this.#reconnection.stop()
+    await this.#close()
   }
 
   /** Report an error that did not fail an operation (a missing server feature, say). */
@@ -121,7 +158,9 @@ export class XmppSession {
 
   /** Drop the TCP connection without a goodbye, as a network failure would (tests). */
   drop(): void {
-    this.#client.socket?.destroy()
+    const socket = this.#client.socket as { destroy?: () => void; end?: () => void } | null
+    if (socket?.destroy !== undefined) socket.destroy()
+    else socket?.end?.()
   }
 
   async send(stanza: Element): Promise<void> {
@@ -177,16 +216,88 @@ export class XmppSession {
   }
 
   #authenticate(authenticate: Authenticate, mechanisms: string[]): Promise<void> {
-    const secure = this.#client.socket !== null && (this.#client.socket as { encrypted?: boolean }).encrypted === true
+    // A TLS socket says `encrypted`; @xmpp/websocket's says `secure` (wss://, or loopback).
+    const socket = this.#client.socket as { encrypted?: boolean; secure?: boolean } | null
+    const secure = socket?.encrypted === true || socket?.secure === true
     const wanted = this.#options.mechanism ?? (secure || isLoopback(this.#options.service) ? 'PLAIN' : undefined)
     const mechanism = wanted !== undefined && mechanisms.includes(wanted) ? wanted : (mechanisms.find((m) => m !== 'PLAIN') ?? mechanisms[0] ?? 'PLAIN')
     return authenticate({ username: this.#options.username, password: this.#options.password }, mechanism)
   }
 
   #onStatus(status: string): void {
-    if (status === 'connect') this.#client.socket?.setNoDelay(true) // else each round trip waits ~44 ms (Nagle + delayed ACK)
+    // Else each round trip waits ~44 ms (Nagle + delayed ACK). A WebSocket has no such switch.
+    if (status === 'connect') (this.#client.socket as { setNoDelay?: (on: boolean) => void } | null)?.setNoDelay?.(true)
     if (status === 'online') this.#emit('online')
-    if (status === 'disconnect' || status === 'offline') this.#emit('down')
+    if (status === 'disconnect' || status === 'offline') {
+      this.#emit('down')
+      // Not from inside the library's status change: its `disconnect` event is still to come.
+      if (status === 'disconnect' && !this.#stopped) queueMicrotask(() => this.#stopped || this.#reconnection.start(true))
+    }
+  }
+
+  /**
+   * One attempt to get online: a new stream on a fresh connection (login, then XEP-0198
+   * resumption of the old session when the server still holds it, else a new session).
+   */
+  async #attempt(): Promise<void> {
+    const client = this.#client
+    const outcome = this.#nextOutcome()
+    try {
+      if (client.status === 'offline') await client.start()
+      else {
+        await client.connect(this.#options.service)
+        await client.open({ domain: this.#options.domain })
+      }
+      await outcome.settled
+    } catch (error) {
+      // A refused login leaves the stream open, waiting for another try: close it.
+      if (client.status !== 'disconnect' && client.status !== 'offline') await client.disconnect().catch(() => undefined)
+      throw error
+    } finally {
+      outcome.dispose()
+    }
+  }
+
+  /** Settles once the attempt under way is online (or resumed), or has failed. */
+  #nextOutcome(): { settled: Promise<void>; dispose: () => void } {
+    const client = this.#client
+    let dispose = (): void => undefined
+    const settled = new Promise<void>((resolve, reject) => {
+      const online = (): void => resolve()
+      const failed = (error: unknown): void => reject(error instanceof Error ? error : new Error(String(error)))
+      const lost = (): void => reject(new TransportError('Disconnected', 'the connection closed before the session was up'))
+      const timer = setTimeout(() => reject(new TransportError('Disconnected', 'logging in took too long')), client.timeout * 2)
+      client.on('online', online)
+      client.streamManagement.on('resumed', online)
+      client.on('error', failed)
+      client.on('disconnect', lost)
+      dispose = () => {
+        clearTimeout(timer)
+        client.off('online', online)
+        client.streamManagement.off('resumed', online)
+        client.off('error', failed)
+        client.off('disconnect', lost)
+      }
+    })
+    settled.catch(() => undefined) // the attempt may fail before it awaits this
+    return { settled, dispose }
+  }
+
+  async #refused(error: unknown): Promise<void> {
+    const condition = saslCondition(error) ?? 'undefined-condition'
+    const refusal = new AuthenticationError(condition, `the XMPP server refused to log in ${this.me.bare} (SASL ${condition}): check the userID and password`)
+    this.#refusal = refusal
+    this.#stopped = true
+    await this.#close()
+    for (const listener of [...this.#refusalListeners]) listener(refusal)
+  }
+
+  async #close(): Promise<void> {
+    try {
+      await this.#client.stop()
+    } catch (error) {
+      this.#options.onError?.(error)
+    }
   }
 
   #emit(event: SessionEvent): void {

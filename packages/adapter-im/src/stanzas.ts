@@ -15,7 +15,8 @@
  *
  * @module
  */
-import { xml, type Element } from '@xmpp/client'
+import type { Element } from '@xmpp/client'
+import { xml } from '@xmpp/xml'
 import { NS_CARBONS, NS_CONFERENCE, NS_CORRECT, NS_DATA, NS_FORWARD, NS_HINTS, NS_MUC, NS_SID, NS_SIGNAL, NS_TIME } from './namespaces.js'
 
 /** What every outgoing signaling message carries. */

@@ -22,17 +22,25 @@ import { ClockReadings } from './clockReadings.js'
 import { SendConfirmations } from './confirmations.js'
 import { Groups, toTransportError } from './groups.js'
 import { Inbox } from './inbox.js'
-import { bareJid } from './jid.js'
+import { bareJid, parseAddress, userIDOf } from './jid.js'
 import { Listeners } from './listeners.js'
-import { PushRegistration, pushBody, pushNotices, type PushService } from './push.js'
+import { PushRegistration, pushNotices } from './push.js'
+import { pushBody, type PushService } from './pushInfo.js'
 import { RoomRegistry } from './rooms.js'
 import { ServerClock, defaultTolerance, type TimeTolerance } from './serverTime.js'
-import { XmppSession, type SessionOptions } from './session.js'
+import type { RetryNotice } from './reconnection.js'
+import { Readiness } from './readiness.js'
+import { checkService, type ServiceSchemes } from './service.js'
+import { XmppSession, type ClientFactory, type SessionOptions } from './session.js'
 import { groupMessage, selfCarbon, userMessage, type OutgoingSignal } from './stanzas.js'
 
 /** How to reach the server and who to be. */
 export interface XmppTransportOptions {
-  /** `xmpp://127.0.0.1:5222`, `xmpps://…`, `ws(s)://…`. */
+  /**
+   * Where the server is: `xmpp://host:5222` (TCP, STARTTLS when offered), `xmpps://…` (direct
+   * TLS) or `ws(s)://…` (WebSocket, RFC 7395; the only kind in browsers). Anything else, `http://…`
+   * or a missing scheme, throws a `TypeError` naming this option when the transport is made.
+   */
   readonly service: string
   /** The users' XMPP domain. */
   readonly domain: string
@@ -45,8 +53,16 @@ export interface XmppTransportOptions {
   readonly deviceID?: string
   /** SASL mechanism; see {@link SessionOptions.mechanism}. */
   readonly mechanism?: string
-  /** Delay between reconnection attempts. Default 200 ms. */
+  /**
+   * The first pause before reconnecting (after a drop, or a failed attempt), in ms. The n-th pause
+   * is random between half and all of this × 2^(n-1) (equal jitter), up to `maxReconnectDelayMs`;
+   * a success starts the sequence over. Default 200 ms.
+   */
   readonly reconnectDelayMs?: number
+  /** The longest pause between two connection attempts, in ms. Default 30 s. */
+  readonly maxReconnectDelayMs?: number
+  /** A connection attempt failed, and the next one is in `delayMs` (for a "reconnecting in…" display, or logs). */
+  readonly onReconnecting?: (notice: RetryNotice) => void
   /** How far back a device's first connection reads the archives. Default 10 minutes. */
   readonly firstCatchUpWindowMs?: number
   /** How far before its last moment online a reconnecting device reads the archives. Default 5 s. */
@@ -75,8 +91,28 @@ const randomDevice = (): string => `beckon-${Date.now().toString(36)}${(++device
 let ids = 0
 const newID = (): string => `bk-${Date.now().toString(36)}-${(++ids).toString(36)}-${Math.random().toString(36).slice(2, 10)}`
 
-/** beckon's `ImTransport` on an XMPP server; see the module documentation for the mapping. */
-export class XmppTransport implements ImTransport {
+/**
+ * What an entry point brings: its runtime's `@xmpp/client` entity (a {@link ClientFactory}, typed
+ * loosely here so that the library's untyped modules stay out of the published types) and the
+ * service URLs that runtime can open.
+ */
+export interface XmppRuntime {
+  readonly createClient: (options: never) => unknown
+  readonly schemes: ServiceSchemes
+}
+
+/** How `ready()` waits, when not told. */
+const defaultReadyTimeoutMs = 30_000
+
+/** Transports that `connectXmpp` made and will connect on the next macrotask. */
+const connecting = new WeakSet<XmppTransportBase>()
+
+/**
+ * beckon's `ImTransport` on an XMPP server; see the module documentation for the mapping. The
+ * package's entry points make it with the client of their runtime (Node's, or the browser's
+ * WebSocket-only one): use `XmppTransport` or `connectXmpp` from `@beckon/adapter-im`.
+ */
+export class XmppTransportBase implements ImTransport {
   readonly userID: string
   readonly deviceID: string
   readonly #session: XmppSession
@@ -89,9 +125,18 @@ export class XmppTransport implements ImTransport {
   readonly #options: XmppTransportOptions
   readonly #connection = new Listeners<ConnectionState>()
   readonly #membership = new Listeners<MembershipEvent>()
+  readonly #readiness = new Readiness()
   #state: ConnectionState = 'disconnected'
+  #refused: Promise<never> = new Promise<never>(() => undefined)
+  #refuse: (error: TransportError) => void = () => undefined
 
-  constructor(options: XmppTransportOptions) {
+  /**
+   * @param runtime the entry point's client and the `service` URL schemes it can open
+   * @throws TypeError when `service` is not such a URL
+   */
+  constructor(options: XmppTransportOptions, runtime: XmppRuntime) {
+    checkService(options.service, runtime.schemes)
+    const createClient = runtime.createClient as ClientFactory
     this.#options = options
     this.userID = options.userID
     this.deviceID = options.deviceID ?? randomDevice()
@@ -104,12 +149,17 @@ export class XmppTransport implements ImTransport {
       password: options.password,
       resource: this.deviceID,
       ...(options.mechanism === undefined ? {} : { mechanism: options.mechanism }),
-      reconnectDelayMs: options.reconnectDelayMs ?? 200,
+      createClient,
+      backoff: { initialDelayMs: options.reconnectDelayMs ?? 200, maxDelayMs: options.maxReconnectDelayMs ?? 30_000 },
+      ...(options.onReconnecting === undefined ? {} : { onRetry: options.onReconnecting }),
       ...(options.onError === undefined ? {} : { onError: options.onError }),
     }
     this.#session = new XmppSession(sessionOptions)
     const me = this.#session.me
-    const toUserID = (bare: string): string => (bare.endsWith(`@${me.domain}`) ? bare.slice(0, bare.length - me.domain.length - 1) : bare)
+    const toUserID = (bare: string): string => {
+      const address = parseAddress(bare)
+      return address !== undefined && address.domain === me.domain && address.local !== '' ? userIDOf(address) : bare
+    }
     this.#registry = new RoomRegistry(me, this.userID, (event) => this.#membership.emit(event))
     this.#groups = new Groups({
       session: this.#session,
@@ -134,15 +184,48 @@ export class XmppTransport implements ImTransport {
       onError: (error) => options.onError?.(error),
     })
     this.#push = new PushRegistration(this.#session, options.push, (error) => options.onError?.(error))
+    this.#session.onRefused(() => this.#onRefused())
   }
 
   get connectionState(): ConnectionState {
     return this.#state
   }
 
+  /**
+   * Why the transport gave up connecting: a `TransportError` with reason `'AuthenticationFailed'`
+   * once the server refused the credentials (it then stays `disconnected`); `undefined` otherwise.
+   */
+  get connectionError(): TransportError | undefined {
+    const refusal = this.#session.refusal
+    return refusal === undefined ? undefined : new TransportError('AuthenticationFailed', refusal.message)
+  }
+
+  /**
+   * Resolves once the transport is `connected` (logged in and caught up), at once if it is.
+   * Subscribe first (`createSignaling({ transport })`), then await this: what the server kept for
+   * this device is delivered before `connected`.
+   *
+   * Rejects with a `TransportError`: `'AuthenticationFailed'` when the server refuses the
+   * credentials (see {@link connectionError}); `'Disconnected'` after `timeoutMs` (default 30 s;
+   * the transport goes on trying), when `disconnect()` is called meanwhile, or when it was never
+   * asked to connect.
+   */
+  ready(timeoutMs: number = defaultReadyTimeoutMs): Promise<void> {
+    if (this.#state === 'connected') return Promise.resolve()
+    const refused = this.connectionError
+    if (refused !== undefined) return Promise.reject(refused)
+    if (this.#state === 'disconnected' && !connecting.has(this)) {
+      return Promise.reject(new TransportError('Disconnected', `${this.userID}/${this.deviceID} is disconnected: call connect() first`))
+    }
+    return this.#readiness.wait(timeoutMs, `${this.userID}/${this.deviceID} did not connect within ${timeoutMs} ms; still trying`)
+  }
+
   /** Go online (again); the state reaches `connected` once this device has caught up. */
   connect(): void {
+    connecting.delete(this)
     if (this.#state !== 'disconnected') return
+    this.#refused = new Promise<never>((_, reject) => (this.#refuse = reject))
+    this.#refused.catch(() => undefined)
     this.#setState('connecting')
     this.#inbox.resume()
     this.#session.start()
@@ -150,8 +233,10 @@ export class XmppTransport implements ImTransport {
 
   /** Go offline cleanly; resolves once `disconnected`. Stored messages wait for the next `connect`. */
   async disconnect(): Promise<void> {
+    connecting.delete(this)
     this.#inbox.pause()
     this.#setState('disconnected')
+    this.#readiness.settle(new TransportError('Disconnected', `${this.userID}/${this.deviceID} was disconnected`))
     await this.#session.stop()
   }
 
@@ -271,12 +356,25 @@ export class XmppTransport implements ImTransport {
 
   /** Operations need a live session: wait through a reconnection, refuse while disconnected. */
   async #whenUp(): Promise<void> {
+    const refused = this.connectionError
+    if (refused !== undefined) throw refused
     if (this.#state === 'disconnected') throw new TransportError('Disconnected', `${this.userID}/${this.deviceID} is disconnected`)
-    await this.#inbox.whenSessionUp(this.#options.sendWaitMs ?? 10_000)
+    await Promise.race([this.#inbox.whenSessionUp(this.#options.sendWaitMs ?? 10_000), this.#refused])
+  }
+
+  /** The server refused the credentials: stop, and tell everyone waiting why. */
+  #onRefused(): void {
+    const error = this.connectionError
+    if (error === undefined) return
+    this.#inbox.pause()
+    this.#setState('disconnected')
+    this.#refuse(error)
+    this.#readiness.settle(error)
   }
 
   #toBare(userID: string): string {
-    return userID.includes('@') ? userID.toLowerCase() : bareJid(userID, this.#session.me.domain)
+    if (!userID.includes('@')) return bareJid(userID, this.#session.me.domain)
+    return parseAddress(userID)?.bare ?? userID.toLowerCase()
   }
 
   #setState(state: ConnectionState): void {
@@ -284,17 +382,20 @@ export class XmppTransport implements ImTransport {
     if (this.#state === 'disconnected' && state !== 'connecting') return
     this.#state = state
     this.#connection.emit(state)
+    if (state === 'connected') this.#readiness.settle()
   }
 }
 
 const sameConversation = (a: Conversation, b: Conversation): boolean =>
   a.kind === 'user' && b.kind === 'user' ? a.userID.toLowerCase() === b.userID.toLowerCase() : a.kind === 'group' && b.kind === 'group' && a.groupID.toLowerCase() === b.groupID.toLowerCase()
 
-/** Create a transport and start connecting; it reports `connected` once caught up. */
-export const connectXmpp = (options: XmppTransportOptions): XmppTransport => {
-  const transport = new XmppTransport(options)
-  // Connect on the next macrotask, so that nothing can be delivered before the caller subscribes.
-  setTimeout(() => transport.connect(), 0)
+/**
+ * Connect on the next macrotask, so that nothing can be delivered before the caller subscribes;
+ * `ready()` meanwhile waits for that connection.
+ */
+export const connectSoon = <T extends XmppTransportBase>(transport: T): T => {
+  connecting.add(transport)
+  setTimeout(() => connecting.has(transport) && transport.connect(), 0)
   return transport
 }
 

@@ -51,6 +51,10 @@ declare module '@xmpp/client' {
     socket: Socket | null
     timeout: number
     start(): Promise<JID>
+    /** Open the socket (the first half of `start`). */
+    connect(service: string): Promise<unknown>
+    /** Open the stream on the socket (the second half of `start`). */
+    open(options: { domain: string; lang?: string }): Promise<unknown>
     stop(): Promise<unknown>
     disconnect(): Promise<unknown>
     send(element: Element): Promise<void>

@@ -21,6 +21,8 @@ export type SignalingFailure =
   | { readonly _tag: 'TransportFailed'; readonly detail: string }
   /** A modification lost to a concurrent one from another device of the inviter (same server millisecond). */
   | { readonly _tag: 'Outranked'; readonly detail: string }
+  /** The IM server refused this user's credentials; the transport stopped trying to connect. */
+  | { readonly _tag: 'AuthenticationFailed'; readonly detail: string }
 
 export type SignalingFailureTag = SignalingFailure['_tag']
 
@@ -34,7 +36,7 @@ export const failure = (tag: SignalingFailureTag, detail: string): SignalingFail
 /**
  * The numeric code of each failure. 6014, 6017, 8010, 8011 and 8012 are Tencent's
  * (`ERR_SDK_NOT_LOGGED_IN`, `ERR_INVALID_PARAMETERS`, `ERR_SDK_SIGNALING_INVALID_INVITE_ID`,
- * `ERR_SDK_SIGNALING_NO_PERMISSION`, `ERR_SDK_SIGNALING_ALREADY_EXISTS`); 8013–8016 are beckon's own.
+ * `ERR_SDK_SIGNALING_NO_PERMISSION`, `ERR_SDK_SIGNALING_ALREADY_EXISTS`); 8013–8017 are beckon's own.
  */
 export const errorCodes = {
   InvalidParameter: 6017,
@@ -46,6 +48,7 @@ export const errorCodes = {
   LimitExceeded: 8014,
   TransportFailed: 8015,
   Outranked: 8016,
+  AuthenticationFailed: 8017,
 } as const satisfies Record<SignalingFailureTag, number>
 
 // -------------------------------------------------------------------------------------------------

@@ -112,6 +112,8 @@ export type TransportFailure =
   | 'GroupExists'
   | 'NoSuchMessage'
   | 'Rejected'
+  /** The server refused the credentials: the transport stays disconnected until `connect` is called again. */
+  | 'AuthenticationFailed'
 
 /** The one error a transport's promises reject with; adapters turn library errors into it. */
 export class TransportError extends Error {

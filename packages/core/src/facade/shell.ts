@@ -40,6 +40,7 @@ const failureOf = (error: unknown): SignalingFailure => {
   if (error instanceof TransportError) {
     if (error.reason === 'Disconnected') return failure('Disconnected', error.message)
     if (error.reason === 'NotMember' || error.reason === 'NoSuchGroup') return failure('NotGroupMember', error.message)
+    if (error.reason === 'AuthenticationFailed') return failure('AuthenticationFailed', error.message)
     return failure('TransportFailed', error.message)
   }
   return failure('TransportFailed', error instanceof Error ? error.message : String(error))
