@@ -101,7 +101,7 @@ export const invite = (state: EngineState, command: InviteCommand, effects: Effe
 
 /** The IM took this device's invite: the invitation exists from the server's time on. */
 export const inviteTaken = (state: EngineState, envelope: Envelope, messageID: string, serverTime: number, now: number, effects: Effect[]): void => {
-  if (state.invitations[envelope.inviteID] !== undefined) return
+  if (state.invitations.has(envelope.inviteID)) return
   makeRoom(state, undefined, now, effects)
   const invitation = createInvitation(
     state,
@@ -154,7 +154,7 @@ export const answer = (state: EngineState, command: AnswerCommand, effects: Effe
   const { commandID, inviteID, data, actionID, now } = command
   if (!isId(inviteID) || typeof data !== 'string') return fail(effects, commandID, 'InvalidParameter', 'inviteID and data must be strings')
   if (!state.connected) return fail(effects, commandID, 'Disconnected', 'not connected to the IM')
-  const invitation = state.invitations[inviteID]
+  const invitation = state.invitations.get(inviteID)
   if (invitation === undefined) return fail(effects, commandID, 'InvitationInvalid', `unknown invitation ${inviteID}`)
   const targets = targetsOf(state, invitation, command.type, now)
   if (!Array.isArray(targets)) return settle(effects, commandID, E.left(targets))
@@ -203,7 +203,7 @@ export const addInvited = (state: EngineState, command: AddInvitedCommand, effec
   if (envelope.groupID === '' && envelope.inviter !== userID && !envelope.inviteeList.includes(userID)) {
     return fail(effects, commandID, 'InvalidParameter', `a 1:1 invitation from ${envelope.inviter} to ${envelope.inviteeList.join(', ')} does not invite ${userID}`)
   }
-  if (state.invitations[envelope.inviteID] !== undefined) return fail(effects, commandID, 'AlreadyExists', 'the invitation is already known')
+  if (state.invitations.has(envelope.inviteID)) return fail(effects, commandID, 'AlreadyExists', 'the invitation is already known')
   if (envelope.inviteeList.length > state.config.limits.maxInvitees) return fail(effects, commandID, 'LimitExceeded', 'too many invitees')
   if (state.activeCount >= state.config.limits.maxActiveInvitations && !hasOpenEnded(state)) return fail(effects, commandID, 'LimitExceeded', 'too many active invitations, none open-ended')
   makeRoom(state, undefined, now, effects)
