@@ -74,8 +74,12 @@ const flightID = (key: number): string => `d${key}`
  */
 export class Network {
   readonly #flights = new Map<number, Flight>()
-  /** Latest due time per link (sending user → device), to keep FIFO links in order despite random latency. */
-  readonly #lastDue = new Map<string, Map<string, number>>()
+  /**
+   * Latest due time per link (sending user → user → device), to keep FIFO links in order despite
+   * random latency. Nested maps of the ids, not one map of joined ids: a joined key was a new
+   * string to build and hash per delivery.
+   */
+  readonly #lastDue = new Map<string, Map<string, Map<string, number>>>()
   #nextKey = 1
   #held = false
 
@@ -121,12 +125,13 @@ export class Network {
   }
 
   #dueAt(parcel: Parcel, drawn: number, reorder: boolean): number {
-    let perDevice = this.#lastDue.get(parcel.from)
-    if (perDevice === undefined) this.#lastDue.set(parcel.from, (perDevice = new Map()))
-    const key = `${parcel.to.userID}\u0000${parcel.to.deviceID}`
-    const last = perDevice.get(key)
+    let perUser = this.#lastDue.get(parcel.from)
+    if (perUser === undefined) this.#lastDue.set(parcel.from, (perUser = new Map()))
+    let perDevice = perUser.get(parcel.to.userID)
+    if (perDevice === undefined) perUser.set(parcel.to.userID, (perDevice = new Map()))
+    const last = perDevice.get(parcel.to.deviceID)
     const dueAt = reorder || last === undefined ? drawn : Math.max(drawn, last)
-    if (last === undefined || dueAt > last) perDevice.set(key, dueAt)
+    if (last === undefined || dueAt > last) perDevice.set(parcel.to.deviceID, dueAt)
     return dueAt
   }
 
