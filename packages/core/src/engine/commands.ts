@@ -8,7 +8,7 @@
 import * as E from '#fp-ts/Either.js'
 import { failure, type SignalingFailure } from '../errors.js'
 import type { InviteeEvent, InviteeEventType } from '../machine/inviteeMachine.js'
-import { ActionType, maxTimeoutSeconds, type Envelope } from '../wire/envelope.js'
+import { ActionType, distinct, maxTimeoutSeconds, type Envelope } from '../wire/envelope.js'
 import { sizeProblem } from './envelopeSize.js'
 import { applyFact, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
 import type { AddInvitedCommand, AnswerCommand, Effect, InviteCommand } from './io.js'
@@ -26,7 +26,7 @@ const settle = (effects: Effect[], commandID: string, result: E.Either<Signaling
 const fail = (effects: Effect[], commandID: string, tag: SignalingFailure['_tag'], detail: string): void =>
   settle(effects, commandID, E.left(failure(tag, detail)))
 
-type InviteFields = Pick<Invitation, 'inviteID' | 'groupID' | 'inviter' | 'invitees' | 'timeout' | 'onlineUserOnly' | 'audience'>
+type InviteFields = Pick<Invitation, 'inviteID' | 'groupID' | 'inviter' | 'invitees' | 'timeout' | 'onlineUserOnly'> & { readonly audience?: 'inviter' | undefined }
 
 const inviteEnvelope = (fields: InviteFields, data: string, actionID: string, seq?: number): Envelope => ({
   businessID: 1,
@@ -39,8 +39,14 @@ const inviteEnvelope = (fields: InviteFields, data: string, actionID: string, se
   actionType: ActionType.invite,
   onlineUserOnly: fields.onlineUserOnly,
   // The audience travels on the invite (and its modifications), so every party knows where answers go.
-  beckon: { actionID, ...(seq === undefined ? {} : { seq }), ...(fields.audience === undefined ? {} : { audience: fields.audience }) },
+  beckon: extensionOf(actionID, seq, fields.audience),
 })
+
+/** Keys left out when they have no value (built without spreads, which cost a 1:1 invite a tenth of its step). */
+const extensionOf = (actionID: string, seq: number | undefined, audience: 'inviter' | undefined): NonNullable<Envelope['beckon']> => {
+  if (seq === undefined) return audience === undefined ? { actionID } : { actionID, audience }
+  return audience === undefined ? { actionID, seq } : { actionID, seq, audience }
+}
 
 const isId = (s: unknown): s is string => typeof s === 'string' && s.length > 0 && s.length <= 256
 
@@ -81,11 +87,11 @@ export const invite = (state: EngineState, command: InviteCommand, effects: Effe
       inviteID: command.inviteID,
       groupID: command.groupID,
       inviter: state.config.userID,
-      invitees: [...new Set(command.inviteeList)],
+      invitees: distinct(command.inviteeList),
       timeout: command.timeout,
       onlineUserOnly: command.onlineUserOnly,
       // 1:1 answers reach only the inviter anyway: the option narrows group invitations alone.
-      ...(command.audience === 'inviter' && command.groupID !== '' ? { audience: 'inviter' as const } : {}),
+      audience: command.audience === 'inviter' && command.groupID !== '' ? 'inviter' : undefined,
     },
     command.data,
     command.actionID,

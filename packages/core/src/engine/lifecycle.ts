@@ -213,32 +213,16 @@ const dropInvitation = (state: EngineState, invitation: Invitation, effects: Eff
   }
 }
 
-/**
- * Active invitations per inviter, for `maxActivePerInviter`: derived from the invitations, built
- * on first use and kept up to date from then on (not saved; a restored state builds it again).
- */
-const activeCounts = new WeakMap<EngineState, Map<string, number>>()
-
+/** Keeps `state.activeByInviter` in step as an invitation of `inviter` starts or stops being active. */
 const countActive = (state: EngineState, inviter: string, delta: 1 | -1): void => {
-  const counts = activeCounts.get(state)
-  if (counts === undefined) return
+  const counts = state.activeByInviter
   const count = (counts.get(inviter) ?? 0) + delta
   if (count === 0) counts.delete(inviter)
   else counts.set(inviter, count)
 }
 
 /** How many active invitations `inviter` has here. */
-export const activeFrom = (state: EngineState, inviter: string): number => {
-  let counts = activeCounts.get(state)
-  if (counts === undefined) {
-    counts = new Map()
-    for (const invitation of state.invitations.values()) {
-      if (invitation.endedAt === null) counts.set(invitation.inviter, (counts.get(invitation.inviter) ?? 0) + 1)
-    }
-    activeCounts.set(state, counts)
-  }
-  return counts.get(inviter) ?? 0
-}
+export const activeFrom = (state: EngineState, inviter: string): number => state.activeByInviter.get(inviter) ?? 0
 
 // -------------------------------------------------------------------------------------------------
 // Open-ended invitations and the caps

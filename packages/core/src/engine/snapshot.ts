@@ -131,6 +131,10 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
         .filter((invitation) => invitation.endedAt !== null)
         .sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0))
         .map((invitation) => invitation.inviteID)
+      const activeByInviter = new Map<string, number>()
+      for (const invitation of invitations.values()) {
+        if (invitation.endedAt === null) activeByInviter.set(invitation.inviter, (activeByInviter.get(invitation.inviter) ?? 0) + 1)
+      }
       const held = new Map<string, HeldMessage[]>()
       for (const entry of decoded.held) {
         const list = held.get(entry.envelope.inviteID)
@@ -143,6 +147,7 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
         connected: false,
         invitations,
         activeCount,
+        activeByInviter,
         ended,
         endedFrom: 0,
         forgottenUpTo: new Map(Object.entries(decoded.forgottenUpTo ?? {})),

@@ -156,6 +156,12 @@ export interface EngineState {
   /** How many invitations have an invitee pending (derived from them, kept for O(1) reads). */
   activeCount: number
   /**
+   * Active invitations per inviter, for `maxActivePerInviter`: derived from the invitations and not
+   * saved (`restoreState` counts them again). Kept here rather than in a `WeakMap` beside the
+   * state, which cost a lookup per invitation created or ended.
+   */
+  readonly activeByInviter: Map<string, number>
+  /**
    * Ended invitations, oldest end first, from index `endedFrom` on (a queue for the tombstone
    * bound). Entries of invitations removed or revived since are skipped when they come up.
    */
@@ -187,6 +193,7 @@ export const initialState = (config: EngineConfig): EngineState => ({
   connected: false,
   invitations: new Map(),
   activeCount: 0,
+  activeByInviter: new Map(),
   ended: [],
   endedFrom: 0,
   forgottenUpTo: new Map(),
