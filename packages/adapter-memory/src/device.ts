@@ -15,6 +15,9 @@ import type { DeviceAddress } from './network.js'
  * the others.
  */
 export const emit = <T>(listeners: ReadonlySet<(value: T) => void>, value: T): void => {
+  // One listener (the usual case: the signaling instance) needs no copy against changes made
+  // while emitting; a copy per delivery was a tenth of a big group's time in a CPU profile.
+  if (listeners.size === 1) return listeners.values().next().value!(value)
   let failure: { readonly error: unknown } | undefined
   for (const listener of [...listeners]) {
     try {

@@ -47,7 +47,7 @@ interface Flight {
   readonly key: number
   readonly parcel: Parcel
   readonly dueAt: number
-  /** The batch that will deliver it, while armed. */
+  /** The batch that will deliver it, while armed; `undefined` while held (or once gone). */
   batch: Batch | undefined
 }
 
@@ -71,11 +71,23 @@ const flightID = (key: number): string => `d${key}`
 /**
  * Deliveries in flight. Randomness is drawn in a fixed order per parcel (loss, duplication,
  * then one latency per copy), so the same seed and the same sends replay the same run.
+ *
+ * A delivery on its way lives in its batch only; there is no table of every delivery. With
+ * Tencent's semantics a 1,000-member group's answers put a million deliveries in flight at once,
+ * and an entry per delivery in one big `Map` (added, grown and deleted a million times) was a
+ * fifth of the run. Only held deliveries (manual mode) are kept by number, for a test to pick.
  */
 export class Network {
-  readonly #flights = new Map<number, Flight>()
-  /** Latest due time per link (sending user → device), to keep FIFO links in order despite random latency. */
-  readonly #lastDue = new Map<string, Map<string, number>>()
+  /** Batches waiting to land. */
+  readonly #armed = new Set<Batch>()
+  /** Deliveries in no batch: held for a test (manual mode), by number. */
+  readonly #loose = new Map<number, Flight>()
+  /**
+   * Latest due time per link (sending user → user → device), to keep FIFO links in order despite
+   * random latency. Nested maps of the ids, not one map of joined ids: a joined key was a new
+   * string to build and hash per delivery.
+   */
+  readonly #lastDue = new Map<string, Map<string, Map<string, number>>>()
   #nextKey = 1
   #held = false
 
@@ -110,8 +122,11 @@ export class Network {
       const copies = chance(this.random, link.duplicate) ? 2 : 1
       for (let copy = 0; copy < copies; copy++) {
         const dueAt = this.#dueAt(parcel, now + integerBetween(this.random, link.latency.min, link.latency.max), link.reorder)
-        const flight = this.#launch(parcel, dueAt, false)
-        if (this.#held) continue
+        const flight = this.#launch(parcel, dueAt)
+        if (this.#held) {
+          this.#loose.set(flight.key, flight)
+          continue
+        }
         let batch = batches.get(dueAt)
         if (batch === undefined) batches.set(dueAt, (batch = newBatch([])))
         batch.flights.push(flight)
@@ -121,18 +136,26 @@ export class Network {
   }
 
   #dueAt(parcel: Parcel, drawn: number, reorder: boolean): number {
-    let perDevice = this.#lastDue.get(parcel.from)
-    if (perDevice === undefined) this.#lastDue.set(parcel.from, (perDevice = new Map()))
-    const key = `${parcel.to.userID}\u0000${parcel.to.deviceID}`
-    const last = perDevice.get(key)
+    let perUser = this.#lastDue.get(parcel.from)
+    if (perUser === undefined) this.#lastDue.set(parcel.from, (perUser = new Map()))
+    let perDevice = perUser.get(parcel.to.userID)
+    if (perDevice === undefined) perUser.set(parcel.to.userID, (perDevice = new Map()))
+    const last = perDevice.get(parcel.to.deviceID)
     const dueAt = reorder || last === undefined ? drawn : Math.max(drawn, last)
-    if (last === undefined || dueAt > last) perDevice.set(key, dueAt)
+    if (last === undefined || dueAt > last) perDevice.set(parcel.to.deviceID, dueAt)
     return dueAt
+  }
+
+  /** Every delivery in flight, held or armed, in the order they were sent. */
+  #all(): Flight[] {
+    const flights = [...this.#loose.values()]
+    for (const batch of this.#armed) for (const flight of batch.flights) if (flight.batch === batch) flights.push(flight)
+    return flights.sort((a, b) => a.key - b.key)
   }
 
   /** Every delivery in flight, in the order they were sent. */
   list(): readonly InFlightDelivery[] {
-    return [...this.#flights.values()].map(({ key, parcel, dueAt }) => ({
+    return this.#all().map(({ key, parcel, dueAt }) => ({
       id: flightID(key),
       from: parcel.from,
       to: { userID: parcel.to.userID, deviceID: parcel.to.deviceID },
@@ -148,13 +171,17 @@ export class Network {
   /** Stop automatic delivery: what is in flight (and what is sent later) waits for the test. */
   hold(): void {
     this.#held = true
-    for (const flight of this.#flights.values()) this.#disarm(flight)
+    for (const flight of this.#all()) {
+      this.#disarm(flight)
+      this.#loose.set(flight.key, flight)
+    }
   }
 
   /** Resume automatic delivery; overdue deliveries arrive now, in due-time order. */
   release(): void {
     this.#held = false
-    const waiting = [...this.#flights.values()].sort((a, b) => a.dueAt - b.dueAt)
+    const waiting = [...this.#loose.values()].sort((a, b) => a.dueAt - b.dueAt)
+    this.#loose.clear()
     for (const flight of waiting) this.#arm(newBatch([flight]), flight.dueAt)
   }
 
@@ -172,43 +199,44 @@ export class Network {
   /** Put a second copy of an in-flight delivery in flight; returns the copy's id. */
   duplicate(id: string): string {
     const flight = this.#find(id)
-    return flightID(this.#launch(flight.parcel, flight.dueAt, true).key)
+    const copy = this.#launch(flight.parcel, flight.dueAt)
+    if (this.#held) this.#loose.set(copy.key, copy)
+    else this.#arm(newBatch([copy]), copy.dueAt)
+    return flightID(copy.key)
   }
 
   /** Take back everything in flight to a device (it disconnected); returns the parcels. */
   recall(to: DeviceAddress): Parcel[] {
     const recalled: Parcel[] = []
-    for (const flight of [...this.#flights.values()]) {
+    for (const flight of this.#all()) {
       if (flight.parcel.to.userID !== to.userID || flight.parcel.to.deviceID !== to.deviceID) continue
       this.#disarm(flight)
-      this.#flights.delete(flight.key)
+      this.#loose.delete(flight.key)
       recalled.push(flight.parcel)
     }
     return recalled
   }
 
-  #launch(parcel: Parcel, dueAt: number, arm: boolean): Flight {
-    const flight: Flight = { key: this.#nextKey++, parcel, dueAt, batch: undefined }
-    this.#flights.set(flight.key, flight)
-    if (arm && !this.#held) this.#arm(newBatch([flight]), dueAt)
-    return flight
+  #launch(parcel: Parcel, dueAt: number): Flight {
+    return { key: this.#nextKey++, parcel, dueAt, batch: undefined }
   }
 
   #arm(batch: Batch, dueAt: number): void {
     for (const flight of batch.flights) flight.batch = batch
     batch.armed = batch.flights.length
+    this.#armed.add(batch)
     batch.ticket = this.agenda.schedule(Math.max(0, dueAt - this.clock.now()), () => this.#land(batch))
   }
 
   /** Deliver what of a batch is still armed; a listener that throws does not stop the others. */
   #land(batch: Batch): void {
     batch.ticket = undefined
+    this.#armed.delete(batch)
     let failure: { readonly error: unknown } | undefined
     for (const flight of batch.flights) {
       if (flight.batch !== batch) continue // taken, dropped or recalled meanwhile
       flight.batch = undefined
       batch.armed--
-      this.#flights.delete(flight.key)
       try {
         this.arrive(flight.parcel)
       } catch (error) {
@@ -226,19 +254,27 @@ export class Network {
     if (--batch.armed === 0 && batch.ticket !== undefined) {
       this.agenda.cancel(batch.ticket)
       batch.ticket = undefined
+      this.#armed.delete(batch)
     }
   }
 
   #find(id: string): Flight {
-    const flight = /^d\d+$/.test(id) ? this.#flights.get(Number(id.slice(1))) : undefined
+    const key = /^d\d+$/.test(id) ? Number(id.slice(1)) : undefined
+    const flight = key === undefined ? undefined : (this.#loose.get(key) ?? this.#armedFlight(key))
     if (flight === undefined) throw new RangeError(`MemoryIm: no delivery ${JSON.stringify(id)} is in flight`)
     return flight
+  }
+
+  /** An armed delivery by number (a test picking one while delivery runs by itself: rare, and few in flight). */
+  #armedFlight(key: number): Flight | undefined {
+    for (const batch of this.#armed) for (const flight of batch.flights) if (flight.key === key && flight.batch === batch) return flight
+    return undefined
   }
 
   #take(id: string): Flight {
     const flight = this.#find(id)
     this.#disarm(flight)
-    this.#flights.delete(flight.key)
+    this.#loose.delete(flight.key)
     return flight
   }
 }

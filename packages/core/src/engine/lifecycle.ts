@@ -127,7 +127,7 @@ export const newInvitation = (fields: NewInvitation): Invitation => {
 export const createInvitation = (state: EngineState, fields: NewInvitation, effects: Effect[]): Invitation => {
   const invitation = newInvitation(fields)
   const { invitees } = invitation
-  state.invitations[invitation.inviteID] = invitation
+  state.invitations.set(invitation.inviteID, invitation)
   state.activeCount += 1
   countActive(state, invitation.inviter, 1)
   trackOpenEnded(state, invitation, true)
@@ -164,10 +164,10 @@ const boundTombstones = (state: EngineState, now: number, effects: Effect[]): vo
   let evicted = false
   while (state.ended.length - state.endedFrom > state.config.limits.maxEndedInvitations) {
     const inviteID = state.ended[state.endedFrom++]!
-    const invitation = state.invitations[inviteID]
+    const invitation = state.invitations.get(inviteID)
     if (invitation === undefined || invitation.endedAt === null) continue
     const { forgottenUpTo } = state
-    forgottenUpTo[invitation.inviter] = Math.max(forgottenUpTo[invitation.inviter] ?? Number.NEGATIVE_INFINITY, invitation.endedAt)
+    forgottenUpTo.set(invitation.inviter, Math.max(forgottenUpTo.get(invitation.inviter) ?? Number.NEGATIVE_INFINITY, invitation.endedAt))
     evicted = true
     dropInvitation(state, invitation, effects)
     effects.push({ type: 'diagnostic', diagnostic: { reason: 'limit-ended', detail: 'tombstone dropped before its retention was over', inviteID } })
@@ -181,9 +181,9 @@ const boundTombstones = (state: EngineState, now: number, effects: Effect[]): vo
 
 /** Marks older than the retention period guard nothing: such messages are ignored anyway. */
 const forgetOldWatermarks = (state: EngineState, now: number): void => {
-  for (const inviter in state.forgottenUpTo) {
-    if (state.forgottenUpTo[inviter]! >= now - state.config.limits.retentionMs) continue
-    delete state.forgottenUpTo[inviter]
+  for (const [inviter, upTo] of state.forgottenUpTo) {
+    if (upTo >= now - state.config.limits.retentionMs) continue
+    state.forgottenUpTo.delete(inviter)
     state.revision++
   }
 }
@@ -197,7 +197,7 @@ export const removeInvitation = (state: EngineState, invitation: Invitation, eff
 /** Forgets an invitation, clearing the timers it still has armed (but `fired`, which just ran). */
 const dropInvitation = (state: EngineState, invitation: Invitation, effects: Effect[], fired?: TimerKind): void => {
   const armed = armedTimers(state, invitation)
-  delete state.invitations[invitation.inviteID]
+  state.invitations.delete(invitation.inviteID)
   state.revision++
   if (invitation.endedAt === null) {
     state.activeCount -= 1
@@ -213,33 +213,16 @@ const dropInvitation = (state: EngineState, invitation: Invitation, effects: Eff
   }
 }
 
-/**
- * Active invitations per inviter, for `maxActivePerInviter`: derived from the invitations, built
- * on first use and kept up to date from then on (not saved; a restored state builds it again).
- */
-const activeCounts = new WeakMap<EngineState, Map<string, number>>()
-
+/** Keeps `state.activeByInviter` in step as an invitation of `inviter` starts or stops being active. */
 const countActive = (state: EngineState, inviter: string, delta: 1 | -1): void => {
-  const counts = activeCounts.get(state)
-  if (counts === undefined) return
+  const counts = state.activeByInviter
   const count = (counts.get(inviter) ?? 0) + delta
   if (count === 0) counts.delete(inviter)
   else counts.set(inviter, count)
 }
 
 /** How many active invitations `inviter` has here. */
-export const activeFrom = (state: EngineState, inviter: string): number => {
-  let counts = activeCounts.get(state)
-  if (counts === undefined) {
-    counts = new Map()
-    for (const id in state.invitations) {
-      const invitation = state.invitations[id]!
-      if (invitation.endedAt === null) counts.set(invitation.inviter, (counts.get(invitation.inviter) ?? 0) + 1)
-    }
-    activeCounts.set(state, counts)
-  }
-  return counts.get(inviter) ?? 0
-}
+export const activeFrom = (state: EngineState, inviter: string): number => state.activeByInviter.get(inviter) ?? 0
 
 // -------------------------------------------------------------------------------------------------
 // Open-ended invitations and the caps

@@ -39,7 +39,7 @@ const indexOf = (state: EngineState): OpenEnded => {
   let index = indexes.get(state)
   if (index === undefined) {
     index = { all: new Set(), byInviter: new Map() }
-    const open = Object.values(state.invitations).filter((invitation) => invitation.endedAt === null && isOpenEnded(invitation))
+    const open = [...state.invitations.values()].filter((invitation) => invitation.endedAt === null && isOpenEnded(invitation))
     for (const invitation of open.sort((a, b) => a.takenAt - b.takenAt)) add(index, invitation)
     indexes.set(state, index)
   }
@@ -67,7 +67,7 @@ export const takeOldestOpenEnded = (state: EngineState, inviter?: string): Invit
     const ids = inviter === undefined ? index.all : index.byInviter.get(inviter)
     const oldest = ids?.values().next().value
     if (oldest === undefined) return undefined
-    const invitation = state.invitations[oldest]
+    const invitation = state.invitations.get(oldest)
     remove(index, oldest, invitation?.inviter ?? inviter ?? '')
     if (invitation !== undefined && invitation.endedAt === null) return invitation
   }

@@ -191,7 +191,7 @@ export const applyModify = (
 
 /** About an unknown invitation, and no newer than one of its inviter's that was forgotten early. */
 const isForgotten = (state: EngineState, message: IncomingMessage, envelope: Envelope): boolean =>
-  message.serverTime <= (state.forgottenUpTo[envelope.inviter] ?? Number.NEGATIVE_INFINITY)
+  message.serverTime <= (state.forgottenUpTo.get(envelope.inviter) ?? Number.NEGATIVE_INFINITY)
 
 const forgottenDetail = 'possibly a late copy about an invitation forgotten early (past maxEndedInvitations)'
 
@@ -203,13 +203,13 @@ const hold = (state: EngineState, message: IncomingMessage, envelope: Envelope, 
   if (state.heldCount >= state.config.limits.maxHeldMessages) {
     return report(effects, 'limit-held', 'too many messages held for unknown invitations', message, envelope.inviteID)
   }
-  const held = state.held[envelope.inviteID]
+  const held = state.held.get(envelope.inviteID)
   const actionID = actionIDOf(message, envelope)
   if (held?.some((h) => h.message.sender === message.sender && actionIDOf(h.message, h.envelope) === actionID) === true) {
     return report(effects, 'duplicate', 'already held', message, envelope.inviteID)
   }
   if (held === undefined) {
-    state.held[envelope.inviteID] = [{ message, envelope }]
+    state.held.set(envelope.inviteID, [{ message, envelope }])
     const at = message.serverTime + state.config.limits.retentionMs
     effects.push({ type: 'timer.set', key: timerKey('held', envelope.inviteID), at })
   } else held.push({ message, envelope })
@@ -220,9 +220,9 @@ const hold = (state: EngineState, message: IncomingMessage, envelope: Envelope, 
 
 /** Applies, in arrival order, what was held for a new invitation. */
 export const releaseHeld = (state: EngineState, invitation: Invitation, now: number, effects: Effect[]): void => {
-  const held = state.held[invitation.inviteID]
+  const held = state.held.get(invitation.inviteID)
   if (held === undefined) return
-  delete state.held[invitation.inviteID]
+  state.held.delete(invitation.inviteID)
   state.heldCount -= held.length
   state.revision++
   effects.push({ type: 'timer.clear', key: timerKey('held', invitation.inviteID) })
@@ -238,7 +238,7 @@ export const releaseHeld = (state: EngineState, invitation: Invitation, now: num
 
 const receiveInvite = (state: EngineState, message: IncomingMessage, envelope: Envelope, now: number, effects: Effect[]): void => {
   const { config } = state
-  const known = state.invitations[envelope.inviteID]
+  const known = state.invitations.get(envelope.inviteID)
   if (message.sender !== envelope.inviter) return report(effects, 'forged-sender', 'the sender is not the inviter', message)
   if (envelope.inviteeList.includes(envelope.inviter)) return report(effects, 'malformed', 'the inviter invites itself', message)
   if (known !== undefined) return adoptServerTime(state, known, message, envelope, effects)
@@ -313,7 +313,7 @@ export const receive = (state: EngineState, message: IncomingMessage, envelope: 
   if (envelope.groupID !== groupID && !mayBePrivateAnswer(state, message, envelope)) {
     return report(effects, 'conversation-mismatch', 'groupID does not match the conversation', message)
   }
-  const invitation = state.invitations[envelope.inviteID]
+  const invitation = state.invitations.get(envelope.inviteID)
   if (envelope.actionType === ActionType.invite && !message.modified) return receiveInvite(state, message, envelope, now, effects)
   const problem = roleProblem(state, message, envelope)
   if (problem !== undefined) return report(effects, problem[0], problem[1], message, envelope.inviteID)

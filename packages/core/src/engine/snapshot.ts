@@ -1,6 +1,6 @@
 /**
  * Saving and restoring the engine's state. A snapshot is plain JSON; restoring it validates its
- * shape (a snapshot may come from disk) and rebuilds prototype-free dictionaries. Commands whose
+ * shape (a snapshot may come from disk) and rebuilds the maps keyed by id. Commands whose
  * promises died with the old instance are dropped, but their messages are sent again once the
  * device is connected, like the timeouts the engine had not yet seen taken: the IM may never have
  * got them, and a message the IM did get is absorbed as a duplicate by its action id. An invite in
@@ -86,10 +86,10 @@ export const snapshotOf = (state: EngineState): EngineSnapshot => {
     format: 'beckon.engine/1',
     userID: state.config.userID,
     deviceID: state.config.deviceID,
-    invitations: Object.values(state.invitations),
-    held: Object.values(state.held).flat(),
+    invitations: [...state.invitations.values()],
+    held: [...state.held.values()].flat(),
     outbox: [...state.outbox, ...unacknowledged],
-    forgottenUpTo: state.forgottenUpTo,
+    forgottenUpTo: Object.fromEntries(state.forgottenUpTo),
   }
   return JSON.parse(JSON.stringify(snapshot)) as EngineSnapshot
 }
@@ -105,7 +105,7 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
         : E.left(`the snapshot belongs to ${decoded.userID}/${decoded.deviceID}`),
     ),
     E.map((decoded) => {
-      const invitations = dictionary<Invitation>()
+      const invitations = new Map<string, Invitation>()
       let activeCount = 0
       for (const invitation of decoded.invitations) {
         const again = invitation.endedAt === null && !invitation.sentHere
@@ -118,30 +118,39 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
         delete restored.shownData
         const shownData = shownBefore(invitation)
         if (again && shownData !== undefined) restored.shownData = shownData
-        invitations[invitation.inviteID] = restored
+        invitations.set(invitation.inviteID, restored)
         if (invitation.endedAt === null) activeCount++
       }
       for (const entry of decoded.outbox) {
         const { envelope } = entry
-        if (envelope.actionType !== ActionType.invite || entry.replaces !== undefined || invitations[envelope.inviteID] !== undefined) continue
-        invitations[envelope.inviteID] = provisionalInvite(envelope, entry.issuedAt)
+        if (envelope.actionType !== ActionType.invite || entry.replaces !== undefined || invitations.has(envelope.inviteID)) continue
+        invitations.set(envelope.inviteID, provisionalInvite(envelope, entry.issuedAt))
         activeCount++
       }
       const ended = decoded.invitations
         .filter((invitation) => invitation.endedAt !== null)
         .sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0))
         .map((invitation) => invitation.inviteID)
-      const held = dictionary<HeldMessage[]>()
-      for (const entry of decoded.held) (held[entry.envelope.inviteID] ??= []).push(entry)
+      const activeByInviter = new Map<string, number>()
+      for (const invitation of invitations.values()) {
+        if (invitation.endedAt === null) activeByInviter.set(invitation.inviter, (activeByInviter.get(invitation.inviter) ?? 0) + 1)
+      }
+      const held = new Map<string, HeldMessage[]>()
+      for (const entry of decoded.held) {
+        const list = held.get(entry.envelope.inviteID)
+        if (list === undefined) held.set(entry.envelope.inviteID, [entry])
+        else list.push(entry)
+      }
       return {
         config,
         revision: 0,
         connected: false,
         invitations,
         activeCount,
+        activeByInviter,
         ended,
         endedFrom: 0,
-        forgottenUpTo: Object.assign(dictionary<number>(), decoded.forgottenUpTo ?? {}),
+        forgottenUpTo: new Map(Object.entries(decoded.forgottenUpTo ?? {})),
         held,
         heldCount: decoded.held.length,
         inFlight: new Map<string, InFlight>(),

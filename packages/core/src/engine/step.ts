@@ -77,7 +77,7 @@ const sendTaken = (state: EngineState, sendID: string, messageID: string, server
   state.inFlight.delete(sendID)
   state.revision++
   const { envelope } = entry
-  const invitation = state.invitations[envelope.inviteID]
+  const invitation = state.invitations.get(envelope.inviteID)
   if (entry.replaces !== undefined) {
     const taken = invitation === undefined ? 'adopted' : modificationTaken(invitation, entry, serverTime, effects)
     if (taken === 'outranked' && entry.origin === 'app') {
@@ -115,7 +115,7 @@ const sendFailed = (
     state.outbox.push(entry)
     return
   }
-  const invitation = state.invitations[entry.envelope.inviteID]
+  const invitation = state.invitations.get(entry.envelope.inviteID)
   if (invitation !== undefined && entry.decided.length > 0) undoDecisions(state, invitation, entry, now, effects)
   effects.push({ type: 'settle', commandID: entry.commandID, result: E.left(failure) })
 }
@@ -168,8 +168,7 @@ const connectionChanged = (state: EngineState, connected: boolean, now: number, 
   state.connected = connected
   if (connected !== wasConnected) state.revision++
   if (!connected || wasConnected) return
-  for (const id in state.invitations) {
-    const invitation = state.invitations[id]!
+  for (const invitation of state.invitations.values()) {
     releaseHeld(state, invitation, now, effects)
     armTimers(state, invitation, effects)
     present(state, invitation, now, effects)

@@ -15,9 +15,9 @@ import type { EngineState, Invitation } from './state.js'
 
 /** Drops messages held for an invitation that never arrived within the retention period. */
 const dropHeld = (state: EngineState, inviteID: string, effects: Effect[]): void => {
-  const held = state.held[inviteID]
+  const held = state.held.get(inviteID)
   if (held === undefined) return
-  delete state.held[inviteID]
+  state.held.delete(inviteID)
   state.heldCount -= held.length
   state.revision++
   effects.push({
@@ -74,7 +74,7 @@ export const timerFired = (state: EngineState, key: string, now: number, actionI
   if (parsed === undefined) return
   const [kind, inviteID] = parsed
   if (kind === 'held') return dropHeld(state, inviteID, effects)
-  const invitation = state.invitations[inviteID]
+  const invitation = state.invitations.get(inviteID)
   if (invitation === undefined) return
   const at = dueAt(state, invitation, kind)
   if (at === undefined) return

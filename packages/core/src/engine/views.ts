@@ -67,9 +67,9 @@ export const viewOf = (invitation: Invitation): InvitationView => ({
 })
 
 export const getInvitation = (state: EngineState, inviteID: string): InvitationView | undefined => {
-  const invitation = state.invitations[inviteID]
+  const invitation = state.invitations.get(inviteID)
   return invitation === undefined ? undefined : viewOf(invitation)
 }
 
 /** Every invitation held, active and ended (tombstones until their retention is over). */
-export const listInvitations = (state: EngineState): InvitationView[] => Object.values(state.invitations).map(viewOf)
+export const listInvitations = (state: EngineState): InvitationView[] => Array.from(state.invitations.values(), viewOf)

@@ -35,7 +35,7 @@ const infoOf = (envelope: Envelope, serverTime?: number): SignalingInfo => {
 
 const mirrorRestored = (mirror: InspectionMirror, state: EngineState): void =>
   mirror.restored(
-    Object.values(state.invitations).flatMap((invitation) =>
+    [...state.invitations.values()].flatMap((invitation) =>
       invitation.invitees.map((invitee, i) => ({
         inviteID: invitation.inviteID,
         invitee,

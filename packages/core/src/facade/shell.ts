@@ -24,6 +24,7 @@ import type { EngineState } from '../engine/state.js'
 import { step } from '../engine/step.js'
 import { TransportError, type Clock, type ConnectionState, type ImTransport, type IncomingMessage, type TimerHandle } from '../ports.js'
 import { ActionType, decodeEnvelope, encodeEnvelope } from '../wire/envelope.js'
+import { Deadlines } from './deadlines.js'
 import type { InspectionMirror } from './inspection.js'
 import { deliverNotification, type Listeners } from './listeners.js'
 
@@ -33,6 +34,24 @@ const maxDelayMs = 2_147_483_647
 const staleInviteMs = 2_000
 /** How long to wait for the server's clock before acting on the estimate anyway. */
 const syncWaitMs = 2_000
+
+/**
+ * The last payload decoded here, and what it decoded to (shared by every signaling instance of
+ * the process). A group message reaches every member device of an embedded IM as the very same
+ * string, and decoding depends on the payload alone: a thousand member devices in one process
+ * decode it once rather than a thousand times (decoding was a tenth of a 1,000-member group's
+ * answers on the embedded IM, in a CPU profile). The decoded envelope is only ever read.
+ */
+let lastPayload: string | undefined
+let lastDecoded: ReturnType<typeof decodeEnvelope> | undefined
+
+const decode = (payload: string): ReturnType<typeof decodeEnvelope> => {
+  if (typeof payload === 'string' && payload === lastPayload) return lastDecoded!
+  const decoded = decodeEnvelope(payload)
+  lastPayload = typeof payload === 'string' ? payload : undefined
+  lastDecoded = decoded
+  return decoded
+}
 
 const decodeReasons: Record<string, DiagnosticReason> = { Oversized: 'oversized', NotJson: 'not-json', NotSignaling: 'not-signaling', Malformed: 'malformed' }
 
@@ -65,7 +84,10 @@ export type Shell = ReturnType<typeof createShell>
 export const createShell = (state: EngineState, ports: ShellPorts) => {
   const { transport, clock, ids, listeners, mirror } = ports
   const commands = new Map<string, { resolve: (value: string) => void; reject: (error: Error) => void }>()
-  const timers = new Map<string, TimerHandle>()
+  const deadlines = new Deadlines()
+  /** The one clock timer, set for the earliest deadline (`wakeFor`), while there is one. */
+  let wake: TimerHandle | undefined
+  let wakeFor = Number.POSITIVE_INFINITY
   const queue: Event[] = []
   let closed = false
 
@@ -130,23 +152,37 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     if (entry !== undefined && entry.origin === 'app') settle(entry.commandID, result)
   }
 
+  // One clock timer for every deadline (see deadlines.ts): it is set for the earliest, and moved
+  // only when an earlier one is armed or the earliest is cleared.
+
   const arm = (key: string, at: number): void => {
-    disarm(key)
-    const delay = Math.min(maxDelayMs, Math.max(0, at - transport.serverNow()))
-    timers.set(
-      key,
-      clock.setTimeout(() => {
-        timers.delete(key)
-        enqueue({ type: 'timer', key })
-      }, delay),
-    )
+    const replaced = deadlines.set(key, at)
+    if (at < wakeFor || replaced === wakeFor) rearm()
   }
 
   const disarm = (key: string): void => {
-    const handle = timers.get(key)
-    if (handle === undefined) return
-    timers.delete(key)
-    clock.clearTimeout(handle)
+    if (deadlines.clear(key) === wakeFor) rearm()
+  }
+
+  const rearm = (): void => {
+    if (wake !== undefined) clock.clearTimeout(wake)
+    wake = undefined
+    const earliest = deadlines.earliest()
+    wakeFor = earliest ?? Number.POSITIVE_INFINITY
+    if (earliest === undefined) return
+    const delay = Math.max(0, earliest - transport.serverNow())
+    // Past the runtime's longest delay the timer wakes early, takes nothing and is set again.
+    const upTo = delay > maxDelayMs ? Number.NEGATIVE_INFINITY : earliest
+    wake = clock.setTimeout(() => wakeUp(upTo), Math.min(maxDelayMs, delay))
+  }
+
+  /** Every deadline due by the one the timer was set for fires, in order. */
+  const wakeUp = (upTo: number): void => {
+    wake = undefined
+    wakeFor = Number.POSITIVE_INFINITY
+    const due = deadlines.takeDue(upTo)
+    rearm()
+    for (const key of due) enqueue({ type: 'timer', key })
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -183,7 +219,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     }
     if (event.type !== 'message' || event.message.modified) return false
     if (transport.serverNow() - event.message.serverTime <= staleInviteMs) return false
-    const decoded = decodeEnvelope(event.message.payload)
+    const decoded = decode(event.message.payload)
     return E.isRight(decoded) && decoded.right.actionType === ActionType.invite
   }
 
@@ -225,7 +261,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
   const handle = (event: Event): void => {
     switch (event.type) {
       case 'message': {
-        const decoded = decodeEnvelope(event.message.payload)
+        const decoded = decode(event.message.payload)
         if (E.isLeft(decoded)) {
           const { _tag, detail } = decoded.left
           return listeners.diagnose({ reason: decodeReasons[_tag] ?? 'malformed', detail, messageID: event.message.messageID })
@@ -258,7 +294,9 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     if (closed) return
     closed = true
     queue.length = 0
-    for (const key of [...timers.keys()]) disarm(key)
+    deadlines.clearAll()
+    if (wake !== undefined) clock.clearTimeout(wake)
+    wake = undefined
     const sending = new Set([...state.inFlight.values()].map((entry) => entry.commandID))
     for (const [commandID, { reject }] of commands) {
       if (sending.has(commandID)) continue

@@ -133,7 +133,7 @@ const WireEnvelope = t.intersection(
 export type WireEnvelope = t.TypeOf<typeof WireEnvelope>
 
 /** The list without repeats, first occurrences kept; a fresh array either way. */
-const distinct = (list: readonly string[]): string[] => {
+export const distinct = (list: readonly string[]): string[] => {
   // A set per message was a measurable share of a group member's decoding; short lists (every
   // answer lists one invitee) are checked in place.
   if (list.length > 16) return [...new Set(list)]

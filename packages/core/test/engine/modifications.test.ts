@@ -53,7 +53,7 @@ describe('the receipt of a modification', () => {
     // Assert
     const settle = settled(effects, 'c-2')
     expect(settle?.type === 'settle' && settle.result._tag === 'Left' ? settle.result.left._tag : settle).toBe('Outranked')
-    expect(state.invitations.inv?.data).toBe('from laptop')
+    expect(state.invitations.get('inv')?.data).toBe('from laptop')
   })
 
   it('resolves when the modification that replaced it is from a later millisecond', () => {
@@ -62,7 +62,7 @@ describe('the receipt of a modification', () => {
     const { effects } = step(state, { type: 'send.taken', sendID: 'm-2', receipt: { messageID: 'msg-1', serverTime: T + 1_000 }, now: T + 2_000, actionID: 'x-3' })
     const settle = settled(effects, 'c-2')
     expect(settle?.type === 'settle' ? settle.result._tag : undefined).toBe('Right')
-    expect(state.invitations.inv?.data).toBe('from laptop')
+    expect(state.invitations.get('inv')?.data).toBe('from laptop')
   })
 
   it('resolves and holds when the concurrent one ranks below it', () => {
@@ -71,6 +71,6 @@ describe('the receipt of a modification', () => {
     const { effects } = step(state, { type: 'send.taken', sendID: 'm-2', receipt: { messageID: 'msg-1', serverTime: T + 1_000 }, now: T + 1_000, actionID: 'x-3' })
     const settle = settled(effects, 'c-2')
     expect(settle?.type === 'settle' ? settle.result._tag : undefined).toBe('Right')
-    expect(state.invitations.inv?.data).toBe('from phone')
+    expect(state.invitations.get('inv')?.data).toBe('from phone')
   })
 })

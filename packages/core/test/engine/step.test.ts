@@ -178,7 +178,7 @@ describe('step', () => {
       modified: false,
     }
     const envelope = { businessID: 1 as const, inviteID: inviteID(id), groupID: '', inviter: 'alice', inviteeList: ['bob'], data: '', timeout: 5, actionType: action as 2 | 5, onlineUserOnly: false }
-    fc.pre(state.invitations[inviteID(id)] !== undefined)
+    fc.pre(state.invitations.has(inviteID(id)))
     const { effects } = step(state, { type: 'message.received', message: forged, envelope, now: T0, actionID: 'z' })
     expect(json(state)).toBe(before)
     expect(effects.map((e) => e.type)).toEqual(['diagnostic'])
