@@ -21,8 +21,8 @@ import { configPath, logPath, pidPath, renderConfig, spoolPath, type EjabberdSet
 
 const execFileAsync = promisify(execFile)
 
-/** Resolve once the node's c2s port answers a stream header (Prosody's probe reads only the port and domain). */
-export const waitUntilAnswering = (s: EjabberdSettings, timeoutMs: number): Promise<void> => prosodyAnswering({ ...s, componentPort: 0 }, timeoutMs)
+/** Resolve once the node's c2s port answers a stream header (Prosody's probe reads only the port and domain; its other ports are unused). */
+export const waitUntilAnswering = (s: EjabberdSettings, timeoutMs: number): Promise<void> => prosodyAnswering({ ...s, componentPort: 0, httpPort: 0 }, timeoutMs)
 
 /** Where Debian's package keeps ejabberd's Erlang applications (what `ejabberdctl` sets). */
 const erlLibs = (): string => {

@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { xml, type Element } from '@xmpp/client'
+import { xml } from '@xmpp/xml'
+import type { Element } from '@xmpp/client'
 import { NS_DATA, NS_MUC_OWNER } from './namespaces.js'
 import type { XmppSession } from './session.js'
 import { submitForm } from './stanzas.js'
