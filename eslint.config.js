@@ -46,4 +46,12 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The adapter's main entry runs in browsers too: Node-only code sits behind `@beckon/adapter-im/node`.
+    files: ['packages/adapter-im/src/**/*.ts'],
+    ignores: ['packages/adapter-im/src/node.ts', 'packages/adapter-im/src/fileStore.ts', 'packages/adapter-im/src/**/*.d.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'Node-only code goes behind @beckon/adapter-im/node (src/node.ts).' }] }],
+    },
+  },
 )
