@@ -8,6 +8,10 @@
  * and only then reports `connected`. Every copy of a message (live, carbon, offline storage,
  * archive) goes through one de-duplication by sender and id, so each is delivered once.
  *
+ * A new process of a device with a saved place (`placeKeeper.ts`) first sits in the rooms it
+ * saved, and reads each archive from where the saved place says it stopped — or the last
+ * `firstCatchUpWindowMs`, whichever reaches further back.
+ *
  * @module
  */
 import type { Element } from '@xmpp/client'
@@ -21,6 +25,7 @@ import { parseAddress } from './jid.js'
 import { BoundedMap, Listeners } from './listeners.js'
 import type { ClockReadings } from './clockReadings.js'
 import { NS_CARBONS } from './namespaces.js'
+import type { PlaceKeeper } from './placeKeeper.js'
 import type { Room } from './rooms.js'
 import type { ServerClock } from './serverTime.js'
 import { IqError, type XmppSession } from './session.js'
@@ -32,6 +37,7 @@ export interface InboxContext {
   readonly readings: ClockReadings
   readonly groups: Groups
   readonly route: RouteContext
+  readonly place: PlaceKeeper
   readonly firstCatchUpWindowMs: number
   readonly catchUpMarginMs: number
   readonly setState: (state: ConnectionState) => void
@@ -118,6 +124,7 @@ export class Inbox {
     if (event === 'resumed' && this.#everCaughtUp) {
       // XEP-0198 resumed the old session: the server replayed what it held, rooms were kept.
       this.#caughtUp = true
+      this.#ctx.place.caughtUp()
       this.#ctx.setState('connected')
       return
     }
@@ -130,6 +137,7 @@ export class Inbox {
     if (this.#caughtUp) this.#lastOnlineAt = this.#ctx.clock.now()
     this.#caughtUp = false
     this.#catchingUp = false
+    this.#ctx.place.lost()
     this.#generation++
     if (!this.#paused) this.#ctx.setState('connecting')
   }
@@ -147,10 +155,16 @@ export class Inbox {
         this.#ctx.onError(error)
       })
       await session.send(availablePresence())
-      const since = this.#everCaughtUp ? this.#lastOnlineAt - this.#ctx.catchUpMarginMs : this.#ctx.clock.now() - this.#ctx.firstCatchUpWindowMs
-      const collected = (await readArchive(session, { since })).flatMap((item) => this.#fromUserArchive(item))
-      for (const room of route.registry.all()) if (await groups.rejoin(room)) collected.push(...(await this.#fromRoomArchive(room, since)))
-      for (const invitation of this.#invitations.values()) collected.push(...(await this.#adopt(invitation, since)))
+      const first = !this.#everCaughtUp
+      if (first) await this.#sitInSavedRooms()
+      const { place, catchUpMarginMs: margin } = this.#ctx
+      const since = first ? this.#ctx.clock.now() - this.#ctx.firstCatchUpWindowMs : this.#lastOnlineAt - margin
+      const userSince = first ? place.userFrom(since, margin) : since
+      const collected = (await readArchive(session, { since: userSince })).flatMap((item) => this.#fromUserArchive(item))
+      for (const room of route.registry.all()) {
+        if (await groups.rejoin(room)) collected.push(...(await this.#fromRoomArchive(room, first ? place.roomFrom(room.jid, since, margin) : since)))
+      }
+      for (const invitation of this.#invitations.values()) collected.push(...(await this.#adopt(invitation, userSince)))
       if (generation !== this.#generation) return
       // Each archive is in the server's order, which is the order of sending: keep it.
       for (const routed of [...collected, ...this.#buffer]) this.#deliver(routed)
@@ -158,6 +172,7 @@ export class Inbox {
       this.#catchingUp = false
       this.#caughtUp = true
       this.#everCaughtUp = true
+      this.#ctx.place.caughtUp()
       this.#ctx.setState('connected')
       void this.#ctx.readings.calibrate(() => generation === this.#generation)
     } catch (error) {
@@ -165,6 +180,13 @@ export class Inbox {
       // Start over on a fresh session rather than report `connected` with a hole.
       if (generation === this.#generation && !this.#paused) session.drop()
     }
+  }
+
+  /** A new process: sit in the rooms an earlier one saved (rejoined and read like any known room). */
+  async #sitInSavedRooms(): Promise<void> {
+    const { registry, me } = this.#ctx.route
+    const saved = await this.#ctx.place.restore()
+    for (const [jid, room] of Object.entries(saved?.rooms ?? {})) registry.add(jid, room.groupID, `${me.local}/${me.resource}`)
   }
 
   /** One more reading of the server's clock (for `syncServerTime`); a no-op while offline. */
@@ -199,18 +221,26 @@ export class Inbox {
     const { groups, route } = this.#ctx
     const jid = invitation.room
     if (route.registry.get(jid) !== undefined || !(await groups.exists(jid))) return []
-    const room = route.registry.add(jid, jid.slice(0, jid.indexOf('@')), `${route.me.local}/${route.me.resource}`)
-    const outcome = await groups.enter(room)
-    if (!outcome.ok) {
-      route.registry.remove(room, 'left')
-      return []
+    // Its saved position stays at `since` until the read is delivered. Both callers deliver before
+    // a checkpoint of the place can be taken: catch-up before it reports being caught up, a live
+    // adoption as soon as this resolves (no timer runs in between).
+    const delivered = this.#ctx.place.reading(jid, since)
+    try {
+      const room = route.registry.add(jid, jid.slice(0, jid.indexOf('@')), `${route.me.local}/${route.me.resource}`)
+      const outcome = await groups.enter(room)
+      if (!outcome.ok) {
+        route.registry.remove(room, 'left')
+        return []
+      }
+      const members = await groups.readMembers(jid)
+      if (invitation.members !== undefined && members.has(invitation.inviter)) {
+        route.registry.setMembers(room, new Map(invitation.members.map((bare) => [bare, 'member'])), route.toUserID)
+      }
+      route.registry.setMembers(room, members, route.toUserID)
+      return await this.#fromRoomArchive(room, since)
+    } finally {
+      delivered()
     }
-    const members = await groups.readMembers(jid)
-    if (invitation.members !== undefined && members.has(invitation.inviter)) {
-      route.registry.setMembers(room, new Map(invitation.members.map((bare) => [bare, 'member'])), route.toUserID)
-    }
-    route.registry.setMembers(room, members, route.toUserID)
-    return this.#fromRoomArchive(room, since)
   }
 
   async #adoptLive(invitation: Invitation): Promise<void> {

@@ -41,6 +41,14 @@ export interface GroupSender {
   readonly own: boolean
 }
 
+/** Told when the registry gains or loses a room (so the device's place keeps its room list). */
+export interface RoomObserver {
+  added(room: Room): void
+  removed(room: Room): void
+}
+
+const unobserved: RoomObserver = { added: () => undefined, removed: () => undefined }
+
 export class RoomRegistry {
   readonly #rooms = new Map<string, Room>()
   readonly #pendingJoins = new Map<string, (outcome: JoinOutcome) => void>()
@@ -49,6 +57,7 @@ export class RoomRegistry {
     private readonly me: Address,
     private readonly myUserID: string,
     private readonly emit: (event: MembershipEvent) => void,
+    private readonly observer: RoomObserver = unobserved,
   ) {}
 
   get(roomJid: string): Room | undefined {
@@ -64,6 +73,7 @@ export class RoomRegistry {
     if (existing !== undefined) return existing
     const room: Room = { jid: roomJid, groupID, nick, joined: false, members: new Map(), baseline: false, occupants: new Map() }
     this.#rooms.set(roomJid, room)
+    this.observer.added(room)
     return room
   }
 
@@ -71,6 +81,7 @@ export class RoomRegistry {
   remove(room: Room, why: 'left' | 'dismissed'): void {
     if (this.#rooms.get(room.jid) !== room) return
     this.#rooms.delete(room.jid)
+    this.observer.removed(room)
     if (why === 'dismissed') this.emit({ type: 'groupDismissed', groupID: room.groupID })
     else if (room.baseline && isMemberAffiliation(room.members.get(this.me.bare))) this.emit({ type: 'memberLeft', groupID: room.groupID, userID: this.myUserID })
   }

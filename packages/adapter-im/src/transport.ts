@@ -26,6 +26,8 @@ import { bareJid, parseAddress, userIDOf } from './jid.js'
 import { Listeners } from './listeners.js'
 import { PushRegistration, pushNotices } from './push.js'
 import { pushBody, type PushService } from './pushInfo.js'
+import { placeKey } from './place.js'
+import { PlaceKeeper } from './placeKeeper.js'
 import { RoomRegistry } from './rooms.js'
 import { ServerClock, defaultTolerance, type TimeTolerance } from './serverTime.js'
 import type { RetryNotice } from './reconnection.js'
@@ -33,6 +35,7 @@ import { Readiness } from './readiness.js'
 import { checkService, type ServiceSchemes } from './service.js'
 import { XmppSession, type ClientFactory, type SessionOptions } from './session.js'
 import { groupMessage, selfCarbon, userMessage, type OutgoingSignal } from './stanzas.js'
+import type { KeyValueStore } from './store.js'
 
 /** How to reach the server and who to be. */
 export interface XmppTransportOptions {
@@ -67,6 +70,21 @@ export interface XmppTransportOptions {
   readonly firstCatchUpWindowMs?: number
   /** How far before its last moment online a reconnecting device reads the archives. Default 5 s. */
   readonly catchUpMarginMs?: number
+  /**
+   * Where this device keeps its place across process restarts — how far it has read each archive
+   * and which rooms it sits in — so that a new process with the same `userID` and `deviceID`
+   * resumes catch-up where the old one stopped and sits in its rooms again, however long it was
+   * down (within what the server archives). Node: `fileStore(dir)` from `@beckon/adapter-im/node`;
+   * browsers: `webStorageStore()`. Without one, a new process reads back `firstCatchUpWindowMs`
+   * and knows only the rooms it is invited to meanwhile. See the package README, *Restarts*.
+   */
+  readonly store?: KeyValueStore
+  /**
+   * How long a catch-up position waits before it is saved to `store`: save `snapshot()` within
+   * this time of the facade's state-change callback, so that a saved position is never ahead of
+   * the saved snapshot. Default 10 s.
+   */
+  readonly placeSaveDelayMs?: number
   /** How long `send` waits for a dropped connection to come back. Default 10 s. */
   readonly sendWaitMs?: number
   /**
@@ -120,6 +138,7 @@ export class XmppTransportBase implements ImTransport {
   readonly #registry: RoomRegistry
   readonly #groups: Groups
   readonly #inbox: Inbox
+  readonly #place: PlaceKeeper
   readonly #confirmations: SendConfirmations
   readonly #push: PushRegistration
   readonly #options: XmppTransportOptions
@@ -160,7 +179,14 @@ export class XmppTransportBase implements ImTransport {
       const address = parseAddress(bare)
       return address !== undefined && address.domain === me.domain && address.local !== '' ? userIDOf(address) : bare
     }
-    this.#registry = new RoomRegistry(me, this.userID, (event) => this.#membership.emit(event))
+    this.#place = new PlaceKeeper({
+      store: options.store,
+      key: placeKey(me.bare, this.deviceID),
+      serverNow: () => this.#clock.now(),
+      saveDelayMs: options.placeSaveDelayMs ?? 10_000,
+      onError: (error) => options.onError?.(error),
+    })
+    this.#registry = new RoomRegistry(me, this.userID, (event) => this.#membership.emit(event), this.#place)
     this.#groups = new Groups({
       session: this.#session,
       registry: this.#registry,
@@ -177,6 +203,7 @@ export class XmppTransportBase implements ImTransport {
       clock: this.#clock,
       readings: new ClockReadings(this.#session, this.#clock),
       groups: this.#groups,
+      place: this.#place,
       route: { me, myUserID: this.userID, mucDomain, toUserID, registry: this.#registry, serverNow: () => this.#clock.now(), tolerance: options.timeTolerance ?? defaultTolerance },
       firstCatchUpWindowMs: options.firstCatchUpWindowMs ?? 10 * 60_000,
       catchUpMarginMs: options.catchUpMarginMs ?? 5_000,
@@ -237,7 +264,7 @@ export class XmppTransportBase implements ImTransport {
     this.#inbox.pause()
     this.#setState('disconnected')
     this.#readiness.settle(new TransportError('Disconnected', `${this.userID}/${this.deviceID} was disconnected`))
-    await this.#session.stop()
+    await Promise.all([this.#session.stop(), this.#place.flush()])
   }
 
   /** Drop the TCP connection without closing the stream, as a network failure would; it reconnects. */
