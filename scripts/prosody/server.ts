@@ -37,12 +37,21 @@ const hasProsody = (): boolean => spawnSync('sh', ['-c', 'command -v prosody && 
 /** Where Debian's prosody-modules puts the XEP-0357 push module the configuration loads. */
 const PUSH_MODULE = '/usr/lib/prosody/modules/mod_cloud_notify/mod_cloud_notify.lua'
 
+const MULTIARCH: Readonly<Record<string, string>> = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' }
+
+/** libfaketime (Debian's path), which lets a test move a Prosody's clock (`test/xmpp/process-restart.test.ts`). */
+export const FAKETIME_LIBRARY = `/usr/lib/${MULTIARCH[process.arch] ?? `${process.arch}-linux-gnu`}/faketime/libfaketime.so.1`
+
 /**
- * Install Prosody, and prosody-modules for its push module (mod_cloud_notify), from Debian's
- * archive unless they are already there (about 6 s with `apt-get update`).
+ * Install Prosody, prosody-modules for its push module (mod_cloud_notify), and libfaketime from
+ * Debian's archive unless they are already there (about 6 s with `apt-get update`).
  */
 export const ensureInstalled = (): void => {
-  const missing = [...(hasProsody() ? [] : ['prosody']), ...(existsSync(PUSH_MODULE) ? [] : ['prosody-modules'])]
+  const missing = [
+    ...(hasProsody() ? [] : ['prosody']),
+    ...(existsSync(PUSH_MODULE) ? [] : ['prosody-modules']),
+    ...(existsSync(FAKETIME_LIBRARY) ? [] : ['libfaketime']),
+  ]
   if (missing.length === 0) return
   const noninteractive = { DEBIAN_FRONTEND: 'noninteractive' }
   run('apt-get', ['update', '-qq'], noninteractive)
@@ -111,6 +120,8 @@ const answers = (s: ProsodySettings): Promise<boolean> =>
 export interface StartOptions {
   /** Wipe the data directory first (accounts, archives, rooms) and register the test users. */
   readonly fresh?: boolean
+  /** Extra environment for the server process (e.g. libfaketime's). */
+  readonly env?: Readonly<Record<string, string>>
 }
 
 /** Start the server unless it is running; resolves once it answers. Returns its pid. */
@@ -124,7 +135,7 @@ export const start = async (s: ProsodySettings = settingsFromEnv(), options: Sta
   if (options.fresh) registerUsers(s)
   const logBefore = readLog(s).length
   const out = openSync(join(s.dir, 'prosody.out'), 'a')
-  const child = spawn('prosody', ['-F', '--config', configPath(s)], { detached: true, stdio: ['ignore', out, out] })
+  const child = spawn('prosody', ['-F', '--config', configPath(s)], { detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...options.env } })
   child.unref()
   if (child.pid === undefined) throw new Error('could not spawn prosody')
   writeFileSync(serverPidPath(s), `${child.pid}\n`)

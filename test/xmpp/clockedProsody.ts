@@ -1,0 +1,93 @@
+/**
+ * A Prosody of its own whose clock a test can move forward: the server runs under libfaketime,
+ * reading its offset from a file the test rewrites. Everything that reads the server's time —
+ * archive stamps, XEP-0202 answers, its own timers — moves together, as if that much time had
+ * passed for the server, while the test waits only seconds. Its own port (any free one) and
+ * directory keep it apart from the shared test server, whose clock the other suites rely on.
+ *
+ * @module
+ */
+import { execFile } from 'node:child_process'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { connectXmpp, type XmppTransport, type XmppTransportOptions } from '@beckon/adapter-im'
+import { configPath, type ProsodySettings } from '../../scripts/prosody/config.js'
+import { FAKETIME_LIBRARY, start, stop, TEST_PASSWORD } from '../../scripts/prosody/server.js'
+import { settings as shared, sleep } from './support.js'
+
+const run = promisify(execFile)
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+
+/** How long libfaketime may keep reading an old offset (it re-reads the file at most this often). */
+const CACHE_SECONDS = 1
+
+export class ClockedProsody {
+  private constructor(
+    readonly settings: ProsodySettings,
+    private readonly offsetFile: string,
+  ) {}
+
+  /** Start a fresh server whose clock reads true, until {@link moveClock}. */
+  static async start(): Promise<ClockedProsody> {
+    const dir = join(shared.dir, 'clocked')
+    const settings: ProsodySettings = { ...shared, dir, port: await freePort() }
+    const offsetFile = join(dir, 'clock-offset')
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(dir, { recursive: true })
+    const server = new ClockedProsody(settings, offsetFile)
+    server.#writeOffset(0)
+    await start(settings, {
+      fresh: true,
+      env: {
+        LD_PRELOAD: FAKETIME_LIBRARY,
+        FAKETIME_TIMESTAMP_FILE: offsetFile,
+        FAKETIME_CACHE_DURATION: String(CACHE_SECONDS),
+      },
+    }).catch(async (error: unknown) => {
+      await stop(settings)
+      throw error
+    })
+    return server
+  }
+
+  /** Create accounts (password {@link TEST_PASSWORD}). */
+  async register(accounts: readonly string[]): Promise<void> {
+    await Promise.all(accounts.map((account) => run('prosodyctl', ['--config', configPath(this.settings), 'register', account, this.settings.domain, TEST_PASSWORD])))
+  }
+
+  /** From now on the server's clock reads `seconds` ahead of the real one. */
+  async moveClock(seconds: number): Promise<void> {
+    this.#writeOffset(seconds)
+    await sleep(CACHE_SECONDS * 1000 + 500)
+  }
+
+  /** A device of `account` on this server, connecting. */
+  device(account: string, deviceID: string, options: Partial<XmppTransportOptions> = {}): XmppTransport {
+    return connectXmpp({ ...this.deviceOptions(account, deviceID), reconnectDelayMs: 100, ...options })
+  }
+
+  deviceOptions(account: string, deviceID: string): XmppTransportOptions {
+    return { service: `xmpp://127.0.0.1:${this.settings.port}`, domain: this.settings.domain, userID: account, password: TEST_PASSWORD, deviceID }
+  }
+
+  async stop(): Promise<void> {
+    await stop(this.settings)
+    rmSync(this.settings.dir, { recursive: true, force: true })
+  }
+
+  #writeOffset(seconds: number): void {
+    // libfaketime's relative format: "+<seconds>" from the real clock.
+    writeFileSync(this.offsetFile, `+${seconds}\n`)
+  }
+}
