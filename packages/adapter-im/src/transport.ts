@@ -77,6 +77,8 @@ export interface XmppTransportOptions {
    * down (within what the server archives). Node: `fileStore(dir)` from `@beckon/adapter-im/node`;
    * browsers: `webStorageStore()`. Without one, a new process reads back `firstCatchUpWindowMs`
    * and knows only the rooms it is invited to meanwhile. See the package README, *Restarts*.
+   * Needs a `deviceID` (a random one differs in every process): the constructor throws a
+   * `TypeError` without one.
    */
   readonly store?: KeyValueStore
   /**
@@ -157,6 +159,7 @@ export class XmppTransportBase implements ImTransport {
     checkService(options.service, runtime.schemes)
     const createClient = runtime.createClient as ClientFactory
     this.#options = options
+    if (options.store !== undefined && options.deviceID === undefined) throw new TypeError('a store keeps the place of one device across processes: give it a deviceID that stays the same')
     this.userID = options.userID
     this.deviceID = options.deviceID ?? randomDevice()
     const mucDomain = (options.mucDomain ?? `conference.${options.domain}`).toLowerCase()

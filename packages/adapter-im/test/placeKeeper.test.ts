@@ -3,6 +3,7 @@ import { decodePlace, encodePlace, placeKey, type DevicePlace } from '../src/pla
 import { PlaceKeeper } from '../src/placeKeeper.js'
 import type { Room } from '../src/rooms.js'
 import { memoryStore, type KeyValueStore } from '../src/store.js'
+import { XmppTransport } from '../src/transport.js'
 
 const KEY = placeKey('bob@localhost', 'phone')
 const DELAY = 10_000
@@ -175,4 +176,10 @@ describe('decodePlace', () => {
     'refuses %j',
     (text) => expect(decodePlace(text)).toBeUndefined(),
   )
+})
+
+describe('XmppTransport with a store', () => {
+  it('refuses to start without a deviceID, which a new process could not find its place by', () => {
+    expect(() => new XmppTransport({ service: 'xmpp://127.0.0.1:1', domain: 'localhost', userID: 'bob', password: 'x', store: memoryStore() })).toThrow(TypeError)
+  })
 })
