@@ -39,7 +39,8 @@ export class ClockedProsody {
   /** Start a fresh server whose clock reads true, until {@link moveClock}. */
   static async start(): Promise<ClockedProsody> {
     const dir = join(shared.dir, 'clocked')
-    const settings: ProsodySettings = { ...shared, dir, port: await freePort() }
+    // Every port its own, so that it never collides with the shared server's c2s, HTTP or component port.
+    const settings: ProsodySettings = { ...shared, dir, port: await freePort(), httpPort: await freePort(), componentPort: await freePort() }
     const offsetFile = join(dir, 'clock-offset')
     rmSync(dir, { recursive: true, force: true })
     mkdirSync(dir, { recursive: true })

@@ -3,7 +3,7 @@ import { decodePlace, encodePlace, placeKey, type DevicePlace } from '../src/pla
 import { PlaceKeeper } from '../src/placeKeeper.js'
 import type { Room } from '../src/rooms.js'
 import { memoryStore, type KeyValueStore } from '../src/store.js'
-import { XmppTransport } from '../src/transport.js'
+import { XmppTransport } from '../src/index.js'
 
 const KEY = placeKey('bob@localhost', 'phone')
 const DELAY = 10_000
