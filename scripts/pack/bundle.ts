@@ -13,9 +13,12 @@ import { runNode } from './run.js'
 /**
  * The budget for core + adapter-memory, gzip. It was 45.8 KB while fp-ts was in twice, 39.3 KB
  * once it was not; the facade's argument checks with their messages, the closed state, listener
- * error reporting and the UI store added 3.0 KB (42.3 KB), hence 44 KB.
+ * error reporting and the UI store added 3.0 KB (42.3 KB); the native facade's refusal of Tencent
+ * Web's call shapes (its messages name the native call to use) and the shell's deadline heap
+ * another 1.9 KB (44.2 KB), hence 46 KB. The Tencent Web facade itself is tree-shaken out of an
+ * app that does not import it.
  */
-export const budgetBytes = 44 * 1024
+export const budgetBytes = 46 * 1024
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`
 
