@@ -42,8 +42,8 @@ export interface TestServer {
   stop(): Promise<void>
   /** Does every node run? */
   isRunning(): boolean
-  /** Create accounts (or reset their password), without blocking the event loop. */
-  registerAccounts(accounts: readonly string[]): Promise<void>
+  /** Create accounts (or reset their password; default {@link TEST_PASSWORD}), without blocking the event loop. */
+  registerAccounts(accounts: readonly string[], password?: string): Promise<void>
   /** Stop one node (1-based), leaving the others serving. */
   stopNode(index: number): Promise<void>
   /** Start one node again; resolves once it answers (and, in a cluster, has caught up). */
@@ -74,9 +74,9 @@ export const prosodyServer = (env: NodeJS.ProcessEnv = process.env): TestServer 
     stop: () => prosody.stop(s),
     isRunning: () => prosody.isRunning(s),
     // `prosodyctl register` takes ~85 ms an account: run them side by side, 16 at a time.
-    registerAccounts: async (accounts) => {
+    registerAccounts: async (accounts, password = TEST_PASSWORD) => {
       for (let i = 0; i < accounts.length; i += 16) {
-        await Promise.all(accounts.slice(i, i + 16).map((account) => execFileAsync('prosodyctl', ['--config', configPath(s), 'register', account, s.domain, TEST_PASSWORD])))
+        await Promise.all(accounts.slice(i, i + 16).map((account) => execFileAsync('prosodyctl', ['--config', configPath(s), 'register', account, s.domain, password])))
       }
     },
     stopNode: async (index) => {
@@ -114,7 +114,7 @@ export const ejabberdServer = (env: NodeJS.ProcessEnv = process.env): TestServer
     },
     stop: () => ejabberd.stopDeployment(d),
     isRunning: () => ejabberd.deploymentRunning(d),
-    registerAccounts: (accounts) => ejabberd.registerOn(d, accounts, TEST_PASSWORD),
+    registerAccounts: (accounts, password = TEST_PASSWORD) => ejabberd.registerOn(d, accounts, password),
     stopNode: (index) => stopNode(node(index)),
     startNode: async (index) => void (await startNode(node(index))),
   }

@@ -1,5 +1,5 @@
 /**
- * The connection as an app sees it, against the real Prosody: waiting for readiness (the README's
+ * The connection as an app sees it, against the real server (Prosody, or ejabberd): waiting for readiness (the README's
  * snippet, as written), a refused password as a terminal state with its own error, and
  * reconnection with backoff against a server that is not there.
  */
@@ -7,8 +7,8 @@ import { createServer } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { connectXmpp, type XmppTransport, type XmppTransportOptions, type RetryNotice } from '@beckon/adapter-im'
 import { createSignaling, errorCodes, TransportError, type ConnectionState } from '@beckon/core'
-import { registerUsers, TEST_PASSWORD } from '../../scripts/prosody/server.js'
-import { connected, settings, sleep, uniqueName, until, xmppEnabled } from './support.js'
+import { TEST_PASSWORD } from '../../scripts/xmpp/testServer.js'
+import { connected, server, settings, sleep, uniqueName, until, xmppEnabled } from './support.js'
 
 /** A loopback port nothing listens on. */
 const closedPort = (): Promise<number> =>
@@ -75,10 +75,10 @@ describe.skipIf(!xmppEnabled)('the XMPP connection, as an app sees it', () => {
 
   it('fails a send waiting through a reconnection as soon as the server refuses the password (changed meanwhile)', async () => {
     const user = uniqueName('pw')
-    registerUsers(settings, [user], 'first')
+    await server.registerAccounts([user], 'first')
     const transport = connect({ userID: user, password: 'first', reconnectDelayMs: 50, sendWaitMs: 30_000 })
     await transport.ready()
-    registerUsers(settings, [user], 'second')
+    await server.registerAccounts([user], 'second')
     transport.dropConnection()
     await until(() => transport.connectionState === 'connecting', 'the drop to be noticed')
     await expect(transport.send({ kind: 'user', userID: 'bob' }, 'x', { onlineUserOnly: false })).rejects.toMatchObject({ reason: 'AuthenticationFailed' })
