@@ -13,15 +13,31 @@ export interface Timer {
   readonly fn: () => void
 }
 
-const before = (a: Timer, b: Timer): boolean => a.at < b.at || (a.at === b.at && a.id < b.id)
+/** A timer in the heap; a cancelled one has lost its callback (so it keeps nothing alive). */
+interface Slot {
+  readonly id: number
+  readonly at: number
+  fn: (() => void) | undefined
+}
+
+/** Cancelled timers tolerated in the heap before it is worth rebuilding without them. */
+const COMPACT_AFTER = 64
+
+const before = (a: Slot, b: Slot): boolean => a.at < b.at || (a.at === b.at && a.id < b.id)
 
 /**
  * A min-heap of timers with cancellation. Cancelled timers stay in the heap and are skipped
- * when they reach the top (lazy deletion), which keeps `cancel` O(1).
+ * when they reach the top (lazy deletion), which keeps `cancel` O(1). A cancelled timer drops
+ * its callback at once, and once cancelled timers are most of the heap it is rebuilt without
+ * them: an app's timeouts are nearly all cancelled long before they are due, and while time
+ * stands still (as in `settle()`) none of them ever reaches the top, so without the rebuild the
+ * heap grew by every timeout ever armed.
  */
 export class TimerQueue {
-  readonly #heap: Timer[] = []
-  readonly #live = new Set<number>()
+  #heap: Slot[] = []
+  readonly #live = new Map<number, Slot>()
+  /** Cancelled timers still in the heap. */
+  #dead = 0
   #nextID = 1
 
   /** How many timers are armed (cancelled ones not counted). */
@@ -31,22 +47,26 @@ export class TimerQueue {
 
   /** Arm `fn` at absolute time `at`; returns the timer's id. */
   add(at: number, fn: () => void): number {
-    const timer: Timer = { id: this.#nextID++, at, fn }
-    this.#live.add(timer.id)
-    this.#heap.push(timer)
+    const slot: Slot = { id: this.#nextID++, at, fn }
+    this.#live.set(slot.id, slot)
+    this.#heap.push(slot)
     this.#up(this.#heap.length - 1)
-    return timer.id
+    return slot.id
   }
 
   /** Disarm a timer; unknown or already fired ids are ignored, as `clearTimeout` does. */
   cancel(id: number): void {
+    const slot = this.#live.get(id)
+    if (slot === undefined) return
     this.#live.delete(id)
+    slot.fn = undefined
+    if (++this.#dead > COMPACT_AFTER && this.#dead * 2 > this.#heap.length) this.#compact()
   }
 
   /** The next live timer, without removing it. */
   peek(): Timer | undefined {
     this.#skipCancelled()
-    return this.#heap[0]
+    return this.#heap[0] as Timer | undefined
   }
 
   /** Remove and return the next live timer. */
@@ -56,13 +76,21 @@ export class TimerQueue {
     if (top === undefined) return undefined
     this.#removeTop()
     this.#live.delete(top.id)
-    return top
+    return top as Timer
   }
 
   #skipCancelled(): void {
-    for (let top = this.#heap[0]; top !== undefined && !this.#live.has(top.id); top = this.#heap[0]) {
+    for (let top = this.#heap[0]; top !== undefined && top.fn === undefined; top = this.#heap[0]) {
       this.#removeTop()
+      this.#dead--
     }
+  }
+
+  /** Rebuild the heap from its live timers (Floyd's bottom-up construction, linear). */
+  #compact(): void {
+    this.#heap = this.#heap.filter((slot) => slot.fn !== undefined)
+    this.#dead = 0
+    for (let i = (this.#heap.length >> 1) - 1; i >= 0; i--) this.#down(i)
   }
 
   #removeTop(): void {
@@ -74,28 +102,32 @@ export class TimerQueue {
 
   #up(index: number): void {
     const heap = this.#heap
-    for (let i = index; i > 0; ) {
+    const moving = heap[index]!
+    let i = index
+    while (i > 0) {
       const parent = (i - 1) >> 1
-      const [child, up] = [heap[i]!, heap[parent]!]
-      if (!before(child, up)) return
-      heap[i] = up
-      heap[parent] = child
+      const above = heap[parent]!
+      if (!before(moving, above)) break
+      heap[i] = above
       i = parent
     }
+    heap[i] = moving
   }
 
   #down(index: number): void {
     const heap = this.#heap
-    for (let i = index; ; ) {
-      const [left, right] = [2 * i + 1, 2 * i + 2]
-      let smallest = i
-      if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left
-      if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right
-      if (smallest === i) return
-      const moved = heap[i]!
-      heap[i] = heap[smallest]!
-      heap[smallest] = moved
-      i = smallest
+    const length = heap.length
+    const moving = heap[index]!
+    let i = index
+    for (;;) {
+      const left = 2 * i + 1
+      if (left >= length) break
+      const right = left + 1
+      const child = right < length && before(heap[right]!, heap[left]!) ? right : left
+      if (!before(heap[child]!, moving)) break
+      heap[i] = heap[child]!
+      i = child
     }
+    heap[i] = moving
   }
 }

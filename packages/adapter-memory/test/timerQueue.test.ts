@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { TimerQueue } from '../src/timerQueue.js'
+
+type Op = { readonly kind: 'add'; readonly at: number } | { readonly kind: 'cancel'; readonly pick: number } | { readonly kind: 'pop' }
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 0, max: 50 }).map((at) => ({ kind: 'add' as const, at })) },
+  { weight: 4, arbitrary: fc.nat().map((pick) => ({ kind: 'cancel' as const, pick })) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'pop' as const }) },
+)
+
+describe('TimerQueue', () => {
+  // Law: after any mix of adds, cancels and pops — enough cancels to make the queue rebuild
+  // itself without its cancelled timers, many times over — the queue holds exactly the timers
+  // added and neither cancelled nor popped, and pops them in (due time, scheduling order).
+  it('pops exactly the live timers, by due time then scheduling order, however many were cancelled', () => {
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 100, maxLength: 400 }), (ops) => {
+        const queue = new TimerQueue()
+        const model: { id: number; at: number }[] = []
+        const next = (): { id: number; at: number } | undefined => [...model].sort((a, b) => a.at - b.at || a.id - b.id)[0]
+        for (const step of ops) {
+          if (step.kind === 'add') model.push({ id: queue.add(step.at, () => undefined), at: step.at })
+          else if (step.kind === 'cancel' && model.length > 0) queue.cancel(model.splice(step.pick % model.length, 1)[0]!.id)
+          else if (step.kind === 'pop') {
+            const expected = next()
+            const popped = queue.pop()
+            expect(popped === undefined ? undefined : { id: popped.id, at: popped.at }).toEqual(expected)
+            if (expected !== undefined) model.splice(model.indexOf(expected), 1)
+          }
+          expect(queue.size).toBe(model.length)
+        }
+        expect(queue.peek()?.id).toBe(next()?.id)
+        const rest: number[] = []
+        for (let timer = queue.pop(); timer !== undefined; timer = queue.pop()) rest.push(timer.id)
+        expect(rest).toEqual([...model].sort((a, b) => a.at - b.at || a.id - b.id).map(({ id }) => id))
+      }),
+      { numRuns: 60, endOnFailure: true },
+    )
+  })
+
+  it('keeps order when most timers are cancelled far from the top', () => {
+    const queue = new TimerQueue()
+    const ids = Array.from({ length: 300 }, (_, k) => queue.add(1_000 - k, () => undefined))
+    ids.filter((_, k) => k % 5 !== 0).forEach((id) => queue.cancel(id))
+    const popped: number[] = []
+    for (let timer = queue.pop(); timer !== undefined; timer = queue.pop()) popped.push(timer.at)
+    expect(popped).toEqual(Array.from({ length: 60 }, (_, k) => 1_000 - 295 + 5 * k))
+  })
+
+  it('ignores cancelling an unknown or already popped timer', () => {
+    const queue = new TimerQueue()
+    const id = queue.add(5, () => undefined)
+    queue.cancel(999)
+    expect(queue.pop()?.id).toBe(id)
+    queue.cancel(id)
+    expect(queue.size).toBe(0)
+    expect(queue.pop()).toBeUndefined()
+  })
+})
