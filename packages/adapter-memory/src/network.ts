@@ -16,13 +16,22 @@ export interface DeviceAddress {
   readonly deviceID: string
 }
 
-/** What the server hands the network: a message for one device. */
-export interface Parcel {
-  /** The sending user (the link's source). */
+/** What the server hands the network: one message for some devices (`T`: how the server knows a device). */
+export interface Shipment<T extends DeviceAddress> {
+  /** The sending user (the links' source). */
   readonly from: string
-  readonly to: DeviceAddress
   readonly message: IncomingMessage
   /** The storage sequence number, for a stored message: it goes back to storage if recalled. */
+  readonly seq: number | undefined
+  /** The devices it goes to, in delivery order. */
+  readonly to: readonly T[]
+}
+
+/** One delivery: a shipment's message for one device. */
+export interface Parcel<T extends DeviceAddress> {
+  readonly from: string
+  readonly to: T
+  readonly message: IncomingMessage
   readonly seq: number | undefined
 }
 
@@ -42,52 +51,84 @@ export interface InFlightDelivery {
   readonly dueAt: number
 }
 
-interface Flight {
+/** A delivery taken out of automatic delivery: held for a test (manual mode), by number. */
+interface Flight<T extends DeviceAddress> extends Parcel<T> {
   /** Its number; `d<key>` is the id tests see. */
   readonly key: number
-  readonly parcel: Parcel
   readonly dueAt: number
-  /** The batch that will deliver it, while armed; `undefined` while held (or once gone). */
-  batch: Batch | undefined
 }
 
 /**
- * Deliveries of one dispatch due at the same moment share one scheduled task: a group message
- * to N devices is one task, not N, so the virtual clock drains the microtask queue once per
- * message rather than once per device (the per-delivery drain was most of a big group's cost).
+ * Deliveries due at the same moment, sharing one scheduled task: a group message to N devices
+ * is one task, not N, so the virtual clock drains the microtask queue once per message rather
+ * than once per device. A delivery is a slot in three parallel arrays, not an object: with
+ * Tencent's semantics a 1,000-member group's answers put a million deliveries in flight at once,
+ * and an object or two per delivery, all surviving until they land, was most of the garbage
+ * collector's work.
  */
-interface Batch {
-  readonly flights: Flight[]
-  /** How many of its flights it will still deliver. */
+interface Batch<T extends DeviceAddress> {
+  readonly dueAt: number
+  readonly keys: number[]
+  readonly shipments: Shipment<T>[]
+  /** The device of each slot; `undefined` once the delivery left the batch (taken, dropped, recalled or landed). */
+  readonly targets: (T | undefined)[]
+  /** How many of its slots it will still deliver. */
   armed: number
   ticket: Ticket | undefined
 }
 
-const newBatch = (flights: Flight[]): Batch => ({ flights, armed: 0, ticket: undefined })
+const newBatch = <T extends DeviceAddress>(dueAt: number): Batch<T> => ({ dueAt, keys: [], shipments: [], targets: [], armed: 0, ticket: undefined })
 
-/** The id tests see for a flight. */
+/** The batches one dispatch fills, in order of first use: one per due time. */
+class Loading<T extends DeviceAddress> {
+  readonly batches: Batch<T>[] = []
+  /** By due time, once there is more than one (with the default instant network there never is). */
+  #byDue: Map<number, Batch<T>> | undefined
+
+  add(dueAt: number, key: number, shipment: Shipment<T>, target: T): void {
+    const batch = this.#batchFor(dueAt)
+    batch.keys.push(key)
+    batch.shipments.push(shipment)
+    batch.targets.push(target)
+  }
+
+  #batchFor(dueAt: number): Batch<T> {
+    const last = this.batches[this.batches.length - 1]
+    if (last?.dueAt === dueAt) return last
+    if (last !== undefined) this.#byDue ??= new Map([[last.dueAt, last]])
+    let batch = this.#byDue?.get(dueAt)
+    if (batch === undefined) {
+      batch = newBatch(dueAt)
+      this.batches.push(batch)
+      this.#byDue?.set(dueAt, batch)
+    }
+    return batch
+  }
+}
+
+/** The id tests see for a delivery. */
 const flightID = (key: number): string => `d${key}`
 
 /**
- * Deliveries in flight. Randomness is drawn in a fixed order per parcel (loss, duplication,
+ * Deliveries in flight. Randomness is drawn in a fixed order per delivery (loss, duplication,
  * then one latency per copy), so the same seed and the same sends replay the same run.
  *
- * A delivery on its way lives in its batch only; there is no table of every delivery. With
- * Tencent's semantics a 1,000-member group's answers put a million deliveries in flight at once,
- * and an entry per delivery in one big `Map` (added, grown and deleted a million times) was a
- * fifth of the run. Only held deliveries (manual mode) are kept by number, for a test to pick.
+ * A delivery on its way lives in its batch only; there is no table of every delivery. Only held
+ * deliveries (manual mode) are kept by number, for a test to pick.
  */
-export class Network {
+export class Network<T extends DeviceAddress> {
   /** Batches waiting to land. */
-  readonly #armed = new Set<Batch>()
+  readonly #armed = new Set<Batch<T>>()
   /** Deliveries in no batch: held for a test (manual mode), by number. */
-  readonly #loose = new Map<number, Flight>()
+  readonly #loose = new Map<number, Flight<T>>()
   /**
-   * Latest due time per link (sending user → user → device), to keep FIFO links in order despite
-   * random latency. Nested maps of the ids, not one map of joined ids: a joined key was a new
-   * string to build and hash per delivery.
+   * Latest due time per link (receiving device → sending user), to keep FIFO links in order
+   * despite random latency. Only deliveries due later than the moment they were sent are
+   * recorded: one due at once can hold back nothing sent after it.
    */
-  readonly #lastDue = new Map<string, Map<string, Map<string, number>>>()
+  readonly #lastDue = new Map<T, Map<string, number>>()
+  /** The latest due time recorded in `#lastDue`; once time reaches it, no record can hold anything back. */
+  #latestDue = Number.NEGATIVE_INFINITY
   #nextKey = 1
   #held = false
 
@@ -96,7 +137,7 @@ export class Network {
     private readonly agenda: Agenda,
     private readonly links: LinkTable,
     private readonly random: Random,
-    private readonly arrive: (parcel: Parcel) => void,
+    private readonly arrive: (message: IncomingMessage, to: T) => void,
   ) {}
 
   /** Whether automatic delivery is stopped (manual mode). */
@@ -104,66 +145,64 @@ export class Network {
     return this.#held
   }
 
-  /** Send a parcel on its link: maybe lose it, maybe duplicate it, else schedule its arrival. */
-  dispatch(parcel: Parcel): void {
-    this.dispatchAll([parcel])
-  }
-
   /**
-   * Send parcels, in order, each on its link as {@link dispatch} would; those due at the same
-   * moment arrive in one step, in this order.
+   * Send shipments, in order, each delivery on its link: maybe lose it, maybe duplicate it, else
+   * schedule its arrival. Deliveries due at the same moment arrive in one step, in this order.
    */
-  dispatchAll(parcels: readonly Parcel[]): void {
+  dispatchAll(shipments: readonly Shipment<T>[]): void {
     const now = this.clock.now()
-    const batches = new Map<number, Batch>()
-    for (const parcel of parcels) {
-      const link = this.links.resolve(parcel.from, parcel.to.userID)
-      if (chance(this.random, link.loss)) continue
-      const copies = chance(this.random, link.duplicate) ? 2 : 1
-      for (let copy = 0; copy < copies; copy++) {
-        const dueAt = this.#dueAt(parcel, now + integerBetween(this.random, link.latency.min, link.latency.max), link.reorder)
-        const flight = this.#launch(parcel, dueAt)
-        if (this.#held) {
-          this.#loose.set(flight.key, flight)
-          continue
+    const loading = new Loading<T>()
+    for (const shipment of shipments) {
+      for (const target of shipment.to) {
+        const link = this.links.resolve(shipment.from, target.userID)
+        if (chance(this.random, link.loss)) continue
+        const copies = chance(this.random, link.duplicate) ? 2 : 1
+        for (let copy = 0; copy < copies; copy++) {
+          const drawn = now + integerBetween(this.random, link.latency.min, link.latency.max)
+          const dueAt = drawn === now && this.#latestDue <= now ? now : this.#dueAt(shipment.from, target, drawn, link.reorder)
+          const key = this.#nextKey++
+          if (this.#held) this.#loose.set(key, { key, from: shipment.from, to: target, message: shipment.message, seq: shipment.seq, dueAt })
+          else loading.add(dueAt, key, shipment, target)
         }
-        let batch = batches.get(dueAt)
-        if (batch === undefined) batches.set(dueAt, (batch = newBatch([])))
-        batch.flights.push(flight)
       }
     }
-    for (const [dueAt, batch] of batches) this.#arm(batch, dueAt)
+    for (const batch of loading.batches) this.#arm(batch)
   }
 
-  #dueAt(parcel: Parcel, drawn: number, reorder: boolean): number {
-    let perUser = this.#lastDue.get(parcel.from)
-    if (perUser === undefined) this.#lastDue.set(parcel.from, (perUser = new Map()))
-    let perDevice = perUser.get(parcel.to.userID)
-    if (perDevice === undefined) perUser.set(parcel.to.userID, (perDevice = new Map()))
-    const last = perDevice.get(parcel.to.deviceID)
+  #dueAt(from: string, target: T, drawn: number, reorder: boolean): number {
+    let bySender = this.#lastDue.get(target)
+    if (bySender === undefined) this.#lastDue.set(target, (bySender = new Map()))
+    const last = bySender.get(from)
     const dueAt = reorder || last === undefined ? drawn : Math.max(drawn, last)
-    if (last === undefined || dueAt > last) perDevice.set(parcel.to.deviceID, dueAt)
+    if (last === undefined || dueAt > last) bySender.set(from, dueAt)
+    if (dueAt > this.#latestDue) this.#latestDue = dueAt
     return dueAt
   }
 
   /** Every delivery in flight, held or armed, in the order they were sent. */
-  #all(): Flight[] {
+  #all(): Flight<T>[] {
     const flights = [...this.#loose.values()]
-    for (const batch of this.#armed) for (const flight of batch.flights) if (flight.batch === batch) flights.push(flight)
+    for (const batch of this.#armed) {
+      batch.targets.forEach((target, slot) => {
+        if (target === undefined) return
+        const { from, message, seq } = batch.shipments[slot]!
+        flights.push({ key: batch.keys[slot]!, from, to: target, message, seq, dueAt: batch.dueAt })
+      })
+    }
     return flights.sort((a, b) => a.key - b.key)
   }
 
   /** Every delivery in flight, in the order they were sent. */
   list(): readonly InFlightDelivery[] {
-    return this.#all().map(({ key, parcel, dueAt }) => ({
+    return this.#all().map(({ key, from, to, message, dueAt }) => ({
       id: flightID(key),
-      from: parcel.from,
-      to: { userID: parcel.to.userID, deviceID: parcel.to.deviceID },
-      messageID: parcel.message.messageID,
-      payload: parcel.message.payload,
-      serverTime: parcel.message.serverTime,
-      conversation: parcel.message.conversation,
-      modified: parcel.message.modified,
+      from,
+      to: { userID: to.userID, deviceID: to.deviceID },
+      messageID: message.messageID,
+      payload: message.payload,
+      serverTime: message.serverTime,
+      conversation: message.conversation,
+      modified: message.modified,
       dueAt,
     }))
   }
@@ -171,10 +210,8 @@ export class Network {
   /** Stop automatic delivery: what is in flight (and what is sent later) waits for the test. */
   hold(): void {
     this.#held = true
-    for (const flight of this.#all()) {
-      this.#disarm(flight)
-      this.#loose.set(flight.key, flight)
-    }
+    for (const flight of this.#all()) this.#loose.set(flight.key, flight)
+    for (const batch of this.#armed) this.#unload(batch)
   }
 
   /** Resume automatic delivery; overdue deliveries arrive now, in due-time order. */
@@ -182,13 +219,13 @@ export class Network {
     this.#held = false
     const waiting = [...this.#loose.values()].sort((a, b) => a.dueAt - b.dueAt)
     this.#loose.clear()
-    for (const flight of waiting) this.#arm(newBatch([flight]), flight.dueAt)
+    for (const flight of waiting) this.#armAlone(flight)
   }
 
   /** Deliver one in-flight delivery now. */
   deliver(id: string): void {
     const flight = this.#take(id)
-    this.arrive(flight.parcel)
+    this.arrive(flight.message, flight.to)
   }
 
   /** Lose one in-flight delivery for good. */
@@ -199,46 +236,52 @@ export class Network {
   /** Put a second copy of an in-flight delivery in flight; returns the copy's id. */
   duplicate(id: string): string {
     const flight = this.#find(id)
-    const copy = this.#launch(flight.parcel, flight.dueAt)
+    const copy: Flight<T> = { ...flight, key: this.#nextKey++ }
     if (this.#held) this.#loose.set(copy.key, copy)
-    else this.#arm(newBatch([copy]), copy.dueAt)
+    else this.#armAlone(copy)
     return flightID(copy.key)
   }
 
-  /** Take back everything in flight to a device (it disconnected); returns the parcels. */
-  recall(to: DeviceAddress): Parcel[] {
-    const recalled: Parcel[] = []
-    for (const flight of this.#all()) {
-      if (flight.parcel.to.userID !== to.userID || flight.parcel.to.deviceID !== to.deviceID) continue
-      this.#disarm(flight)
-      this.#loose.delete(flight.key)
-      recalled.push(flight.parcel)
+  /** Take back everything in flight to a device (it disconnected); returns the deliveries. */
+  recall(to: DeviceAddress): Parcel<T>[] {
+    const bound = (target: DeviceAddress): boolean => target.userID === to.userID && target.deviceID === to.deviceID
+    const recalled = this.#all().filter((flight) => bound(flight.to))
+    for (const flight of recalled) this.#loose.delete(flight.key)
+    for (const batch of this.#armed) {
+      batch.targets.forEach((target, slot) => {
+        if (target !== undefined && bound(target)) this.#disarm(batch, slot)
+      })
     }
     return recalled
   }
 
-  #launch(parcel: Parcel, dueAt: number): Flight {
-    return { key: this.#nextKey++, parcel, dueAt, batch: undefined }
+  #armAlone(flight: Flight<T>): void {
+    const batch = newBatch<T>(flight.dueAt)
+    batch.keys.push(flight.key)
+    batch.shipments.push({ from: flight.from, message: flight.message, seq: flight.seq, to: [flight.to] })
+    batch.targets.push(flight.to)
+    this.#arm(batch)
   }
 
-  #arm(batch: Batch, dueAt: number): void {
-    for (const flight of batch.flights) flight.batch = batch
-    batch.armed = batch.flights.length
+  #arm(batch: Batch<T>): void {
+    batch.armed = batch.targets.length
     this.#armed.add(batch)
-    batch.ticket = this.agenda.schedule(Math.max(0, dueAt - this.clock.now()), () => this.#land(batch))
+    batch.ticket = this.agenda.schedule(Math.max(0, batch.dueAt - this.clock.now()), () => this.#land(batch))
   }
 
   /** Deliver what of a batch is still armed; a listener that throws does not stop the others. */
-  #land(batch: Batch): void {
+  #land(batch: Batch<T>): void {
     batch.ticket = undefined
     this.#armed.delete(batch)
+    const { shipments, targets } = batch
     let failure: { readonly error: unknown } | undefined
-    for (const flight of batch.flights) {
-      if (flight.batch !== batch) continue // taken, dropped or recalled meanwhile
-      flight.batch = undefined
+    for (let slot = 0; slot < targets.length; slot++) {
+      const target = targets[slot]
+      if (target === undefined) continue // taken, dropped or recalled meanwhile
+      targets[slot] = undefined
       batch.armed--
       try {
-        this.arrive(flight.parcel)
+        this.arrive(shipments[slot]!.message, target)
       } catch (error) {
         failure ??= { error }
       }
@@ -246,34 +289,49 @@ export class Network {
     if (failure !== undefined) throw failure.error
   }
 
-  /** Call off a flight's automatic delivery; its batch's task is cancelled once none is left. */
-  #disarm(flight: Flight): void {
-    const batch = flight.batch
-    if (batch === undefined) return
-    flight.batch = undefined
-    if (--batch.armed === 0 && batch.ticket !== undefined) {
-      this.agenda.cancel(batch.ticket)
-      batch.ticket = undefined
-      this.#armed.delete(batch)
-    }
+  /** Call off an armed delivery's automatic delivery; its batch's task is cancelled once none is left. */
+  #disarm(batch: Batch<T>, slot: number): void {
+    batch.targets[slot] = undefined
+    if (--batch.armed === 0) this.#unload(batch)
   }
 
-  #find(id: string): Flight {
+  /** Call off a whole batch (its deliveries are wherever the caller put them). */
+  #unload(batch: Batch<T>): void {
+    batch.targets.fill(undefined)
+    batch.armed = 0
+    if (batch.ticket !== undefined) this.agenda.cancel(batch.ticket)
+    batch.ticket = undefined
+    this.#armed.delete(batch)
+  }
+
+  #find(id: string): Flight<T> {
     const key = /^d\d+$/.test(id) ? Number(id.slice(1)) : undefined
     const flight = key === undefined ? undefined : (this.#loose.get(key) ?? this.#armedFlight(key))
     if (flight === undefined) throw new RangeError(`MemoryIm: no delivery ${JSON.stringify(id)} is in flight`)
     return flight
   }
 
-  /** An armed delivery by number (a test picking one while delivery runs by itself: rare, and few in flight). */
-  #armedFlight(key: number): Flight | undefined {
-    for (const batch of this.#armed) for (const flight of batch.flights) if (flight.key === key && flight.batch === batch) return flight
+  /** Where an armed delivery sits (a test picking one while delivery runs by itself: rare, and few in flight). */
+  #armedSlot(key: number): readonly [Batch<T>, number] | undefined {
+    for (const batch of this.#armed) {
+      const slot = batch.keys.indexOf(key)
+      if (slot >= 0 && batch.targets[slot] !== undefined) return [batch, slot]
+    }
     return undefined
   }
 
-  #take(id: string): Flight {
+  #armedFlight(key: number): Flight<T> | undefined {
+    const found = this.#armedSlot(key)
+    if (found === undefined) return undefined
+    const [batch, slot] = found
+    const { from, message, seq } = batch.shipments[slot]!
+    return { key, from, to: batch.targets[slot]!, message, seq, dueAt: batch.dueAt }
+  }
+
+  #take(id: string): Flight<T> {
     const flight = this.#find(id)
-    this.#disarm(flight)
+    const found = this.#armedSlot(flight.key)
+    if (found !== undefined) this.#disarm(...found)
     this.#loose.delete(flight.key)
     return flight
   }

@@ -20,7 +20,7 @@ import type { ClockSkew } from './clocks.js'
 import { Device } from './device.js'
 import { GroupDirectory } from './groups.js'
 import type { LinkTable } from './links.js'
-import { Network, type Parcel } from './network.js'
+import { Network, type Shipment } from './network.js'
 import type { Random } from './random.js'
 import { MessageStore, type StoredEntry } from './storage.js'
 import { sameConversation } from './validate.js'
@@ -48,7 +48,7 @@ type MessageBase = Omit<IncomingMessage, 'conversation' | 'fromMyOtherDevice'>
 /** The server. Methods taking a `Device` act as that authenticated device. */
 export class ImServer {
   readonly pushes: OfflinePush[] = []
-  readonly network: Network
+  readonly network: Network<Device>
   readonly #store: MessageStore
   readonly #groups = new GroupDirectory()
   readonly #devices = new Map<string, Map<string, Device>>()
@@ -62,7 +62,10 @@ export class ImServer {
     retentionMs: number,
   ) {
     this.#store = new MessageStore(clock, retentionMs)
-    this.network = new Network(clock, agenda, links, random, (parcel) => this.#arrive(parcel))
+    this.network = new Network<Device>(clock, agenda, links, random, (message, to) => {
+      // Disconnecting recalls what is in flight, so this only guards against a bug elsewhere.
+      if (to.online) to.receive(message)
+    })
   }
 
   // --- devices and connections --------------------------------------------------------------------
@@ -143,13 +146,6 @@ export class ImServer {
     return undefined
   }
 
-  #arrive(parcel: Parcel): void {
-    const device = this.device(parcel.to.userID, parcel.to.deviceID)
-    // Disconnecting recalls what is in flight, so this only guards against a bug elsewhere.
-    if (device?.online !== true) return
-    device.receive(parcel.message)
-  }
-
   // --- messages -----------------------------------------------------------------------------------
 
   /** Take a message: stamp it, store it (unless online-only) and fan it out. */
@@ -208,7 +204,8 @@ export class ImServer {
    */
   #fanOut(sender: Device, copies: readonly Copy[], stored: boolean, push: OfflinePushInfo | undefined): void {
     const seq = stored ? this.#store.allocate() : undefined
-    const parcels: Parcel[] = []
+    const shipments: Shipment<Device>[] = []
+    let shipment: { readonly from: string; readonly message: IncomingMessage; readonly seq: number | undefined; readonly to: Device[] } | undefined
     let shared: StoredEntry | undefined
     for (const { userID, message, excludeDevice } of copies) {
       if (seq !== undefined) {
@@ -217,20 +214,19 @@ export class ImServer {
         if (excludeDevice === undefined) shared = entry
         this.#store.store(userID, entry)
       }
-      const devices = this.#devices.get(userID)
+      // Copies with the same message travel as one shipment: a group's fan-out is one object, not one per member.
+      if (shipment?.message !== message) shipments.push((shipment = { from: sender.userID, message, seq, to: [] }))
       let online = false
-      if (devices !== undefined) {
-        for (const target of devices.values()) {
-          online ||= target.online
-          if (target.deviceID === excludeDevice || !(stored ? target.state === 'connected' : target.online)) continue
-          parcels.push({ from: sender.userID, to: target, message, seq })
-        }
+      for (const target of this.#devices.get(userID)?.values() ?? noDevices) {
+        online ||= target.online
+        if (target.deviceID === excludeDevice || !(stored ? target.state === 'connected' : target.online)) continue
+        shipment.to.push(target)
       }
       if (push !== undefined && excludeDevice === undefined && !online) {
         this.pushes.push({ userID, offlinePushInfo: push, payload: message.payload, serverTime: message.serverTime, messageID: message.messageID })
       }
     }
-    this.network.dispatchAll(parcels)
+    this.network.dispatchAll(shipments)
   }
 
   // --- groups -------------------------------------------------------------------------------------
@@ -287,6 +283,8 @@ export class ImServer {
     })
   }
 }
+
+const noDevices: readonly Device[] = []
 
 const requireOnline = (device: Device): void => {
   if (!device.online) throw new TransportError('Disconnected', `device ${JSON.stringify(device.deviceID)} of ${JSON.stringify(device.userID)} is disconnected`)
