@@ -11,10 +11,17 @@ export interface Ticket {
   readonly handle: TimerHandle
 }
 
+interface OpenTicket extends Ticket {
+  handle: TimerHandle
+  /** Neither run nor cancelled yet. */
+  open: boolean
+}
+
 /** Timers on the IM's clock, with a count of those not yet run or cancelled. */
 export class Agenda {
   readonly #clock: Clock
-  readonly #open = new Set<Ticket>()
+  /** Tickets still open: a count, not a set (the ticket knows whether it is open). */
+  #open = 0
 
   constructor(clock: Clock) {
     this.#clock = clock
@@ -22,16 +29,17 @@ export class Agenda {
 
   /** How many scheduled pieces of work have neither run nor been cancelled. */
   get outstanding(): number {
-    return this.#open.size
+    return this.#open
   }
 
   /** Run `fn` after `ms` on the IM's clock. */
   schedule(ms: number, fn: () => void): Ticket {
-    const ticket: { handle: TimerHandle } = { handle: undefined }
-    this.#open.add(ticket)
+    const ticket: OpenTicket = { handle: undefined, open: true }
+    this.#open++
     ticket.handle = this.#clock.setTimeout(() => {
       // Counted as done before it runs: work it schedules in turn is counted on its own.
-      this.#open.delete(ticket)
+      ticket.open = false
+      this.#open--
       fn()
     }, ms)
     return ticket
@@ -39,6 +47,10 @@ export class Agenda {
 
   /** Call off scheduled work; a ticket that already ran is ignored. */
   cancel(ticket: Ticket): void {
-    if (this.#open.delete(ticket)) this.#clock.clearTimeout(ticket.handle)
+    const held = ticket as OpenTicket
+    if (!held.open) return
+    held.open = false
+    this.#open--
+    this.#clock.clearTimeout(held.handle)
   }
 }

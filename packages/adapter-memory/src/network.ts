@@ -61,47 +61,69 @@ interface Flight<T extends DeviceAddress> extends Parcel<T> {
 /**
  * Deliveries due at the same moment, sharing one scheduled task: a group message to N devices
  * is one task, not N, so the virtual clock drains the microtask queue once per message rather
- * than once per device. A delivery is a slot in three parallel arrays, not an object: with
- * Tencent's semantics a 1,000-member group's answers put a million deliveries in flight at once,
- * and an object or two per delivery, all surviving until they land, was most of the garbage
- * collector's work.
+ * than once per device. A delivery is a slot of three entries in one flat array (its key, its
+ * shipment, its device), not an object: with Tencent's semantics a 1,000-member group's answers
+ * put a million deliveries in flight at once, and an object or two per delivery, all surviving
+ * until they land, was most of the garbage collector's work.
  */
 interface Batch<T extends DeviceAddress> {
   readonly dueAt: number
-  readonly keys: number[]
-  readonly shipments: Shipment<T>[]
-  /** The device of each slot; `undefined` once the delivery left the batch (taken, dropped, recalled or landed). */
-  readonly targets: (T | undefined)[]
+  /** `[key, shipment, device, key, shipment, device, …]`; a device is `undefined` once its delivery left the batch (taken, dropped, recalled or landed). */
+  readonly slots: (number | Shipment<T> | T | undefined)[]
   /** How many of its slots it will still deliver. */
   armed: number
   ticket: Ticket | undefined
 }
 
-const newBatch = <T extends DeviceAddress>(dueAt: number): Batch<T> => ({ dueAt, keys: [], shipments: [], targets: [], armed: 0, ticket: undefined })
+/** Entries per slot of a batch, and where each sits in it. */
+const SLOT = 3
+const KEY = 0
+const SHIPMENT = 1
+const TARGET = 2
 
-/** The batches one dispatch fills, in order of first use: one per due time. */
+const newBatch = <T extends DeviceAddress>(dueAt: number): Batch<T> => ({ dueAt, slots: [], armed: 0, ticket: undefined })
+
+const keyAt = <T extends DeviceAddress>(batch: Batch<T>, slot: number): number => batch.slots[slot + KEY] as number
+const shipmentAt = <T extends DeviceAddress>(batch: Batch<T>, slot: number): Shipment<T> => batch.slots[slot + SHIPMENT] as Shipment<T>
+const targetAt = <T extends DeviceAddress>(batch: Batch<T>, slot: number): T | undefined => batch.slots[slot + TARGET] as T | undefined
+
+/** Each slot of a batch still to be delivered, as a flight. */
+const flightsOf = <T extends DeviceAddress>(batch: Batch<T>): Flight<T>[] => {
+  const flights: Flight<T>[] = []
+  for (let slot = 0; slot < batch.slots.length; slot += SLOT) {
+    const target = targetAt(batch, slot)
+    if (target === undefined) continue
+    const { from, message, seq } = shipmentAt(batch, slot)
+    flights.push({ key: keyAt(batch, slot), from, to: target, message, seq, dueAt: batch.dueAt })
+  }
+  return flights
+}
+
+/**
+ * The batches one dispatch fills, in order of first use: one per due time. With the default
+ * instant network there is only ever one, found without a map.
+ */
 class Loading<T extends DeviceAddress> {
-  readonly batches: Batch<T>[] = []
-  /** By due time, once there is more than one (with the default instant network there never is). */
+  #first: Batch<T> | undefined
   #byDue: Map<number, Batch<T>> | undefined
 
   add(dueAt: number, key: number, shipment: Shipment<T>, target: T): void {
     const batch = this.#batchFor(dueAt)
-    batch.keys.push(key)
-    batch.shipments.push(shipment)
-    batch.targets.push(target)
+    batch.slots.push(key, shipment, target)
+    batch.armed++
+  }
+
+  /** The batches filled, in order of first use. */
+  batches(): Iterable<Batch<T>> {
+    return this.#byDue?.values() ?? (this.#first === undefined ? [] : [this.#first])
   }
 
   #batchFor(dueAt: number): Batch<T> {
-    const last = this.batches[this.batches.length - 1]
-    if (last?.dueAt === dueAt) return last
-    if (last !== undefined) this.#byDue ??= new Map([[last.dueAt, last]])
-    let batch = this.#byDue?.get(dueAt)
-    if (batch === undefined) {
-      batch = newBatch(dueAt)
-      this.batches.push(batch)
-      this.#byDue?.set(dueAt, batch)
-    }
+    if (this.#first === undefined) return (this.#first = newBatch(dueAt))
+    if (this.#first.dueAt === dueAt) return this.#first
+    this.#byDue ??= new Map([[this.#first.dueAt, this.#first]])
+    let batch = this.#byDue.get(dueAt)
+    if (batch === undefined) this.#byDue.set(dueAt, (batch = newBatch(dueAt)))
     return batch
   }
 }
@@ -166,7 +188,7 @@ export class Network<T extends DeviceAddress> {
         }
       }
     }
-    for (const batch of loading.batches) this.#arm(batch)
+    for (const batch of loading.batches()) this.#arm(batch)
   }
 
   #dueAt(from: string, target: T, drawn: number, reorder: boolean): number {
@@ -182,13 +204,7 @@ export class Network<T extends DeviceAddress> {
   /** Every delivery in flight, held or armed, in the order they were sent. */
   #all(): Flight<T>[] {
     const flights = [...this.#loose.values()]
-    for (const batch of this.#armed) {
-      batch.targets.forEach((target, slot) => {
-        if (target === undefined) return
-        const { from, message, seq } = batch.shipments[slot]!
-        flights.push({ key: batch.keys[slot]!, from, to: target, message, seq, dueAt: batch.dueAt })
-      })
-    }
+    for (const batch of this.#armed) flights.push(...flightsOf(batch))
     return flights.sort((a, b) => a.key - b.key)
   }
 
@@ -248,23 +264,22 @@ export class Network<T extends DeviceAddress> {
     const recalled = this.#all().filter((flight) => bound(flight.to))
     for (const flight of recalled) this.#loose.delete(flight.key)
     for (const batch of this.#armed) {
-      batch.targets.forEach((target, slot) => {
+      for (let slot = 0; slot < batch.slots.length; slot += SLOT) {
+        const target = targetAt(batch, slot)
         if (target !== undefined && bound(target)) this.#disarm(batch, slot)
-      })
+      }
     }
     return recalled
   }
 
   #armAlone(flight: Flight<T>): void {
     const batch = newBatch<T>(flight.dueAt)
-    batch.keys.push(flight.key)
-    batch.shipments.push({ from: flight.from, message: flight.message, seq: flight.seq, to: [flight.to] })
-    batch.targets.push(flight.to)
+    batch.slots.push(flight.key, { from: flight.from, message: flight.message, seq: flight.seq, to: [flight.to] }, flight.to)
+    batch.armed = 1
     this.#arm(batch)
   }
 
   #arm(batch: Batch<T>): void {
-    batch.armed = batch.targets.length
     this.#armed.add(batch)
     batch.ticket = this.agenda.schedule(Math.max(0, batch.dueAt - this.clock.now()), () => this.#land(batch))
   }
@@ -273,15 +288,15 @@ export class Network<T extends DeviceAddress> {
   #land(batch: Batch<T>): void {
     batch.ticket = undefined
     this.#armed.delete(batch)
-    const { shipments, targets } = batch
+    const slots = batch.slots
     let failure: { readonly error: unknown } | undefined
-    for (let slot = 0; slot < targets.length; slot++) {
-      const target = targets[slot]
+    for (let slot = 0; slot < slots.length; slot += SLOT) {
+      const target = targetAt(batch, slot)
       if (target === undefined) continue // taken, dropped or recalled meanwhile
-      targets[slot] = undefined
+      slots[slot + TARGET] = undefined
       batch.armed--
       try {
-        this.arrive(shipments[slot]!.message, target)
+        this.arrive(shipmentAt(batch, slot).message, target)
       } catch (error) {
         failure ??= { error }
       }
@@ -291,13 +306,13 @@ export class Network<T extends DeviceAddress> {
 
   /** Call off an armed delivery's automatic delivery; its batch's task is cancelled once none is left. */
   #disarm(batch: Batch<T>, slot: number): void {
-    batch.targets[slot] = undefined
+    batch.slots[slot + TARGET] = undefined
     if (--batch.armed === 0) this.#unload(batch)
   }
 
   /** Call off a whole batch (its deliveries are wherever the caller put them). */
   #unload(batch: Batch<T>): void {
-    batch.targets.fill(undefined)
+    for (let slot = 0; slot < batch.slots.length; slot += SLOT) batch.slots[slot + TARGET] = undefined
     batch.armed = 0
     if (batch.ticket !== undefined) this.agenda.cancel(batch.ticket)
     batch.ticket = undefined
@@ -314,8 +329,9 @@ export class Network<T extends DeviceAddress> {
   /** Where an armed delivery sits (a test picking one while delivery runs by itself: rare, and few in flight). */
   #armedSlot(key: number): readonly [Batch<T>, number] | undefined {
     for (const batch of this.#armed) {
-      const slot = batch.keys.indexOf(key)
-      if (slot >= 0 && batch.targets[slot] !== undefined) return [batch, slot]
+      for (let slot = 0; slot < batch.slots.length; slot += SLOT) {
+        if (keyAt(batch, slot) === key && targetAt(batch, slot) !== undefined) return [batch, slot]
+      }
     }
     return undefined
   }
@@ -324,8 +340,8 @@ export class Network<T extends DeviceAddress> {
     const found = this.#armedSlot(key)
     if (found === undefined) return undefined
     const [batch, slot] = found
-    const { from, message, seq } = batch.shipments[slot]!
-    return { key, from, to: batch.targets[slot]!, message, seq, dueAt: batch.dueAt }
+    const { from, message, seq } = shipmentAt(batch, slot)
+    return { key, from, to: targetAt(batch, slot)!, message, seq, dueAt: batch.dueAt }
   }
 
   #take(id: string): Flight<T> {

@@ -43,7 +43,8 @@ interface Copy {
   readonly excludeDevice: string | undefined
 }
 
-type MessageBase = Omit<IncomingMessage, 'conversation' | 'fromMyOtherDevice'>
+/** What every copy of a message shares; the server always decides `onlineUserOnly`. */
+type MessageBase = Omit<IncomingMessage, 'conversation' | 'fromMyOtherDevice' | 'onlineUserOnly'> & { readonly onlineUserOnly: boolean }
 
 /** The server. Methods taking a `Device` act as that authenticated device. */
 export class ImServer {
@@ -51,7 +52,8 @@ export class ImServer {
   readonly network: Network<Device>
   readonly #store: MessageStore
   readonly #groups = new GroupDirectory()
-  readonly #devices = new Map<string, Map<string, Device>>()
+  /** Each user's devices, in the order they were added (an array: a fan-out walks it per member). */
+  readonly #devices = new Map<string, Device[]>()
   #messageCount = 0
 
   constructor(
@@ -73,18 +75,18 @@ export class ImServer {
   /** Register a new device; it starts disconnected, with everything retained for its user ahead. */
   addDevice(userID: string, deviceID: string, clock: Clock, skew: ClockSkew | undefined): Device {
     const device = new Device(userID, deviceID, clock, skew)
-    const devices = this.#devices.get(userID) ?? new Map<string, Device>()
-    devices.set(deviceID, device)
-    this.#devices.set(userID, devices)
+    const devices = this.#devices.get(userID)
+    if (devices === undefined) this.#devices.set(userID, [device])
+    else devices.push(device)
     return device
   }
 
   device(userID: string, deviceID: string): Device | undefined {
-    return this.#devices.get(userID)?.get(deviceID)
+    return this.#devices.get(userID)?.find((device) => device.deviceID === deviceID)
   }
 
   devicesOf(userID: string): readonly Device[] {
-    return [...(this.#devices.get(userID)?.values() ?? [])]
+    return [...(this.#devices.get(userID) ?? noDevices)]
   }
 
   /**
@@ -187,14 +189,14 @@ export class ImServer {
    */
   #copies(device: Device, to: Conversation, members: readonly string[] | undefined, base: MessageBase): Copy[] {
     const me = device.userID
-    const carbon = (conversation: Conversation): Copy => ({ userID: me, excludeDevice: device.deviceID, message: { ...base, conversation, fromMyOtherDevice: true } })
+    const carbon = (conversation: Conversation): Copy => ({ userID: me, excludeDevice: device.deviceID, message: messageOf(base, conversation, true) })
     if (to.kind === 'group') {
-      const shared: IncomingMessage = { ...base, conversation: to, fromMyOtherDevice: false }
+      const shared = messageOf(base, to, false)
       return (members ?? []).map((userID) => (userID === me ? carbon(to) : { userID, excludeDevice: undefined, message: shared }))
     }
     // Sending to oneself reaches one's other devices once, as a carbon.
     if (to.userID === me) return [carbon(to)]
-    return [{ userID: to.userID, excludeDevice: undefined, message: { ...base, conversation: { kind: 'user', userID: me }, fromMyOtherDevice: false } }, carbon(to)]
+    return [{ userID: to.userID, excludeDevice: undefined, message: messageOf(base, { kind: 'user', userID: me }, false) }, carbon(to)]
   }
 
   /**
@@ -214,12 +216,12 @@ export class ImServer {
         if (excludeDevice === undefined) shared = entry
         this.#store.store(userID, entry)
       }
-      // Copies with the same message travel as one shipment: a group's fan-out is one object, not one per member.
-      if (shipment?.message !== message) shipments.push((shipment = { from: sender.userID, message, seq, to: [] }))
       let online = false
-      for (const target of this.#devices.get(userID)?.values() ?? noDevices) {
+      for (const target of this.#devices.get(userID) ?? noDevices) {
         online ||= target.online
         if (target.deviceID === excludeDevice || !(stored ? target.state === 'connected' : target.online)) continue
+        // Copies with the same message travel as one shipment: a group's fan-out is one object, not one per member.
+        if (shipment?.message !== message) shipments.push((shipment = { from: sender.userID, message, seq, to: [] }))
         shipment.to.push(target)
       }
       if (push !== undefined && excludeDevice === undefined && !online) {
@@ -285,6 +287,19 @@ export class ImServer {
 }
 
 const noDevices: readonly Device[] = []
+
+/** A copy of a message as its addressees see it (a literal of every field: cheaper than a spread, one shape for all). */
+const messageOf = (base: MessageBase, conversation: Conversation, fromMyOtherDevice: boolean): IncomingMessage => ({
+  messageID: base.messageID,
+  sender: base.sender,
+  senderDevice: base.senderDevice,
+  payload: base.payload,
+  serverTime: base.serverTime,
+  modified: base.modified,
+  onlineUserOnly: base.onlineUserOnly,
+  conversation,
+  fromMyOtherDevice,
+})
 
 const requireOnline = (device: Device): void => {
   if (!device.online) throw new TransportError('Disconnected', `device ${JSON.stringify(device.deviceID)} of ${JSON.stringify(device.userID)} is disconnected`)

@@ -40,6 +40,13 @@ const lowerBound = (entries: readonly StoredEntry[], wanted: number): number => 
 export class MessageStore {
   readonly #byUser = new Map<string, StoredEntry[]>()
   readonly #sent = new Map<string, SentRecord>()
+  /**
+   * The ids in `#sent` and their server times, oldest first from `#sentHead` on: what to forget
+   * as they pass retention, found without walking the map (an iterator per message sent).
+   */
+  readonly #sentIDs: string[] = []
+  readonly #sentTimes: number[] = []
+  #sentHead = 0
   #nextSeq = 1
 
   constructor(
@@ -59,9 +66,9 @@ export class MessageStore {
 
   /** Store a copy of a message for a user. */
   store(userID: string, entry: StoredEntry): void {
-    const entries = this.#byUser.get(userID) ?? []
+    const entries = this.#byUser.get(userID)
+    if (entries === undefined) return void this.#byUser.set(userID, [entry])
     entries.push(entry)
-    this.#byUser.set(userID, entries)
     this.#prune(entries)
   }
 
@@ -84,11 +91,15 @@ export class MessageStore {
   /** Remember who sent a stored message where, for `replace`. */
   recordSent(messageID: string, record: SentRecord): void {
     this.#sent.set(messageID, record)
+    this.#sentIDs.push(messageID)
+    this.#sentTimes.push(record.serverTime)
     const horizon = this.clock.now() - this.retentionMs
-    // Map iteration is insertion order, which is server-time order: stop at the first young one.
-    for (const [id, { serverTime }] of this.#sent) {
-      if (serverTime >= horizon) break
-      this.#sent.delete(id)
+    // Records come in server-time order: stop at the first young one.
+    while (this.#sentHead < this.#sentTimes.length && this.#sentTimes[this.#sentHead]! < horizon) this.#sent.delete(this.#sentIDs[this.#sentHead++]!)
+    if (this.#sentHead > 1_024 && this.#sentHead * 2 > this.#sentTimes.length) {
+      this.#sentIDs.splice(0, this.#sentHead)
+      this.#sentTimes.splice(0, this.#sentHead)
+      this.#sentHead = 0
     }
   }
 

@@ -14,18 +14,13 @@ import type {
   SendReceipt,
   Unsubscribe,
 } from '@beckon/core'
-import type { Device } from './device.js'
+import type { Device, Listeners } from './device.js'
 import type { ImServer } from './server.js'
 import { requireConversation, requireID, requireIDs, requirePayload, requireSendOptions } from './validate.js'
 
-const subscribe = <T>(listeners: Set<(value: T) => void>, listener: (value: T) => void): Unsubscribe => {
+const subscribe = <T>(listeners: Listeners<T>, listener: (value: T) => void): Unsubscribe => {
   if (typeof listener !== 'function') throw new TypeError('a listener must be a function')
-  // Wrapped so that subscribing the same function twice gives two independent subscriptions.
-  const entry = (value: T): void => listener(value)
-  listeners.add(entry)
-  return () => {
-    listeners.delete(entry)
-  }
+  return listeners.add(listener)
 }
 
 /**
