@@ -6,7 +6,8 @@
  * `audience: 'inviter'` (answers to the inviter only: about 2N deliveries).
  *
  * Targets: at N = 1,000, ≤ 5 s with Tencent's semantics and ≤ 1 s with audience 'inviter'
- * (and linear in N: each doubling of N at most ~2.2× the time).
+ * (and linear in N: each doubling of N at most ~2.2× the time). Beside each Tencent's-semantics
+ * row, the same deliveries on MemoryIm with no library on the devices: the IM's own share.
  *
  * Run: `npm run bench:groups` (or `npm run bench:groups -- 2000` for other sizes)
  *
@@ -23,6 +24,8 @@ interface Run {
 }
 
 const memberID = (i: number): string => `00000000-0000-4000-8000-${i.toString().padStart(12, '0')}`
+
+const count = (n: number): string => n.toLocaleString('en-US')
 
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.()
 
@@ -50,6 +53,36 @@ const answeredGroup = async (n: number, audience: Audience): Promise<Run> => {
   return { ms, accepted }
 }
 
+/**
+ * The embedded IM's own share of a Tencent's-semantics run: the same group and the same
+ * deliveries — one group message from the host, and from each member, on receiving it, one
+ * group message to every member — with raw transports and no library on the devices. What the
+ * full run takes beyond this is the library's (encoding, decoding, the engine, the listeners).
+ */
+const deliveriesAlone = async (n: number): Promise<number> => {
+  const im = new MemoryIm()
+  const host = im.connect('host')
+  const members = Array.from({ length: n - 1 }, (_, i) => memberID(i))
+  const hall = { kind: 'group', groupID: 'hall' } as const
+  let heard = 0
+  for (const id of members) {
+    const device = im.connect(id)
+    device.onMessage((message) => {
+      if (message.sender === 'host') void device.send(hall, `{"answer":"${id}"}`, { onlineUserOnly: false })
+      else heard++
+    })
+  }
+  await host.createGroup('hall', members)
+  await im.settle()
+  gc()
+  const started = performance.now()
+  await host.send(hall, 'town hall', { onlineUserOnly: false })
+  await im.settle()
+  const ms = performance.now() - started
+  if (heard !== (n - 1) * (n - 2)) throw new Error(`MemoryIm alone: ${heard} of ${(n - 1) * (n - 2)} answers heard`)
+  return ms
+}
+
 const targets: Record<Audience, number> = { all: 5_000, inviter: 1_000 }
 const label: Record<Audience, string> = { all: "Tencent's semantics (every member sees every answer)", inviter: "audience 'inviter'" }
 
@@ -67,6 +100,11 @@ const main = async (): Promise<void> => {
       const growth = previous === undefined ? '' : `  ×${(run.ms / previous.ms).toFixed(2)} for ×${(n / previous.n).toFixed(1)} N`
       const verdict = n === 1_000 ? (run.ms <= targets[audience] && lost === 0 ? '  MET' : '  MISSED') : ''
       console.log(`  N = ${String(n).padStart(5)}: ${run.ms.toFixed(0).padStart(6)} ms  (${(run.ms * 1000 / (n - 1)).toFixed(0)} µs per answer; answers lost: ${lost})${growth}${verdict}`)
+      if (audience === 'all') {
+        const alone = await deliveriesAlone(n)
+        const deliveries = (n - 1) * (n - 1)
+        console.log(`             of which MemoryIm alone ${alone.toFixed(0).padStart(6)} ms (${((alone * 1000) / deliveries).toFixed(2)} µs per delivery, ${count(deliveries)} deliveries), the library ${(run.ms - alone).toFixed(0)} ms`)
+      }
       previous = { n, ms: run.ms }
     }
   }

@@ -147,7 +147,7 @@ const printFacade = (r: Results): void => {
   table([
     ['transport', 'lifecycles/s', 'µs per lifecycle (median)', 'added by the IM'],
     ['direct IM (zero-cost, in-process)', spreadCell(direct, perSecond), direct ? (1e6 / direct.median).toFixed(1) : '—', ''],
-    ['MemoryIm (embedded IM, virtual clock)', spreadCell(memory, perSecond), memory ? (1e6 / memory.median).toFixed(1) : '—', direct && memory ? `${((direct.median / memory.median - 1) * 100).toFixed(0)} %` : '—'],
+    ['MemoryIm (embedded IM, virtual clock)', spreadCell(memory, perSecond), memory ? (1e6 / memory.median).toFixed(1) : '—', direct && memory ? `${((direct.median / memory.median - 1) * 100).toFixed(0)} % (${(1e6 / memory.median - 1e6 / direct.median).toFixed(1)} µs)` : '—'],
   ])
   console.log('A group invitation to every other member of an N-member group on MemoryIm, every invitee accepting on ring; setup (devices,')
   console.log('group) not timed. Tencent\'s semantics: done when every member has heard every answer. audience \'inviter\': when the inviter has.')
