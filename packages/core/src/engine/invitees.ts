@@ -8,7 +8,7 @@ import { compiledInviteeMachine as machine, fireInPlace } from '../machine/compi
 import type { Decision, InviteeEvent, InviteeState } from '../machine/inviteeMachine.js'
 import type { Effect } from './io.js'
 import { buildInviteeIndex, type InviteeIndex } from './inviteeIndex.js'
-import type { EngineState, Invitation } from './state.js'
+import { writableDecisions, writableStates, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Derived index
@@ -101,8 +101,8 @@ export const applyFact = (
   if (to < 0) return before !== null && before.actionID === event.actionID ? DUPLICATE : OUTRANKED
   const after = current.decision
   state.revision++
-  invitation.states[i] = to
-  invitation.decisions[i] = after
+  writableStates(invitation)[i] = to
+  writableDecisions(invitation)[i] = after
   const wasAnswerable = machine.answerable[from] === true
   const isNowAnswerable = machine.answerable[to] === true
   if (wasAnswerable !== isNowAnswerable) invitation.pendingCount += isNowAnswerable ? 1 : -1
@@ -132,8 +132,8 @@ export const undoFact = (
 ): boolean => {
   const from = invitation.states[i] ?? machine.initial
   state.revision++
-  invitation.states[i] = machine.initial
-  invitation.decisions[i] = null
+  writableStates(invitation)[i] = machine.initial
+  writableDecisions(invitation)[i] = null
   if (machine.answerable[from] !== true && machine.answerable[machine.initial] === true) invitation.pendingCount += 1
   if (state.config.trace) effects.push({ type: 'trace.invitation', change: 'reset', inviteID: invitation.inviteID, invitees: [invitation.invitees[i]!] })
   for (const fact of facts) applyFact(state, invitation, i, fact, true, effects)

@@ -8,10 +8,10 @@
  */
 import type { InviteeEvent } from '../machine/inviteeMachine.js'
 import type { Envelope } from '../wire/envelope.js'
-import { applyFact, initialInviteeState, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
+import { applyFact, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
 import type { Effect, Notification } from './io.js'
 import { takeOldestOpenEnded, trackOpenEnded } from './openEnded.js'
-import { type EngineState, type Invitation } from './state.js'
+import { nothingYet, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Deadlines
@@ -98,7 +98,9 @@ export interface NewInvitation {
 /** An invitation with every invitee pending, not yet added to any state. */
 export const newInvitation = (fields: NewInvitation): Invitation => {
   const { envelope } = fields
-  const invitees = [...envelope.inviteeList]
+  // The envelope's list is the engine's own (decoded, or copied by `distinct` from the app's), and
+  // nothing changes it: shared, not copied.
+  const invitees = envelope.inviteeList
   const invitation: Invitation = {
     inviteID: envelope.inviteID,
     inviter: envelope.inviter,
@@ -112,10 +114,10 @@ export const newInvitation = (fields: NewInvitation): Invitation => {
     inviteMessageID: fields.inviteMessageID,
     sentHere: fields.sentHere,
     presented: fields.presented,
-    deferred: [],
+    deferred: nothingYet,
     invitees,
-    states: invitees.map(() => initialInviteeState),
-    decisions: invitees.map(() => null),
+    states: nothingYet,
+    decisions: nothingYet,
     pendingCount: invitees.length,
     endedAt: null,
   }
@@ -271,7 +273,9 @@ export const makeRoom = (state: EngineState, inviter: string | undefined, now: n
 /** Tells the app, or keeps the notification until the invitation's ring decision is made. */
 export const notify = (invitation: Invitation, notification: Notification, effects: Effect[]): void => {
   if (invitation.presented) effects.push({ type: 'notify', notification })
-  else invitation.deferred.push(notification) // the caller has changed the state already
+  // The caller has changed the state already.
+  else if (invitation.deferred === nothingYet) invitation.deferred = [notification]
+  else invitation.deferred.push(notification)
 }
 
 /**
@@ -319,5 +323,5 @@ export const present = (state: EngineState, invitation: Invitation, now: number,
     })
   }
   for (const notification of invitation.deferred) effects.push({ type: 'notify', notification })
-  invitation.deferred = []
+  invitation.deferred = nothingYet
 }

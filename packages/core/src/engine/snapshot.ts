@@ -22,7 +22,7 @@ import * as t from 'io-ts'
 import { ActionType, type Envelope } from '../wire/envelope.js'
 import { newInvitation } from './lifecycle.js'
 import type { EngineConfig, EngineState, HeldMessage, InFlight, Invitation } from './state.js'
-import { dictionary } from './state.js'
+import { dictionary, nothingYet } from './state.js'
 
 /** What `snapshot()` returns: the engine's state as JSON, tagged with its format. */
 export interface EngineSnapshot {
@@ -79,6 +79,8 @@ const shownBefore = (invitation: Invitation): string | undefined => {
   return typeof invitation.shownData === 'string' ? invitation.shownData : undefined
 }
 
+const orNothingYet = <T>(list: T[]): T[] => (list.length === 0 ? nothingYet : list)
+
 /** The state as a JSON-ready snapshot (a deep copy: later steps do not change it). */
 export const snapshotOf = (state: EngineState): EngineSnapshot => {
   const unacknowledged = [...state.inFlight.values()].map((entry): InFlight => ({ ...entry, origin: 'engine', commandID: '' }))
@@ -111,9 +113,11 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
         const again = invitation.endedAt === null && !invitation.sentHere
         const restored: Invitation = {
           ...invitation,
-          decisions: [...invitation.decisions],
+          // Empty lists are the shared `nothingYet` again, so the first write makes a full one.
+          states: orNothingYet(invitation.states),
+          decisions: orNothingYet(invitation.decisions),
           presented: again ? false : invitation.presented,
-          deferred: again ? [] : invitation.deferred,
+          deferred: again ? nothingYet : orNothingYet(invitation.deferred),
         }
         delete restored.shownData
         const shownData = shownBefore(invitation)

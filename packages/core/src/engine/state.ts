@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { compiledInviteeMachine } from '../machine/compile.js'
 import type { Decision } from '../machine/inviteeMachine.js'
 import type { Conversation, IncomingMessage, SendOptions } from '../ports.js'
 import type { Envelope } from '../wire/envelope.js'
@@ -97,12 +98,16 @@ export interface Invitation {
    * so that it hears of a modification that arrived meanwhile even if the invitation no longer rings.
    */
   shownData?: string
+  /** {@link nothingYet} until a notification waits (most invitations never have one). */
   deferred: Notification[]
-  readonly invitees: string[]
-  /** The invitee machine's state index per invitee. */
-  readonly states: number[]
-  /** The winning fact per invitee, by invitee index; `null` while nothing decided it. */
-  readonly decisions: (Decision | null)[]
+  readonly invitees: readonly string[]
+  /**
+   * The invitee machine's state index per invitee; a missing entry is the initial state, and the
+   * array is {@link nothingYet} until the first invitee leaves it (`writableStates`).
+   */
+  states: number[]
+  /** The winning fact per invitee, by invitee index; missing or `null` while nothing decided it. */
+  decisions: (Decision | null)[]
   /** How many invitees are in an answerable state (derived from `states`, kept for O(1) reads). */
   pendingCount: number
   /** Server time at which no invitee was pending any more; `null` while active. */
@@ -182,6 +187,33 @@ export interface EngineState {
   readonly inFlight: Map<string, InFlight>
   /** Timeouts the engine sent on its own that the IM refused; sent again on reconnect. */
   outbox: InFlight[]
+}
+
+/**
+ * The one empty list every invitation starts with for `states`, `decisions` and `deferred`: a
+ * pending 1:1 invitation carried three arrays of its own (about 150 bytes of its ~700, measured
+ * through `createSignaling`) that most never fill. Frozen, so a write that forgot to take a list
+ * of its own (`writableStates`, `writableDecisions`) throws instead of reaching every invitation.
+ */
+export const nothingYet: never[] = Object.freeze([]) as unknown as never[]
+
+/**
+ * The invitation's own `states`, made on the first write, every entry filled: a sparse array
+ * written at a random index of a large group would turn into a slow dictionary.
+ */
+export const writableStates = (invitation: Invitation): number[] => {
+  if (invitation.states !== nothingYet) return invitation.states
+  const n = invitation.invitees.length
+  invitation.states = n === 1 ? [compiledInviteeMachine.initial] : new Array<number>(n).fill(compiledInviteeMachine.initial)
+  return invitation.states
+}
+
+/** The invitation's own `decisions`, made on the first write, every entry filled. */
+export const writableDecisions = (invitation: Invitation): (Decision | null)[] => {
+  if (invitation.decisions !== nothingYet) return invitation.decisions
+  const n = invitation.invitees.length
+  invitation.decisions = n === 1 ? [null] : new Array<Decision | null>(n).fill(null)
+  return invitation.decisions
 }
 
 /** A dictionary without a prototype: ids from the network can never reach `Object.prototype`. */

@@ -9,6 +9,7 @@ import {
   defaultLimits,
   encodeEnvelope,
   initialState,
+  listInvitations,
   restoreState,
   snapshotOf,
   step,
@@ -18,6 +19,7 @@ import {
   type Input,
 } from '@beckon/core'
 import * as E from 'fp-ts/lib/Either.js'
+import { compiledInviteeMachine } from '../../src/machine/compile.js'
 
 const config = { userID: 'bob', deviceID: 'phone', limits: defaultLimits, trace: false }
 const T0 = 1_000_000
@@ -161,6 +163,30 @@ describe('step', () => {
       JSON.stringify(snapshotOf(state).invitations.map(({ presented: _p, deferred: _d, shownData: _s, ...rest }) => rest))
     expect(withoutRing(restored)).toBe(withoutRing(whole.state))
     expect(restored.heldCount).toBe(whole.state.heldCount)
+  })
+
+  // Law (older snapshots): earlier versions wrote every invitation's `states` and `decisions` in
+  // full, one entry per invitee, where this one leaves both empty until an invitee is decided. A
+  // snapshot written either way restores to an engine that does the same from then on: the same
+  // effects, and the same invitations as the app sees them.
+  test.prop([fc.array(move, { maxLength: 40 }), fc.nat()])('a snapshot with its lists written in full (as before) restores to the same behaviour', (moves, cut) => {
+    const whole = play(moves)
+    const at = cut % (whole.inputs.length + 1)
+    const first = initialState(config)
+    for (const input of whole.inputs.slice(0, at)) step(first, input)
+    const snapshot = JSON.parse(JSON.stringify(snapshotOf(first))) as { invitations: { invitees: string[]; states: number[]; decisions: unknown[] }[] }
+    const written = JSON.parse(JSON.stringify(snapshot)) as typeof snapshot
+    for (const invitation of written.invitations) {
+      invitation.states = invitation.invitees.map((_, i) => invitation.states[i] ?? compiledInviteeMachine.initial)
+      invitation.decisions = invitation.invitees.map((_, i) => invitation.decisions[i] ?? null)
+    }
+    const restore = (from: unknown) =>
+      E.getOrElseW((why: string) => {
+        throw new Error(why)
+      })(restoreState(from, config))
+    const [now, before] = [restore(snapshot), restore(written)]
+    for (const input of whole.inputs.slice(at)) expect(step(before, input).effects).toEqual(step(now, input).effects)
+    expect(listInvitations(before)).toEqual(listInvitations(now))
   })
 
   // Law: an input the engine rejects (a message from someone who may not send it) changes nothing.
