@@ -5,9 +5,14 @@
  * thousand pending invitations has a thousand deadlines. A runtime timer per key cost a closure,
  * a handle and the clock's own record each (most of what a pending 1:1 invitation cost a device)
  * and a clock call per arm and per clear (a tenth of a 1:1 lifecycle through the facade, in a CPU
- * profile). Here a deadline is one small record in a binary heap ordered by due time, then by the
- * order it was set in (timers due at once fire in the order they were armed, as separate runtime
- * timers would); the shell keeps one clock timer for the earliest.
+ * profile). Here the shell keeps one clock timer for the earliest deadline, and deadlines are a
+ * binary heap ordered by due time, then by the order they were set in (timers due at once fire in
+ * the order they were armed, as separate runtime timers would).
+ *
+ * A deadline is a record in typed columns (its due time and order in `Float64Array`s, its key in
+ * a plain array) named by a small integer, and the heap is an `Int32Array` of those numbers: an
+ * object per deadline (a record, a boxed time and an array slot) was about 80 bytes of what a
+ * pending invitation cost a device, the columns are about 30.
  *
  * Clearing is lazy: the key forgets its record and the record stays in the heap until it comes up
  * (or until stale records outnumber live ones, when the heap is rebuilt), so a clear is one `Map`
@@ -16,20 +21,36 @@
  * @module
  */
 
-interface Deadline {
-  readonly key: string
-  readonly at: number
-  /** The order deadlines were set in: ties on `at` fire in that order. */
-  readonly seq: number
+/** Grows a column to hold at least `n` entries, doubling. */
+const grown = (column: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> => {
+  if (column.length >= n) return column
+  const next = new Float64Array(Math.max(n, column.length * 2))
+  next.set(column)
+  return next
 }
 
-const before = (a: Deadline, b: Deadline): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq)
+const grownInts = (column: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> => {
+  if (column.length >= n) return column
+  const next = new Int32Array(Math.max(n, column.length * 2))
+  next.set(column)
+  return next
+}
 
 /** Deadlines by key, earliest first. */
 export class Deadlines {
-  readonly #live = new Map<string, Deadline>()
-  #heap: Deadline[] = []
-  #seq = 0
+  /** The live record of each key. */
+  readonly #live = new Map<string, number>()
+  // Records, by number: key, due time, order set in. A number is reused once its record left the heap.
+  #keys: (string | undefined)[] = []
+  #at = new Float64Array(16)
+  #seq = new Float64Array(16)
+  /** Numbers of records that left the heap, for reuse. */
+  #free = new Int32Array(16)
+  #freeCount = 0
+  /** Record numbers in heap order; `#heapSize` of them are in use. */
+  #heap = new Int32Array(16)
+  #heapSize = 0
+  #nextSeq = 0
 
   /** Live deadlines. */
   get size(): number {
@@ -38,32 +59,34 @@ export class Deadlines {
 
   /** Sets `key`'s deadline to `at`; returns the time it replaced, if the key had one. */
   set(key: string, at: number): number | undefined {
-    const deadline: Deadline = { key, at, seq: this.#seq++ }
-    const previous = this.#live.get(key)?.at
-    this.#live.set(key, deadline)
-    this.#push(deadline)
-    if (this.#heap.length > 64 && this.#heap.length > 2 * this.#live.size) this.#rebuild()
-    return previous
+    const previous = this.#live.get(key)
+    const record = this.#newRecord(key, at)
+    this.#live.set(key, record)
+    this.#push(record)
+    if (this.#heapSize > 64 && this.#heapSize > 2 * this.#live.size) this.#rebuild()
+    return previous === undefined ? undefined : this.#at[previous]
   }
 
   /** Forgets `key`'s deadline; returns its time, if it had one. */
   clear(key: string): number | undefined {
-    const deadline = this.#live.get(key)
-    if (deadline === undefined) return undefined
+    const record = this.#live.get(key)
+    if (record === undefined) return undefined
     this.#live.delete(key)
-    return deadline.at
+    return this.#at[record]
   }
 
   /** Forgets every deadline. */
   clearAll(): void {
     this.#live.clear()
-    this.#heap = []
+    this.#keys = []
+    this.#freeCount = 0
+    this.#heapSize = 0
   }
 
   /** The earliest live deadline's time, or `undefined` if none is left. */
   earliest(): number | undefined {
     this.#dropStale()
-    return this.#heap[0]?.at
+    return this.#heapSize === 0 ? undefined : this.#at[this.#heap[0]!]
   }
 
   /** Takes out the keys of every live deadline at or before `upTo`, earliest first. */
@@ -71,48 +94,90 @@ export class Deadlines {
     const due: string[] = []
     for (;;) {
       this.#dropStale()
-      const top = this.#heap[0]
-      if (top === undefined || top.at > upTo) return due
+      if (this.#heapSize === 0) return due
+      const top = this.#heap[0]!
+      if (this.#at[top]! > upTo) return due
+      const key = this.#keys[top]!
       this.#pop()
-      this.#live.delete(top.key)
-      due.push(top.key)
+      this.#live.delete(key)
+      due.push(key)
     }
+  }
+
+  #newRecord(key: string, at: number): number {
+    let record: number
+    if (this.#freeCount > 0) record = this.#free[--this.#freeCount]!
+    else {
+      record = this.#keys.length
+      this.#at = grown(this.#at, record + 1)
+      this.#seq = grown(this.#seq, record + 1)
+    }
+    this.#keys[record] = key
+    this.#at[record] = at
+    this.#seq[record] = this.#nextSeq++
+    return record
+  }
+
+  #release(record: number): void {
+    this.#keys[record] = undefined
+    this.#free = grownInts(this.#free, this.#freeCount + 1)
+    this.#free[this.#freeCount++] = record
+  }
+
+  #isLive(record: number): boolean {
+    return this.#live.get(this.#keys[record]!) === record
+  }
+
+  #before(a: number, b: number): boolean {
+    const at = this.#at
+    return at[a]! < at[b]! || (at[a] === at[b] && this.#seq[a]! < this.#seq[b]!)
   }
 
   /** Pops records whose key was cleared or set again since. */
   #dropStale(): void {
-    const heap = this.#heap
-    while (heap.length > 0 && this.#live.get(heap[0]!.key) !== heap[0]) this.#pop()
+    while (this.#heapSize > 0 && !this.#isLive(this.#heap[0]!)) this.#pop()
   }
 
   #rebuild(): void {
-    this.#heap = [...this.#live.values()].sort((a, b) => (before(a, b) ? -1 : 1))
+    const live: number[] = []
+    for (let i = 0; i < this.#heapSize; i++) {
+      const record = this.#heap[i]!
+      if (this.#isLive(record)) live.push(record)
+      else this.#release(record)
+    }
+    live.sort((a, b) => (this.#before(a, b) ? -1 : 1))
+    this.#heap.set(live)
+    this.#heapSize = live.length
   }
 
-  #push(deadline: Deadline): void {
+  #push(record: number): void {
+    this.#heap = grownInts(this.#heap, this.#heapSize + 1)
     const heap = this.#heap
-    let i = heap.length
-    heap.push(deadline)
+    let i = this.#heapSize++
     while (i > 0) {
       const parent = (i - 1) >> 1
-      if (!before(deadline, heap[parent]!)) break
+      if (!this.#before(record, heap[parent]!)) break
       heap[i] = heap[parent]!
       i = parent
     }
-    heap[i] = deadline
+    heap[i] = record
   }
 
+  /** Takes the top record out of the heap and releases its number. */
   #pop(): void {
     const heap = this.#heap
-    const last = heap.pop()!
-    if (heap.length === 0) return
+    const top = heap[0]!
+    const last = heap[--this.#heapSize]!
+    this.#release(top)
+    const size = this.#heapSize
+    if (size === 0) return
     let i = 0
     for (;;) {
       const left = 2 * i + 1
-      if (left >= heap.length) break
+      if (left >= size) break
       const right = left + 1
-      const child = right < heap.length && before(heap[right]!, heap[left]!) ? right : left
-      if (!before(heap[child]!, last)) break
+      const child = right < size && this.#before(heap[right]!, heap[left]!) ? right : left
+      if (!this.#before(heap[child]!, last)) break
       heap[i] = heap[child]!
       i = child
     }

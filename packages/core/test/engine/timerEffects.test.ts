@@ -46,7 +46,7 @@ describe('timer effects of a 1:1 lifecycle', () => {
     ])
   })
 
-  it('the invitee arms its own deadline and the local expiry, and clears just those when it answers', () => {
+  it('the invitee arms its own deadline (no local expiry: it is the only invitee), and clears just that when it answers', () => {
     const effects = run('bob', 'phone', [
       { type: 'message.received', now: T0 + 50, actionID: 'b1', message: message('alice', 'laptop', T0, 'm1'), envelope: envelope(ActionType.invite, ['bob'], 'a1') },
       { type: 'command.accept', commandID: 'c1', now: T0 + 1_500, actionID: 'b2', inviteID: 'one', data: '' },
@@ -54,8 +54,8 @@ describe('timer effects of a 1:1 lifecycle', () => {
       { type: 'timer.fired', now: T0 + 1_500 + retention, actionID: 'b4', key: 'gc:one' },
     ])
     expect(effects).toEqual([
-      ['timer.set own:one', 'timer.set expiry:one', 'notify'],
-      ['send', 'timer.clear own:one', 'timer.clear expiry:one', 'timer.set gc:one'],
+      ['timer.set own:one', 'notify'],
+      ['send', 'timer.clear own:one', 'timer.set gc:one'],
       ['settle'],
       [],
     ])
@@ -69,6 +69,6 @@ describe('timer effects of a 1:1 lifecycle', () => {
       type: 'message.received', now: at, actionID: `x-${inviteID}`, message: message('alice', 'laptop', at, `c-${inviteID}`), envelope: envelope(ActionType.cancel, ['bob'], `c-${inviteID}`, inviteID),
     })
     const effects = run('bob', 'phone', [invite('one', T0), cancel('one', T0 + 100), invite('two', T0 + 200), cancel('two', T0 + 300)], { ...defaultLimits, maxEndedInvitations: 1 })
-    expect(effects[3]).toEqual(['notify', 'timer.clear own:two', 'timer.clear expiry:two', 'timer.set gc:two', 'timer.clear gc:one', 'diagnostic'])
+    expect(effects[3]).toEqual(['notify', 'timer.clear own:two', 'timer.set gc:two', 'timer.clear gc:one', 'diagnostic'])
   })
 })
