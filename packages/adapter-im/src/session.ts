@@ -39,6 +39,12 @@ export interface SessionOptions {
   readonly onRetry?: (notice: RetryNotice) => void
   /** How long an IQ may wait for its answer. Default 10 s. */
   readonly iqTimeoutMs?: number
+  /**
+   * How long opening or closing a stream may take. Default 15 s: @xmpp/connection's own 2 s is
+   * too short for a busy server, and a login that times out only comes back as another login on
+   * the same busy server.
+   */
+  readonly streamTimeoutMs?: number
   /** Where library errors go (they never throw out of the adapter). */
   readonly onError?: (error: unknown) => void
 }
@@ -96,9 +102,7 @@ export class XmppSession {
       domain: options.domain,
       resource: options.resource,
       credentials: (authenticate, mechanisms) => this.#authenticate(authenticate, mechanisms),
-      // @xmpp/connection gives opening a stream 2 s by default; a busy server takes longer, and
-      // a login that times out only comes back as another login on the same busy server.
-      timeout: 15_000,
+      timeout: options.streamTimeoutMs ?? 15_000,
     })
     this.#client.on('error', (error: unknown) => options.onError?.(error))
     this.#client.on('stanza', (stanza: Element) => this.#dispatch(stanza))

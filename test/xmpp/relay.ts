@@ -1,0 +1,78 @@
+/**
+ * A loopback TCP relay between devices and the real server, standing in for a slow network or a
+ * server too busy to write: while held, what the server sends is kept back, then delivered in one
+ * go on release — after the device may have given up waiting for it. Client to server passes
+ * through untouched.
+ *
+ * @module
+ */
+import { createConnection, createServer, type Server, type Socket } from 'node:net'
+
+export class Relay {
+  readonly #server: Server
+  readonly #sockets = new Set<Socket>()
+  /** Per client socket: what the server sent while held, and whether it then closed its side. */
+  readonly #held = new Map<Socket, { chunks: Buffer[]; ended: boolean }>()
+  #holding = false
+
+  private constructor(server: Server) {
+    this.#server = server
+  }
+
+  /** A relay to `127.0.0.1:targetPort`, listening on a free loopback port. */
+  static async to(targetPort: number): Promise<Relay> {
+    const server = createServer({ allowHalfOpen: true })
+    const relay = new Relay(server)
+    server.on('connection', (client) => relay.#pipe(client, targetPort))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return relay
+  }
+
+  get port(): number {
+    return (this.#server.address() as { port: number }).port
+  }
+
+  /** Keep back what the server sends from now on. */
+  hold(): void {
+    this.#holding = true
+  }
+
+  /** Deliver what was kept back, and pass everything on again. */
+  release(): void {
+    this.#holding = false
+    for (const [client, { chunks, ended }] of this.#held) {
+      if (client.destroyed) continue
+      for (const chunk of chunks) client.write(chunk)
+      if (ended) client.end()
+    }
+    this.#held.clear()
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy()
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()))
+  }
+
+  #pipe(client: Socket, targetPort: number): void {
+    const upstream = createConnection({ host: '127.0.0.1', port: targetPort, allowHalfOpen: true })
+    this.#sockets.add(client).add(upstream)
+    client.on('data', (chunk) => upstream.write(chunk))
+    const held = (): { chunks: Buffer[]; ended: boolean } => {
+      const entry = this.#held.get(client) ?? { chunks: [], ended: false }
+      this.#held.set(client, entry)
+      return entry
+    }
+    upstream.on('data', (chunk: Buffer) => (this.#holding ? held().chunks.push(chunk) : client.write(chunk)))
+    // A half-close passes on only once nothing is held back: the server's goodbye comes last.
+    client.on('end', () => upstream.end())
+    upstream.on('end', () => (this.#holding ? (held().ended = true) : client.end()))
+    const closeBoth = (): void => {
+      this.#sockets.delete(client)
+      this.#sockets.delete(upstream)
+      client.destroy()
+      upstream.destroy()
+    }
+    client.on('error', closeBoth).on('close', () => upstream.end())
+    upstream.on('error', closeBoth)
+  }
+}
