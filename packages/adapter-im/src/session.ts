@@ -79,6 +79,31 @@ export class IqError extends Error {
 
 let requests = 0
 
+/** The part of `@xmpp/connection` 0.14 that reads the socket: not in its published surface. */
+interface StreamReader {
+  parser: unknown
+  socket: { destroy?: () => void } | null
+  _onData(data: unknown): void
+}
+
+/**
+ * `@xmpp/connection` 0.14 feeds every chunk the socket reads to the stream's parser, which it
+ * drops as soon as the stream has closed — or it gave up waiting for the server's goodbye — while
+ * the socket stays open until it closes. What a busy server still sends meanwhile threw a
+ * TypeError out of the socket's event handler, uncaught. Such data belongs to a stream that is
+ * over: drop it, and the socket with it, which the library reports as a disconnect as usual (so
+ * a session that is not stopping reconnects). Installed before the first connection: the library
+ * binds its data handler once, on the first socket.
+ */
+const dropDataAfterStream = (client: Client): void => {
+  const reader = client as unknown as StreamReader
+  const read = reader._onData
+  reader._onData = function (this: StreamReader, data: unknown): void {
+    if (this.parser === null) return void this.socket?.destroy?.()
+    read.call(this, data)
+  }
+}
+
 const isLoopback = (service: string): boolean => /^[a-z]+:\/\/(127\.|localhost|\[::1\])/i.test(service)
 
 export class XmppSession {
@@ -104,6 +129,7 @@ export class XmppSession {
       credentials: (authenticate, mechanisms) => this.#authenticate(authenticate, mechanisms),
       timeout: options.streamTimeoutMs ?? 15_000,
     })
+    dropDataAfterStream(this.#client)
     this.#client.on('error', (error: unknown) => options.onError?.(error))
     this.#client.on('stanza', (stanza: Element) => this.#dispatch(stanza))
     this.#client.on('status', (status: string) => this.#onStatus(status))
