@@ -14,6 +14,8 @@ export class Relay {
   /** Per client socket: what the server sent while held, and whether it then closed its side. */
   readonly #held = new Map<Socket, { chunks: Buffer[]; ended: boolean }>()
   #holding = false
+  /** What is cut out of the client's data, and how many more times (Infinity: until {@link pass}). */
+  #dropping: { pattern: RegExp; left: number } | undefined
 
   private constructor(server: Server) {
     this.#server = server
@@ -48,6 +50,25 @@ export class Relay {
     this.#held.clear()
   }
 
+  /**
+   * Cut what matches `pattern` (global) out of what clients send, `times` matches in all: as if
+   * the server never read it. Matching is per chunk: meant for small stanzas written whole.
+   */
+  drop(pattern: RegExp, times = Number.POSITIVE_INFINITY): void {
+    this.#dropping = { pattern, left: times }
+  }
+
+  /** Stop cutting. */
+  pass(): void {
+    this.#dropping = undefined
+  }
+
+  #filter(chunk: Buffer): Buffer | string {
+    const dropping = this.#dropping
+    if (dropping === undefined) return chunk
+    return chunk.toString('utf8').replace(dropping.pattern, (match) => (dropping.left > 0 ? (dropping.left--, '') : match))
+  }
+
   async close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy()
     await new Promise<void>((resolve) => this.#server.close(() => resolve()))
@@ -56,7 +77,7 @@ export class Relay {
   #pipe(client: Socket, targetPort: number): void {
     const upstream = createConnection({ host: '127.0.0.1', port: targetPort, allowHalfOpen: true })
     this.#sockets.add(client).add(upstream)
-    client.on('data', (chunk) => upstream.write(chunk))
+    client.on('data', (chunk: Buffer) => upstream.write(this.#filter(chunk)))
     const held = (): { chunks: Buffer[]; ended: boolean } => {
       const entry = this.#held.get(client) ?? { chunks: [], ended: false }
       this.#held.set(client, entry)
