@@ -9,7 +9,7 @@ import { connectXmpp, type XmppTransport } from '@beckon/adapter-im'
 import { TransportError } from '@beckon/core'
 import { TEST_PASSWORD } from '../../scripts/xmpp/testServer.js'
 import { Relay } from './relay.js'
-import { connected, settings, uniqueName, xmppEnabled } from './support.js'
+import { connected, settings, sleep, uniqueName, xmppEnabled } from './support.js'
 
 /** The adapter's XEP-0202 query, as the library writes it. */
 const TIME_QUERY = /<iq [^>]*><time xmlns="urn:xmpp:time"\/><\/iq>/g
@@ -52,6 +52,27 @@ describe.skipIf(!xmppEnabled)('send confirmations when the server leaves a query
     const receipt = await within(10_000, 'the send', alice.send({ kind: 'user', userID: 'bob' }, uniqueName('asked-twice'), STORED))
     expect(receipt.messageID).toBeTruthy()
     expect(errors.some((e) => e.includes('asking again'))).toBe(true)
+  })
+
+  it('waits for a server that is busy but alive, however long, and the answer confirms the send', async () => {
+    const bob = connectXmpp({ service: `xmpp://127.0.0.1:${settings.port}`, domain: settings.domain, userID: 'bob', password: TEST_PASSWORD, deviceID: uniqueName('chatty') })
+    try {
+      await connected(bob)
+      relay.drop(new RegExp(`${TIME_QUERY.source}|${ACK_REQUEST.source}`, 'g'))
+      // The server keeps writing to alice: alive, though it answers none of her queries.
+      const chatter = setInterval(() => void bob.send({ kind: 'user', userID: 'alice' }, 'chatter', { onlineUserOnly: true }).catch(() => undefined), 100)
+      let settled = false
+      const sending = alice.send({ kind: 'user', userID: 'bob' }, uniqueName('busy-server'), STORED).finally(() => (settled = true))
+      await sleep(8 * retryMs)
+      clearInterval(chatter)
+      expect(settled).toBe(false)
+      expect(errors.some((e) => e.includes('dropping the connection'))).toBe(false)
+      relay.pass()
+      // The next ask, or an acknowledgement stream management asks for, gets through.
+      await within(16 * retryMs + 10_000, 'the send', sending)
+    } finally {
+      await bob.disconnect()
+    }
   })
 
   it('gives up on a connection that answers nothing: the send fails with Disconnected, the device reconnects', async () => {

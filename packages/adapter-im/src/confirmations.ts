@@ -10,8 +10,15 @@
  * sends one barrier per round trip however many messages it sends. The barrier is an XEP-0202
  * time query, so each one is also a reading of the server's clock, at that same bounded rate.
  *
- * A barrier has no timer: a busy server makes senders wait, not fail. What bounds the wait is
- * the connection (a drop fails the sends it had not confirmed) and what bounds memory is
+ * A busy server makes senders wait, not fail, but a server may also leave a query unanswered
+ * (ejabberd seemed to, under 10,000 concurrent invitations: its answers sat minutes behind the
+ * stanzas queued before them). A barrier unanswered for `retryMs` asks again, after 1, 2, 4, 8, …
+ * such periods — a later query, written after the first, confirms all the first one does — and
+ * asks for an XEP-0198 acknowledgement, which confirms the same when stream management is on:
+ * whichever comes first settles the barrier. A server that sends this device anything meanwhile
+ * is alive and working through its queue, and the barrier waits on. One that sends nothing at all
+ * for `silentRetries` periods is taken as gone: the connection is dropped, its sends fail with
+ * `Disconnected`, and the device reconnects. Memory is bounded by
  * {@link SendConfirmationsOptions.maxPendingSends}.
  *
  * Why not XEP-0198 acks: `@xmpp/client` 0.14 requests an ack 250 ms after the last stanza (a
@@ -30,7 +37,14 @@ import { timeQuery } from './stanzas.js'
 export interface SendConfirmationsOptions {
   /** How many sends may await the server's confirmation at once; beyond it `send` fails. */
   readonly maxPendingSends: number
+  /** How long a barrier's query may go unanswered before the barrier asks again, in ms. */
+  readonly retryMs: number
+  /** After how many such periods of hearing nothing at all from the server the connection is dropped. */
+  readonly silentRetries: number
 }
+
+/** Why a barrier's query was given up: another one settled the barrier. */
+const SETTLED = new Error('the barrier was settled by another query or an acknowledgement')
 
 export class SendConfirmations {
   readonly #session: XmppSession
@@ -99,10 +113,58 @@ export class SendConfirmations {
     return barrier
   }
 
-  async #sendBarrier(): Promise<void> {
+  /** Settles once the server answers any of its queries or acknowledges one; see the module documentation. */
+  #sendBarrier(): Promise<void> {
+    const { retryMs, silentRetries } = this.#options
+    const session = this.#session
+    const abandon = new AbortController()
+    const queries = new Set<Element>()
+    return new Promise<void>((resolve, reject) => {
+      const settle = (error?: unknown): void => {
+        if (abandon.signal.aborted) return
+        abandon.abort(SETTLED)
+        clearInterval(ticker)
+        clearTimeout(lastResort)
+        stopAcks()
+        if (error === undefined) resolve()
+        else reject(error instanceof Error ? error : new Error(String(error)))
+      }
+      const stopAcks = session.onAcknowledged((stanza) => queries.has(stanza) && settle())
+      const ask = (): void => {
+        const query = timeQuery(session.me.domain)
+        queries.add(query)
+        this.#query(query, abandon.signal).then(
+          () => settle(),
+          (error: unknown) => error !== SETTLED && settle(error),
+        )
+      }
+      let ticks = 0
+      let lastResort: ReturnType<typeof setTimeout> | undefined
+      const ticker = setInterval(() => {
+        const waited = `the XMPP server has not confirmed a send for ${((++ticks * retryMs) / 1000).toFixed(0)} s`
+        if (session.silentForMs() >= silentRetries * retryMs) {
+          // The drop fails the queries, and with them the sends (Disconnected); the device
+          // reconnects. Should the socket be gone already, the barrier ends one period later.
+          clearInterval(ticker)
+          session.reportError(new Error(`${waited}, and sent nothing at all for ${(silentRetries * retryMs) / 1000} s: dropping the connection`))
+          session.drop()
+          lastResort = setTimeout(() => settle(new TransportError('Disconnected', `${waited}; the connection was dropped`)), retryMs)
+        } else if ((ticks & (ticks - 1)) === 0) {
+          // After 1, 2, 4, 8, … periods: a busy server is not sent many more.
+          session.reportError(new Error(`${waited}; asking again`))
+          ask()
+          session.requestAcknowledgement()
+        }
+      }, retryMs)
+      ask()
+    })
+  }
+
+  /** One query; its answer is also a reading of the server's clock. */
+  async #query(query: Element, signal: AbortSignal): Promise<void> {
     const sentAt = this.#clock.local()
     try {
-      const answer = await this.#session.request(timeQuery(this.#session.me.domain))
+      const answer = await this.#session.request(query, signal)
       const stamp = parseStamp(answer.getChild('time', NS_TIME)?.getChildText('utc'))
       if (stamp !== undefined) this.#clock.sample(stamp, sentAt, this.#clock.local())
     } catch (error) {

@@ -39,3 +39,5 @@ export const NS_REGISTER = 'jabber:iq:register'
 export const NS_CONFERENCE = 'jabber:x:conference'
 /** XEP-0357 push notifications. */
 export const NS_PUSH = 'urn:xmpp:push:0'
+/** XEP-0198 stream management: acknowledgements. */
+export const NS_SM = 'urn:xmpp:sm:3'

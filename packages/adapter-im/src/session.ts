@@ -6,10 +6,13 @@
  * @module
  */
 import type { Authenticate, Client, ClientOptions, Element } from '@xmpp/client'
+import { xml } from '@xmpp/xml'
 import { TransportError } from '@beckon/core'
 import { errorCondition } from './decode.js'
 import { parseAddress, type Address } from './jid.js'
+import { NS_SM } from './namespaces.js'
 import { Reconnection, type BackoffSettings, type RetryNotice } from './reconnection.js'
+import { dropDataAfterStream } from './streamGuard.js'
 
 /**
  * Builds the `@xmpp/client` entity: the full client in Node, a WebSocket-only one in browsers.
@@ -79,31 +82,6 @@ export class IqError extends Error {
 
 let requests = 0
 
-/** The part of `@xmpp/connection` 0.14 that reads the socket: not in its published surface. */
-interface StreamReader {
-  parser: unknown
-  socket: { destroy?: () => void } | null
-  _onData(data: unknown): void
-}
-
-/**
- * `@xmpp/connection` 0.14 feeds every chunk the socket reads to the stream's parser, which it
- * drops as soon as the stream has closed — or it gave up waiting for the server's goodbye — while
- * the socket stays open until it closes. What a busy server still sends meanwhile threw a
- * TypeError out of the socket's event handler, uncaught. Such data belongs to a stream that is
- * over: drop it, and the socket with it, which the library reports as a disconnect as usual (so
- * a session that is not stopping reconnects). Installed before the first connection: the library
- * binds its data handler once, on the first socket.
- */
-const dropDataAfterStream = (client: Client): void => {
-  const reader = client as unknown as StreamReader
-  const read = reader._onData
-  reader._onData = function (this: StreamReader, data: unknown): void {
-    if (this.parser === null) return void this.socket?.destroy?.()
-    read.call(this, data)
-  }
-}
-
 const isLoopback = (service: string): boolean => /^[a-z]+:\/\/(127\.|localhost|\[::1\])/i.test(service)
 
 export class XmppSession {
@@ -115,6 +93,8 @@ export class XmppSession {
   readonly #refusalListeners = new Set<(refusal: AuthenticationError) => void>()
   readonly #reconnection: Reconnection
   #stopped = true
+  /** When the server last sent anything (`performance.now()`), or the session last came up. */
+  #heardAt = 0
   #refusal: AuthenticationError | undefined
 
   constructor(options: SessionOptions) {
@@ -132,6 +112,7 @@ export class XmppSession {
     dropDataAfterStream(this.#client)
     this.#client.on('error', (error: unknown) => options.onError?.(error))
     this.#client.on('stanza', (stanza: Element) => this.#dispatch(stanza))
+    this.#client.on('element', () => (this.#heardAt = performance.now()))
     this.#client.on('status', (status: string) => this.#onStatus(status))
     this.#client.streamManagement.on('resumed', () => this.#emit('resumed'))
     this.#reconnection = new Reconnection(options.backoff, {
@@ -181,6 +162,11 @@ export class XmppSession {
     await this.#close()
   }
 
+  /** How long the server has sent nothing at all on this connection, in ms. */
+  silentForMs(): number {
+    return performance.now() - this.#heardAt
+  }
+
   /** Report an error that did not fail an operation (a missing server feature, say). */
   reportError(error: unknown): void {
     this.#options.onError?.(error)
@@ -215,11 +201,12 @@ export class XmppSession {
   }
 
   /**
-   * Send an IQ and wait for its answer for as long as this session lasts: no timer, so a busy
-   * server makes the caller wait rather than fail. Rejects with {@link IqError}, or with
-   * `TransportError('Disconnected')` once the connection drops.
+   * Send an IQ and wait for its answer for as long as this session lasts, or until `signal`
+   * aborts: no timer of its own, so a busy server makes the caller wait rather than fail. Rejects
+   * with {@link IqError}, with `TransportError('Disconnected')` once the connection drops, or with
+   * the signal's reason.
    */
-  async request(stanza: Element): Promise<Element> {
+  async request(stanza: Element, signal?: AbortSignal): Promise<Element> {
     if (!this.online) throw new TransportError('Disconnected', 'not connected to the XMPP server')
     const id = (stanza.attrs['id'] ??= `r${++requests}-${Date.now().toString(36)}`)
     let unsubscribe = (): void => undefined
@@ -232,17 +219,40 @@ export class XmppSession {
       const stopEvents = this.onEvent((event) => {
         if (event === 'down') reject(new TransportError('Disconnected', 'the connection dropped before the server answered'))
       })
+      const abort = (): void => reject(signal?.reason)
+      signal?.addEventListener('abort', abort)
       unsubscribe = () => {
         stopStanzas()
         stopEvents()
+        signal?.removeEventListener('abort', abort)
       }
     })
+    // The connection may drop while the query is still being written: that rejection is read below.
+    answer.catch(() => undefined)
     try {
+      signal?.throwIfAborted()
       await this.send(stanza)
       return await answer
     } finally {
       unsubscribe()
     }
+  }
+
+  /**
+   * The server acknowledged (XEP-0198) that it handled `stanza`, which this session sent, and
+   * everything sent before it. Only while stream management is on; the listener is called with
+   * every acknowledged stanza.
+   */
+  onAcknowledged(listener: (stanza: Element) => void): () => void {
+    const management = this.#client.streamManagement
+    management.on('ack', listener)
+    return () => management.off('ack', listener)
+  }
+
+  /** Ask the server to acknowledge what it handled so far (XEP-0198), when stream management is on. */
+  requestAcknowledgement(): void {
+    if (!this.online || !this.#client.streamManagement.enabled) return
+    this.#client.send(xml('r', { xmlns: NS_SM })).catch(() => undefined)
   }
 
   #authenticate(authenticate: Authenticate, mechanisms: string[]): Promise<void> {
@@ -257,7 +267,10 @@ export class XmppSession {
   #onStatus(status: string): void {
     // Else each round trip waits ~44 ms (Nagle + delayed ACK). A WebSocket has no such switch.
     if (status === 'connect') (this.#client.socket as { setNoDelay?: (on: boolean) => void } | null)?.setNoDelay?.(true)
-    if (status === 'online') this.#emit('online')
+    if (status === 'online') {
+      this.#heardAt = performance.now()
+      this.#emit('online')
+    }
     if (status === 'disconnect' || status === 'offline') {
       this.#emit('down')
       // Not from inside the library's status change: its `disconnect` event is still to come.

@@ -6,7 +6,7 @@
  * |-------------------------|------------------------------------------------------------------------------|
  * | `send` to a user        | `<message type='chat'>` to the bare JID, `<signal/>` payload, `<store/>` hint; online-only: `type='headline'` + `<no-store/>` |
  * | `send` to a group       | `<message type='groupchat'>` to the room                                     |
- * | send resolves           | once an IQ sent behind it is answered (streams are ordered); one in flight, shared by every send meanwhile (`confirmations.ts`) |
+ * | send resolves           | once an IQ sent behind it is answered, or acknowledged (XEP-0198) after `confirmationRetryMs` (streams are ordered); one in flight, shared by every send meanwhile (`confirmations.ts`) |
  * | `replace`               | XEP-0308 correction of the stored message; delivered with `modified: true`   |
  * | `fromMyOtherDevice`     | XEP-0280 carbons (and a self-forwarded copy for online-only messages)        |
  * | catch-up on reconnect   | XEP-0313 archive of the user and of each room, read before `connected`       |
@@ -95,6 +95,15 @@ export interface XmppTransportOptions {
    * facade reports as `TransportFailed` (8015). Default 10,000.
    */
   readonly maxPendingSends?: number
+  /**
+   * How long a send waits for the server's confirmation before the transport asks again, in ms
+   * (then after 2, 4, 8, … such periods; each time also for an XEP-0198 acknowledgement, which
+   * confirms as well). A busy server that keeps sending this device anything is waited for; one
+   * that sends nothing at all for 6 such periods is taken as gone: the connection is dropped and
+   * reconnects, and the sends waiting fail with `TransportError('Disconnected')` (6014 at the
+   * facade). Default 10 s.
+   */
+  readonly confirmationRetryMs?: number
   readonly timeTolerance?: TimeTolerance
   /**
    * The app's XEP-0357 push service: registered with the server on every session, so that the
@@ -120,6 +129,9 @@ export interface XmppRuntime {
   readonly createClient: (options: never) => unknown
   readonly schemes: ServiceSchemes
 }
+
+/** How many `confirmationRetryMs` of silence from the server end a connection with sends waiting. */
+const SILENT_RETRIES = 6
 
 /** How `ready()` waits, when not told. */
 const defaultReadyTimeoutMs = 30_000
@@ -200,7 +212,11 @@ export class XmppTransportBase implements ImTransport {
       newID,
       joinTimeoutMs: 10_000,
     })
-    this.#confirmations = new SendConfirmations(this.#session, this.#clock, { maxPendingSends: options.maxPendingSends ?? 10_000 })
+    this.#confirmations = new SendConfirmations(this.#session, this.#clock, {
+      maxPendingSends: options.maxPendingSends ?? 10_000,
+      retryMs: options.confirmationRetryMs ?? 10_000,
+      silentRetries: SILENT_RETRIES,
+    })
     this.#inbox = new Inbox({
       session: this.#session,
       clock: this.#clock,
