@@ -75,6 +75,14 @@ describe.skipIf(!xmppEnabled)('send confirmations when the server leaves a query
     }
   })
 
+  it('catches up without the clock reading the server leaves unanswered', async () => {
+    await alice.disconnect()
+    relay.drop(TIME_QUERY)
+    alice.connect()
+    await connected(alice, 6 * retryMs + 10_000)
+    expect(errors.some((e) => e.includes('clock reading unanswered'))).toBe(true)
+  })
+
   it('gives up on a connection that answers nothing: the send fails with Disconnected, the device reconnects', async () => {
     relay.drop(new RegExp(`${TIME_QUERY.source}|${ACK_REQUEST.source}`, 'g'))
     const began = Date.now()
