@@ -101,7 +101,8 @@ export interface XmppTransportOptions {
    * confirms as well). A busy server that keeps sending this device anything is waited for; one
    * that sends nothing at all for 6 such periods is taken as gone: the connection is dropped and
    * reconnects, and the sends waiting fail with `TransportError('Disconnected')` (6014 at the
-   * facade). Default 10 s.
+   * facade). Default 10 s. A reading of the server's clock (XEP-0202) is abandoned after as
+   * long, keeping the clock's estimate: catching up does not wait on it.
    */
   readonly confirmationRetryMs?: number
   readonly timeTolerance?: TimeTolerance
@@ -220,7 +221,7 @@ export class XmppTransportBase implements ImTransport {
     this.#inbox = new Inbox({
       session: this.#session,
       clock: this.#clock,
-      readings: new ClockReadings(this.#session, this.#clock),
+      readings: new ClockReadings(this.#session, this.#clock, options.confirmationRetryMs ?? 10_000),
       groups: this.#groups,
       place: this.#place,
       route: { me, myUserID: this.userID, mucDomain, toUserID, registry: this.#registry, serverNow: () => this.#clock.now(), tolerance: options.timeTolerance ?? defaultTolerance },
