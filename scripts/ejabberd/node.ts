@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { waitUntilAnswering as prosodyAnswering } from '../prosody/server.js'
-import { configPath, logPath, pidPath, renderConfig, spoolPath, type EjabberdSettings } from './config.js'
+import { configPath, logPath, pidPath, renderConfig, renderSchema, schemaPath, spoolPath, type EjabberdSettings } from './config.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -69,6 +69,7 @@ const erlangEnv = (s: EjabberdSettings): NodeJS.ProcessEnv => ({
   ERL_MAX_PORTS: '32000',
   EJABBERD_CONFIG_PATH: configPath(s),
   EJABBERD_LOG_PATH: logPath(s),
+  EJABBERD_MNESIA_SCHEMA: s.dir,
 })
 
 /** Distribution on 127.0.0.1, within the settings' port window. */
@@ -129,6 +130,7 @@ export const startNode = async (s: EjabberdSettings, options: StartNodeOptions =
   if (options.fresh) rmSync(spoolPath(s), { recursive: true, force: true })
   mkdirSync(spoolPath(s), { recursive: true })
   writeFileSync(configPath(s), renderConfig(s))
+  writeFileSync(schemaPath(s), renderSchema())
   compileModules(s)
   const out = openSync(join(s.dir, 'ejabberd.out'), 'a')
   const args = ['-sname', s.node, ...distributionArgs(s), '+K', 'true', '+P', '250000', '-noinput', '-pa', ebinPath(s), '-mnesia', 'dir', JSON.stringify(spoolPath(s)), '-s', 'ejabberd']
