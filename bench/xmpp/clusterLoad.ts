@@ -111,8 +111,10 @@ const figures = (runs: readonly Run[]): string[][] => {
     row('lost', (run) => count(run.result.lost)),
     row('disagreements', (run) => count(run.result.disagree)),
     row('outcome not the planned one', (run) => count(run.result.notAsPlanned)),
+    row('invite() / accept() calls that failed', (run) => `${count(run.result.failedInvites)} / ${count(run.result.failedAccepts)}`),
     row('6014 while connected', (run) => count(run.result.disconnectedWhileConnected)),
     row('unhandled errors', (run) => count(run.unhandled)),
+    row('errors the transports reported (logged)', (run) => count(run.result.transportErrors)),
     row('0 lost, 0 disagreements', (run) => (ok(run) ? 'MET' : 'MISSED')),
   ]
 }
@@ -126,6 +128,8 @@ const main = async (): Promise<boolean> => {
     console.log()
   }
   table(figures(runs))
+  for (const run of runs) if (run.result.firstFailedInvite !== undefined) console.log(`first invite() that failed on ${run.nodes} node(s): ${run.result.firstFailedInvite}`)
+  for (const run of runs) if (run.result.firstTransportError !== undefined) console.log(`first error a transport reported on ${run.nodes} node(s): ${run.result.firstTransportError}`)
   for (const line of unhandled.slice(0, 5)) console.log(line)
   const all = runs.every(ok)
   console.log(all ? 'MET: every run lost nothing and nobody disagreed' : 'MISSED: see the figures above')

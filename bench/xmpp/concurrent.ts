@@ -57,6 +57,8 @@ export interface ConcurrentResult {
   /** invite() call → the inviter's first outcome callback, for the accepted ones, ms. */
   readonly acceptMs: readonly number[]
   readonly failedInvites: number
+  /** Why the first failed invite() failed: its code and message. */
+  readonly firstFailedInvite: string | undefined
   readonly failedAccepts: number
   /** Calls that failed with 6014 (Disconnected) while their device reported `connected`. */
   readonly disconnectedWhileConnected: number
@@ -156,6 +158,7 @@ export const concurrentInvitations = async (server: DeviceMaker, options: Concur
     await allConnected(transports, 120_000)
     const began = performance.now()
     let failedInvites = 0
+    let firstFailedInvite: string | undefined
     let invited = 0
     const reporter =
       options.progress === undefined
@@ -180,6 +183,7 @@ export const concurrentInvitations = async (server: DeviceMaker, options: Concur
             invited++
           } catch (error) {
             failedInvites++
+            firstFailedInvite ??= error instanceof SignalingError ? `${error.code}: ${error.message}` : String(error)
             failed(error, transports[p.from]!)
           }
         }),
@@ -191,7 +195,7 @@ export const concurrentInvitations = async (server: DeviceMaker, options: Concur
       while (!plans.every(complete) && performance.now() < giveUp) await new Promise((resolve) => setTimeout(resolve, 100))
       const totalMs = performance.now() - began
       await new Promise((resolve) => setTimeout(resolve, 500)) // let the last duplicates land
-      return { ...tally(plans, records, signalings, byInviteID, learnedAt), options, sendAllMs, totalMs, failedInvites, failedAccepts, disconnectedWhileConnected, transportErrors, firstTransportError }
+      return { ...tally(plans, records, signalings, byInviteID, learnedAt), options, sendAllMs, totalMs, failedInvites, firstFailedInvite, failedAccepts, disconnectedWhileConnected, transportErrors, firstTransportError }
     } finally {
       if (reporter !== undefined) clearInterval(reporter)
     }
