@@ -83,6 +83,17 @@ describe.skipIf(!xmppEnabled)('send confirmations when the server leaves a query
     expect(errors.some((e) => e.includes('clock reading unanswered'))).toBe(true)
   })
 
+  it('a send whose connection drops before the confirmation resolves once the session is resumed', async () => {
+    relay.hold()
+    const sending = alice.send({ kind: 'user', userID: 'bob' }, uniqueName('across-a-drop'), STORED)
+    await sleep(150)
+    alice.dropConnection()
+    relay.release()
+    // XEP-0198: the server acknowledges on resumption what it took before the drop.
+    const receipt = await within(20_000, 'the send', sending)
+    expect(receipt.messageID).toBeTruthy()
+  })
+
   it('gives up on a connection that answers nothing: the send fails with Disconnected, the device reconnects', async () => {
     relay.drop(new RegExp(`${TIME_QUERY.source}|${ACK_REQUEST.source}`, 'g'))
     const began = Date.now()
