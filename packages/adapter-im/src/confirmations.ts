@@ -17,11 +17,14 @@
  * asks for an XEP-0198 acknowledgement, which confirms the same when stream management is on:
  * whichever comes first settles the barrier. A server that sends this device anything meanwhile
  * is alive and working through its queue, and the barrier waits on. One that sends nothing at all
- * for `silentRetries` periods is taken as gone: the connection is dropped, its sends fail with
- * `Disconnected`, and the device reconnects. Memory is bounded by
+ * for `silentRetries` periods is taken as gone and the connection is dropped. A connection that
+ * drops does not fail the sends while its session can be resumed (XEP-0198): the server's
+ * acknowledgement on resumption says what it took, and it answers the queries it had not read
+ * when they are resent. A new session instead fails them with `Disconnected` (what the server took
+ * of them is unknown), and so does a drop without stream management. Memory is bounded by
  * {@link SendConfirmationsOptions.maxPendingSends}.
  *
- * Why not XEP-0198 acks: `@xmpp/client` 0.14 requests an ack 250 ms after the last stanza (a
+ * Why not XEP-0198 acks alone: `@xmpp/client` 0.14 requests an ack 250 ms after the last stanza (a
  * quarter second on every send at low load), and not every server offers stream management.
  *
  * @module
@@ -126,29 +129,40 @@ export class SendConfirmations {
         clearInterval(ticker)
         clearTimeout(lastResort)
         stopAcks()
+        stopEvents()
         if (error === undefined) resolve()
         else reject(error instanceof Error ? error : new Error(String(error)))
       }
       const stopAcks = session.onAcknowledged((stanza) => queries.has(stanza) && settle())
+      // A drop ends the wait only when the session cannot come back: resumed, it confirms by
+      // acknowledging what the server took (the queries among it) or by answering them, resent.
+      const lost = (why: string): void => settle(new TransportError('Disconnected', why))
+      const stopEvents = session.onEvent((event) => {
+        if (event === 'online') lost('the connection dropped and the server did not keep the session: whether it took the message is unknown')
+        if (event === 'down' && !session.resumable) lost('the connection dropped before the server confirmed the message')
+      })
       const ask = (): void => {
+        if (!session.online) return
         const query = timeQuery(session.me.domain)
         queries.add(query)
         this.#query(query, abandon.signal).then(
           () => settle(),
-          (error: unknown) => error !== SETTLED && settle(error),
+          (error: unknown) => error !== SETTLED && !(error instanceof TransportError && error.reason === 'Disconnected') && settle(error),
         )
       }
       let ticks = 0
+      let dropped = false
       let lastResort: ReturnType<typeof setTimeout> | undefined
       const ticker = setInterval(() => {
         const waited = `the XMPP server has not confirmed a send for ${((++ticks * retryMs) / 1000).toFixed(0)} s`
-        if (session.silentForMs() >= silentRetries * retryMs) {
-          // The drop fails the queries, and with them the sends (Disconnected); the device
-          // reconnects. Should the socket be gone already, the barrier ends one period later.
-          clearInterval(ticker)
+        if (session.online && session.silentForMs() >= silentRetries * retryMs) {
+          // The device reconnects; a resumed session confirms as above, a new one fails the sends.
+          // Silent again once resumed: the session is no better than a new one.
           session.reportError(new Error(`${waited}, and sent nothing at all for ${(silentRetries * retryMs) / 1000} s: dropping the connection`))
           session.drop()
-          lastResort = setTimeout(() => settle(new TransportError('Disconnected', `${waited}; the connection was dropped`)), retryMs)
+          const again = dropped
+          lastResort = setTimeout(() => (again || !session.resumable) && lost(`${waited}; the connection was dropped`), retryMs)
+          dropped = true
         } else if ((ticks & (ticks - 1)) === 0) {
           // After 1, 2, 4, 8, … periods: a busy server is not sent many more.
           session.reportError(new Error(`${waited}; asking again`))

@@ -162,6 +162,15 @@ export class XmppSession {
     await this.#close()
   }
 
+  /**
+   * Whether a dropped connection may come back as the same session (XEP-0198 resumption): stream
+   * management gave it an id and the session is not stopping. The server's acknowledgement on
+   * resumption then says what it took of what was sent before the drop.
+   */
+  get resumable(): boolean {
+    return !this.#stopped && this.#client.streamManagement.id !== ''
+  }
+
   /** How long the server has sent nothing at all on this connection, in ms. */
   silentForMs(): number {
     return performance.now() - this.#heardAt
