@@ -60,8 +60,8 @@ export interface InspectionMirror {
 let sessions = 0
 
 export const createInspectionMirror = ({ party, sink, mismatch, sinkThrew }: InspectionMirrorOptions): InspectionMirror => {
-  const mirrored = new Map<string, MirroredInvitee>()
-  const keyOf = (inviteID: string, invitee: string) => `${inviteID}\u0000${invitee}`
+  /** Mirrored invitees by invitation, then by invitee: an invitation's removal is one delete. */
+  const mirrored = new Map<string, Map<string, MirroredInvitee>>()
   const prefix = `beckon:${party.userID}/${party.deviceID}:`
 
   const emit = (event: InspectionEvent): void => {
@@ -73,8 +73,10 @@ export const createInspectionMirror = ({ party, sink, mismatch, sinkThrew }: Ins
   }
 
   const start = (inviteID: string, invitee: string, from?: { state: InviteeState; decision: Decision | null }): void => {
-    const ref = new MirroredInvitee(mirroredActorID(party, inviteID, invitee), prefix + String(++sessions), (detail) => mismatch(inviteID, detail), from)
-    mirrored.set(keyOf(inviteID, invitee), ref)
+    const ref = new MirroredInvitee(mirroredActorID(party, inviteID, invitee), prefix + String(++sessions), inviteID, mismatch, from)
+    let ofInvitation = mirrored.get(inviteID)
+    if (ofInvitation === undefined) mirrored.set(inviteID, (ofInvitation = new Map()))
+    ofInvitation.set(invitee, ref)
     emit(actorEvent(ref))
   }
 
@@ -89,15 +91,18 @@ export const createInspectionMirror = ({ party, sink, mismatch, sinkThrew }: Ins
       for (const invitee of invitees) start(inviteID, invitee)
     },
     transition: (inviteID, invitee, event, state) => {
-      const ref = mirrored.get(keyOf(inviteID, invitee))
+      const ref = mirrored.get(inviteID)?.get(invitee)
       if (ref !== undefined) step(ref, ref.applied(event, state), event)
     },
     reset: (inviteID, invitee) => {
-      const ref = mirrored.get(keyOf(inviteID, invitee))
+      const ref = mirrored.get(inviteID)?.get(invitee)
       if (ref !== undefined) step(ref, ref.reset(), { type: refusedEventType })
     },
     removed: (inviteID, invitees) => {
-      for (const invitee of invitees) mirrored.delete(keyOf(inviteID, invitee))
+      const ofInvitation = mirrored.get(inviteID)
+      if (ofInvitation === undefined) return
+      for (const invitee of invitees) ofInvitation.delete(invitee)
+      if (ofInvitation.size === 0) mirrored.delete(inviteID)
     },
     restored: (invitees) => {
       for (const { inviteID, invitee, state, decision } of invitees) start(inviteID, invitee, { state, decision })

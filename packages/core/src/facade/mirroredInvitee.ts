@@ -30,8 +30,8 @@ type Step =
   | { readonly kind: 'fact'; readonly event: InviteeEvent; readonly engineState: InviteeState }
   | { readonly kind: 'reset' }
 
-/** Called with a description when XState's state after a step is not the engine's. */
-export type MismatchReporter = (detail: string) => void
+/** Called with the invitation and a description when XState's state after a step is not the engine's. */
+export type MismatchReporter = (inviteID: string, detail: string) => void
 
 /** XState runs transitions inside an actor scope; one inert scope serves every mirrored invitee. */
 let sharedScope: ActorScope<InviteeSnapshot, InviteeEvent> | undefined
@@ -58,11 +58,13 @@ export class MirroredInvitee {
 
   /**
    * @param id whose view this is and of which invitee (see `mirroredActorID`).
+   * @param inviteID the invitation, named in mismatch reports.
    * @param start where the invitee starts: the initial state, or a restored state and decision.
    */
   constructor(
     readonly id: string,
     readonly sessionId: string,
+    readonly inviteID: string,
     report: MismatchReporter,
     start?: { readonly state: InviteeState; readonly decision: Decision | null },
   ) {
@@ -102,7 +104,7 @@ export class MirroredInvitee {
   #next(before: InviteeSnapshot, step: Step): InviteeSnapshot {
     if (step.kind === 'reset') return initial()
     const after = inviteeMachine.transition(before, step.event, scope())
-    if (after.value !== step.engineState) this.#report(`${this.id}: after ${step.event.type} ${step.event.actionID} the machine is ${String(after.value)}, the engine ${step.engineState}`)
+    if (after.value !== step.engineState) this.#report(this.inviteID, `${this.id}: after ${step.event.type} ${step.event.actionID} the machine is ${String(after.value)}, the engine ${step.engineState}`)
     return after
   }
 }
