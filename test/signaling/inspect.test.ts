@@ -124,6 +124,23 @@ describe('the mirrored actors', () => {
     expect(mismatches).toEqual(['a/d sees bob of inv: after invitee.accepted 2 the machine is accepted, the engine rejected'])
   })
 
+  it('stop with the invitees the engine drops, and only those', async () => {
+    const { createInspectionMirror } = await import('../../packages/core/src/facade/inspection.js')
+    const events: InspectionEvent[] = []
+    const mirror = createInspectionMirror({ party: { userID: 'a', deviceID: 'd' }, sink: (e) => void events.push(e), mismatch: () => {}, sinkThrew: () => {} })
+    const fact = (userID: string) => ({ type: 'invitee.accepted', actionID: `1-${userID}`, userID, deviceID: 'phone', data: '' }) as const
+    mirror.created('one', ['bob', 'carol'])
+    mirror.created('two', ['bob'])
+    mirror.removed('one', ['bob'])
+    for (const [inviteID, userID] of [['one', 'bob'], ['one', 'carol'], ['two', 'bob']] as const) mirror.transition(inviteID, userID, fact(userID), 'accepted')
+    mirror.removed('one', ['carol'])
+    mirror.transition('one', 'carol', fact('carol'), 'accepted')
+    mirror.created('one', ['bob']) // an id seen again starts a new actor
+    mirror.transition('one', 'bob', fact('bob'), 'accepted')
+    const stepped = events.filter((e) => e.type === '@xstate.event').map(idOf)
+    expect(stepped).toEqual(['a/d sees carol of one', 'a/d sees bob of two', 'a/d sees bob of one'])
+  })
+
   it('keep signaling going when the observer throws, and say so', async () => {
     const { teacher } = await classroom(() => {
       throw new Error('inspector down')
