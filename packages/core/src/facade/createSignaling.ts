@@ -121,7 +121,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     }))
 
   const answer = (type: 'command.cancel' | 'command.accept' | 'command.reject' | 'command.modify', inviteID: string, data: string | undefined) =>
-    shell.command((commandID, stamped) => ({ type, commandID, ...stamped, inviteID, data: data ?? '' })).then(() => undefined)
+    shell.commandWithoutResult((commandID, stamped) => ({ type, commandID, ...stamped, inviteID, data: data ?? '' }))
 
   return refuseTencentWebShape(guardSignaling({
     userID: transport.userID,
@@ -160,9 +160,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
       const read = readSignalingInfo(info)
       if (E.isLeft(read)) return Promise.reject(new SignalingError(failure('InvalidParameter', `addInvitedSignaling: ${read.left}`)))
       const { envelope, serverTime } = read.right
-      return shell
-        .command((commandID, stamped) => ({ type: 'command.addInvited', commandID, ...stamped, envelope, ...(serverTime === undefined ? {} : { serverTime }) }))
-        .then(() => undefined)
+      return shell.commandWithoutResult((commandID, stamped) => ({ type: 'command.addInvited', commandID, ...stamped, envelope, ...(serverTime === undefined ? {} : { serverTime }) }))
     },
     getInvitation: (inviteID) => getInvitation(state, inviteID),
     listInvitations: () => listInvitations(state),

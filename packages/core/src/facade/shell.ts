@@ -83,7 +83,8 @@ export type Shell = ReturnType<typeof createShell>
 
 export const createShell = (state: EngineState, ports: ShellPorts) => {
   const { transport, clock, ids, listeners, mirror } = ports
-  const commands = new Map<string, { resolve: (value: string) => void; reject: (error: Error) => void }>()
+  /** Commands waiting for the engine; `withID` is whether the promise resolves with the invite id or with nothing. */
+  const commands = new Map<string, { resolve: (value: string | undefined) => void; reject: (error: Error) => void; withID: boolean }>()
   const deadlines = new Deadlines()
   /** The one clock timer, set for the earliest deadline (`wakeFor`), while there is one. */
   let wake: TimerHandle | undefined
@@ -133,8 +134,14 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     const payload = encodeEnvelope(effect.envelope)
     const sent = effect.type === 'send' ? transport.send(effect.to, payload, effect.options) : transport.replace(effect.to, effect.messageID, payload)
     sent.then(
-      (receipt) => (closed ? settleClosed(effect.sendID, E.right(effect.envelope.inviteID)) : run({ type: 'send.taken', sendID: effect.sendID, receipt, ...stamp() })),
-      (error: unknown) => (closed ? settleClosed(effect.sendID, E.left(failureOf(error))) : run({ type: 'send.failed', sendID: effect.sendID, failure: failureOf(error), ...stamp() })),
+      (receipt) =>
+        closed
+          ? settleClosed(effect.sendID, E.right(effect.envelope.inviteID))
+          : run({ type: 'send.taken', sendID: effect.sendID, receipt, now: transport.serverNow(), actionID: ids() }),
+      (error: unknown) =>
+        closed
+          ? settleClosed(effect.sendID, E.left(failureOf(error)))
+          : run({ type: 'send.failed', sendID: effect.sendID, failure: failureOf(error), now: transport.serverNow(), actionID: ids() }),
     )
   }
 
@@ -142,7 +149,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     const command = commands.get(commandID)
     if (command === undefined) return
     commands.delete(commandID)
-    if (E.isRight(result)) command.resolve(result.right)
+    if (E.isRight(result)) command.resolve(command.withID ? result.right : undefined)
     else command.reject(new SignalingError(result.left))
   }
 
@@ -258,22 +265,25 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
       transport.syncServerTime!().then(done, done)
     })
 
+  const handleMessage = (message: IncomingMessage): void => {
+    const decoded = decode(message.payload)
+    if (E.isLeft(decoded)) {
+      const { _tag, detail } = decoded.left
+      return listeners.diagnose({ reason: decodeReasons[_tag] ?? 'malformed', detail, messageID: message.messageID })
+    }
+    // No action id: a received message never makes the engine send (a fresh UUID per message
+    // was a tenth of a group member's cost per answer).
+    run({ type: 'message.received', message, envelope: decoded.right, now: transport.serverNow() })
+  }
+
   const handle = (event: Event): void => {
     switch (event.type) {
-      case 'message': {
-        const decoded = decode(event.message.payload)
-        if (E.isLeft(decoded)) {
-          const { _tag, detail } = decoded.left
-          return listeners.diagnose({ reason: decodeReasons[_tag] ?? 'malformed', detail, messageID: event.message.messageID })
-        }
-        // No action id: a received message never makes the engine send (a fresh UUID per message
-        // was a tenth of a group member's cost per answer).
-        return run({ type: 'message.received', message: event.message, envelope: decoded.right, now: transport.serverNow() })
-      }
+      case 'message':
+        return handleMessage(event.message)
       case 'connection':
         return run({ type: 'connection.changed', state: event.state, now: transport.serverNow() })
       case 'timer':
-        return run({ type: 'timer.fired', key: event.key, ...stamp() })
+        return run({ type: 'timer.fired', key: event.key, now: transport.serverNow(), actionID: ids() })
     }
   }
 
@@ -281,14 +291,23 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
   // Commands and shutdown
   // -----------------------------------------------------------------------------------------------
 
-  /** Runs a command; its promise settles when the engine says so (after the IM answered). */
-  const command = (build: (commandID: string, stamped: { now: number; actionID: string }) => Input): Promise<string> =>
-    new Promise<string>((resolve, reject) => {
-      if (closed) return reject(new SignalingError(failure('Disconnected', 'this signaling instance is closed')))
-      const commandID = ids()
-      commands.set(commandID, { resolve, reject })
-      run(build(commandID, stamp()))
-    })
+  type Build = (commandID: string, stamped: { now: number; actionID: string }) => Input
+
+  const start = (build: Build, withID: boolean, resolve: (value: string | undefined) => void, reject: (error: Error) => void): void => {
+    if (closed) return reject(new SignalingError(failure('Disconnected', 'this signaling instance is closed')))
+    const commandID = ids()
+    commands.set(commandID, { resolve, reject, withID })
+    run(build(commandID, stamp()))
+  }
+
+  /** Runs a command; its promise settles with the invite id when the engine says so (after the IM answered). */
+  const command = (build: Build): Promise<string> => new Promise<string>((resolve, reject) => start(build, true, resolve as (value: string | undefined) => void, reject))
+
+  /**
+   * Runs a command whose promise settles with nothing (an answer to an invitation): resolved so at
+   * the source, rather than through one more promise per call.
+   */
+  const commandWithoutResult = (build: Build): Promise<void> => new Promise<void>((resolve, reject) => start(build, false, resolve as (value: string | undefined) => void, reject))
 
   const close = (): void => {
     if (closed) return
@@ -306,10 +325,28 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     mirror?.stop()
   }
 
+  /**
+   * A message that arrives while nothing waits or runs is handled at once, without an event record
+   * or a trip through the queue (when the transport reads the server's clock, every message goes
+   * through the queue, which decides whether it waits for a reading).
+   */
+  const onMessage = (message: IncomingMessage): void => {
+    if (closed) return
+    if (draining || queue.length > 0 || transport.syncServerTime !== undefined) return enqueue({ type: 'message', message })
+    draining = true
+    try {
+      handleMessage(message)
+    } finally {
+      draining = false
+    }
+    if (queue.length > 0) drain()
+  }
+
   return {
-    onMessage: (message: IncomingMessage) => enqueue({ type: 'message', message }),
+    onMessage,
     onConnectionChange: (connection: ConnectionState) => enqueue({ type: 'connection', state: connection }),
     command,
+    commandWithoutResult,
     close,
   }
 }
