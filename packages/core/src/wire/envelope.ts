@@ -24,7 +24,7 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import * as E from '#fp-ts/Either.js'
 import * as t from 'io-ts'
-import { guardedExtensionKeys, guardedKeys, isId, isRecord, isWireEnvelope } from './guard.js'
+import { guardedExtensionKeys, guardedKeys, isId, isNativeEnvelope, isRecord, isWireEnvelope } from './guard.js'
 import { ActionType, extensionKey, maxEnvelopeBytes, maxIdLength, maxNesting, maxTimeoutSeconds } from './limits.js'
 import { decodeLargeOnce, largeListKey, maxLargeEnvelopeBytes, unwrapLargeList, wrapLargeList } from './largeList.js'
 import { exceedsBytes, nestsDeeperThan, preview, utf8Length } from './payload.js'
@@ -226,7 +226,8 @@ export const decodeEnvelope = (payload: string): Either<DecodeFailure, Envelope>
   } catch (error) {
     return E.left({ _tag: 'NotJson', detail: error instanceof Error ? error.message : 'not JSON' })
   }
-  if (isWireEnvelope(json) && guardCovers(json)) return E.right(withDefaults(json))
+  // What beckon writes already is the envelope its defaults would make: it is taken as it is, not copied.
+  if (isWireEnvelope(json) && guardCovers(json)) return E.right(isNativeEnvelope(json) ? (json as Envelope) : withDefaults(json))
   return E.mapLeft(
     (errors: t.Errors): DecodeFailure =>
       looksLikeSignaling(json) ? { _tag: 'Malformed', detail: describe(errors) } : { _tag: 'NotSignaling', detail: describe(errors) },

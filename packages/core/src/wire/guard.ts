@@ -55,3 +55,44 @@ export const isWireEnvelope = (u: unknown): u is WireEnvelope =>
   (u.timeout == null || isSeconds(u.timeout)) &&
   (u.onlineUserOnly == null || typeof u.onlineUserOnly === 'boolean') &&
   (u[extensionKey] == null || isExtension(u[extensionKey]))
+
+/** The envelope's keys in the order beckon and the native SDKs write them. */
+const nativeOrder: readonly string[] = ['businessID', 'inviteID', 'groupID', 'inviter', 'inviteeList', 'data', 'timeout', 'actionType', 'onlineUserOnly', extensionKey]
+/** The extension's keys in the order beckon writes them; `seq` and `audience` may be missing. */
+const extensionOrder: readonly string[] = ['actionID', 'seq', 'audience']
+
+const hasRepeats = (list: readonly string[]): boolean => {
+  if (list.length > 16) return new Set(list).size !== list.length
+  for (let i = 1; i < list.length; i++) if (list.lastIndexOf(list[i]!, i - 1) >= 0) return true
+  return false
+}
+
+/** Whether the extension has `actionID` and nothing else but `seq` and `audience`, in that order. */
+const isNativeExtension = (x: Readonly<Record<string, unknown>>): boolean => {
+  let at = 0
+  for (const key in x) {
+    while (at < extensionOrder.length && extensionOrder[at] !== key) {
+      if (at === 0) return false
+      at++
+    }
+    if (at === extensionOrder.length) return false
+    at++
+  }
+  return at > 0
+}
+
+/**
+ * Whether a value {@link isWireEnvelope} accepted is already the envelope its defaults make — every
+ * key present and none `null`, in the native order, no other key, no repeated invitee, the
+ * extension with only its own keys — so the parsed value can be the decoded envelope itself, with
+ * nothing copied. Every envelope beckon writes is; a payload that is not is copied with its
+ * defaults filled in, to the same result.
+ */
+export const isNativeEnvelope = (u: WireEnvelope): boolean => {
+  let at = 0
+  for (const key in u) if (key !== nativeOrder[at++]) return false
+  if (at < nativeOrder.length - 1) return false
+  const x = u[extensionKey]
+  if (u.groupID === null || u.data === null || u.timeout === null || u.onlineUserOnly === null || x === null) return false
+  return (x === undefined || isNativeExtension(x)) && !hasRepeats(u.inviteeList)
+}

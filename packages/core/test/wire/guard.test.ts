@@ -1,8 +1,8 @@
 import { fc, test } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect } from 'vitest'
-import { ActionType, decodeEnvelope, Envelope, extensionKey, maxEnvelopeBytes, maxTimeoutSeconds } from '@beckon/core'
-import { isWireEnvelope } from '../../src/wire/guard.js'
+import { ActionType, decodeEnvelope, encodeEnvelope, Envelope, extensionKey, maxEnvelopeBytes, maxTimeoutSeconds } from '@beckon/core'
+import { isNativeEnvelope, isWireEnvelope } from '../../src/wire/guard.js'
 
 // -------------------------------------------------------------------------------------------------
 // Envelopes as they travel, and near misses of them
@@ -76,6 +76,14 @@ const candidate: fc.Arbitrary<unknown> = fc.oneof(
     .map(([json, nudges]) => asJson(nudges.reduce<unknown>((u, f) => (typeof u === 'object' && u !== null && !Array.isArray(u) ? f(u as Json) : u), json))),
 )
 
+/** Valid envelopes as the codec makes them. */
+const decoded: fc.Arbitrary<Envelope> = wire.map(asJson).map((u) => Envelope.decode(u)).filter(E.isRight).map((right) => right.right)
+
+/** What beckon writes, parsed, then sometimes nudged: the values the uncopied road must judge. */
+const nearNative: fc.Arbitrary<unknown> = fc
+  .tuple(decoded, fc.array(nudge, { maxLength: 2 }))
+  .map(([envelope, nudges]) => asJson(nudges.reduce<unknown>((u, f) => (typeof u === 'object' && u !== null && !Array.isArray(u) ? f(u as Json) : u), JSON.parse(encodeEnvelope(envelope)))))
+
 // -------------------------------------------------------------------------------------------------
 // Laws
 // -------------------------------------------------------------------------------------------------
@@ -104,4 +112,25 @@ describe('the one-pass guard and the io-ts codec', () => {
     fc.pre(E.isLeft(decoded))
     expect(decoded.left.detail).toMatch(/: expected .+, got /)
   })
+
+  test.prop([nearNative], { numRuns: 3000 })(
+    'a parsed value taken as the envelope uncopied is the envelope the codec makes, key for key and in the same order',
+    (u) => {
+      fc.pre(isWireEnvelope(u) && isNativeEnvelope(u))
+      const codec = Envelope.decode(u)
+      expect(E.isRight(codec)).toBe(true)
+      if (E.isRight(codec)) expect(JSON.stringify(u)).toBe(JSON.stringify(codec.right))
+    },
+  )
+
+  test.prop([decoded], { numRuns: 1000 })(
+    'every envelope beckon writes (within 12 KB) is taken uncopied: the fast road is the one its own messages take',
+    (envelope) => {
+      const text = encodeEnvelope(envelope)
+      fc.pre(text.length <= maxEnvelopeBytes / 3)
+      const parsed: unknown = JSON.parse(text)
+      expect(isWireEnvelope(parsed) && isNativeEnvelope(parsed)).toBe(true)
+      expect(decodeEnvelope(text)).toEqual(E.right(envelope))
+    },
+  )
 })
