@@ -88,6 +88,7 @@ modules_enabled = {
   "offline"; "time"; "ping"; "smacks"; "private"; "pep"; "posix";
   "cloud_notify"; -- XEP-0357: push notifications through the app's push service (see below)
   "websocket"; -- RFC 7395 at /xmpp-websocket on the HTTP port: how browsers connect
+  "admin_shell"; -- prosodyctl shell over a socket in the data directory: registers accounts in bulk
 }
 
 -- Archive everything (signaling messages carry no <body> but for push info); keep it for a day,

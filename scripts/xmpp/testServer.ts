@@ -7,15 +7,12 @@
  *
  * @module
  */
-import { execFile, spawnSync } from 'node:child_process'
-import { promisify } from 'node:util'
+import { spawnSync } from 'node:child_process'
 import * as ejabberd from '../ejabberd/deployment.js'
 import { ensureInstalled as installEjabberd } from '../ejabberd/install.js'
 import { packageVersion, startNode, stopNode } from '../ejabberd/node.js'
-import { configPath } from '../prosody/config.js'
+import { registerInBulk } from '../prosody/accounts.js'
 import * as prosody from '../prosody/server.js'
-
-const execFileAsync = promisify(execFile)
 
 /** The password of every test account. */
 export const TEST_PASSWORD = prosody.TEST_PASSWORD
@@ -73,12 +70,7 @@ export const prosodyServer = (env: NodeJS.ProcessEnv = process.env): TestServer 
     start: async (options = {}) => void (await prosody.start(s, options)),
     stop: () => prosody.stop(s),
     isRunning: () => prosody.isRunning(s),
-    // `prosodyctl register` takes ~85 ms an account: run them side by side, 16 at a time.
-    registerAccounts: async (accounts, password = TEST_PASSWORD) => {
-      for (let i = 0; i < accounts.length; i += 16) {
-        await Promise.all(accounts.slice(i, i + 16).map((account) => execFileAsync('prosodyctl', ['--config', configPath(s), 'register', account, s.domain, password])))
-      }
-    },
+    registerAccounts: (accounts, password = TEST_PASSWORD) => registerInBulk(s, accounts, password),
     stopNode: async (index) => {
       only(index)
       await prosody.stop(s)
