@@ -43,6 +43,26 @@ export const toTransportError = (error: unknown, conditions: Readonly<Record<str
   return new TransportError('Rejected', `${what}: ${String(error)}`)
 }
 
+/** How many affiliation changes `create` keeps in flight. */
+const AFFILIATIONS_IN_FLIGHT = 16
+
+/**
+ * The largest room whose invitations list its members. Each member gets its own invitation, so
+ * listing N members in each costs N² on the wire and in every member's offline store and archive
+ * (10,000 members: ~4 GB); above this a device that joins later takes the room's list as it
+ * finds it, without announcing the changes made since its invitation.
+ */
+export const MAX_LISTED_MEMBERS = 200
+
+/** Run `work` on every item, at most `size` at a time; rejects with the first failure. */
+const inWindows = async <T>(items: readonly T[], size: number, work: (item: T) => Promise<unknown>): Promise<void> => {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!)
+  }
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker))
+}
+
 const GONE = { 'item-not-found': 'NoSuchGroup', gone: 'NoSuchGroup', forbidden: 'NotMember' } as const satisfies Record<string, TransportFailure>
 
 export class Groups {
@@ -75,14 +95,17 @@ export class Groups {
       if (!outcome.statuses.has('201')) throw new TransportError('GroupExists', `group ${groupID} exists`)
       await configureRoom(session, jid)
       const others = [...new Set(memberIDs.map(this.ctx.toBare))].filter((bare) => bare !== session.me.bare)
-      // One item per request: Prosody applies only the first item of a muc#admin set.
-      await Promise.all(
-        others.map((bare) => session.iq(xml('iq', { type: 'set', to: jid }, xml('query', { xmlns: NS_MUC_ADMIN }, xml('item', { affiliation: 'member', jid: bare }))))),
+      // One item per request: Prosody applies only the first item of a muc#admin set. A few at a
+      // time, each waiting as long as the session lasts: the server takes them one after the
+      // other, so with thousands sent at once the last would wait past any timer.
+      await inWindows(others, AFFILIATIONS_IN_FLIGHT, (bare) =>
+        session.request(xml('iq', { type: 'set', to: jid }, xml('query', { xmlns: NS_MUC_ADMIN }, xml('item', { affiliation: 'member', jid: bare })))),
       )
       const members = await this.readMembers(jid)
       registry.setMembers(room, members, this.ctx.toUserID)
       // Members (and this user's other devices) learn of the room by invitation, kept offline and archived.
-      for (const bare of [session.me.bare, ...others]) await session.send(roomInvitation(this.ctx.newID(), bare, jid, [...members.keys()]))
+      const listed = members.size <= MAX_LISTED_MEMBERS ? [...members.keys()] : undefined
+      for (const bare of [session.me.bare, ...others]) await session.send(roomInvitation(this.ctx.newID(), bare, jid, listed))
     } catch (error) {
       registry.remove(room, 'left')
       throw toTransportError(error, { conflict: 'GroupExists', gone: 'GroupExists' }, `creating ${groupID}`)
@@ -110,7 +133,7 @@ export class Groups {
       const before = registering ? withoutUser(members, session.me.bare) : members
       if (!room.baseline) registry.setMembers(room, before, this.ctx.toUserID)
       registry.setMembers(room, members, this.ctx.toUserID)
-      if (registering) await session.send(roomInvitation(this.ctx.newID(), session.me.bare, jid, [...before.keys()]))
+      if (registering) await session.send(roomInvitation(this.ctx.newID(), session.me.bare, jid, before.size <= MAX_LISTED_MEMBERS ? [...before.keys()] : undefined))
     } catch (error) {
       registry.remove(room, 'left')
       throw toTransportError(error, { ...GONE, forbidden: 'Rejected', 'registration-required': 'Rejected' }, `joining ${groupID}`)
@@ -215,7 +238,8 @@ export class Groups {
     const lists = await Promise.all(
       (['owner', 'admin', 'member'] as const).map(async (affiliation) => {
         const query = xml('query', { xmlns: NS_MUC_ADMIN }, xml('item', { affiliation }))
-        const answer = await this.ctx.session.iq(xml('iq', { type: 'get', to: roomJid }, query))
+        // No timer: a room of thousands answers with a long list, and a busy server takes its time.
+        const answer = await this.ctx.session.request(xml('iq', { type: 'get', to: roomJid }, query))
         return { affiliation, items: answer.getChild('query', NS_MUC_ADMIN)?.getChildren('item') ?? [] }
       }),
     )

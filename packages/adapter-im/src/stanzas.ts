@@ -75,15 +75,15 @@ export const selfCarbon = (me: string, myFullJid: string, to: string, signal: Ou
 
 /**
  * A XEP-0249 direct invitation: how a member's devices learn of a room they now belong to. It
- * lists the members as the inviter knew them, so that a device joining later can announce the
- * membership changes that happened in between.
+ * lists the members as the inviter knew them (unless `members` is undefined: a big room), so
+ * that a device joining later can announce the membership changes that happened in between.
  */
-export const roomInvitation = (id: string, to: string, room: string, members: readonly string[]): Element =>
+export const roomInvitation = (id: string, to: string, room: string, members: readonly string[] | undefined): Element =>
   xml(
     'message',
     { id, to, type: 'normal' },
     xml('x', { xmlns: NS_CONFERENCE, jid: room }),
-    xml('members', { xmlns: NS_SIGNAL }, ...members.map((jid) => xml('member', { jid }))),
+    members === undefined ? null : xml('members', { xmlns: NS_SIGNAL }, ...members.map((jid) => xml('member', { jid }))),
     xml('store', { xmlns: NS_HINTS }),
   )
 
