@@ -33,9 +33,10 @@ export interface BigRoomOptions {
   /** Member devices connected after the answers, catching up from the archive. */
   readonly late: number
   readonly timeoutSeconds: number
-  /** Account names: the inviter's, and member i's `${memberPrefix}${i}`. */
+  /** Account names: the inviter's, and the members' (see {@link memberName}). */
   readonly inviter: string
   readonly memberPrefix: string
+  readonly memberDigits: number
   readonly groupID: string
   /** How the inviter's process logs in (its userID is {@link BigRoomOptions.inviter}). */
   readonly login: Pick<XmppTransportOptions, 'service' | 'domain' | 'password'>
@@ -63,6 +64,10 @@ export interface BigRoomResult {
   readonly transportErrors: number
   readonly inviterMemory: { readonly beforeCreate: Memory; readonly afterCreate: Memory; readonly afterInvite: Memory }
 }
+
+/** Member i's account: the prefix, then i padded with zeros to `memberDigits`. */
+export const memberName = (naming: { readonly memberPrefix: string; readonly memberDigits: number }, i: number): string =>
+  `${naming.memberPrefix}${String(i).padStart(naming.memberDigits, '0')}`
 
 const inviterScript = fileURLToPath(new URL('./bigRoomInviter.ts', import.meta.url))
 
@@ -132,7 +137,7 @@ const sample = (options: BigRoomOptions): { online: number[]; late: number[] } =
 
 export const bigRoom = async (maker: DeviceMaker, options: BigRoomOptions): Promise<BigRoomResult> => {
   const say = options.progress ?? (() => undefined)
-  const all = Array.from({ length: options.members }, (_, i) => `${options.memberPrefix}${i}`)
+  const all = Array.from({ length: options.members }, (_, i) => memberName(options, i))
   const fullList = all.join('\n')
   const { online: onlineIdx, late: lateIdx } = sample(options)
   const failures: string[] = []
@@ -161,6 +166,7 @@ export const bigRoom = async (maker: DeviceMaker, options: BigRoomOptions): Prom
     transport: { ...options.login, userID: options.inviter, deviceID: 'inviter', sendWaitMs: options.phaseTimeoutMs },
     groupID: options.groupID,
     memberPrefix: options.memberPrefix,
+    memberDigits: options.memberDigits,
     members: options.members,
     timeoutSeconds: options.timeoutSeconds,
   })

@@ -12,13 +12,16 @@
 import { createInterface } from 'node:readline'
 import { connectXmpp, type XmppTransportOptions } from '@beckon/adapter-im'
 import { createSignaling } from '@beckon/core'
+import { memberName } from './bigRoom.js'
 
 /** What the run tells the inviter. */
 export interface InviterConfig {
   readonly transport: XmppTransportOptions
   readonly groupID: string
-  /** Every member but the inviter: `${memberPrefix}${i}` for i in [0, members). */
+  /** Every member but the inviter: {@link memberName} for i in [0, members). */
   readonly memberPrefix: string
+  /** Digits member numbers are padded to (0: none). */
+  readonly memberDigits: number
   readonly members: number
   readonly timeoutSeconds: number
 }
@@ -49,7 +52,7 @@ export type InviterLine =
 
 const config = JSON.parse(process.argv[2] ?? '{}') as InviterConfig
 const say = (line: InviterLine): void => void process.stdout.write(`${JSON.stringify(line)}\n`)
-const members = Array.from({ length: config.members }, (_, i) => `${config.memberPrefix}${i}`)
+const members = Array.from({ length: config.members }, (_, i) => memberName(config, i))
 
 const transport = connectXmpp({ ...config.transport, onError: (error) => say({ kind: 'error', error: String(error) }) })
 const signaling = createSignaling({ transport })

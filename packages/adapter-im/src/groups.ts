@@ -6,7 +6,7 @@
  *
  * | beckon            | XMPP                                                                  |
  * |-------------------|-----------------------------------------------------------------------|
- * | createGroup       | join a new room (status 201), configure it (roomConfig.ts), make the others members, invite them (XEP-0249) |
+ * | createGroup       | join a new room (status 201), configure it (roomConfig.ts; persistent once the others are members), make the others members, invite them (XEP-0249) |
  * | joinGroup         | register with the room (becomes a member), join it                    |
  * | quitGroup         | unregister (the room removes this user's occupants), or for an owner drop the affiliation |
  * | dismissGroup      | destroy the room (owner only)                                         |
@@ -45,6 +45,9 @@ export const toTransportError = (error: unknown, conditions: Readonly<Record<str
 
 /** How many affiliation changes `create` keeps in flight. */
 const AFFILIATIONS_IN_FLIGHT = 16
+
+/** How many invitations `create` sends before waiting for the server to have stored them. */
+const INVITATIONS_PER_BARRIER = 100
 
 /**
  * The largest room whose invitations list its members. Each member gets its own invitation, so
@@ -93,7 +96,9 @@ export class Groups {
       if (!outcome.ok) throw new IqError(outcome.condition)
       // Without 201 the room was there already: someone created it between the lookup and the join.
       if (!outcome.statuses.has('201')) throw new TransportError('GroupExists', `group ${groupID} exists`)
-      await configureRoom(session, jid)
+      // Persistent only once its members are in: see roomConfigFields. A creator that drops
+      // meanwhile leaves no half-made group behind (the empty room goes), and create fails.
+      await configureRoom(session, jid, false)
       const others = [...new Set(memberIDs.map(this.ctx.toBare))].filter((bare) => bare !== session.me.bare)
       // One item per request: Prosody applies only the first item of a muc#admin set. A few at a
       // time, each waiting as long as the session lasts: the server takes them one after the
@@ -101,11 +106,19 @@ export class Groups {
       await inWindows(others, AFFILIATIONS_IN_FLIGHT, (bare) =>
         session.request(xml('iq', { type: 'set', to: jid }, xml('query', { xmlns: NS_MUC_ADMIN }, xml('item', { affiliation: 'member', jid: bare })))),
       )
+      await configureRoom(session, jid)
       const members = await this.readMembers(jid)
       registry.setMembers(room, members, this.ctx.toUserID)
       // Members (and this user's other devices) learn of the room by invitation, kept offline and archived.
       const listed = members.size <= MAX_LISTED_MEMBERS ? [...members.keys()] : undefined
-      for (const bare of [session.me.bare, ...others]) await session.send(roomInvitation(this.ctx.newID(), bare, jid, listed))
+      const invited = [session.me.bare, ...others]
+      for (let i = 0; i < invited.length; i += INVITATIONS_PER_BARRIER) {
+        for (const bare of invited.slice(i, i + INVITATIONS_PER_BARRIER)) await session.send(roomInvitation(this.ctx.newID(), bare, jid, listed))
+        // The server handles a stream in order: once this is answered, the invitations before it
+        // are stored. Waiting keeps its backlog short: the client's stream management drops a
+        // connection whose server says nothing for 60 s, and storing thousands takes longer.
+        await session.request(xml('iq', { type: 'get', to: jid }, xml('query', { xmlns: NS_DISCO_INFO })))
+      }
     } catch (error) {
       registry.remove(room, 'left')
       throw toTransportError(error, { conflict: 'GroupExists', gone: 'GroupExists' }, `creating ${groupID}`)

@@ -21,4 +21,10 @@ describe('roomConfigFields', () => {
     expect(roomConfigFields(new Set(['muc#roomconfig_membersonly']))).toEqual({ 'muc#roomconfig_membersonly': '1' })
     expect(roomConfigFields(new Set())).toEqual({})
   })
+
+  it('keeps a room being filled non-persistent, and changes nothing else', () => {
+    const offered = new Set(['muc#roomconfig_persistentroom', 'muc#roomconfig_membersonly'])
+    expect(roomConfigFields(offered, false)).toEqual({ 'muc#roomconfig_persistentroom': '0', 'muc#roomconfig_membersonly': '1' })
+    expect(roomConfigFields(new Set(['muc#roomconfig_membersonly']), false)).toEqual({ 'muc#roomconfig_membersonly': '1' })
+  })
 })
