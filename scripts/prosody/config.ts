@@ -75,6 +75,10 @@ https_ports = { }
 -- so a page opened from the file system connects too).
 consider_websocket_secure = true
 
+-- Room for beckon's largest message, a 1 MiB large-list envelope, with its XML around it
+-- (Prosody's default, 256 KiB, closes the stream of a client sending an invite to ~6,700 UUIDs).
+c2s_stanza_size_limit = 2 * 1024 * 1024
+
 -- Tests log in over plain TCP with SASL PLAIN: SCRAM's key derivation costs ~0.8 s a login.
 c2s_require_encryption = false
 allow_unencrypted_plain_auth = true
@@ -91,10 +95,13 @@ modules_enabled = {
   "admin_shell"; -- prosodyctl shell over a socket in the data directory: registers accounts in bulk
 }
 
--- Archive everything (signaling messages carry no <body> but for push info); keep it for a day,
--- and let a busy test user's archive grow past the internal store's default quota of 1000 items.
+-- Archive everything (signaling messages carry no <body> but for push info), and let a busy test
+-- user's archive grow past the internal store's default quota of 1000 items. Kept until the data
+-- is wiped (every fresh start): with an expiry, mod_mam adds each user archiving that day to one
+-- per-day list, which the internal store rewrites whole for every new user - creating a group of
+-- 10,000 (an invitation to each) took ~70 ms a member, and growing.
 default_archive_policy = true
-archive_expires_after = "1d"
+archive_expires_after = "never"
 max_archive_query_results = 250
 storage_archive_item_limit = 100000
 
