@@ -107,6 +107,14 @@ export interface XmppTransportOptions {
   readonly confirmationRetryMs?: number
   readonly timeTolerance?: TimeTolerance
   /**
+   * The largest signaling payload (UTF-8 bytes) the server takes, when its stanza size limit is
+   * below what beckon may send (a 1 MiB large-list envelope): about the server's limit less 1 KB
+   * for the stanza around it. A server closes the stream of a client sending a stanza over its
+   * limit (Prosody's `c2s_stanza_size_limit`, 256 KiB by default), which fails the send with 6014;
+   * declared, the facade refuses the command with 6017 naming this limit. Default: none.
+   */
+  readonly maxPayloadBytes?: number
+  /**
    * The app's XEP-0357 push service: registered with the server on every session, so that the
    * server notifies it of what is stored for this device while it is away. Omitted: no push
    * (see {@link XmppTransport.enablePush} to register later).
@@ -148,6 +156,7 @@ const connecting = new WeakSet<XmppTransportBase>()
 export class XmppTransportBase implements ImTransport {
   readonly userID: string
   readonly deviceID: string
+  readonly maxPayloadBytes?: number
   readonly #session: XmppSession
   readonly #clock = new ServerClock()
   readonly #registry: RoomRegistry
@@ -175,6 +184,7 @@ export class XmppTransportBase implements ImTransport {
     if (options.store !== undefined && options.deviceID === undefined) throw new TypeError('a store keeps the place of one device across processes: give it a deviceID that stays the same')
     this.userID = options.userID
     this.deviceID = options.deviceID ?? randomDevice()
+    if (options.maxPayloadBytes !== undefined) this.maxPayloadBytes = options.maxPayloadBytes
     const mucDomain = (options.mucDomain ?? `conference.${options.domain}`).toLowerCase()
     const username = options.userID.includes('@') ? options.userID.slice(0, options.userID.indexOf('@')) : options.userID
     const sessionOptions: SessionOptions = {
