@@ -62,6 +62,8 @@ export interface BigRoomResult {
   readonly disagreements: number
   readonly failures: readonly string[]
   readonly transportErrors: number
+  /** The first few of them. */
+  readonly firstTransportErrors: readonly string[]
   readonly inviterMemory: { readonly beforeCreate: Memory; readonly afterCreate: Memory; readonly afterInvite: Memory }
 }
 
@@ -142,10 +144,14 @@ export const bigRoom = async (maker: DeviceMaker, options: BigRoomOptions): Prom
   const { online: onlineIdx, late: lateIdx } = sample(options)
   const failures: string[] = []
   let transportErrors = 0
+  const firstTransportErrors: string[] = []
+  const onError = (error: unknown): void => {
+    if (++transportErrors <= 3) firstTransportErrors.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error))
+  }
   const watched: Watched[] = []
   const watch = (i: number): Watched => {
     const userID = all[i]!
-    const transport = maker.device(userID, 'bench', { onError: () => void transportErrors++ })
+    const transport = maker.device(userID, 'bench', { onError })
     const signaling = createSignaling({ transport })
     const w: Watched = { userID, transport, signaling, rings: [], connectedAt: Date.now() }
     signaling.addSignalingListener({
@@ -180,10 +186,11 @@ export const bigRoom = async (maker: DeviceMaker, options: BigRoomOptions): Prom
     say(`created in ${(createMs / 1000).toFixed(1)} s; connecting ${options.online} member devices`)
 
     // In batches, so that logins do not all land on the server in one instant.
-    for (let k = 0; k < onlineIdx.length; k += 25) {
-      const batch = onlineIdx.slice(k, k + 25).map(watch)
+    for (let k = 0; k < onlineIdx.length; k += 10) {
+      const batch = onlineIdx.slice(k, k + 10).map(watch)
       online.push(...batch)
       await connectAll(batch)
+      say(`${online.length} of ${onlineIdx.length} member devices connected`)
     }
     say(`${online.length} member devices connected; inviting every member`)
 
@@ -223,6 +230,7 @@ export const bigRoom = async (maker: DeviceMaker, options: BigRoomOptions): Prom
       disagreements,
       failures,
       transportErrors,
+      firstTransportErrors,
       inviterMemory: { beforeCreate, afterCreate, afterInvite },
     }
   } finally {

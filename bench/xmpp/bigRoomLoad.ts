@@ -85,7 +85,7 @@ const main = async (): Promise<boolean> => {
     })
     console.log()
     table(figures(result))
-    for (const line of [...result.failures, ...unhandled].slice(0, 10)) console.log(line)
+    for (const line of [...result.failures, ...result.firstTransportErrors, ...unhandled].slice(0, 10)) console.log(line)
     const ok =
       result.neverRang + result.answersUnheard + result.rangTwice + result.wrongList + result.disagreements === 0 && result.failures.length === 0 && unhandled.length === 0
     console.log(ok ? 'MET: 0 lost, 0 disagreements, every watched device rang once with the full list, no unhandled error' : 'MISSED: see the figures above')
