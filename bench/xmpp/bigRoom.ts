@@ -165,8 +165,12 @@ export const bigRoom = async (maker: DeviceMaker, options: BigRoomOptions): Prom
     watched.push(w)
     return w
   }
+  // A member device connects in seconds; one still connecting after two minutes is stuck.
   const connectAll = async (devices: readonly Watched[]): Promise<void> =>
-    until(() => devices.every((w) => w.transport.connectionState === 'connected'), `${devices.length} member devices to connect`, options.phaseTimeoutMs)
+    until(() => devices.every((w) => w.transport.connectionState === 'connected'), 'member devices to connect', Math.min(options.phaseTimeoutMs, 120_000)).catch(() => {
+      const stuck = devices.filter((w) => w.transport.connectionState !== 'connected').map((w) => w.userID)
+      throw new Error(`${stuck.length} member devices did not connect: ${stuck.join(', ')}`)
+    })
 
   const inviter = Inviter.start({
     transport: { ...options.login, userID: options.inviter, deviceID: 'inviter', sendWaitMs: options.phaseTimeoutMs },
@@ -188,8 +192,9 @@ export const bigRoom = async (maker: DeviceMaker, options: BigRoomOptions): Prom
     // In batches, so that logins do not all land on the server in one instant.
     for (let k = 0; k < onlineIdx.length; k += 10) {
       const batch = onlineIdx.slice(k, k + 10).map(watch)
-      online.push(...batch)
-      await connectAll(batch)
+      // A device that does not connect in time is reported, and the run goes on without it.
+      await connectAll(batch).catch((e: unknown) => failures.push(String(e)))
+      online.push(...batch.filter((w) => w.transport.connectionState === 'connected'))
       say(`${online.length} of ${onlineIdx.length} member devices connected`)
     }
     say(`${online.length} member devices connected; inviting every member`)
