@@ -19,9 +19,10 @@ const MAX_PROBE = 64
  * A 32-bit hash of the id's UTF-16 code units, two units per round (a multiply and a shift, then
  * murmur3's finaliser to spread the bits). Byte-at-a-time FNV-1a made hashing the largest single
  * cost of a group answer's step (~13 % in a CPU profile); this takes half the rounds: 37–40 ns
- * against 67–101 ns a lookup of a 14-character id (a `Map` took 58–60 ns).
+ * against 67–101 ns a lookup of a 14-character id (a `Map` took 58–60 ns). Exported for tests
+ * that craft colliding ids.
  */
-const hash = (id: string): number => {
+export const hash = (id: string): number => {
   const length = id.length
   let h = length
   let i = 0
@@ -36,35 +37,29 @@ const hash = (id: string): number => {
   return h >>> 0
 }
 
-export interface InviteeIndex {
-  /** The position of `id`, or -1. */
-  get(id: string): number
-}
+/**
+ * An index: the table of positions itself, or a `Map` where crafted ids collide. Both are
+ * built-in objects whose hidden class lives as long as the runtime. (A class of our own holding the
+ * table lost its hidden class whenever the last index died in a collection, and the engine's
+ * optimised code died with it: the first group invitation after a full GC ran deoptimised.)
+ */
+export type InviteeIndex = Int32Array | Map<string, number>
 
-class HashedIndex implements InviteeIndex {
-  constructor(
-    private readonly ids: readonly string[],
-    private readonly slots: Int32Array,
-  ) {}
-
-  get(id: string): number {
-    const mask = this.slots.length - 1
-    for (let slot = hash(id) & mask; ; slot = (slot + 1) & mask) {
-      const position = this.slots[slot]!
-      if (position === EMPTY) return -1
-      if (this.ids[position] === id) return position
-    }
+/** The position of `id` in `ids`, which `index` was built from, or -1. */
+export const positionIn = (index: InviteeIndex, ids: readonly string[], id: string): number => {
+  if (!(index instanceof Int32Array)) return index.get(id) ?? -1
+  const mask = index.length - 1
+  for (let slot = hash(id) & mask; ; slot = (slot + 1) & mask) {
+    const position = index[slot]!
+    if (position === EMPTY) return -1
+    if (ids[position] === id) return position
   }
 }
 
-class MapIndex implements InviteeIndex {
-  readonly #positions = new Map<string, number>()
-  constructor(ids: readonly string[]) {
-    for (let i = 0; i < ids.length; i++) this.#positions.set(ids[i]!, i)
-  }
-  get(id: string): number {
-    return this.#positions.get(id) ?? -1
-  }
+const mapOf = (ids: readonly string[]): Map<string, number> => {
+  const positions = new Map<string, number>()
+  for (let i = 0; i < ids.length; i++) positions.set(ids[i]!, i)
+  return positions
 }
 
 /** Indexes `ids` (distinct, as invitees are). */
@@ -76,10 +71,10 @@ export const buildInviteeIndex = (ids: readonly string[]): InviteeIndex => {
   for (let i = 0; i < ids.length; i++) {
     let slot = hash(ids[i]!) & mask
     for (let probe = 0; slots[slot] !== EMPTY; probe++) {
-      if (probe > MAX_PROBE) return new MapIndex(ids)
+      if (probe > MAX_PROBE) return mapOf(ids)
       slot = (slot + 1) & mask
     }
     slots[slot] = i
   }
-  return new HashedIndex(ids, slots)
+  return slots
 }

@@ -7,7 +7,7 @@
 import { compiledInviteeMachine as machine, fireInPlace } from '../machine/compile.js'
 import type { Decision, InviteeEvent, InviteeState } from '../machine/inviteeMachine.js'
 import type { Effect } from './io.js'
-import { buildInviteeIndex, type InviteeIndex } from './inviteeIndex.js'
+import { buildInviteeIndex, positionIn, type InviteeIndex } from './inviteeIndex.js'
 import { writableDecisions, writableStates, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
@@ -26,7 +26,7 @@ export const inviteeIndex = (invitation: Invitation, userID: string): number => 
     index = buildInviteeIndex(invitees)
     indexes.set(invitation, index)
   }
-  return index.get(userID)
+  return positionIn(index, invitees, userID)
 }
 
 // -------------------------------------------------------------------------------------------------
