@@ -333,7 +333,8 @@ export const present = (state: EngineState, invitation: Invitation, now: number,
   invitation.presented = true
   state.revision++
   const { shownData } = invitation
-  delete invitation.shownData
+  // Deleting costs a call even when there is nothing to delete, as on every arriving invite.
+  if (shownData !== undefined) delete invitation.shownData
   const rang = rings(state, invitation, now)
   // A restored app saw the invitation before the restart: data changed meanwhile is news even
   // when the invitation no longer rings (its deadline passed, or this invitee had answered).

@@ -75,10 +75,15 @@ export const applyFollowUp = (
   if (type === undefined) return report(effects, 'forged-sender', `${message.sender} may not send action ${envelope.actionType}`, message, inviteID)
   const fact = factOf(type, message, envelope)
   const silent = isOwn(state, message)
-  let reported: string[] | undefined
+  // Most lists are one answer, whose notification names its invitee and no list: a second
+  // reported invitee is the first that needs an array.
+  let first: string | undefined
+  let more: string[] | undefined
   let changed = 0
   let duplicates = 0
-  for (const invitee of envelope.inviteeList) {
+  const list = envelope.inviteeList
+  for (let k = 0; k < list.length; k++) {
+    const invitee = list[k]!
     const i = inviteeIndex(invitation, invitee)
     if (i < 0) {
       report(effects, 'not-invitee', `${invitee} is not an invitee`, message, inviteID)
@@ -87,15 +92,15 @@ export const applyFollowUp = (
     const applied = applyFact(state, invitation, i, fact, silent, effects)
     if (applied.kind === 'changed') {
       changed++
-      // A literal of one, not `[]` then push (which allocates room for 17): most lists are one answer.
       if (applied.reported) {
-        if (reported === undefined) reported = [invitee]
-        else reported.push(invitee)
+        if (first === undefined) first = invitee
+        else if (more === undefined) more = [first, invitee]
+        else more.push(invitee)
       }
     } else if (applied.kind === 'duplicate') duplicates++
     else if (applied.kind === 'outranked') rememberOverruled(state, invitation, i, fact)
   }
-  if (reported !== undefined) notify(invitation, notificationOf(invitation, type, envelope.data, reported), effects)
+  if (first !== undefined) notify(invitation, notificationOf(invitation, type, envelope.data, first, more), effects)
   if (changed === 0) report(effects, duplicates > 0 ? 'duplicate' : 'outranked', 'changes nothing here', message, inviteID)
   settleActivity(state, invitation, now, effects)
 }
@@ -135,17 +140,18 @@ const factType = (actionType: ActionType, fromInviter: boolean): InviteeEventTyp
   }
 }
 
-const notificationOf = (invitation: Invitation, type: InviteeEventType, data: string, invitees: readonly string[]) => {
+/** What the app hears of invitees `first` and `more` (all of them, `first` included, if several). */
+const notificationOf = (invitation: Invitation, type: InviteeEventType, data: string, first: string, more: readonly string[] | undefined) => {
   const { inviteID } = invitation
   switch (type) {
     case 'inviter.cancelled':
-      return { type: 'onInvitationCancelled', inviteID, inviter: invitation.inviter, data, inviteeList: invitees } as const
+      return { type: 'onInvitationCancelled', inviteID, inviter: invitation.inviter, data, inviteeList: more ?? [first] } as const
     case 'invitee.accepted':
-      return { type: 'onInviteeAccepted', inviteID, invitee: invitees[0]!, data } as const
+      return { type: 'onInviteeAccepted', inviteID, invitee: first, data } as const
     case 'invitee.rejected':
-      return { type: 'onInviteeRejected', inviteID, invitee: invitees[0]!, data } as const
+      return { type: 'onInviteeRejected', inviteID, invitee: first, data } as const
     default:
-      return { type: 'onInvitationTimeout', inviteID, inviteeList: invitees } as const
+      return { type: 'onInvitationTimeout', inviteID, inviteeList: more ?? [first] } as const
   }
 }
 
