@@ -34,11 +34,12 @@ const actionIDOf = (message: IncomingMessage, envelope: Envelope): string => env
 const isOwn = (state: EngineState, message: IncomingMessage): boolean =>
   message.sender === state.config.userID && message.senderDevice === state.config.deviceID
 
-const factOf = (type: InviteeEventType, message: IncomingMessage, envelope: Envelope): InviteeEvent => ({
+/** `userID` is the sender's id: the message's own, or the same characters held by the invitation. */
+const factOf = (type: InviteeEventType, userID: string, message: IncomingMessage, envelope: Envelope): InviteeEvent => ({
   type,
   actionID: actionIDOf(message, envelope),
   data: envelope.data,
-  userID: message.sender,
+  userID,
   deviceID: message.senderDevice,
 })
 
@@ -71,9 +72,10 @@ export const applyFollowUp = (
   const { inviteID } = invitation
   if (misdirected(invitation, message)) return report(effects, 'conversation-mismatch', 'a 1:1 answer about a group invitation whose answers go to the group', message, inviteID)
   if (envelope.inviter !== invitation.inviter) return report(effects, 'forged-sender', 'envelope names another inviter', message, inviteID)
-  const type = factType(envelope.actionType, message.sender === invitation.inviter)
+  const fromInviter = message.sender === invitation.inviter
+  const type = factType(envelope.actionType, fromInviter)
   if (type === undefined) return report(effects, 'forged-sender', `${message.sender} may not send action ${envelope.actionType}`, message, inviteID)
-  const fact = factOf(type, message, envelope)
+  let fact: InviteeEvent | undefined
   const silent = isOwn(state, message)
   // Most lists are one answer, whose notification names its invitee and no list: a second
   // reported invitee is the first that needs an array.
@@ -89,6 +91,10 @@ export const applyFollowUp = (
       report(effects, 'not-invitee', `${invitee} is not an invitee`, message, inviteID)
       continue
     }
+    // A decided invitee keeps its fact: naming the sender with the invitation's copy of its id
+    // (an answer's sender is the invitee it lists) lets the message's copy die with the message,
+    // which a million answers otherwise kept for the collector to trace.
+    fact ??= factOf(type, fromInviter ? invitation.inviter : invitee === message.sender ? invitation.invitees[i]! : message.sender, message, envelope)
     const applied = applyFact(state, invitation, i, fact, silent, effects)
     if (applied.kind === 'changed') {
       changed++
