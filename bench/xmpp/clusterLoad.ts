@@ -129,6 +129,8 @@ const main = async (): Promise<boolean> => {
   }
   table(figures(runs))
   for (const run of runs) if (run.result.firstFailedInvite !== undefined) console.log(`first invite() that failed on ${run.nodes} node(s): ${run.result.firstFailedInvite}`)
+  for (const run of runs) if (run.result.firstFailedAccept !== undefined) console.log(`first accept() that failed on ${run.nodes} node(s): ${run.result.firstFailedAccept}`)
+  for (const run of runs) for (const [kind, n] of run.result.transportErrorKinds.slice(0, 8)) console.log(`transport errors on ${run.nodes} node(s), ${count(n)}×: ${kind}`)
   for (const run of runs) if (run.result.firstTransportError !== undefined) console.log(`first error a transport reported on ${run.nodes} node(s): ${run.result.firstTransportError}`)
   for (const line of unhandled.slice(0, 5)) console.log(line)
   const all = runs.every(ok)

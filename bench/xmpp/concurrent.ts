@@ -60,11 +60,15 @@ export interface ConcurrentResult {
   /** Why the first failed invite() failed: its code and message. */
   readonly firstFailedInvite: string | undefined
   readonly failedAccepts: number
+  /** Why the first failed accept() failed, and the device's connection state then. */
+  readonly firstFailedAccept: string | undefined
   /** Calls that failed with 6014 (Disconnected) while their device reported `connected`. */
   readonly disconnectedWhileConnected: number
   /** Errors the transports reported through `onError` (library and protocol errors). */
   readonly transportErrors: number
   readonly firstTransportError: string | undefined
+  /** The errors the transports reported, by kind (their message with numbers left out), most frequent first. */
+  readonly transportErrorKinds: readonly (readonly [string, number])[]
   readonly neverRang: number
   readonly inviterNeverLearned: number
   readonly lost: number
@@ -118,9 +122,13 @@ export const concurrentInvitations = async (server: DeviceMaker, options: Concur
   const learnedAt = new Map<string, number>()
   let transportErrors = 0
   let firstTransportError: string | undefined
+  const errorKinds = new Map<string, number>()
   const onError = (error: unknown): void => {
     transportErrors++
-    firstTransportError ??= error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    firstTransportError ??= text
+    const kind = text.replace(/\d+(\.\d+)?/g, 'N').slice(0, 160)
+    errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1)
   }
   let disconnectedWhileConnected = 0
   const failed = (error: unknown, transport: XmppTransport): void => {
@@ -129,6 +137,7 @@ export const concurrentInvitations = async (server: DeviceMaker, options: Concur
 
   const transports = Array.from({ length: options.users }, (_, i) => server.device(account(i), 'bench', { onError }))
   let failedAccepts = 0
+  let firstFailedAccept: string | undefined
   const signalings: Signaling[] = transports.map((transport) => {
     const signaling = createSignaling({ transport })
     const learned = (inviteID: string): void => void (learnedAt.has(inviteID) || learnedAt.set(inviteID, performance.now()))
@@ -139,6 +148,7 @@ export const concurrentInvitations = async (server: DeviceMaker, options: Concur
         if (p.accept)
           signaling.accept(inviteID).catch((error: unknown) => {
             failedAccepts++
+            firstFailedAccept ??= `${error instanceof SignalingError ? `${error.code}: ${error.message}` : String(error)} (device ${transport.connectionState})`
             failed(error, transport)
           })
       },
@@ -195,7 +205,7 @@ export const concurrentInvitations = async (server: DeviceMaker, options: Concur
       while (!plans.every(complete) && performance.now() < giveUp) await new Promise((resolve) => setTimeout(resolve, 100))
       const totalMs = performance.now() - began
       await new Promise((resolve) => setTimeout(resolve, 500)) // let the last duplicates land
-      return { ...tally(plans, records, signalings, byInviteID, learnedAt), options, sendAllMs, totalMs, failedInvites, firstFailedInvite, failedAccepts, disconnectedWhileConnected, transportErrors, firstTransportError }
+      return { ...tally(plans, records, signalings, byInviteID, learnedAt), options, sendAllMs, totalMs, failedInvites, firstFailedInvite, failedAccepts, firstFailedAccept, disconnectedWhileConnected, transportErrors, firstTransportError, transportErrorKinds: [...errorKinds].sort((a, b) => b[1] - a[1]) }
     } finally {
       if (reporter !== undefined) clearInterval(reporter)
     }
