@@ -64,3 +64,45 @@ describe('reconnection with backoff', () => {
     expect(run.reconnection.running).toBe(false)
   })
 })
+
+describe('reconnection when a session drops before it is fully up', () => {
+  /** Every login succeeds; the session is dropped after each (as a failed catch-up does) unless `up` says it is up. */
+  const droppingUnlessUp = (isUp: (login: number) => boolean) => {
+    const notices: RetryNotice[] = []
+    let logins = 0
+    const reconnection: Reconnection = new Reconnection(settings, {
+      attempt: async () => {
+        logins++
+        const login = logins
+        setTimeout(() => {
+          if (isUp(login)) reconnection.up()
+          reconnection.start(true) // the session dropped: reconnect after a pause
+        }, 1)
+      },
+      isTerminal: () => false,
+      onRetry: (notice) => notices.push(notice),
+      onGiveUp: () => undefined,
+    })
+    return { reconnection, notices, logins: () => logins }
+  }
+
+  it('keeps backing off across logins until a session is reported up: a catch-up that keeps failing does not retry at the first pause forever', async () => {
+    const run = droppingUnlessUp(() => false)
+    run.reconnection.start()
+    await until(() => run.notices.length >= 8)
+    run.reconnection.stop()
+    // Law: each drop of a session never reported up counts as one more failure, numbered on from the last, its pause on the growing scale.
+    expect(run.notices.slice(0, 8).map((n) => n.attempt)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(run.notices[7]!.delayMs).toBeGreaterThanOrEqual(settings.maxDelayMs / 2)
+  })
+
+  it('starts again from the shortest pause once a session was reported up', async () => {
+    const run = droppingUnlessUp((login) => login === 6)
+    run.reconnection.start()
+    await until(() => run.logins() >= 8)
+    run.reconnection.stop()
+    // Logins 1-5 dropped unconfirmed (notices 1-5); login 6 was up, so its drop is an ordinary one: no notice, and the count starts over.
+    expect(run.notices.map((n) => n.attempt).slice(0, 6)).toEqual([1, 2, 3, 4, 5, 1])
+    expect(run.notices[5]!.delayMs).toBeLessThanOrEqual(2 * settings.initialDelayMs)
+  })
+})
