@@ -125,6 +125,7 @@ export class Inbox {
       // XEP-0198 resumed the old session: the server replayed what it held, rooms were kept.
       this.#caughtUp = true
       this.#ctx.place.caughtUp()
+      this.#ctx.session.up()
       this.#ctx.setState('connected')
       return
     }
@@ -173,6 +174,7 @@ export class Inbox {
       this.#caughtUp = true
       this.#everCaughtUp = true
       this.#ctx.place.caughtUp()
+      session.up()
       this.#ctx.setState('connected')
       void this.#ctx.readings.calibrate(() => generation === this.#generation)
     } catch (error) {

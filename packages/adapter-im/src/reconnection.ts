@@ -6,7 +6,10 @@
  * The delays come from cockatiel's `ExponentialBackoff` with "equal jitter" (its
  * `halfJitterGenerator`): the n-th pause is random between half and all of `initial × 2^(n-1)`,
  * capped. It always grows, and never falls below half its step, so a device that dropped stays
- * away at least that long. The timer is ours, so that `stop()` cancels a pending attempt at once
+ * away at least that long. A login is not the end of it: the pauses go on growing across logins
+ * until the session is reported {@link Reconnection.up | up} (caught up), so that a device whose
+ * sessions keep dropping before then (a catch-up that fails each time) backs off instead of
+ * logging in again several times a second. The timer is ours, so that `stop()` cancels a pending attempt at once
  * and nothing outlives the transport.
  *
  * @module
@@ -23,7 +26,10 @@ export interface BackoffSettings {
 
 /** A failed attempt, and how long until the next one. */
 export interface RetryNotice {
-  /** 1 for the first retry after a failure, then 2, 3, … (back to 1 once an attempt succeeds). */
+  /**
+   * 1 for the first retry after a failure, then 2, 3, … (back to 1 once a session was reported up).
+   * A session that dropped before it was up counts as a failed attempt.
+   */
   readonly attempt: number
   readonly delayMs: number
   /** Why the attempt failed (a library error: for logs). */
@@ -47,6 +53,12 @@ export class Reconnection {
   #running = false
   #timer: ReturnType<typeof setTimeout> | undefined
   #wake: (() => void) | undefined
+  /** Where the pauses are on their growing scale since a session was last up; `undefined`: at the start. */
+  #step: IBackoff<unknown> | undefined
+  /** Failures since a session was last up (for `RetryNotice.attempt`). */
+  #failures = 0
+  /** The last login succeeded and its session has not been reported up yet. */
+  #awaitingUp = false
 
   constructor(settings: BackoffSettings, hooks: ReconnectionHooks) {
     this.#hooks = hooks
@@ -69,6 +81,16 @@ export class Reconnection {
     void this.#attempts(this.#run, pauseFirst)
   }
 
+  /**
+   * The session is fully up (caught up): a later drop is met with the shortest pause again. Until
+   * this is called, each drop counts as one more failure.
+   */
+  up(): void {
+    this.#step = undefined
+    this.#failures = 0
+    this.#awaitingUp = false
+  }
+
   /** Stop attempting; a pending pause ends now, with no further attempt. */
   stop(): void {
     this.#run++
@@ -78,15 +100,18 @@ export class Reconnection {
   }
 
   async #attempts(run: number, pauseFirst: boolean): Promise<void> {
-    let backoff: IBackoff<unknown> | undefined
     if (pauseFirst) {
-      backoff = this.#backoff.next()
-      await this.#pause(Math.round(backoff.duration))
+      // A session that was never reported up dropped: that login failed too.
+      const dropped = this.#awaitingUp
+      const delayMs = this.#nextPause()
+      if (dropped) this.#hooks.onRetry({ attempt: ++this.#failures, delayMs, error: new Error('the session dropped before it was up') })
+      await this.#pause(delayMs)
       if (run !== this.#run) return
     }
-    for (let attempt = 1; ; attempt++) {
+    for (;;) {
       try {
         await this.#hooks.attempt()
+        this.#awaitingUp = true
         if (run === this.#run) this.#running = false
         return
       } catch (error) {
@@ -96,13 +121,17 @@ export class Reconnection {
           this.#hooks.onGiveUp(error)
           return
         }
-        backoff = backoff === undefined ? this.#backoff.next() : backoff.next(undefined)
-        const delayMs = Math.round(backoff.duration)
-        this.#hooks.onRetry({ attempt, delayMs, error })
+        const delayMs = this.#nextPause()
+        this.#hooks.onRetry({ attempt: ++this.#failures, delayMs, error })
         await this.#pause(delayMs)
         if (run !== this.#run) return
       }
     }
+  }
+
+  #nextPause(): number {
+    this.#step = this.#step === undefined ? this.#backoff.next() : this.#step.next(undefined)
+    return Math.round(this.#step.duration)
   }
 
   #pause(ms: number): Promise<void> {

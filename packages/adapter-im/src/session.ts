@@ -155,6 +155,14 @@ export class XmppSession {
     this.#reconnection.start()
   }
 
+  /**
+   * The session is fully up (caught up, `connected`): only now does a later drop start backing off
+   * from the shortest pause again. A session that drops before this counts as a failed login.
+   */
+  up(): void {
+    this.#reconnection.up()
+  }
+
   /** Close the stream cleanly and stop reconnecting. */
   async stop(): Promise<void> {
     this.#stopped = true
