@@ -38,7 +38,7 @@ export interface SessionOptions {
   readonly createClient: ClientFactory
   /** How the pauses between failed connection attempts grow. */
   readonly backoff: BackoffSettings
-  /** A connection attempt failed; the next one is in `delayMs`. */
+  /** A connection attempt failed, or a session dropped before {@link XmppSession.up}; the next attempt is in `delayMs`. */
   readonly onRetry?: (notice: RetryNotice) => void
   /** How long an IQ may wait for its answer. Default 10 s. */
   readonly iqTimeoutMs?: number

@@ -59,12 +59,15 @@ export interface XmppTransportOptions {
   /**
    * The first pause before reconnecting (after a drop, or a failed attempt), in ms. The n-th pause
    * is random between half and all of this × 2^(n-1) (equal jitter), up to `maxReconnectDelayMs`;
-   * a success starts the sequence over. Default 200 ms.
+   * only reaching `connected` (caught up) starts the sequence over. Default 200 ms.
    */
   readonly reconnectDelayMs?: number
   /** The longest pause between two connection attempts, in ms. Default 30 s. */
   readonly maxReconnectDelayMs?: number
-  /** A connection attempt failed, and the next one is in `delayMs` (for a "reconnecting in…" display, or logs). */
+  /**
+   * A connection attempt failed, or a session dropped before it was caught up, and the next attempt
+   * is in `delayMs` (for a "reconnecting in…" display, or logs).
+   */
   readonly onReconnecting?: (notice: RetryNotice) => void
   /** How far back a device's first connection reads the archives. Default 10 minutes. */
   readonly firstCatchUpWindowMs?: number
