@@ -157,8 +157,9 @@ export class Groups {
     const { session, registry } = this.ctx
     const jid = this.roomJid(groupID)
     const room = registry.get(jid)
-    // A member's device may not have joined the room yet (its invitation still on the way).
-    const affiliation = room !== undefined ? room.members.get(session.me.bare) : await this.#myAffiliation(jid, groupID)
+    // A member's device may not have joined the room yet (its invitation still on the way), or be
+    // joining it right now (the room known, its members not read yet): then the server says.
+    const affiliation = room?.baseline === true ? room.members.get(session.me.bare) : await this.#myAffiliation(jid, groupID)
     if (affiliation === undefined) throw new TransportError('NotMember', `not a member of ${groupID}`)
     try {
       if (affiliation === 'owner') {
