@@ -1,8 +1,8 @@
 /**
  * `npm run bench:versus -- [ref] [--rounds N] [--lifecycles N]`: the facade's figures for this
  * checkout and for another commit (`main` by default), measured side by side in one run — 1:1
- * lifecycles per second over the direct IM (`facade.ts`) and µs per received message
- * (`receive.bench.ts`, its facade and decode rows).
+ * lifecycles per second over the direct IM (`facade.ts`), in wall time and in CPU time, and µs of
+ * CPU time per received message (`receive.bench.ts`, its facade and decode rows).
  *
  * A figure taken on a busy machine says little alone, and one taken before a change and one
  * after, minutes apart, compare two loads as much as two versions of the code. Here both versions
@@ -53,16 +53,31 @@ const exportRef = (): string => {
 
 interface Contender {
   readonly name: string
-  readonly sample: string
+  readonly lifecycles: string
   readonly receive: string
 }
 
+/**
+ * The child that takes one lifecycle sample: its rate in wall time (what `npm run bench` prints)
+ * and in CPU time of the whole process, warm-up included, which other processes on a busy
+ * machine move far less.
+ */
+const lifecycleChild = `
+import { sampleFacade } from './facade.js'
+const lifecycles = Number(process.argv[2])
+const before = process.cpuUsage()
+const { ms } = await sampleFacade('direct', lifecycles)
+const { user, system } = process.cpuUsage(before)
+const warm = Math.min(lifecycles, 4_000)
+console.log(JSON.stringify({ wall: (lifecycles * 1e3) / ms, cpu: ((lifecycles + warm) * 1e6) / (user + system) }))
+`
+
 const bundle = async (name: string, tree: string): Promise<Contender> => {
   const out = (file: string) => join(work, `${name}-${file}.mjs`)
-  for (const file of ['sample', 'receive.bench']) {
-    await build({ entryPoints: [join(tree, 'bench', `${file}.ts`)], outfile: out(file), bundle: true, platform: 'node', format: 'esm', target: 'node22', conditions: ['source'], logLevel: 'warning' })
-  }
-  return { name, sample: out('sample'), receive: out('receive.bench') }
+  const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', conditions: ['source'], logLevel: 'warning' } as const
+  await build({ ...common, stdin: { contents: lifecycleChild, resolveDir: join(tree, 'bench'), loader: 'ts' }, outfile: out('lifecycles') })
+  await build({ ...common, entryPoints: [join(tree, 'bench', 'receive.bench.ts')], outfile: out('receive') })
+  return { name, lifecycles: out('lifecycles'), receive: out('receive') }
 }
 
 const runNode = (script: string, arg?: string): Promise<string> =>
@@ -73,12 +88,13 @@ const runNode = (script: string, arg?: string): Promise<string> =>
     child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${script} exited with ${code}`))))
   })
 
-type Figures = Record<'lifecycles/s' | 'receive µs' | 'decode µs', number[]>
+const rows = ['lifecycles/s', 'lifecycles/CPU-s', 'receive µs', 'decode µs'] as const
+type Figures = Record<(typeof rows)[number], number[]>
 
 const sampleOnce = async (contender: Contender, figures: Figures): Promise<void> => {
-  const job = JSON.stringify({ kind: 'facade', im: 'direct', lifecycles })
-  const rate = JSON.parse((await runNode(contender.sample, job)).trim().split('\n').at(-1)!) as { value: number }
-  figures['lifecycles/s'].push(rate.value)
+  const rate = JSON.parse((await runNode(contender.lifecycles, String(lifecycles))).trim().split('\n').at(-1)!) as { wall: number; cpu: number }
+  figures['lifecycles/s'].push(rate.wall)
+  figures['lifecycles/CPU-s'].push(rate.cpu)
   const receive = await runNode(contender.receive)
   const number = (label: string) => Number(new RegExp(`^${label}: ([\\d.]+)`, 'm').exec(receive)?.[1] ?? Number.NaN)
   figures['receive µs'].push(number('facade'))
@@ -87,7 +103,7 @@ const sampleOnce = async (contender: Contender, figures: Figures): Promise<void>
 
 const main = async (): Promise<void> => {
   const contenders = [await bundle(ref, exportRef()), await bundle('this checkout', root)]
-  const figures = new Map(contenders.map((c) => [c, { 'lifecycles/s': [], 'receive µs': [], 'decode µs': [] } as Figures]))
+  const figures = new Map(contenders.map((c) => [c, Object.fromEntries(rows.map((row) => [row, []])) as unknown as Figures]))
   for (let round = 0; round < rounds; round++) {
     const order = Math.random() < 0.5 ? contenders : [...contenders].reverse()
     for (const contender of order) await sampleOnce(contender, figures.get(contender)!)
@@ -95,10 +111,10 @@ const main = async (): Promise<void> => {
   }
   process.stderr.write('\n')
   console.log(`${lifecycles.toLocaleString('en')} lifecycles per sample, ${rounds} rounds alternating in random order; min / median / max`)
-  for (const row of ['lifecycles/s', 'receive µs', 'decode µs'] as const) {
+  for (const row of rows) {
     const [before, after] = contenders.map((c) => spreadOf(figures.get(c)![row])!)
     const show = (s: typeof before) => `${s!.min.toFixed(2)} / ${s!.median.toFixed(2)} / ${s!.max.toFixed(2)}`
-    console.log(`${row.padEnd(14)} ${ref}: ${show(before)}   this checkout: ${show(after)}   ratio ${(after!.median / before!.median).toFixed(2)}×`)
+    console.log(`${row.padEnd(16)} ${ref}: ${show(before)}   this checkout: ${show(after)}   ratio ${(after!.median / before!.median).toFixed(2)}×`)
   }
 }
 
