@@ -24,7 +24,7 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import * as E from '#fp-ts/Either.js'
 import * as t from 'io-ts'
-import { guardedExtensionKeys, guardedKeys, isId, isNativeEnvelope, isRecord, isWireEnvelope } from './guard.js'
+import { guardedExtensionKeys, guardedKeys, hasNativeShape, isId, isNativeEnvelope, isRecord, isWireEnvelope } from './guard.js'
 import { ActionType, extensionKey, maxEnvelopeBytes, maxIdLength, maxNesting, maxTimeoutSeconds } from './limits.js'
 import { decodeLargeOnce, largeListKey, maxLargeEnvelopeBytes, unwrapLargeList, wrapLargeList } from './largeList.js'
 import { exceedsBytes, nestsDeeperThan, preview, utf8Length } from './payload.js'
@@ -291,6 +291,6 @@ const decodeLargeList = (payload: string): Either<DecodeFailure, Envelope> => {
  * over 12 KB is wrapped in beckon's large-list extension (largeList.ts), which Tencent clients ignore.
  */
 export const encodeEnvelope = (envelope: Envelope): string => {
-  const json = JSON.stringify(Envelope.encode(envelope))
+  const json = JSON.stringify(hasNativeShape(envelope) ? envelope : Envelope.encode(envelope))
   return json.length * 3 > maxEnvelopeBytes && utf8Length(json) > maxEnvelopeBytes ? wrapLargeList(json) : json
 }

@@ -96,3 +96,18 @@ export const isNativeEnvelope = (u: WireEnvelope): boolean => {
   if (u.groupID === null || u.data === null || u.timeout === null || u.onlineUserOnly === null || x === null) return false
   return (x === undefined || isNativeExtension(x)) && !hasRepeats(u.inviteeList)
 }
+
+/**
+ * Whether `JSON.stringify(e)` writes what encoding `e` writes: a plain object with the envelope's
+ * keys only, in the native order (the extension last or missing), and an extension with its own
+ * keys only, in its order. Every envelope the engine builds is, so a message sent is stringified
+ * as it is, without a copy of the envelope and its extension first.
+ */
+export const hasNativeShape = (e: object): boolean => {
+  if (Object.getPrototypeOf(e) !== Object.prototype) return false
+  let at = 0
+  for (const key in e) if (key !== nativeOrder[at++]) return false
+  if (at < nativeOrder.length - 1) return false
+  const x = (e as Readonly<Record<string, unknown>>)[extensionKey]
+  return x === undefined || (isRecord(x) && Object.getPrototypeOf(x) === Object.prototype && isNativeExtension(x))
+}

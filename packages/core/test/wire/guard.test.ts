@@ -2,7 +2,7 @@ import { fc, test } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect } from 'vitest'
 import { ActionType, decodeEnvelope, encodeEnvelope, Envelope, extensionKey, maxEnvelopeBytes, maxTimeoutSeconds } from '@beckon/core'
-import { isNativeEnvelope, isWireEnvelope } from '../../src/wire/guard.js'
+import { hasNativeShape, isNativeEnvelope, isWireEnvelope } from '../../src/wire/guard.js'
 
 // -------------------------------------------------------------------------------------------------
 // Envelopes as they travel, and near misses of them
@@ -79,6 +79,29 @@ const candidate: fc.Arbitrary<unknown> = fc.oneof(
 /** Valid envelopes as the codec makes them. */
 const decoded: fc.Arbitrary<Envelope> = wire.map(asJson).map((u) => Envelope.decode(u)).filter(E.isRight).map((right) => right.right)
 
+/**
+ * Envelopes as an app might hand them to `encodeEnvelope`: the codec's, or the same with keys in
+ * another order, an extension key or an extra key more, `undefined` values, or another prototype.
+ */
+const envelopeLike: fc.Arbitrary<Envelope> = fc
+  .tuple(
+    decoded,
+    fc.boolean(),
+    fc.constantFrom(undefined, 'seq', 'audience', 'other'),
+    fc.constantFrom(undefined, 'extra', 'serverTime', 'note'),
+    fc.constantFrom('plain', 'undefined extension', 'class'),
+  )
+  .map(([envelope, shuffle, extensionExtra, extra, shape]) => {
+    const entries = Object.entries(envelope)
+    if (shuffle) entries.reverse()
+    let out: Record<string, unknown> = Object.fromEntries(entries)
+    if (extensionExtra !== undefined && envelope.beckon !== undefined) out[extensionKey] = { ...envelope.beckon, [extensionExtra]: extensionExtra === 'seq' ? 7 : undefined }
+    if (extra !== undefined) out[extra] = 1
+    if (shape === 'undefined extension' && envelope.beckon === undefined) out[extensionKey] = undefined
+    if (shape === 'class') out = Object.assign(Object.create({ inherited: true }) as object, out)
+    return out as unknown as Envelope
+  })
+
 /** What beckon writes, parsed, then sometimes nudged: the values the uncopied road must judge. */
 const nearNative: fc.Arbitrary<unknown> = fc
   .tuple(decoded, fc.array(nudge, { maxLength: 2 }))
@@ -122,6 +145,17 @@ describe('the one-pass guard and the io-ts codec', () => {
       if (E.isRight(codec)) expect(JSON.stringify(u)).toBe(JSON.stringify(codec.right))
     },
   )
+
+  test.prop([envelopeLike], { numRuns: 3000 })(
+    'encoding writes what the codec encodes, whether the envelope is stringified as it is or copied first',
+    (envelope) => {
+      expect(encodeEnvelope(envelope)).toBe(JSON.stringify(Envelope.encode(envelope)))
+    },
+  )
+
+  test.prop([decoded], { numRuns: 1000 })('every envelope as the engine builds it (native keys in order) is stringified as it is, uncopied', (envelope) => {
+    expect(hasNativeShape(envelope)).toBe(true)
+  })
 
   test.prop([decoded], { numRuns: 1000 })(
     'every envelope beckon writes (within 12 KB) is taken uncopied: the fast road is the one its own messages take',
