@@ -5,7 +5,8 @@
  *
  * Every input carries `now`, the transport's estimate of the IM server's clock. Inputs that may make
  * the engine send a message of its own also carry an `actionID` (a fresh unique id) for it; a
- * received message and a connection change never do, so the shell mints no id for them.
+ * received message, a connection change and the IM's answer to a send never do, so the shell
+ * mints no id for them.
  *
  * @module
  */
@@ -69,9 +70,9 @@ export type Input =
   | AnswerCommand
   | AddInvitedCommand
   /** The IM took the message of send effect `sendID`. */
-  | (Stamped & { readonly type: 'send.taken'; readonly sendID: string; readonly receipt: SendReceipt })
+  | (Timed & { readonly type: 'send.taken'; readonly sendID: string; readonly receipt: SendReceipt })
   /** The IM refused the message of send effect `sendID`. */
-  | (Stamped & { readonly type: 'send.failed'; readonly sendID: string; readonly failure: SignalingFailure })
+  | (Timed & { readonly type: 'send.failed'; readonly sendID: string; readonly failure: SignalingFailure })
   | (Timed & { readonly type: 'message.received'; readonly message: IncomingMessage; readonly envelope: Envelope })
   | (Stamped & { readonly type: 'timer.fired'; readonly key: string })
   | (Timed & { readonly type: 'connection.changed'; readonly state: ConnectionState })

@@ -10,6 +10,7 @@ import { compiledInviteeMachine } from '../machine/compile.js'
 import { restoreState, snapshotOf } from '../engine/snapshot.js'
 import { initialState, type EngineState } from '../engine/state.js'
 import { getInvitation, listInvitations } from '../engine/views.js'
+import type { AnswerCommand, InviteCommand } from '../engine/io.js'
 import type { Clock } from '../ports.js'
 import { decodeEnvelope, type Envelope } from '../wire/envelope.js'
 import { randomIdSource, systemClock } from './defaults.js'
@@ -26,6 +27,8 @@ import { readSignalingInfo } from './signalingInfo.js'
 import type { InviteOptions, Signaling, SignalingInfo, SignalingOptions } from './types.js'
 
 const defaultTimeoutSeconds = 30
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 const infoOf = (envelope: Envelope, serverTime?: number): SignalingInfo => {
   const { beckon: _extension, ...info } = envelope
@@ -104,33 +107,45 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
   shell.onConnectionChange(transport.connectionState)
   queueMicrotask(listeners.ready)
 
-  const invite = (inviteID: string, groupID: string, inviteeList: readonly string[], members: readonly string[] | undefined, data: string | undefined, opts: InviteOptions | undefined) =>
-    shell.command((commandID, stamped) => ({
-      type: 'command.invite',
-      commandID,
-      ...stamped,
-      inviteID,
-      groupID,
-      inviteeList,
-      ...(members === undefined ? {} : { members }),
-      data: data ?? '',
-      timeout: opts?.timeout ?? defaultTimeoutSeconds,
-      onlineUserOnly: opts?.onlineUserOnly ?? false,
-      ...(opts?.offlinePushInfo === undefined ? {} : { offlinePushInfo: opts.offlinePushInfo }),
-      ...(opts?.audience === undefined ? {} : { audience: opts.audience }),
-    }))
+  const invite = (
+    inviteID: string,
+    groupID: string,
+    inviteeList: readonly string[],
+    members: readonly string[] | undefined,
+    data: string | undefined,
+    opts: InviteOptions | undefined,
+    holding?: string,
+  ) =>
+    shell.command((commandID, { now, actionID }) => {
+      // One literal, the optional keys added only when given: spreads of empty objects were a
+      // measurable share of a 1:1 invite through the facade.
+      const input: Mutable<InviteCommand> = {
+        type: 'command.invite',
+        commandID,
+        now,
+        actionID,
+        inviteID,
+        groupID,
+        inviteeList,
+        data: data ?? '',
+        timeout: opts?.timeout ?? defaultTimeoutSeconds,
+        onlineUserOnly: opts?.onlineUserOnly ?? false,
+      }
+      if (members !== undefined) input.members = members
+      if (opts?.offlinePushInfo !== undefined) input.offlinePushInfo = opts.offlinePushInfo
+      if (opts?.audience !== undefined) input.audience = opts.audience
+      return input
+    }, holding)
 
-  const answer = (type: 'command.cancel' | 'command.accept' | 'command.reject' | 'command.modify', inviteID: string, data: string | undefined) =>
-    shell.commandWithoutResult((commandID, stamped) => ({ type, commandID, ...stamped, inviteID, data: data ?? '' }))
+  const answer = (type: AnswerCommand['type'], inviteID: string, data: string | undefined) =>
+    shell.commandWithoutResult((commandID, { now, actionID }) => ({ type, commandID, now, actionID, inviteID, data: data ?? '' }))
 
   return refuseTencentWebShape(guardSignaling({
     userID: transport.userID,
     deviceID: transport.deviceID,
     invite: (invitee, data, opts) => {
       const inviteID = ids()
-      const promise = invite(inviteID, '', [invitee], undefined, data, opts)
-      holdUntilSettled(listeners, inviteID, promise)
-      return promise
+      return invite(inviteID, '', [invitee], undefined, data, opts, inviteID)
     },
     inviteInGroup: (groupID, inviteeList, data, opts) => {
       const inviteID = ids()

@@ -130,18 +130,34 @@ export const createListeners = (onListenerError: ListenerErrorHandler = reportLi
 }
 
 /**
+ * Holds the callbacks about `inviteID` until {@link releaseHeld}: an answer can overtake the IM's
+ * receipt for the invite, and a callback about an invitation the app cannot name yet (its
+ * `invite()` has not resolved) is useless to it.
+ */
+export const holdCallbacks = (listeners: Listeners, inviteID: string): void => {
+  listeners.awaiting.set(inviteID, [])
+}
+
+/**
+ * Delivers what was held about `inviteID` one microtask from now. Called as the app's `invite()`
+ * promise settles, it runs after the app's own continuation of that promise (queued as it
+ * settled), so the app knows the id by the time it hears about it.
+ */
+export const releaseHeld = (listeners: Listeners, inviteID: string): void =>
+  queueMicrotask(() => {
+    const waiting = listeners.awaiting.get(inviteID) ?? []
+    listeners.awaiting.delete(inviteID)
+    for (const notification of waiting) deliverNotification(listeners, notification)
+  })
+
+/**
  * Holds the callbacks about `inviteID` until `promise` (the app's `invite()`) has settled and the
- * app's own continuation has run: an answer can overtake the IM's receipt for the invite, and a
- * callback about an invitation the app cannot name yet is useless to it.
+ * app's own continuation has run. For a promise the shell settles itself, the shell releases them
+ * as it settles it, without a reaction of its own on the promise.
  */
 export const holdUntilSettled = (listeners: Listeners, inviteID: string, promise: Promise<unknown>): void => {
-  listeners.awaiting.set(inviteID, [])
-  const release = () =>
-    queueMicrotask(() => {
-      const waiting = listeners.awaiting.get(inviteID) ?? []
-      listeners.awaiting.delete(inviteID)
-      for (const notification of waiting) deliverNotification(listeners, notification)
-    })
+  holdCallbacks(listeners, inviteID)
+  const release = () => releaseHeld(listeners, inviteID)
   promise.then(release, release)
 }
 

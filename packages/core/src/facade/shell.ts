@@ -26,7 +26,7 @@ import { TransportError, type Clock, type ConnectionState, type ImTransport, typ
 import { ActionType, decodeEnvelope, encodeEnvelope } from '../wire/envelope.js'
 import { Deadlines } from './deadlines.js'
 import type { InspectionMirror } from './inspection.js'
-import { deliverNotification, type Listeners } from './listeners.js'
+import { deliverNotification, holdCallbacks, releaseHeld, type Listeners } from './listeners.js'
 
 /** Runtimes cap timer delays at 2^31 - 1 ms; a longer wait fires early and is armed again. */
 const maxDelayMs = 2_147_483_647
@@ -65,6 +65,18 @@ const failureOf = (error: unknown): SignalingFailure => {
   return failure('TransportFailed', error instanceof Error ? error.message : String(error))
 }
 
+const ignore = (): void => undefined
+
+/** An app's call waiting for the engine to settle its promise. */
+interface PendingCommand {
+  readonly resolve: (value: string | undefined) => void
+  readonly reject: (error: Error) => void
+  /** Whether the promise resolves with the invite id, or with nothing (an answer to an invitation). */
+  readonly withID: boolean
+  /** The invitation whose callbacks wait for this promise to settle, if any (`holdCallbacks`). */
+  readonly holding: string | undefined
+}
+
 /** Something that happened outside the app's calls, waiting its turn for the engine. */
 type Event =
   | { readonly type: 'message'; readonly message: IncomingMessage }
@@ -83,16 +95,14 @@ export type Shell = ReturnType<typeof createShell>
 
 export const createShell = (state: EngineState, ports: ShellPorts) => {
   const { transport, clock, ids, listeners, mirror } = ports
-  /** Commands waiting for the engine; `withID` is whether the promise resolves with the invite id or with nothing. */
-  const commands = new Map<string, { resolve: (value: string | undefined) => void; reject: (error: Error) => void; withID: boolean }>()
+  /** Commands waiting for the engine, by command id. */
+  const commands = new Map<string, PendingCommand>()
   const deadlines = new Deadlines()
   /** The one clock timer, set for the earliest deadline (`wakeFor`), while there is one. */
   let wake: TimerHandle | undefined
   let wakeFor = Number.POSITIVE_INFINITY
   const queue: Event[] = []
   let closed = false
-
-  const stamp = () => ({ now: transport.serverNow(), actionID: ids() })
 
   const run = (input: Input): void => {
     if (closed) return
@@ -137,11 +147,11 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
       (receipt) =>
         closed
           ? settleClosed(effect.sendID, E.right(effect.envelope.inviteID))
-          : run({ type: 'send.taken', sendID: effect.sendID, receipt, now: transport.serverNow(), actionID: ids() }),
+          : run({ type: 'send.taken', sendID: effect.sendID, receipt, now: transport.serverNow() }),
       (error: unknown) =>
         closed
           ? settleClosed(effect.sendID, E.left(failureOf(error)))
-          : run({ type: 'send.failed', sendID: effect.sendID, failure: failureOf(error), now: transport.serverNow(), actionID: ids() }),
+          : run({ type: 'send.failed', sendID: effect.sendID, failure: failureOf(error), now: transport.serverNow() }),
     )
   }
 
@@ -151,6 +161,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     commands.delete(commandID)
     if (E.isRight(result)) command.resolve(command.withID ? result.right : undefined)
     else command.reject(new SignalingError(result.left))
+    if (command.holding !== undefined) releaseHeld(listeners, command.holding)
   }
 
   /** After `close()` the engine no longer runs, but what the IM took still resolves its promise. */
@@ -293,21 +304,36 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
 
   type Build = (commandID: string, stamped: { now: number; actionID: string }) => Input
 
-  const start = (build: Build, withID: boolean, resolve: (value: string | undefined) => void, reject: (error: Error) => void): void => {
+  const start = (build: Build, withID: boolean, holding: string | undefined, resolve: (value: string | undefined) => void, reject: (error: Error) => void): void => {
     if (closed) return reject(new SignalingError(failure('Disconnected', 'this signaling instance is closed')))
-    const commandID = ids()
-    commands.set(commandID, { resolve, reject, withID })
-    run(build(commandID, stamp()))
+    if (holding !== undefined) holdCallbacks(listeners, holding)
+    // A command sends at most one message, so the fresh id of that message names the command too:
+    // one id per call instead of two. It stays unique across a restore, which a counter would not
+    // (a restored message in flight still names the command of the instance that saved it).
+    const actionID = ids()
+    commands.set(actionID, { resolve, reject, withID, holding })
+    run(build(actionID, { now: transport.serverNow(), actionID }))
   }
 
-  /** Runs a command; its promise settles with the invite id when the engine says so (after the IM answered). */
-  const command = (build: Build): Promise<string> => new Promise<string>((resolve, reject) => start(build, true, resolve as (value: string | undefined) => void, reject))
+  /**
+   * Runs a command; its promise settles with the invite id when the engine says so (after the IM
+   * answered). With `holding`, the callbacks about that invitation wait until the promise settled
+   * and the app's continuation of it ran (`holdCallbacks`).
+   */
+  const command = (build: Build, holding?: string): Promise<string> => {
+    const promise = new Promise<string>((resolve, reject) => start(build, true, holding, resolve as (value: string | undefined) => void, reject))
+    // An invite's failure is not an unhandled rejection when the app handles it a while later
+    // (after awaiting something else first), as it was when its callbacks were held by a
+    // reaction on this promise.
+    if (holding !== undefined) promise.catch(ignore)
+    return promise
+  }
 
   /**
    * Runs a command whose promise settles with nothing (an answer to an invitation): resolved so at
    * the source, rather than through one more promise per call.
    */
-  const commandWithoutResult = (build: Build): Promise<void> => new Promise<void>((resolve, reject) => start(build, false, resolve as (value: string | undefined) => void, reject))
+  const commandWithoutResult = (build: Build): Promise<void> => new Promise<void>((resolve, reject) => start(build, false, undefined, resolve as (value: string | undefined) => void, reject))
 
   const close = (): void => {
     if (closed) return
@@ -317,10 +343,11 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     if (wake !== undefined) clock.clearTimeout(wake)
     wake = undefined
     const sending = new Set([...state.inFlight.values()].map((entry) => entry.commandID))
-    for (const [commandID, { reject }] of commands) {
+    for (const [commandID, { reject, holding }] of commands) {
       if (sending.has(commandID)) continue
       commands.delete(commandID)
       reject(new SignalingError(failure('Disconnected', 'this signaling instance was closed')))
+      if (holding !== undefined) releaseHeld(listeners, holding)
     }
     mirror?.stop()
   }
