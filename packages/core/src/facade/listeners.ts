@@ -129,13 +129,16 @@ export const createListeners = (onListenerError: ListenerErrorHandler = reportLi
   return listeners
 }
 
+/** What a hold holds until its first notification: most invitations have none by then. */
+const nothingHeld: Notification[] = Object.freeze([]) as unknown as Notification[]
+
 /**
  * Holds the callbacks about `inviteID` until {@link releaseHeld}: an answer can overtake the IM's
  * receipt for the invite, and a callback about an invitation the app cannot name yet (its
  * `invite()` has not resolved) is useless to it.
  */
 export const holdCallbacks = (listeners: Listeners, inviteID: string): void => {
-  listeners.awaiting.set(inviteID, [])
+  listeners.awaiting.set(inviteID, nothingHeld)
 }
 
 /**
@@ -163,9 +166,14 @@ export const holdUntilSettled = (listeners: Listeners, inviteID: string, promise
 
 /** Calls every signaling listener's matching callback; a listener that throws is reported, not fatal. */
 export const deliverNotification = (listeners: Listeners, n: Notification): void => {
-  const waiting = listeners.held ?? listeners.awaiting.get(n.inviteID)
+  if (listeners.held !== undefined) {
+    listeners.held.push(n)
+    return
+  }
+  const waiting = listeners.awaiting.get(n.inviteID)
   if (waiting !== undefined) {
-    waiting.push(n)
+    if (waiting === nothingHeld) listeners.awaiting.set(n.inviteID, [n])
+    else waiting.push(n)
     return
   }
   for (const listener of listeners.signaling.current()) {
