@@ -20,7 +20,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { build, type BuildOptions } from 'esbuild'
 import { spreadOf } from './stats.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -74,7 +74,7 @@ console.log(JSON.stringify({ wall: (lifecycles * 1e3) / ms, cpu: ((lifecycles + 
 
 const bundle = async (name: string, tree: string): Promise<Contender> => {
   const out = (file: string) => join(work, `${name}-${file}.mjs`)
-  const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', conditions: ['source'], logLevel: 'warning' } as const
+  const common: BuildOptions = { bundle: true, platform: 'node', format: 'esm', target: 'node20', conditions: ['source'], logLevel: 'warning' }
   await build({ ...common, stdin: { contents: lifecycleChild, resolveDir: join(tree, 'bench'), loader: 'ts' }, outfile: out('lifecycles') })
   await build({ ...common, entryPoints: [join(tree, 'bench', 'receive.bench.ts')], outfile: out('receive') })
   return { name, lifecycles: out('lifecycles'), receive: out('receive') }
