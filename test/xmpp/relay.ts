@@ -11,11 +11,13 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 export class Relay {
   readonly #server: Server
   readonly #sockets = new Set<Socket>()
+  /** Each device's socket, with the connection to the server it is relayed to. */
+  readonly #links = new Map<Socket, Socket>()
   /** Per client socket: what the server sent while held, and whether it then closed its side. */
   readonly #held = new Map<Socket, { chunks: Buffer[]; ended: boolean }>()
   #holding = false
-  /** What is cut out of the client's data, and how many more times (Infinity: until {@link pass}). */
-  #dropping: { pattern: RegExp; left: number } | undefined
+  /** What is cut out of the client's data or put in its place, and how many more times (Infinity: until {@link pass}). */
+  #dropping: { pattern: RegExp; left: number; replacement: string } | undefined
 
   private constructor(server: Server) {
     this.#server = server
@@ -55,7 +57,12 @@ export class Relay {
    * the server never read it. Matching is per chunk: meant for small stanzas written whole.
    */
   drop(pattern: RegExp, times = Number.POSITIVE_INFINITY): void {
-    this.#dropping = { pattern, left: times }
+    this.rewrite(pattern, '', times)
+  }
+
+  /** Put `replacement` in place of what matches `pattern` in what clients send, as {@link drop} does. */
+  rewrite(pattern: RegExp, replacement: string, times = Number.POSITIVE_INFINITY): void {
+    this.#dropping = { pattern, left: times, replacement }
   }
 
   /** Stop cutting. */
@@ -63,10 +70,22 @@ export class Relay {
     this.#dropping = undefined
   }
 
+  /**
+   * Reset every device's connection (a TCP RST, as a server that drops a client does) and close
+   * the relayed one to the server, which sees its client gone. The device's next write on that
+   * socket fails (EPIPE or ECONNRESET) until its event loop reads the reset.
+   */
+  reset(): void {
+    for (const [client, upstream] of this.#links) {
+      client.resetAndDestroy()
+      upstream.destroy()
+    }
+  }
+
   #filter(chunk: Buffer): Buffer | string {
     const dropping = this.#dropping
     if (dropping === undefined) return chunk
-    return chunk.toString('utf8').replace(dropping.pattern, (match) => (dropping.left > 0 ? (dropping.left--, '') : match))
+    return chunk.toString('utf8').replace(dropping.pattern, (match) => (dropping.left > 0 ? (dropping.left--, dropping.replacement) : match))
   }
 
   async close(): Promise<void> {
@@ -77,6 +96,7 @@ export class Relay {
   #pipe(client: Socket, targetPort: number): void {
     const upstream = createConnection({ host: '127.0.0.1', port: targetPort, allowHalfOpen: true })
     this.#sockets.add(client).add(upstream)
+    this.#links.set(client, upstream)
     client.on('data', (chunk: Buffer) => upstream.write(this.#filter(chunk)))
     const held = (): { chunks: Buffer[]; ended: boolean } => {
       const entry = this.#held.get(client) ?? { chunks: [], ended: false }
@@ -90,10 +110,14 @@ export class Relay {
     const closeBoth = (): void => {
       this.#sockets.delete(client)
       this.#sockets.delete(upstream)
+      this.#links.delete(client)
       client.destroy()
       upstream.destroy()
     }
-    client.on('error', closeBoth).on('close', () => upstream.end())
+    client.on('error', closeBoth).on('close', () => {
+      this.#links.delete(client)
+      upstream.end()
+    })
     upstream.on('error', closeBoth)
   }
 }
