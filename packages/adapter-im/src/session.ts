@@ -12,6 +12,7 @@ import { errorCondition } from './decode.js'
 import { parseAddress, type Address } from './jid.js'
 import { NS_SM } from './namespaces.js'
 import { Reconnection, type BackoffSettings, type RetryNotice } from './reconnection.js'
+import { whenResumed } from './resumption.js'
 import { dropDataAfterStream } from './streamGuard.js'
 
 /**
@@ -81,6 +82,12 @@ export class IqError extends Error {
 }
 
 let requests = 0
+
+/**
+ * How many times {@link XmppSession.send} writes a stanza again after a failed write, each time in
+ * a resumed session.
+ */
+const MAX_REWRITES = 2
 
 const isLoopback = (service: string): boolean => /^[a-z]+:\/\/(127\.|localhost|\[::1\])/i.test(service)
 
@@ -196,12 +203,36 @@ export class XmppSession {
     else socket?.end?.()
   }
 
+  /**
+   * Write `stanza`. A write that fails because the connection is gone (the server reset it as the
+   * stanza went out, say), or that finds it gone, waits while the session can be resumed
+   * (XEP-0198) and writes the stanza again in the resumed session: the server never read the
+   * failed write, and the library's queue of unacknowledged stanzas, which it sends again on
+   * resumption, holds only completed writes, so the stanza reaches the server once. Rejects with
+   * `TransportError('Disconnected')` when the session cannot be resumed (a new one starts, or it
+   * stops), and when the writes again failed too (a stanza whose every write breaks the
+   * connection).
+   */
   async send(stanza: Element): Promise<void> {
-    if (!this.online) throw new TransportError('Disconnected', 'not connected to the XMPP server')
+    for (let rewrites = 0; ; rewrites++) {
+      const failure = await this.#write(stanza)
+      if (failure === undefined) return
+      if (!this.resumable || rewrites === MAX_REWRITES) throw failure
+      // Still online after a failed write: the library has not read the socket's end yet. It is
+      // dead; drop it, so that the library reports it and reconnects whatever it reads next.
+      if (this.online) this.drop()
+      await whenResumed(this)
+    }
+  }
+
+  /** One write: `undefined` once written, else why it failed. */
+  async #write(stanza: Element): Promise<TransportError | undefined> {
+    if (!this.online) return new TransportError('Disconnected', 'not connected to the XMPP server')
     try {
       await this.#client.send(stanza)
+      return undefined
     } catch {
-      throw new TransportError('Disconnected', 'the connection to the XMPP server failed while sending')
+      return new TransportError('Disconnected', 'the connection to the XMPP server failed while sending')
     }
   }
 
@@ -248,7 +279,9 @@ export class XmppSession {
     answer.catch(() => undefined)
     try {
       signal?.throwIfAborted()
-      await this.send(stanza)
+      // Written once: a drop rejects the answer already, whatever becomes of the session.
+      const failure = await this.#write(stanza)
+      if (failure !== undefined) throw failure
       return await answer
     } finally {
       unsubscribe()
