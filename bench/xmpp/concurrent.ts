@@ -62,6 +62,11 @@ export interface ConcurrentResult {
   readonly failedAccepts: number
   /** Why the first failed accept() failed, and the device's connection state then. */
   readonly firstFailedAccept: string | undefined
+  /**
+   * Failed invite() and accept() calls by cause: the call, the code and message (numbers left
+   * out), and the device's connection state when the failure was seen; most frequent first.
+   */
+  readonly failureKinds: readonly (readonly [string, number])[]
   /** Calls that failed with 6014 (Disconnected) while their device reported `connected`. */
   readonly disconnectedWhileConnected: number
   /** Errors the transports reported through `onError` (library and protocol errors). */
@@ -131,8 +136,12 @@ export const concurrentInvitations = async (server: DeviceMaker, options: Concur
     errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1)
   }
   let disconnectedWhileConnected = 0
-  const failed = (error: unknown, transport: XmppTransport): void => {
+  const failureKinds = new Map<string, number>()
+  const failed = (call: 'invite' | 'accept', error: unknown, transport: XmppTransport): void => {
     if (error instanceof SignalingError && error.code === 6014 && transport.connectionState === 'connected') disconnectedWhileConnected++
+    const why = error instanceof SignalingError ? `${error.code}: ${error.message}` : String(error)
+    const kind = `${call}() ${why.replace(/\d+(\.\d+)?/g, 'N').slice(0, 160)} (device ${transport.connectionState})`
+    failureKinds.set(kind, (failureKinds.get(kind) ?? 0) + 1)
   }
 
   const transports = Array.from({ length: options.users }, (_, i) => server.device(account(i), 'bench', { onError }))
@@ -149,7 +158,7 @@ export const concurrentInvitations = async (server: DeviceMaker, options: Concur
           signaling.accept(inviteID).catch((error: unknown) => {
             failedAccepts++
             firstFailedAccept ??= `${error instanceof SignalingError ? `${error.code}: ${error.message}` : String(error)} (device ${transport.connectionState})`
-            failed(error, transport)
+            failed('accept', error, transport)
           })
       },
       onInviteeAccepted: learned,
@@ -194,7 +203,7 @@ export const concurrentInvitations = async (server: DeviceMaker, options: Concur
           } catch (error) {
             failedInvites++
             firstFailedInvite ??= error instanceof SignalingError ? `${error.code}: ${error.message}` : String(error)
-            failed(error, transports[p.from]!)
+            failed('invite', error, transports[p.from]!)
           }
         }),
       )
@@ -205,7 +214,7 @@ export const concurrentInvitations = async (server: DeviceMaker, options: Concur
       while (!plans.every(complete) && performance.now() < giveUp) await new Promise((resolve) => setTimeout(resolve, 100))
       const totalMs = performance.now() - began
       await new Promise((resolve) => setTimeout(resolve, 500)) // let the last duplicates land
-      return { ...tally(plans, records, signalings, byInviteID, learnedAt), options, sendAllMs, totalMs, failedInvites, firstFailedInvite, failedAccepts, firstFailedAccept, disconnectedWhileConnected, transportErrors, firstTransportError, transportErrorKinds: [...errorKinds].sort((a, b) => b[1] - a[1]) }
+      return { ...tally(plans, records, signalings, byInviteID, learnedAt), options, sendAllMs, totalMs, failedInvites, firstFailedInvite, failedAccepts, firstFailedAccept, disconnectedWhileConnected, transportErrors, firstTransportError, transportErrorKinds: [...errorKinds].sort((a, b) => b[1] - a[1]), failureKinds: [...failureKinds].sort((a, b) => b[1] - a[1]) }
     } finally {
       if (reporter !== undefined) clearInterval(reporter)
     }
