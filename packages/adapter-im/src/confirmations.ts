@@ -20,7 +20,8 @@
  * for `silentRetries` periods is taken as gone and the connection is dropped. A connection that
  * drops does not fail the sends while its session can be resumed (XEP-0198): the server's
  * acknowledgement on resumption says what it took, and it answers the queries it had not read
- * when they are resent. A new session instead fails them with `Disconnected` (what the server took
+ * when they are resent; a stanza whose write failed on the dead connection is written again then
+ * (`XmppSession.send`). A new session instead fails them with `Disconnected` (what the server took
  * of them is unknown), and so does a drop without stream management. Memory is bounded by
  * {@link SendConfirmationsOptions.maxPendingSends}.
  *
