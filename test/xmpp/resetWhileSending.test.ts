@@ -62,6 +62,26 @@ describe.skipIf(!xmppEnabled)('a send written as the server resets the connectio
     expect(alice.connectionState).toBe('connected')
   })
 
+  it('a send made as the device reports connected again after a resumption goes out in the resumed session', async () => {
+    // The facade sends what it held back (and answers rings it presents) in its connected callback.
+    const payload = uniqueName('sent-on-connected')
+    let sending: Promise<unknown> | undefined
+    const stop = alice.onConnectionChange((state) => {
+      if (state === 'connected' && sending === undefined) sending = alice.send({ kind: 'user', userID: 'bob' }, payload, STORED)
+    })
+    try {
+      alice.dropConnection()
+      await within(20_000, 'connected again', (async () => {
+        while (!states.includes('connected')) await sleep(20)
+      })())
+      expect(states).toEqual(['connecting', 'connected'])
+      // Within the time a send waits for the connection to come back (sendWaitMs, 10 s).
+      await within(8_000, 'the send', sending ?? Promise.reject(new Error('no send')))
+    } finally {
+      stop()
+    }
+  })
+
   it('fails with Disconnected when the server cannot resume the session, and the device reconnects', async () => {
     // The server knows no such session: it answers the resumption with <failed/>, and a new session starts.
     relay.rewrite(/previd=(["'])[^"']*\1/g, 'previd="no-such-session"', 1)
