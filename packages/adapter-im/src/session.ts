@@ -121,7 +121,10 @@ export class XmppSession {
     this.#client.on('stanza', (stanza: Element) => this.#dispatch(stanza))
     this.#client.on('element', () => (this.#heardAt = performance.now()))
     this.#client.on('status', (status: string) => this.#onStatus(status))
-    this.#client.streamManagement.on('resumed', () => this.#emit('resumed'))
+    // @xmpp/stream-management marks the connection online only after telling of the resumption:
+    // tell ours once it is, so that what listeners send then (the facade's held-back messages,
+    // answers to the rings it presents) finds the session online instead of waiting for the next.
+    this.#client.streamManagement.on('resumed', () => queueMicrotask(() => this.#emit('resumed')))
     this.#reconnection = new Reconnection(options.backoff, {
       attempt: () => this.#attempt(),
       isTerminal: (error) => saslCondition(error) !== undefined,
