@@ -102,11 +102,18 @@ interface Plan {
   readonly accept: boolean
 }
 
+type InviteeView = NonNullable<ReturnType<Signaling['getInvitation']>>['invitees'][number]
+
 interface Record {
   inviteID?: string
   began: number
   rang?: number
   learned?: number
+  /**
+   * Both sides' view of the invitee when the invitation had ended on both: the facade forgets an
+   * ended invitation after its 10-minute retention, which a long run outlasts.
+   */
+  ended?: { readonly mine: InviteeView | undefined; readonly theirs: InviteeView | undefined }
 }
 
 const plan = (options: ConcurrentOptions): Plan[] => {
@@ -169,8 +176,15 @@ export const concurrentInvitations = async (server: DeviceMaker, options: Concur
   })
 
   const complete = (p: Plan): boolean => {
-    const id = records[p.n]!.inviteID
-    return id !== undefined && signalings[p.from]!.getInvitation(id)?.active === false && signalings[p.to]!.getInvitation(id)?.active === false
+    const record = records[p.n]!
+    if (record.ended !== undefined) return true
+    const id = record.inviteID
+    if (id === undefined) return false
+    const mine = signalings[p.from]!.getInvitation(id)
+    const theirs = signalings[p.to]!.getInvitation(id)
+    if (mine?.active !== false || theirs?.active !== false) return false
+    record.ended = { mine: mine.invitees[0], theirs: theirs.invitees[0] }
+    return true
   }
 
   try {
@@ -243,8 +257,9 @@ const tally = (plans: readonly Plan[], records: Record[], signalings: readonly S
     if (!learned) t.inviterNeverLearned++
     if (!rang || !learned) t.lost++
     const id = record.inviteID
-    const mine = id === undefined ? undefined : signalings[p.from]!.getInvitation(id)?.invitees[0]
-    const theirs = id === undefined ? undefined : signalings[p.to]!.getInvitation(id)?.invitees[0]
+    // As they are now (a late duplicate must not change them), or as they ended if since forgotten.
+    const mine = (id === undefined ? undefined : signalings[p.from]!.getInvitation(id)?.invitees[0]) ?? record.ended?.mine
+    const theirs = (id === undefined ? undefined : signalings[p.to]!.getInvitation(id)?.invitees[0]) ?? record.ended?.theirs
     if (mine?.state !== (p.accept ? 'accepted' : 'timedOut')) t.notAsPlanned++
     if (mine === undefined || theirs === undefined || mine.state !== theirs.state || mine.deviceID !== theirs.deviceID || mine.data !== theirs.data) t.disagree++
     if (mine?.decidedBy === 'invitee.timedOut') t.timeoutsFromInvitee++
