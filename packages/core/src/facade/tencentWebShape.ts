@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { shown } from './shown.js'
+import { preview } from './describe.js'
 import { isTSignalingEventName, tSignalingKeyOf, type TSignalingEventKey } from '../tencentWeb/events.js'
 import type { Signaling, SignalingListener } from './types.js'
 
@@ -35,7 +35,7 @@ const isOptionsObject = (value: unknown): value is Record<string, unknown> => ty
 /** `{ timeout: 30, onlineUserOnly: true }` from a Tencent Web options object, `timeout: 0` when it gave none. */
 const nativeOptionsOf = (options: Record<string, unknown>): string => {
   const keys = ['onlineUserOnly', 'offlinePushInfo'].filter((key) => options[key] !== undefined)
-  const parts = [`timeout: ${shown(options['timeout'] ?? 0)}`, ...keys.map((key) => `${key}: ${shown(options[key])}`)]
+  const parts = [`timeout: ${preview(options['timeout'] ?? 0)}`, ...keys.map((key) => `${key}: ${preview(options[key])}`)]
   return `{ ${parts.join(', ')} }`
 }
 
@@ -45,19 +45,19 @@ const defaultsNote = (options: Record<string, unknown>): string =>
 
 /** The `TypeError` for `method(options)` in Tencent Web's shape. */
 const optionsCall = (method: string, options: Record<string, unknown>): TypeError | undefined => {
-  const data = shown(options['data'])
+  const data = preview(options['data'])
   switch (method) {
     case 'invite':
       return new TypeError(
-        `invite({ userID, … }) is the Tencent Web SDK's shape. beckon's native facade takes invite(invitee, data?, { timeout?, onlineUserOnly?, offlinePushInfo? }) and resolves with the inviteID itself: here invite(${shown(options['userID'])}, ${data}, ${nativeOptionsOf(options)})${defaultsNote(options)}. ${pointer}`,
+        `invite({ userID, … }) is the Tencent Web SDK's shape. beckon's native facade takes invite(invitee, data?, { timeout?, onlineUserOnly?, offlinePushInfo? }) and resolves with the inviteID itself: here invite(${preview(options['userID'])}, ${data}, ${nativeOptionsOf(options)})${defaultsNote(options)}. ${pointer}`,
       )
     case 'inviteInGroup':
       return new TypeError(
-        `inviteInGroup({ groupID, inviteeList, … }) is the Tencent Web SDK's shape. beckon's native facade takes inviteInGroup(groupID, inviteeList, data?, { timeout?, onlineUserOnly?, offlinePushInfo? }) and resolves with the inviteID itself: here inviteInGroup(${shown(options['groupID'])}, ${shown(options['inviteeList'])}, ${data}, ${nativeOptionsOf(options)})${defaultsNote(options)}. ${pointer}`,
+        `inviteInGroup({ groupID, inviteeList, … }) is the Tencent Web SDK's shape. beckon's native facade takes inviteInGroup(groupID, inviteeList, data?, { timeout?, onlineUserOnly?, offlinePushInfo? }) and resolves with the inviteID itself: here inviteInGroup(${preview(options['groupID'])}, ${preview(options['inviteeList'])}, ${data}, ${nativeOptionsOf(options)})${defaultsNote(options)}. ${pointer}`,
       )
     default:
       return new TypeError(
-        `${method}({ inviteID, … }) is the Tencent Web SDK's shape. beckon's native facade takes ${method}(inviteID, ${method === 'modifyInvitation' ? 'data' : 'data?'}): here ${method}(${shown(options['inviteID'])}, ${data}). ${pointer}`,
+        `${method}({ inviteID, … }) is the Tencent Web SDK's shape. beckon's native facade takes ${method}(inviteID, ${method === 'modifyInvitation' ? 'data' : 'data?'}): here ${method}(${preview(options['inviteID'])}, ${data}). ${pointer}`,
       )
   }
 }
@@ -68,15 +68,15 @@ const listenerMistake = (call: 'addSignalingListener' | 'removeSignalingListener
     const key = tSignalingKeyOf(listener)!
     return new TypeError(
       call === 'addSignalingListener'
-        ? `addSignalingListener(${shown(listener)}, handler) is the Tencent Web SDK's shape. beckon's native facade takes one listener object and calls its members with positional arguments: here addSignalingListener({ ${callbackFor[key]} { … } }), which returns the function that removes it. ${pointer}`
-        : `removeSignalingListener(${shown(listener)}, handler) is the Tencent Web SDK's shape. beckon's native facade removes a listener object: call the function addSignalingListener(listener) returned, or removeSignalingListener(listener). ${pointer}`,
+        ? `addSignalingListener(${preview(listener)}, handler) is the Tencent Web SDK's shape. beckon's native facade takes one listener object and calls its members with positional arguments: here addSignalingListener({ ${callbackFor[key]} { … } }), which returns the function that removes it. ${pointer}`
+        : `removeSignalingListener(${preview(listener)}, handler) is the Tencent Web SDK's shape. beckon's native facade removes a listener object: call the function addSignalingListener(listener) returned, or removeSignalingListener(listener). ${pointer}`,
     )
   }
-  if (!isOptionsObject(listener)) return new TypeError(`${call} takes one listener object ${listenerShape}, got ${shown(listener)}`)
+  if (!isOptionsObject(listener)) return new TypeError(`${call} takes one listener object ${listenerShape}, got ${preview(listener)}`)
   const tencentKey = Object.keys(listener).find((name) => tSignalingKeyOf(name) !== undefined)
   if (tencentKey === undefined) return undefined
   return new TypeError(
-    `${call}: ${shown(tencentKey)} is a Tencent Web event name, which beckon's listener never calls; name the member ${callbackFor[tSignalingKeyOf(tencentKey)!]} instead.`,
+    `${call}: ${preview(tencentKey)} is a Tencent Web event name, which beckon's listener never calls; name the member ${callbackFor[tSignalingKeyOf(tencentKey)!]} instead.`,
   )
 }
 

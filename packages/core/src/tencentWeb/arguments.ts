@@ -8,7 +8,7 @@
  * @module
  */
 import { failure, SignalingError } from '../errors.js'
-import { shown } from '../facade/shown.js'
+import { preview } from '../facade/describe.js'
 import type { TencentWebOperation } from './errors.js'
 
 /** The Tencent Web call shape of each operation, for messages. */
@@ -40,14 +40,14 @@ export const optionsOf = (operation: TencentWebOperation, args: readonly unknown
   if (typeof options === 'object' && options !== null && !Array.isArray(options)) return options as Record<string, unknown>
   const native =
     typeof options === 'string'
-      ? ` ${operation}(${shown(options)}, …) is beckon's native shape (${nativeShapes[operation]}): call it on the native facade (\`.native\` or createSignaling()).`
+      ? ` ${operation}(${preview(options)}, …) is beckon's native shape (${nativeShapes[operation]}): call it on the native facade (\`.native\` or createSignaling()).`
       : ''
-  throw new TypeError(`This is the Tencent Web shape: ${tencentShapes[operation]} takes one options object, got ${shown(options)}.${native}`)
+  throw new TypeError(`This is the Tencent Web shape: ${tencentShapes[operation]} takes one options object, got ${preview(options)}.${native}`)
 }
 
 /** A rejected 6017 for `options.<field>`. */
 const badField = (operation: TencentWebOperation, field: string, expected: string, value: unknown): SignalingError =>
-  new SignalingError(failure('InvalidParameter', `${operation}: options.${field} must be ${expected}, got ${shown(value)}`))
+  new SignalingError(failure('InvalidParameter', `${operation}: options.${field} must be ${expected}, got ${preview(value)}`))
 
 /** `options[field]` if it is a non-empty string, else the 6017 error that says so. */
 export const requiredString = (operation: TencentWebOperation, options: Record<string, unknown>, field: string): string | SignalingError => {

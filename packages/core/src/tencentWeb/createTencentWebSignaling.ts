@@ -13,7 +13,7 @@
 import { SignalingError } from '../errors.js'
 import { createSignaling } from '../facade/createSignaling.js'
 import type { InviteOptions, Signaling } from '../facade/types.js'
-import { shown } from '../facade/shown.js'
+import { preview } from '../facade/describe.js'
 import { optionsOf, requiredList, requiredString } from './arguments.js'
 import { createDispatcher } from './dispatch.js'
 import { asTencentWebError, type TencentWebOperation } from './errors.js'
@@ -30,10 +30,10 @@ const eventNameOf = (call: string, eventName: unknown, handler: unknown): TSigna
   }
   if (!isTSignalingEventName(eventName)) {
     const key = tSignalingKeyOf(eventName)
-    const hint = key === undefined ? '' : ` — ${shown(eventName)} is the constant's name; its value is TSignaling.${key}`
-    throw new TypeError(`${call}: eventName must be one of TSignaling's event names (${tSignalingEventNames.join(', ')}), got ${shown(eventName)}${hint}`)
+    const hint = key === undefined ? '' : ` — ${preview(eventName)} is the constant's name; its value is TSignaling.${key}`
+    throw new TypeError(`${call}: eventName must be one of TSignaling's event names (${tSignalingEventNames.join(', ')}), got ${preview(eventName)}${hint}`)
   }
-  if (typeof handler !== 'function') throw new TypeError(`${call}(${shown(eventName)}, handler): handler must be a function, got ${shown(handler)}`)
+  if (typeof handler !== 'function') throw new TypeError(`${call}(${preview(eventName)}, handler): handler must be a function, got ${preview(handler)}`)
   return eventName
 }
 
