@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { isRunning, registerUsers, settingsFromEnv, start, stop, TEST_PASSWORD } from '../scripts/prosody/server.js'
+import { registerInBulk } from '../scripts/prosody/accounts.js'
+import { isRunning, settingsFromEnv, start, stop, TEST_PASSWORD } from '../scripts/prosody/server.js'
 import { sameNames, suffixed, type XmppLogin } from './xmpp.js'
 
 export interface DemoServer {
@@ -26,7 +27,7 @@ export const prosodyFor = async (names: readonly string[], groups: readonly stri
   const naming = reused ? suffixed(Date.now().toString(36)) : sameNames
   if (!reused) await start(settings, { fresh: true })
   try {
-    registerUsers(settings, names.map(naming.toServer))
+    await registerInBulk(settings, names.map(naming.toServer), TEST_PASSWORD)
   } catch (error) {
     if (!reused) await stop(settings)
     throw error

@@ -7,17 +7,14 @@
  *
  * @module
  */
-import { execFile } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { connectXmpp, type XmppTransport, type XmppTransportOptions } from '@beckon/adapter-im'
-import { configPath, type ProsodySettings } from '../../scripts/prosody/config.js'
+import { registerInBulk } from '../../scripts/prosody/accounts.js'
+import type { ProsodySettings } from '../../scripts/prosody/config.js'
 import { FAKETIME_LIBRARY, start, stop, TEST_PASSWORD } from '../../scripts/prosody/server.js'
 import { settings as shared, sleep } from './support.js'
-
-const run = promisify(execFile)
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -63,8 +60,8 @@ export class ClockedProsody {
   }
 
   /** Create accounts (password {@link TEST_PASSWORD}). */
-  async register(accounts: readonly string[]): Promise<void> {
-    await Promise.all(accounts.map((account) => run('prosodyctl', ['--config', configPath(this.settings), 'register', account, this.settings.domain, TEST_PASSWORD])))
+  register(accounts: readonly string[]): Promise<void> {
+    return registerInBulk(this.settings, accounts, TEST_PASSWORD)
   }
 
   /** From now on the server's clock reads `seconds` ahead of the real one. */
