@@ -15,7 +15,8 @@ const world = async (): Promise<{ im: MemoryIm; w: CallWorld }> => {
 /** Runs a script to its end on the virtual clock. */
 const play = async (im: MemoryIm, script: Promise<void>): Promise<void> => {
   let done = false
-  void script.then(() => (done = true))
+  const stop = () => (done = true)
+  void script.then(stop, stop) // a script that fails ends the loop, and `await script` reports why
   while (!done) await im.clock.advance(100)
   await script
   await im.clock.advance(30_000)
@@ -86,6 +87,17 @@ describe('a 1:1 video call', () => {
     expect(timeouts.map((e) => e.who)).toEqual(['bob', 'alice'])
     expect(timeouts[0]!.at).toBeGreaterThanOrEqual(2_000)
     expect(timeouts[0]!.at).toBeLessThan(2_100)
+    expect(pendingAnywhere(w)).toEqual([])
+  })
+
+  it('answers once the callee rings, however slow the network: the scripts wait for the ring, not a fixed pause', async () => {
+    // Each message takes longer than the script's pause between the dial and the answer.
+    const im = new MemoryIm({ network: { latency: { min: 1_000, max: 1_000 } } })
+    const w = await callWorld((user) => im.connect(user), im.clock, new Timeline(im.clock))
+    await play(im, acceptedCall(w, 10))
+    expect(w.timeline.linesOf('bob')).toContain('▶ in call with alice (room 42)')
+    expect(w.timeline.linesOf('alice')).toContain('▶ in call with bob (room 42)')
+    expect(w.alice.notices).toHaveLength(1)
     expect(pendingAnywhere(w)).toEqual([])
   })
 })
