@@ -12,6 +12,7 @@
  *   block a later call. An app that was offline learns of the end when the stored notice arrives.
  */
 import type { Clock, Signaling } from '@beckon/core'
+import { Reached } from './reached.js'
 import type { Timeline } from './timeline.js'
 
 /** What a call kit puts in `data`. */
@@ -51,7 +52,8 @@ export class MediaRooms {
   }
 }
 
-type Status = 'idle' | 'calling' | 'ringing' | 'inCall'
+/** Where a call app is: no call, dialled, ringing, or in a call. */
+export type Status = 'idle' | 'calling' | 'ringing' | 'inCall'
 
 interface Call {
   readonly inviteID: string
@@ -66,6 +68,7 @@ export class CallApp {
   call: Call | undefined
   /** Notices shown to the user, e.g. "call with bob ended after 2 s". */
   readonly notices: string[] = []
+  readonly #reached: Reached
 
   constructor(
     readonly who: string,
@@ -74,6 +77,7 @@ export class CallApp {
     private readonly rooms: MediaRooms,
     private readonly timeline: Timeline,
   ) {
+    this.#reached = new Reached(who, clock)
     signaling.addSignalingListener({
       onReceiveNewInvitation: (inviteID, inviter, _groupID, _invitees, data) => this.#incoming(inviteID, inviter, data),
       onInviteeAccepted: (inviteID) => this.#connected(inviteID),
@@ -87,9 +91,14 @@ export class CallApp {
   async dial(peer: string, roomID: number, timeoutSeconds: number): Promise<string> {
     this.timeline.act(this.who, `dial ${peer} (room ${roomID}, timeout ${timeoutSeconds} s)`)
     const inviteID = await this.signaling.invite(peer, callData(roomID), { timeout: timeoutSeconds })
-    this.status = 'calling'
     this.call = { inviteID, peer, roomID }
+    this.#become('calling')
     return inviteID
+  }
+
+  /** Resolves once this app is in `status`; rejects if it is not within `withinMs`. */
+  reached(status: Status, withinMs: number): Promise<void> {
+    return this.#reached.until(() => this.status === status, status, withinMs)
   }
 
   async answer(): Promise<void> {
@@ -141,8 +150,8 @@ export class CallApp {
       void this.signaling.reject(inviteID, callData(roomID, { line_busy: 'line_busy' }))
       return
     }
-    this.status = 'ringing'
     this.call = { inviteID, peer: inviter, roomID }
+    this.#become('ringing')
     this.timeline.act(this.who, `rings: ${inviter} is calling`)
   }
 
@@ -166,10 +175,10 @@ export class CallApp {
   }
 
   #enter(call: Call): void {
-    this.status = 'inCall'
     call.since = this.clock.now()
     this.rooms.join(call.roomID, this)
     this.timeline.act(this.who, `in call with ${call.peer} (room ${call.roomID})`)
+    this.#become('inCall')
   }
 
   #ended(inviteID: string, why: string): void {
@@ -184,7 +193,12 @@ export class CallApp {
   }
 
   #reset(): void {
-    this.status = 'idle'
     this.call = undefined
+    this.#become('idle')
+  }
+
+  #become(status: Status): void {
+    this.status = status
+    this.#reached.changed()
   }
 }

@@ -6,7 +6,8 @@
  * list of raised hands. The teacher then invites one of them to speak; that student accepts and
  * every member sees who speaks. Closing the round cancels the hands still down.
  */
-import type { Signaling } from '@beckon/core'
+import type { Clock, Signaling } from '@beckon/core'
+import { Reached } from './reached.js'
 import type { Timeline } from './timeline.js'
 
 export type ClassroomData = { readonly kind: 'raise-hands'; readonly question: string } | { readonly kind: 'speak' }
@@ -19,6 +20,9 @@ const parse = (data: string): ClassroomData | undefined => {
   }
 }
 
+/** How long a student given the floor has to take it (s). */
+export const FLOOR_TIMEOUT_S = 10
+
 /** One member's classroom app (teacher or student). */
 export class ClassroomApp {
   /** The current hand-raising round, as every member saw it start. */
@@ -26,18 +30,22 @@ export class ClassroomApp {
   readonly raisedHands: string[] = []
   speaker: string | undefined
   #speakInvite: string | undefined
+  readonly #reached: Reached
 
   constructor(
     readonly who: string,
     readonly signaling: Signaling,
+    clock: Clock,
     private readonly timeline: Timeline,
   ) {
+    this.#reached = new Reached(who, clock)
     signaling.addSignalingListener({
       onReceiveNewInvitation: (inviteID, _teacher, _groupID, invitees, data) => {
         const parsed = parse(data)
         if (parsed?.kind === 'raise-hands') this.#startRound(inviteID)
         if (parsed?.kind === 'speak') this.#speakInvite = inviteID
         if (parsed?.kind === 'speak' && invitees.includes(who)) this.timeline.act(who, 'is asked to speak')
+        this.#reached.changed()
       },
       onInviteeAccepted: (inviteID, student) => {
         if (inviteID === this.round) this.#handUp(student)
@@ -55,6 +63,16 @@ export class ClassroomApp {
     return inviteID
   }
 
+  /** Student: resolves once it has seen a round start; rejects if not within `withinMs`. */
+  seesRound(withinMs: number): Promise<void> {
+    return this.#reached.until(() => this.round !== undefined, 'a round', withinMs)
+  }
+
+  /** Student: resolves once it has been given the floor; rejects if not within `withinMs`. */
+  hasTheFloor(withinMs: number): Promise<void> {
+    return this.#reached.until(() => this.#speakInvite !== undefined, 'the floor', withinMs)
+  }
+
   /** Student: raises a hand in the current round. */
   async raiseHand(): Promise<void> {
     if (this.round === undefined) throw new Error(`${this.who} sees no round`)
@@ -67,7 +85,7 @@ export class ClassroomApp {
   async giveFloor(groupID: string, student: string): Promise<string> {
     this.timeline.act(this.who, `gives the floor to ${student}`)
     const data: ClassroomData = { kind: 'speak' }
-    this.#speakInvite = await this.signaling.inviteInGroup(groupID, [student], JSON.stringify(data), { timeout: 10 })
+    this.#speakInvite = await this.signaling.inviteInGroup(groupID, [student], JSON.stringify(data), { timeout: FLOOR_TIMEOUT_S })
     return this.#speakInvite
   }
 
