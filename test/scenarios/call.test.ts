@@ -6,10 +6,11 @@ import { MemoryIm } from '@beckon/adapter-memory'
 import { acceptedCall, busyCall, callWorld, cancelledCall, rejectedCall, unansweredCall, type CallWorld } from '../../examples/scenarios.js'
 import { Timeline } from '../../examples/timeline.js'
 
-const world = async (): Promise<{ im: MemoryIm; w: CallWorld }> => {
+const world = async (): Promise<{ im: MemoryIm; w: CallWorld; start: number }> => {
   const im = new MemoryIm({ network: { latency: { min: 10, max: 40 } } })
+  const start = im.clock.now()
   const w = await callWorld((user) => im.connect(user), im.clock, new Timeline(im.clock))
-  return { im, w }
+  return { im, w, start }
 }
 
 /** Runs a script to its end on the virtual clock. */
@@ -81,12 +82,15 @@ describe('a 1:1 video call', () => {
   })
 
   it('times out on both sides when nobody answers, the callee first', async () => {
-    const { im, w } = await world()
+    const { im, w, start } = await world()
     await play(im, unansweredCall(w, 2))
     const timeouts = w.timeline.entries.filter((e) => e.text.startsWith('onInvitationTimeout'))
     expect(timeouts.map((e) => e.who)).toEqual(['bob', 'alice'])
-    expect(timeouts[0]!.at).toBeGreaterThanOrEqual(2_000)
-    expect(timeouts[0]!.at).toBeLessThan(2_100)
+    // The callee's own timer at the deadline, to the millisecond; the caller is told by the
+    // callee's message, before its own timer at deadline + 5 s.
+    const { deadline } = w.alice.signaling.listInvitations()[0]!
+    expect(start + timeouts[0]!.at).toBe(deadline)
+    expect(start + timeouts[1]!.at).toBeLessThan(deadline! + 5_000)
     expect(pendingAnywhere(w)).toEqual([])
   })
 

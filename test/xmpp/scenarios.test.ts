@@ -126,15 +126,20 @@ describe.skipIf(!xmppEnabled).concurrent('the seed scenarios over XMPP (Prosody,
     }
     const [alice, bob] = [at('alice'), at('bob')]
     await unansweredCall(w, 2) // dials, then waits 2 s + 6 s: past the caller's own t + 2 s + 5 s
+    await until(() => alice.length > 0, 'alice to learn the call timed out')
     const [call] = w.alice.signaling.listInvitations()
     const deadline = call!.deadline!
     expect(deadline - call!.serverTime).toBe(2_000)
+    // How late a timer runs on a busy machine is the machine's, not the library's: the times are
+    // pinned on the virtual clock (test/scenarios/call.test.ts). Here the events say who decided:
+    // bob's device declared the timeout itself, never before the deadline, and alice learned it
+    // from bob's message, not from her own timer at deadline + 5 s (that would be inviter.timedOut).
+    const bobsDevice = transports.get('bob')!.deviceID
     expect(bob).toHaveLength(1)
     expect(bob[0]! - deadline).toBeGreaterThanOrEqual(-50)
-    expect(bob[0]! - deadline).toBeLessThan(250)
+    expect(stateOf(w.bob.signaling, call!.inviteID, 'bob')).toMatchObject({ state: 'timedOut', decidedBy: 'invitee.timedOut', deviceID: bobsDevice })
     expect(alice).toHaveLength(1)
-    expect(alice[0]! - deadline).toBeLessThan(1_000) // its own timer would fire at deadline + 5 s
-    expect(stateOf(w.alice.signaling, call!.inviteID, 'bob')).toMatchObject({ state: 'timedOut', decidedBy: 'invitee.timedOut', deviceID: transports.get('bob')!.deviceID })
+    expect(stateOf(w.alice.signaling, call!.inviteID, 'bob')).toMatchObject({ state: 'timedOut', decidedBy: 'invitee.timedOut', deviceID: bobsDevice })
     expect(w.timeline.entries.filter((e) => e.text.startsWith('onInvitationTimeout')).map((e) => e.who)).toEqual(['bob', 'alice'])
     expect(pendingAnywhere(w)).toEqual([])
   })
