@@ -11,17 +11,9 @@
  * their node copied back from the cluster.
  */
 import { afterEach, describe, it } from 'vitest'
-import { failureCode, Stage, type Callback, type Party } from './stage.js'
+import { answer, decided, expectConverged, expectPending, type Answer } from './convergence.js'
+import { failureCode, Stage } from './stage.js'
 import { nodeOf, server, sleep, until, xmppEnabled } from './support.js'
-
-interface Answer {
-  readonly party: Party
-  readonly event: Extract<Callback, 'onInviteeAccepted' | 'onInviteeRejected'>
-  readonly data: string
-}
-
-const answer = (a: Answer, inviteID: string): Promise<void> =>
-  a.event === 'onInviteeAccepted' ? a.party.signaling.accept(inviteID, a.data) : a.party.signaling.reject(inviteID, a.data)
 
 const STOPPED = 2
 
@@ -76,37 +68,19 @@ describe.skipIf(!xmppEnabled || server.ports.length < 2)('a cluster node stops a
     for (const p of down) expect(p.states.slice(-2), p.label).toEqual(['connecting', 'connected'])
 
     await sleep(300) // nothing was queued: what dave tried while down reached nobody
-    for (const p of everyone) {
-      const pending = p.outcome(inviteID)?.invitees.filter((i) => i.state === 'pending').map((i) => i.userID)
-      expect(pending, `${p.label} before dave’s late answer`).toEqual(['dave'])
-    }
+    expectPending(expect, everyone, inviteID, ['dave'], 'before dave’s late answer')
 
     await answer(after, inviteID)
     await until(() => everyone.every((p) => p.outcome(inviteID)?.active === false), 'the invitation to complete on every device', 15_000)
     await sleep(300) // any late duplicate would land now
 
-    const decided = (userID: string, state: string, data: string, deviceID: string) => ({ userID, state, data, deviceID })
-    const expected = {
-      active: false,
-      invitees: [
-        decided('bob', 'accepted', 'bob before the stop', 'phone'),
-        decided('carol', 'rejected', 'carol before the stop', 'tablet'),
-        decided('dave', 'rejected', 'dave after node 2 is back', 'phone'),
-        decided('erin', 'accepted', 'erin while node 2 is down', 'phone'),
-      ],
-    }
-    for (const p of everyone) expect(p.outcome(inviteID), p.label).toEqual(expected)
-
-    // Every answer reached every device but the one that gave it, exactly once, with its data.
-    for (const p of everyone) {
-      for (const a of [...before, meanwhile, after]) {
-        const heard = p.heardOf(a.event, inviteID).filter((h) => h.who === a.party.name)
-        expect(
-          heard.map((h) => h.data),
-          `${p.label} told of ${a.party.label}`,
-        ).toEqual(p === a.party ? [] : [a.data])
-      }
-      expect(p.heard.filter((h) => h.event === 'onInvitationTimeout' || h.event === 'onInvitationCancelled'), p.label).toEqual([])
-    }
+    // Every device holds the same outcome, and heard every answer but its own exactly once.
+    const invitees = [
+      decided('bob', 'accepted', 'bob before the stop', 'phone'),
+      decided('carol', 'rejected', 'carol before the stop', 'tablet'),
+      decided('dave', 'rejected', 'dave after node 2 is back', 'phone'),
+      decided('erin', 'accepted', 'erin while node 2 is down', 'phone'),
+    ]
+    expectConverged(expect, everyone, inviteID, invitees, [...before, meanwhile, after])
   })
 })

@@ -7,17 +7,9 @@
  * every invitee.
  */
 import { afterEach, describe, it } from 'vitest'
-import { failureCode, Stage, type Callback, type Party } from './stage.js'
+import { answer, decided, expectConverged, expectPending, type Answer } from './convergence.js'
+import { failureCode, Stage } from './stage.js'
 import { server, sleep, until, xmppEnabled } from './support.js'
-
-interface Answer {
-  readonly party: Party
-  readonly event: Extract<Callback, 'onInviteeAccepted' | 'onInviteeRejected'>
-  readonly data: string
-}
-
-const answer = (a: Answer, inviteID: string): Promise<void> =>
-  a.event === 'onInviteeAccepted' ? a.party.signaling.accept(inviteID, a.data) : a.party.signaling.reject(inviteID, a.data)
 
 describe.skipIf(!xmppEnabled)(`a ${server.kind} restart while a group invitation rings`, () => {
   let stage: Stage | undefined
@@ -67,37 +59,19 @@ describe.skipIf(!xmppEnabled)(`a ${server.kind} restart while a group invitation
 
     // Nothing was queued: what dave and erin tried while down reached nobody.
     await sleep(300)
-    for (const p of everyone) {
-      const pending = p.outcome(inviteID)?.invitees.filter((i) => i.state === 'pending').map((i) => i.userID)
-      expect(pending, `${p.label} before the late answers`).toEqual(['dave', 'erin'])
-    }
+    expectPending(expect, everyone, inviteID, ['dave', 'erin'], 'before the late answers')
 
     for (const a of after) await answer(a, inviteID)
     await until(() => everyone.every((p) => p.outcome(inviteID)?.active === false), 'the invitation to complete on every device', 10_000)
     await sleep(300) // any late duplicate would land now
 
-    const decided = (userID: string, state: string, data: string, deviceID: string) => ({ userID, state, data, deviceID })
-    const expected = {
-      active: false,
-      invitees: [
-        decided('bob', 'accepted', 'bob before the restart', 'phone'),
-        decided('carol', 'rejected', 'carol before the restart', 'tablet'),
-        decided('dave', 'accepted', 'dave after the restart', 'phone'),
-        decided('erin', 'rejected', 'erin after the restart', 'phone'),
-      ],
-    }
-    for (const p of everyone) expect(p.outcome(inviteID), p.label).toEqual(expected)
-
-    // Every answer reached every device but the one that gave it, exactly once, with its data.
-    for (const p of everyone) {
-      for (const a of [...before, ...after]) {
-        const heard = p.heardOf(a.event, inviteID).filter((h) => h.who === a.party.name)
-        expect(
-          heard.map((h) => h.data),
-          `${p.label} told of ${a.party.label}`,
-        ).toEqual(p === a.party ? [] : [a.data])
-      }
-      expect(p.heard.filter((h) => h.event === 'onInvitationTimeout' || h.event === 'onInvitationCancelled'), p.label).toEqual([])
-    }
+    // Every device holds the same outcome, and heard every answer but its own exactly once.
+    const invitees = [
+      decided('bob', 'accepted', 'bob before the restart', 'phone'),
+      decided('carol', 'rejected', 'carol before the restart', 'tablet'),
+      decided('dave', 'accepted', 'dave after the restart', 'phone'),
+      decided('erin', 'rejected', 'erin after the restart', 'phone'),
+    ]
+    expectConverged(expect, everyone, inviteID, invitees, [...before, ...after])
   })
 })
