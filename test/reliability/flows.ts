@@ -101,81 +101,59 @@ const answer = (who: string, kind: 'accept' | 'reject' | 'cancel', data: string)
     await Promise.resolve()
   }, who)
 
+/** The invite, its receipt, and its delivery (`who` rings or sees it). */
+const ringing = (flow: Pick<Flow, 'users' | 'invitees' | 'group'>, who: string): Step[] => [invite(flow), receipt, deliver(`invite (${who})`)]
+
+/** An answer or cancel, its receipt, and its delivery. */
+const answered = (who: string, kind: 'accept' | 'reject' | 'cancel', data: string): Step[] => [answer(who, kind, data), receipt, deliver(kind)]
+
+/** Nobody answers `who`'s part: its own deadline, the sending inviter's + 5 s, everyone's + 10 s, and later. */
+const deadlines = (who: string): Step[] => [
+  until(30 * SECOND, `${who}'s deadline: his timeout, sent and delivered`),
+  until(35 * SECOND, "alice's + 5 s"),
+  until(40 * SECOND, 'everyone’s + 10 s'),
+  until(80 * SECOND, 'late'),
+]
+
 const oneToOne = { users: ['alice', 'bob'], invitees: ['bob'], group: undefined } as const
 
+/** A 1:1 call that rings bob for 10 s, then ends with one answer or cancel. */
+const oneToOneEndedBy = (name: string, who: string, kind: 'accept' | 'reject' | 'cancel', data: string): Flow => ({
+  name,
+  ...oneToOne,
+  steps: [...ringing(oneToOne, 'bob rings'), wait(10 * SECOND, 'ringing'), ...answered(who, kind, data), until(80 * SECOND, 'every deadline')],
+})
+
 export const oneToOneFlows: readonly Flow[] = [
-  {
-    name: '1:1 accepted',
-    ...oneToOne,
-    steps: [invite(oneToOne), receipt, deliver('invite (bob rings)'), wait(10 * SECOND, 'ringing'), answer('bob', 'accept', 'yes'), receipt, deliver('accept'), until(80 * SECOND, 'every deadline')],
-  },
-  {
-    name: '1:1 rejected',
-    ...oneToOne,
-    steps: [invite(oneToOne), receipt, deliver('invite (bob rings)'), wait(10 * SECOND, 'ringing'), answer('bob', 'reject', 'busy'), receipt, deliver('reject'), until(80 * SECOND, 'every deadline')],
-  },
-  {
-    name: '1:1 cancelled',
-    ...oneToOne,
-    steps: [invite(oneToOne), receipt, deliver('invite (bob rings)'), wait(10 * SECOND, 'ringing'), answer('alice', 'cancel', 'hung up'), receipt, deliver('cancel'), until(80 * SECOND, 'every deadline')],
-  },
+  oneToOneEndedBy('1:1 accepted', 'bob', 'accept', 'yes'),
+  oneToOneEndedBy('1:1 rejected', 'bob', 'reject', 'busy'),
+  oneToOneEndedBy('1:1 cancelled', 'alice', 'cancel', 'hung up'),
   {
     name: '1:1 unanswered',
     ...oneToOne,
-    steps: [
-      invite(oneToOne),
-      receipt,
-      deliver('invite (bob rings)'),
-      until(20 * SECOND, 'ringing'),
-      until(30 * SECOND, "bob's deadline: his timeout, sent and delivered"),
-      until(35 * SECOND, "alice's + 5 s"),
-      until(40 * SECOND, 'everyone’s + 10 s'),
-      until(80 * SECOND, 'late'),
-    ],
+    steps: [...ringing(oneToOne, 'bob rings'), until(20 * SECOND, 'ringing'), ...deadlines('bob')],
   },
 ]
 
 const classroom = { users: ['alice', 'bob', 'carol', 'dave', 'erin'], invitees: ['bob', 'carol', 'dave'], group: 'class' } as const
 
+/** The classroom rings for 5 s; bob accepts and carol rejects. */
+const classroomAnswered = (): Step[] => [
+  ...ringing(classroom, 'bob, carol, dave ring; erin sees it'),
+  wait(5 * SECOND, 'ringing'),
+  ...answered('bob', 'accept', 'yes'),
+  ...answered('carol', 'reject', 'no'),
+]
+
 export const groupFlows: readonly Flow[] = [
   {
     name: 'group: accept, reject, cancel',
     ...classroom,
-    steps: [
-      invite(classroom),
-      receipt,
-      deliver('invite (bob, carol, dave ring; erin sees it)'),
-      wait(5 * SECOND, 'ringing'),
-      answer('bob', 'accept', 'yes'),
-      receipt,
-      deliver('accept'),
-      answer('carol', 'reject', 'no'),
-      receipt,
-      deliver('reject'),
-      answer('alice', 'cancel', 'enough'),
-      receipt,
-      deliver('cancel (dave ends)'),
-      until(80 * SECOND, 'every deadline'),
-    ],
+    steps: [...classroomAnswered(), answer('alice', 'cancel', 'enough'), receipt, deliver('cancel (dave ends)'), until(80 * SECOND, 'every deadline')],
   },
   {
     name: 'group: accept, reject, the last one times out',
     ...classroom,
-    steps: [
-      invite(classroom),
-      receipt,
-      deliver('invite (bob, carol, dave ring; erin sees it)'),
-      wait(5 * SECOND, 'ringing'),
-      answer('bob', 'accept', 'yes'),
-      receipt,
-      deliver('accept'),
-      answer('carol', 'reject', 'no'),
-      receipt,
-      deliver('reject'),
-      until(30 * SECOND, "dave's deadline: his timeout, sent and delivered"),
-      until(35 * SECOND, "alice's + 5 s"),
-      until(40 * SECOND, 'everyone’s + 10 s'),
-      until(80 * SECOND, 'late'),
-    ],
+    steps: [...classroomAnswered(), ...deadlines('dave')],
   },
 ]
