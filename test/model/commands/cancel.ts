@@ -6,27 +6,17 @@
  */
 import fc from 'fast-check'
 import { expect } from 'vitest'
-import { afterCommand } from '../invariants.js'
-import { chooseTarget, invitedBy, type DeviceName, type Model } from '../model.js'
+import type { Model } from '../model.js'
 import { expectedCancel, expectSettled } from '../postconditions.js'
 import type { World } from '../world.js'
 import { answerData, device, index } from './arbitraries.js'
+import { InviterCommand } from './inviterCommand.js'
 
-export class CancelCommand implements fc.AsyncCommand<Model, World> {
-  constructor(
-    readonly device: DeviceName,
-    readonly target: number,
-    readonly data: string,
-  ) {}
+export class CancelCommand extends InviterCommand {
+  readonly method = 'cancel'
 
-  check(model: Readonly<Model>): boolean {
-    return invitedBy(model, this.device).length > 0
-  }
-
-  async run(model: Model, world: World): Promise<void> {
+  protected async act(model: Model, world: World, inviteID: string, what: string): Promise<unknown> {
     const device = world.device(this.device)
-    const { inviteID } = chooseTarget(invitedBy(model, this.device), this.target, (candidate) => device.signaling.getInvitation(candidate.inviteID)?.active === true)
-    const what = `cancel(${this.device}, ${inviteID}, ${JSON.stringify(this.data)})`
     const before = device.signaling.getInvitation(inviteID)
     const expected = expectedCancel(model.connected.has(this.device), before, world.now())
     const promise = device.signaling.cancel(inviteID, this.data)
@@ -42,12 +32,7 @@ export class CancelCommand implements fc.AsyncCommand<Model, World> {
       expect({ what, answered: answered(after) }).toEqual({ what, answered: answered(before) })
       for (const invitee of pending) device.learned.push({ source: 'self', inviteID, invitee, outcome: 'cancelled', data: this.data })
     }
-    world.record(`${what} -> ${JSON.stringify(settled)}`)
-    afterCommand(world, model)
-  }
-
-  toString(): string {
-    return `cancel(${this.device}, invitation #${this.target}, ${JSON.stringify(this.data)})`
+    return settled
   }
 }
 

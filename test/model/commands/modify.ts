@@ -5,27 +5,17 @@
  */
 import fc from 'fast-check'
 import { expect } from 'vitest'
-import { afterCommand } from '../invariants.js'
-import { chooseTarget, invitedBy, type DeviceName, type Model } from '../model.js'
+import type { Model } from '../model.js'
 import { expectedModify, expectSettled } from '../postconditions.js'
 import type { World } from '../world.js'
 import { device, index } from './arbitraries.js'
+import { InviterCommand } from './inviterCommand.js'
 
-export class ModifyCommand implements fc.AsyncCommand<Model, World> {
-  constructor(
-    readonly device: DeviceName,
-    readonly target: number,
-    readonly data: string,
-  ) {}
+export class ModifyCommand extends InviterCommand {
+  readonly method = 'modifyInvitation'
 
-  check(model: Readonly<Model>): boolean {
-    return invitedBy(model, this.device).length > 0
-  }
-
-  async run(model: Model, world: World): Promise<void> {
+  protected async act(model: Model, world: World, inviteID: string, what: string): Promise<unknown> {
     const device = world.device(this.device)
-    const { inviteID } = chooseTarget(invitedBy(model, this.device), this.target, (candidate) => device.signaling.getInvitation(candidate.inviteID)?.active === true)
-    const what = `modifyInvitation(${this.device}, ${inviteID}, ${JSON.stringify(this.data)})`
     const expected = expectedModify(model.connected.has(this.device), device.signaling.getInvitation(inviteID), world.now())
     const settled = await world.settle(what, device.signaling.modifyInvitation(inviteID, this.data))
     expectSettled(what, settled, expected)
@@ -34,12 +24,7 @@ export class ModifyCommand implements fc.AsyncCommand<Model, World> {
       model.modifications.set(inviteID, (model.modifications.get(inviteID) ?? 0) + 1)
       model.resolvedModifications.set(inviteID, [...(model.resolvedModifications.get(inviteID) ?? []), { device: this.device, data: this.data, at: world.now() }])
     }
-    world.record(`${what} -> ${JSON.stringify(settled)}`)
-    afterCommand(world, model)
-  }
-
-  toString(): string {
-    return `modifyInvitation(${this.device}, invitation #${this.target}, ${JSON.stringify(this.data)})`
+    return settled
   }
 }
 
