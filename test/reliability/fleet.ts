@@ -18,15 +18,10 @@
 import { isDeepStrictEqual } from 'node:util'
 import { createSignaling, type EngineSnapshot, type ImTransport, type InvitationView, type Signaling } from '@beckon/core'
 import { flushMicrotasks, MemoryIm, type MemoryImOptions, type MemoryTransport } from '@beckon/adapter-memory'
+import { hearEvery, type Callback } from '../support/callbacks.js'
 import { counterIds } from '../support/world.js'
 
-export type Callback =
-  | 'onReceiveNewInvitation'
-  | 'onInviteeAccepted'
-  | 'onInviteeRejected'
-  | 'onInvitationCancelled'
-  | 'onInvitationTimeout'
-  | 'onInvitationModified'
+export type { Callback }
 
 /** One callback as a device's app saw it. */
 export interface Heard {
@@ -162,16 +157,8 @@ export class Fleet {
       ids: counterIds(`${node.name}#${generation}:`),
       ...(restore === undefined ? {} : { restore }),
     })
-    const hear = (callback: Callback, inviteID: string, about: readonly string[], data: string): void => {
+    hearEvery(signaling, (callback, inviteID, _who, about, data) => {
       this.heard.push({ at: this.now(), who: node.name, generation, callback, inviteID, about, data })
-    }
-    signaling.addSignalingListener({
-      onReceiveNewInvitation: (id, _inviter, _group, list, data) => hear('onReceiveNewInvitation', id, list, data),
-      onInviteeAccepted: (id, invitee, data) => hear('onInviteeAccepted', id, [invitee], data),
-      onInviteeRejected: (id, invitee, data) => hear('onInviteeRejected', id, [invitee], data),
-      onInvitationCancelled: (id, _inviter, data, list) => hear('onInvitationCancelled', id, list, data),
-      onInvitationTimeout: (id, list) => hear('onInvitationTimeout', id, list, ''),
-      onInvitationModified: (id, data) => hear('onInvitationModified', id, [], data),
     })
     return signaling
   }

@@ -21,6 +21,7 @@
  */
 import { createSignaling, type InvitationView, type InviteeView, type Signaling } from '@beckon/core'
 import { MemoryIm, type MemoryTransport } from '@beckon/adapter-memory'
+import { recordEvery } from '../support/callbacks.js'
 import { counterIds, outcome } from '../support/world.js'
 
 export const SECOND = 1000
@@ -121,14 +122,7 @@ export const playSkewCase = async (c: SkewCase): Promise<SkewRun> => {
       (id: string): void => {
         reports.push({ who, at: im.clock.now(), callback, bob: id === inviteID ? bobRow(who) : undefined })
       }
-    signaling[who].addSignalingListener({
-      onReceiveNewInvitation: record('onReceiveNewInvitation'),
-      onInviteeAccepted: record('onInviteeAccepted'),
-      onInviteeRejected: record('onInviteeRejected'),
-      onInvitationCancelled: record('onInvitationCancelled'),
-      onInvitationTimeout: record('onInvitationTimeout'),
-      onInvitationModified: record('onInvitationModified'),
-    })
+    recordEvery(signaling[who], record)
   }
   signaling.bob.addSignalingListener({
     onReceiveNewInvitation: (id) => {

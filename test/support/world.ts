@@ -10,6 +10,7 @@
  */
 import { createSignaling, SignalingError, type Signaling, type SignalingOptions } from '@beckon/core'
 import { MemoryIm, type ClockSkew, type MemoryImOptions, type MemoryTransport } from '@beckon/adapter-memory'
+import { recordEvery } from './callbacks.js'
 
 /** One callback a device's listener received. */
 export interface Call {
@@ -80,14 +81,7 @@ export class World {
       (...args: unknown[]): void => {
         this.#calls.push({ at: this.now(), who: name, text: line(callback, args) })
       }
-    signaling.addSignalingListener({
-      onReceiveNewInvitation: record('onReceiveNewInvitation'),
-      onInviteeAccepted: record('onInviteeAccepted'),
-      onInviteeRejected: record('onInviteeRejected'),
-      onInvitationCancelled: record('onInvitationCancelled'),
-      onInvitationTimeout: record('onInvitationTimeout'),
-      onInvitationModified: record('onInvitationModified'),
-    })
+    recordEvery(signaling, record)
     const party: Party = {
       name,
       userID,

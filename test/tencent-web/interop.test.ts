@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { createSignaling, tencentWebFacade, type Signaling } from '@beckon/core'
 import { MemoryIm } from '@beckon/adapter-memory'
+import { recordEvery } from '../support/callbacks.js'
 import { counterIds, TSignaling, webParty } from './support.js'
 
 const SECOND = 1000
@@ -21,14 +22,7 @@ const nativeParty = (im: MemoryIm, userID: string) => {
     (name: string) =>
     (...args: unknown[]) =>
       void calls.push(`${name}(${args.map((a) => JSON.stringify(a)).join(', ')})`)
-  signaling.addSignalingListener({
-    onReceiveNewInvitation: record('onReceiveNewInvitation'),
-    onInviteeAccepted: record('onInviteeAccepted'),
-    onInviteeRejected: record('onInviteeRejected'),
-    onInvitationCancelled: record('onInvitationCancelled'),
-    onInvitationTimeout: record('onInvitationTimeout'),
-    onInvitationModified: record('onInvitationModified'),
-  })
+  recordEvery(signaling, record)
   return { signaling, calls }
 }
 

@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline'
 import { connectXmpp, type XmppTransportOptions } from '@beckon/adapter-im'
 import { fileStore } from '@beckon/adapter-im/node'
 import { createSignaling, SignalingError, type EngineSnapshot } from '@beckon/core'
+import { hearEvery } from '../support/callbacks.js'
 import { RenamedTransport, suffixed } from '../../examples/xmpp.js'
 
 /** What the parent tells the device process. */
@@ -44,14 +45,7 @@ const signaling = createSignaling({ transport, limits: { retentionMs: config.ret
 signaling.addStateChangeListener(() => saveSnapshot(signaling.snapshot()))
 transport.onConnectionChange((state) => say({ kind: 'state', state }))
 const hear = (event: string, inviteID: string, who: string, list: readonly string[], data: string): void => say({ kind: 'heard', event, inviteID, who, list, data })
-signaling.addSignalingListener({
-  onReceiveNewInvitation: (id, inviter, _groupID, list, data) => hear('onReceiveNewInvitation', id, inviter, list, data),
-  onInviteeAccepted: (id, invitee, data) => hear('onInviteeAccepted', id, invitee, [invitee], data),
-  onInviteeRejected: (id, invitee, data) => hear('onInviteeRejected', id, invitee, [invitee], data),
-  onInvitationCancelled: (id, inviter, data, list) => hear('onInvitationCancelled', id, inviter, list, data),
-  onInvitationTimeout: (id, list) => hear('onInvitationTimeout', id, '', list, ''),
-  onInvitationModified: (id, data) => hear('onInvitationModified', id, '', [], data),
-})
+hearEvery(signaling, hear)
 
 interface Command {
   readonly id: number

@@ -14,6 +14,7 @@
 import type { XmppTransport } from '@beckon/adapter-im'
 import { createSignaling, SignalingError, type ImTransport, type InvitationView, type Signaling } from '@beckon/core'
 import { RenamedTransport, suffixed, whenConnected, type Naming } from '../../examples/xmpp.js'
+import { hearEvery, type Callback } from '../support/callbacks.js'
 import { device, server, uniqueName, until } from './support.js'
 
 /**
@@ -22,7 +23,7 @@ import { device, server, uniqueName, until } from './support.js'
  */
 export const registerAccounts = (accounts: readonly string[]): Promise<void> => server.registerAccounts(accounts)
 
-export type Callback = 'onReceiveNewInvitation' | 'onInviteeAccepted' | 'onInviteeRejected' | 'onInvitationCancelled' | 'onInvitationTimeout' | 'onInvitationModified'
+export type { Callback }
 
 /** One callback as a party got it. `who`: the inviter (invite, cancel) or the invitee (accept, reject). */
 export interface Heard {
@@ -56,14 +57,7 @@ export class Party {
     const hear = (event: Callback, inviteID: string, who: string, list: readonly string[], data: string): void => {
       this.heard.push({ event, inviteID, who, list: [...list], data, at: Date.now(), serverAt: device.serverNow() })
     }
-    this.signaling.addSignalingListener({
-      onReceiveNewInvitation: (id, inviter, _groupID, list, data) => hear('onReceiveNewInvitation', id, inviter, list, data),
-      onInviteeAccepted: (id, invitee, data) => hear('onInviteeAccepted', id, invitee, [invitee], data),
-      onInviteeRejected: (id, invitee, data) => hear('onInviteeRejected', id, invitee, [invitee], data),
-      onInvitationCancelled: (id, inviter, data, list) => hear('onInvitationCancelled', id, inviter, list, data),
-      onInvitationTimeout: (id, list) => hear('onInvitationTimeout', id, '', list, ''),
-      onInvitationModified: (id, data) => hear('onInvitationModified', id, '', [], data),
-    })
+    hearEvery(this.signaling, hear)
   }
 
   get label(): string {
