@@ -6,18 +6,9 @@
  * @module
  */
 import type { Signaling, SignalingListener } from '@beckon/core'
+import { signalingCallbacks as callbacks } from '../../packages/core/src/facade/arguments.js'
 
-/** Every callback of `SignalingListener`, in the order it lists them. */
-export const callbacks = [
-  'onReceiveNewInvitation',
-  'onInviteeAccepted',
-  'onInviteeRejected',
-  'onInvitationCancelled',
-  'onInvitationTimeout',
-  'onInvitationModified',
-] as const satisfies readonly (keyof SignalingListener)[]
-
-/** One of the six callbacks. */
+/** One of `SignalingListener`'s six callbacks. */
 export type Callback = (typeof callbacks)[number]
 
 /** Listens to every callback with `record(callback)`, which gets the callback's own arguments. */
