@@ -16,6 +16,7 @@
  */
 import { createSignaling, type Clock, type Diagnostic, type IncomingMessage, type Limits, type Signaling } from '@beckon/core'
 import { MemoryIm, type MemoryTransport } from '@beckon/adapter-memory'
+import { counterIds } from '../support/world.js'
 
 /** Every user that exists in the fuzz world (the attacker pools draw senders from these and more). */
 export const users = ['alice', 'bob', 'carol', 'dave', 'mallory'] as const
@@ -63,11 +64,6 @@ export interface FuzzWorld {
   readonly ids: Readonly<Record<string, string>>
   /** The ids of the two messages held at bob and alice for invitations nobody has seen. */
   readonly heldIDs: readonly string[]
-}
-
-const counterIds = (prefix: string): (() => string) => {
-  let n = 0
-  return () => `${prefix}${String(++n).padStart(4, '0')}`
 }
 
 /** A clock that keeps track of the timers armed on it and not yet fired or cleared. */

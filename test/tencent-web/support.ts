@@ -15,6 +15,7 @@ import {
   type TencentWebSignaling,
 } from '@beckon/core'
 import { MemoryIm, type MemoryTransport } from '@beckon/adapter-memory'
+import { counterIds } from '../support/world.js'
 
 /** One device on the Tencent Web facade and every event it received. */
 export interface WebParty {
@@ -25,11 +26,6 @@ export interface WebParty {
   eventsNamed(name: string): TencentWebEvent[]
 }
 
-/** A counter of ids `prefix0001`, `prefix0002`, … so a test can name the ids it expects. */
-export const counterIds = (prefix: string): (() => string) => {
-  let n = 0
-  return () => `${prefix}${String(++n).padStart(4, '0')}`
-}
 
 /** Connects `userID` to `im` with the Tencent Web facade and records every event of every name. */
 export const webParty = (im: MemoryIm, userID: string, options: TencentWebFacadeOptions & { deviceID?: string } = {}): WebParty => {
@@ -52,4 +48,4 @@ export const outcomeOf = async (call: () => Promise<unknown>): Promise<unknown> 
   }
 }
 
-export { TSignaling }
+export { counterIds, TSignaling }
