@@ -4,7 +4,7 @@
  * follow-ups inherit `onlineUserOnly`, and crossing messages converge on one outcome.
  */
 import { describe, expect, it } from 'vitest'
-import { outcome, World, type Party } from '../support/world.js'
+import { aliceAndBob, groupOfBobAndCarol, outcome, World, type Party } from '../support/world.js'
 
 const inviteeOf = (party: Party, id: string, userID = 'bob') =>
   party.signaling.getInvitation(id)?.invitees.find((invitee) => invitee.userID === userID)
@@ -24,15 +24,8 @@ const envelope = (fields: Record<string, unknown> = {}): string =>
     ...fields,
   })
 
-const twoParties = () => {
-  const world = new World()
-  const alice = world.join('alice')
-  const bob = world.join('bob')
-  return { world, alice, bob }
-}
-
 const ringing = async () => {
-  const parties = twoParties()
+  const parties = aliceAndBob()
   const id = await parties.alice.signaling.invite('bob', 'room', { timeout: 30 })
   await parties.world.settle()
   return { ...parties, id }
@@ -40,7 +33,7 @@ const ringing = async () => {
 
 describe('duplicates', () => {
   it('every delivery arriving twice still gives one callback per fact', async () => {
-    const { world, alice, bob } = twoParties()
+    const { world, alice, bob } = aliceAndBob()
     world.im.setLink({ duplicate: 1 })
     const id = await alice.signaling.invite('bob', 'room')
     await world.settle()
@@ -51,11 +44,7 @@ describe('duplicates', () => {
 
   it('a duplicated cancel in a group is one callback per member', async () => {
     // Arrange
-    const world = new World()
-    const alice = world.join('alice')
-    world.join('bob')
-    world.join('carol')
-    await alice.transport.createGroup('g', ['bob', 'carol'])
+    const { world, alice } = await groupOfBobAndCarol()
     const id = await alice.signaling.inviteInGroup('g', ['bob'], 'lesson')
     await world.settle()
     world.clearLog()
@@ -73,7 +62,7 @@ describe('duplicates', () => {
   })
 
   it('a duplicate is reported on the diagnostics channel', async () => {
-    const { world, alice, bob } = twoParties()
+    const { world, alice, bob } = aliceAndBob()
     world.im.hold()
     await alice.signaling.invite('bob', 'room')
     const [invite] = world.im.inFlight()
@@ -87,7 +76,7 @@ describe('duplicates', () => {
 
   it('a duplicate of the invite arriving minutes after the call ended does not ring again', async () => {
     // Arrange
-    const { world, alice, bob } = twoParties()
+    const { world, alice, bob } = aliceAndBob()
     world.im.hold()
     const id = await alice.signaling.invite('bob', 'room')
     const [invite] = world.im.inFlight()
@@ -107,7 +96,7 @@ describe('duplicates', () => {
 
 describe('a cancel that overtakes its invite', () => {
   const overtaken = async () => {
-    const { world, alice, bob } = twoParties()
+    const { world, alice, bob } = aliceAndBob()
     world.im.hold()
     const id = await alice.signaling.invite('bob', 'room')
     await alice.signaling.cancel(id, 'never mind')
@@ -132,7 +121,7 @@ describe('a cancel that overtakes its invite', () => {
   })
 
   it('is dropped and reported if the invite never comes within the retention period', async () => {
-    const { world, bob } = twoParties()
+    const { world, bob } = aliceAndBob()
     world.im.inject({ userID: 'bob' }, { sender: 'alice', payload: envelope() })
     await world.advance(10 * 60_000)
     expect(bob.signaling.diagnosticCounts()['held-dropped']).toBe(1)
@@ -152,11 +141,7 @@ describe('a forged sender', () => {
 
   it("an invitee's accept in a group that names another invitee is dropped and counted", async () => {
     // Arrange
-    const world = new World()
-    const alice = world.join('alice')
-    world.join('bob')
-    world.join('carol')
-    await alice.transport.createGroup('g', ['bob', 'carol'])
+    const { world, alice } = await groupOfBobAndCarol()
     const id = await alice.signaling.inviteInGroup('g', ['bob', 'carol'], 'lesson')
     await world.settle()
     // Act
@@ -181,7 +166,7 @@ describe('a forged sender', () => {
   })
 
   it('an invite whose inviter is not its sender is dropped and counted', async () => {
-    const { bob, world } = twoParties()
+    const { bob, world } = aliceAndBob()
     world.im.inject({ userID: 'bob' }, { sender: 'mallory', payload: envelope({ inviteID: 'x9', actionType: 1 }) })
     await world.settle()
     expect(bob.calls()).toEqual([])
@@ -200,7 +185,7 @@ describe('bad input', () => {
   ]
 
   it.each(payloads)('%s never throws, changes nothing, and is reported', async (_name, payload) => {
-    const { world, bob } = twoParties()
+    const { world, bob } = aliceAndBob()
     expect(() => world.im.inject({ userID: 'bob' }, { sender: 'alice', payload })).not.toThrow()
     await world.settle()
     expect(bob.signaling.listInvitations()).toEqual([])
@@ -209,7 +194,7 @@ describe('bad input', () => {
   })
 
   it('leaves the device working: a real invite still rings', async () => {
-    const { world, alice, bob } = twoParties()
+    const { world, alice, bob } = aliceAndBob()
     world.im.inject({ userID: 'bob' }, { sender: 'alice', payload: 'not json at all' })
     const id = await alice.signaling.invite('bob', 'room')
     await world.settle()
@@ -219,7 +204,7 @@ describe('bad input', () => {
 
 describe('old messages', () => {
   it('a message older than the retention period is ignored and reported', async () => {
-    const { world, bob } = twoParties()
+    const { world, bob } = aliceAndBob()
     await world.advance(11 * 60_000)
     world.im.inject({ userID: 'bob' }, { sender: 'alice', serverTime: world.start, payload: envelope({ inviteID: 'old', actionType: 1 }) })
     await world.settle()
@@ -231,7 +216,7 @@ describe('old messages', () => {
 
 describe('a listener that throws', () => {
   it('does not stop the other listeners, and is reported', async () => {
-    const { world, alice, bob } = twoParties()
+    const { world, alice, bob } = aliceAndBob()
     bob.signaling.addSignalingListener({
       onReceiveNewInvitation: () => {
         throw new Error('app bug')
@@ -338,7 +323,7 @@ describe('races', () => {
 
   it("accept vs the inviter's timeout: a late accept changes nothing at the inviter, and the invitee hears it lost", async () => {
     // Arrange: bob's messages take 10 s to reach alice
-    const { world, alice, bob } = twoParties()
+    const { world, alice, bob } = aliceAndBob()
     world.im.setLink({ latency: 10_000 }, { from: 'bob', to: 'alice' })
     const id = await alice.signaling.invite('bob', 'room', { timeout: 30 })
     await world.advanceTo(29_000)

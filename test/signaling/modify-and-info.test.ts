@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { IncomingMessage, SignalingInfo } from '@beckon/core'
-import { outcome, World } from '../support/world.js'
+import { groupOfBobAndCarol, outcome, World } from '../support/world.js'
 
 const ringing = async (options: { onlineUserOnly?: boolean } = {}) => {
   const world = new World()
@@ -52,11 +52,7 @@ describe('modifyInvitation', () => {
 
   it('reaches every member of a group but the modifying device', async () => {
     // Arrange
-    const world = new World()
-    const alice = world.join('alice')
-    world.join('bob')
-    world.join('carol')
-    await alice.transport.createGroup('g', ['bob', 'carol'])
+    const { world, alice } = await groupOfBobAndCarol()
     const id = await alice.signaling.inviteInGroup('g', ['bob'], 'room 1')
     await world.settle()
     world.clearLog()

@@ -5,18 +5,11 @@
  */
 import { describe, expect, it } from 'vitest'
 import { SignalingError } from '@beckon/core'
-import { outcome, World, type Party } from '../support/world.js'
-
-const setup = () => {
-  const world = new World()
-  const alice = world.join('alice')
-  const bob = world.join('bob')
-  return { world, alice, bob }
-}
+import { aliceAndBob, outcome, type Party } from '../support/world.js'
 
 /** alice invites bob, and the invite arrives. */
 const ringing = async () => {
-  const { world, alice, bob } = setup()
+  const { world, alice, bob } = aliceAndBob()
   const id = await alice.signaling.invite('bob', 'room', { timeout: 30 })
   await world.settle()
   return { world, alice, bob, id }
@@ -36,20 +29,20 @@ describe('a 1:1 invite', () => {
   })
 
   it('resolves with the id of an invitation the inviter now holds', async () => {
-    const { alice } = setup()
+    const { alice } = aliceAndBob()
     const id = await alice.signaling.invite('bob', 'room')
     expect(alice.signaling.getInvitation(id)?.inviteeList).toEqual(['bob'])
   })
 
   it('resolves only once the IM has taken the invite', async () => {
-    const { world, alice } = setup()
+    const { world, alice } = aliceAndBob()
     world.im.hold()
     await alice.signaling.invite('bob', 'room')
     expect(world.im.inFlight().map((d) => d.to.userID)).toContain('bob')
   })
 
   it('defaults data to "" and timeout to 30 seconds', async () => {
-    const { world, alice, bob } = setup()
+    const { world, alice, bob } = aliceAndBob()
     const id = await alice.signaling.invite('bob')
     await world.settle()
     expect(bob.calls()).toEqual([`onReceiveNewInvitation(${id}, alice, '', [bob], '')`])
@@ -127,7 +120,7 @@ describe('invite with a bad parameter fails with 6017 and sends nothing', () => 
     ['data over 12 KB in UTF-8 though not in UTF-16 units', (alice) => alice.signaling.invite('bob', '€'.repeat(5000))],
   ]
   it.each(cases)('%s', async (_name, act) => {
-    const { world, alice, bob } = setup()
+    const { world, alice, bob } = aliceAndBob()
     expect(await outcome(act(alice))).toBe(6017)
     await world.settle()
     expect(bob.calls()).toEqual([])
@@ -135,27 +128,27 @@ describe('invite with a bad parameter fails with 6017 and sends nothing', () => 
   })
 
   it('a timeout too long for the wire (3,000,000 s) is refused with 6017 or rings: the invite is never silently lost', async () => {
-    const { world, alice, bob } = setup()
+    const { world, alice, bob } = aliceAndBob()
     const result = await outcome(alice.signaling.invite('bob', 'room', { timeout: 3_000_000 }))
     await world.settle()
     expect(['6017, rang 0 times', 'resolved, rang 1 times']).toContain(`${result}, rang ${bob.calls().length} times`)
   })
 
   it('accepts data that keeps the envelope under 12 KB', async () => {
-    const { alice } = setup()
+    const { alice } = aliceAndBob()
     expect(await outcome(alice.signaling.invite('bob', 'x'.repeat(11 * 1024)))).toBe('resolved')
   })
 })
 
 describe('a command that cannot apply to the invitation fails with 8010', () => {
   it('answering an unknown invitation', async () => {
-    const { bob } = setup()
+    const { bob } = aliceAndBob()
     expect(await outcome(bob.signaling.accept('no-such-invite'))).toBe(8010)
     expect(await outcome(bob.signaling.reject('no-such-invite'))).toBe(8010)
   })
 
   it('cancelling an unknown invitation', async () => {
-    const { alice } = setup()
+    const { alice } = aliceAndBob()
     expect(await outcome(alice.signaling.cancel('no-such-invite'))).toBe(8010)
   })
 
@@ -225,7 +218,7 @@ describe('a disconnected device fails with 6014 and queues nothing', () => {
   })
 
   it('invite', async () => {
-    const { world, alice, bob } = setup()
+    const { world, alice, bob } = aliceAndBob()
     alice.transport.disconnect()
     expect(await outcome(alice.signaling.invite('bob', 'room'))).toBe(6014)
     alice.transport.connect()
@@ -236,7 +229,7 @@ describe('a disconnected device fails with 6014 and queues nothing', () => {
 
 describe('SignalingError', () => {
   it('is an Error with a numeric Tencent code and a string reason', async () => {
-    const { bob } = setup()
+    const { bob } = aliceAndBob()
     const error: unknown = await bob.signaling.accept('no-such-invite').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(Error)
     expect(error).toBeInstanceOf(SignalingError)
@@ -246,7 +239,7 @@ describe('SignalingError', () => {
 
 describe('addSignalingListener', () => {
   it('returns a function that stops the callbacks', async () => {
-    const { world, alice } = setup()
+    const { world, alice } = aliceAndBob()
     const bob = world.join('bob', { deviceID: 'phone' })
     const heard: string[] = []
     const stop = bob.signaling.addSignalingListener({ onReceiveNewInvitation: (id) => heard.push(id) })

@@ -7,7 +7,7 @@
  * Times in the timelines are milliseconds of server time since the invite (`t = 0`).
  */
 import { describe, expect, it } from 'vitest'
-import { outcome, World, type Party } from '../support/world.js'
+import { groupOfBobAndCarol, outcome, World, type Party } from '../support/world.js'
 
 const inviteeOf = (party: Party, id: string, userID = 'bob') =>
   party.signaling.getInvitation(id)?.invitees.find((invitee) => invitee.userID === userID)
@@ -101,11 +101,7 @@ describe('the sending device of the inviter, t + timeout + 5 s', () => {
 
   it('in a group lists only the invitees still pending, to every member', async () => {
     // Arrange: bob answers, carol is away
-    const world = new World()
-    const alice = world.join('alice')
-    const bob = world.join('bob')
-    const carol = world.join('carol')
-    await alice.transport.createGroup('g', ['bob', 'carol'])
+    const { world, alice, bob, carol } = await groupOfBobAndCarol()
     carol.transport.disconnect()
     const id = await alice.signaling.inviteInGroup('g', ['bob', 'carol'], 'lesson', { timeout: 30 })
     await world.settle()

@@ -137,6 +137,20 @@ export class World {
   }
 }
 
+/** A fresh world with alice and bob, each on their default device. */
+export const aliceAndBob = (): { world: World; alice: Party; bob: Party } => {
+  const world = new World()
+  return { world, alice: world.join('alice'), bob: world.join('bob') }
+}
+
+/** A fresh world with alice, bob and carol on their default devices, and alice's group `g` of bob and carol. */
+export const groupOfBobAndCarol = async (): Promise<{ world: World; alice: Party; bob: Party; carol: Party }> => {
+  const { world, alice, bob } = aliceAndBob()
+  const carol = world.join('carol')
+  await alice.transport.createGroup('g', ['bob', 'carol'])
+  return { world, alice, bob, carol }
+}
+
 /** The seconds a test invitation waits: an ordinary `timeout`. */
 export const TIMEOUT_S = 30
 export const SECOND = 1000
