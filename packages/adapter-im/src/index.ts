@@ -38,10 +38,4 @@ export class XmppTransport extends XmppTransportBase {
  */
 export const connectXmpp = (options: XmppTransportOptions): XmppTransport => connectSoon(new XmppTransport(options))
 
-export type { XmppTransportOptions } from './transport.js'
-export type { RetryNotice } from './reconnection.js'
-export type { TimeTolerance } from './serverTime.js'
-export { readPushBody } from './pushInfo.js'
-export type { PushService } from './pushInfo.js'
-export { memoryStore, webStorageStore } from './store.js'
-export type { KeyValueStore, WebStorage } from './store.js'
+export * from './surface.js'
