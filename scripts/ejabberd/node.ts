@@ -14,9 +14,9 @@ import { execFile, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { waitUntilAnswering as prosodyAnswering } from '../prosody/server.js'
+import { readLog as readLogAt, runningPid as runningPidIn, stopProcess } from '../xmpp/serverProcess.js'
 import { configPath, logPath, pidPath, renderConfig, renderSchema, schemaPath, spoolPath, type EjabberdSettings } from './config.js'
 
 const execFileAsync = promisify(execFile)
@@ -85,31 +85,12 @@ const distributionArgs = (s: EjabberdSettings): string[] => [
   String(s.distPorts[1]),
 ]
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
 /** The pid of this node's VM, if it runs. */
-export const runningPid = (s: EjabberdSettings): number | undefined => {
-  if (!existsSync(pidPath(s))) return undefined
-  const pid = Number(readFileSync(pidPath(s), 'utf8').trim())
-  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined
-}
+export const runningPid = (s: EjabberdSettings): number | undefined => runningPidIn(pidPath(s))
 
 export const isRunning = (s: EjabberdSettings): boolean => runningPid(s) !== undefined
 
-const readLog = (s: EjabberdSettings): string => {
-  try {
-    return readFileSync(logPath(s), 'utf8')
-  } catch {
-    return ''
-  }
-}
+const readLog = (s: EjabberdSettings): string => readLogAt(logPath(s))
 
 /** Options for {@link startNode}. */
 export interface StartNodeOptions {
@@ -156,17 +137,7 @@ export const startNode = async (s: EjabberdSettings, options: StartNodeOptions =
 }
 
 /** Stop the node if it runs (SIGTERM is an orderly `init:stop()`; SIGKILL after 10 s). */
-export const stopNode = async (s: EjabberdSettings): Promise<void> => {
-  const pid = runningPid(s)
-  if (pid === undefined) return
-  process.kill(pid, 'SIGTERM')
-  const deadline = Date.now() + 10_000
-  while (alive(pid)) {
-    if (Date.now() > deadline) process.kill(pid, 'SIGKILL')
-    await sleep(20)
-  }
-  rmSync(pidPath(s), { force: true })
-}
+export const stopNode = (s: EjabberdSettings): Promise<void> => stopProcess(pidPath(s), 10_000)
 
 const hiddenNodeArgs = (s: EjabberdSettings): string[] => ['-sname', `ctl${process.pid}x${Math.floor(Math.random() * 1e9)}@localhost`, '-hidden', '-noinput', ...distributionArgs(s)]
 

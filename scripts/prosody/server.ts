@@ -13,10 +13,11 @@
  * @module
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { readLog as readLogAt, runningPid as runningPidIn, stopProcess } from '../xmpp/serverProcess.js'
 import { registerInBulk } from './accounts.js'
 import { configPath, dataPath, logPath, renderConfig, settingsFromEnv, type ProsodySettings } from './config.js'
 
@@ -65,20 +66,7 @@ export const writeConfig = (s: ProsodySettings): void => {
   writeFileSync(configPath(s), renderConfig(s))
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-const runningPid = (s: ProsodySettings): number | undefined => {
-  if (!existsSync(serverPidPath(s))) return undefined
-  const pid = Number(readFileSync(serverPidPath(s), 'utf8').trim())
-  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined
-}
+const runningPid = (s: ProsodySettings): number | undefined => runningPidIn(serverPidPath(s))
 
 /** Resolve once the server answers a stream header with its stream features. */
 export const waitUntilAnswering = async (s: ProsodySettings, timeoutMs = 10_000): Promise<void> => {
@@ -150,26 +138,10 @@ export const start = async (s: ProsodySettings = settingsFromEnv(), options: Sta
   return child.pid
 }
 
-const readLog = (s: ProsodySettings): string => {
-  try {
-    return readFileSync(logPath(s), 'utf8')
-  } catch {
-    return ''
-  }
-}
+const readLog = (s: ProsodySettings): string => readLogAt(logPath(s))
 
 /** Stop the server if it runs (SIGTERM, then SIGKILL after 5 s); resolves once it has exited. */
-export const stop = async (s: ProsodySettings = settingsFromEnv()): Promise<void> => {
-  const pid = runningPid(s)
-  if (pid === undefined) return
-  process.kill(pid, 'SIGTERM')
-  const deadline = Date.now() + 5_000
-  while (alive(pid)) {
-    if (Date.now() > deadline) process.kill(pid, 'SIGKILL')
-    await sleep(20)
-  }
-  rmSync(serverPidPath(s), { force: true })
-}
+export const stop = (s: ProsodySettings = settingsFromEnv()): Promise<void> => stopProcess(serverPidPath(s), 5_000)
 
 /** Stop, stay down for `downMs`, start again. Accounts, archives and persistent rooms survive. */
 export const restart = async (s: ProsodySettings = settingsFromEnv(), downMs = 0): Promise<void> => {
