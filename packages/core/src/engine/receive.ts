@@ -112,23 +112,46 @@ export const applyFollowUp = (
 }
 
 /**
- * Why the authenticated sender may not say what the envelope says, whatever the invitation: only
- * the inviter cancels (and times out a list), an answer names its sender alone, and a 1:1 message
- * concerns this user only if it is the inviter or listed. Checked before a message is held, so a
- * message that could never apply takes no room.
+ * {@link applyFollowUp} for the message a member's device gets most: an invitee's answer, which
+ * lists its sender alone (`receive` checked that). One invitee, one fact, at most one
+ * notification: none of the list handling a cancel or a timeout of several invitees needs.
  */
-const roleProblem = (state: EngineState, message: IncomingMessage, envelope: Envelope): [DiagnosticReason, string] | undefined => {
-  const fromInviter = message.sender === envelope.inviter
-  if (envelope.actionType === ActionType.invite) {
-    if (!fromInviter) return ['forged-sender', 'only the inviter modifies']
-  } else if (factType(envelope.actionType, fromInviter) === undefined) {
-    return ['forged-sender', `${message.sender} may not send action ${envelope.actionType}`]
-  } else if (!fromInviter && (envelope.inviteeList.length !== 1 || envelope.inviteeList[0] !== message.sender)) {
-    return ['forged-sender', 'an answer must list its sender alone']
+const applyAnswer = (
+  state: EngineState,
+  invitation: Invitation,
+  message: IncomingMessage,
+  envelope: Envelope,
+  type: InviteeEventType,
+  now: number,
+  effects: Effect[],
+): void => {
+  const { inviteID } = invitation
+  if (misdirected(invitation, message)) return report(effects, 'conversation-mismatch', 'a 1:1 answer about a group invitation whose answers go to the group', message, inviteID)
+  if (envelope.inviter !== invitation.inviter) return report(effects, 'forged-sender', 'envelope names another inviter', message, inviteID)
+  const invitee = message.sender
+  const i = inviteeIndex(invitation, invitee)
+  if (i < 0) {
+    report(effects, 'not-invitee', `${invitee} is not an invitee`, message, inviteID)
+    return report(effects, 'outranked', 'changes nothing here', message, inviteID)
   }
+  // The invitation's copy of the id, as in applyFollowUp: the message's copy dies with the message.
+  const fact = factOf(type, invitation.invitees[i]!, message, envelope)
+  const applied = applyFact(state, invitation, i, fact, isOwn(state, message), effects)
+  if (applied.kind === 'changed') {
+    if (applied.reported) notify(invitation, notificationOf(invitation, type, envelope.data, invitee, undefined), effects)
+    return settleActivity(state, invitation, now, effects)
+  }
+  if (applied.kind === 'outranked') rememberOverruled(state, invitation, i, fact)
+  report(effects, applied.kind, 'changes nothing here', message, inviteID)
+}
+
+/**
+ * A 1:1 message concerns this user only if it is the inviter or listed. Checked, like the sender's
+ * role, before a message is held, so a message that could never apply takes no room.
+ */
+const notAddressed = (state: EngineState, envelope: Envelope): boolean => {
   const me = state.config.userID
-  if (envelope.groupID === '' && envelope.inviter !== me && !envelope.inviteeList.includes(me)) return ['not-addressed', 'a 1:1 message about someone else']
-  return undefined
+  return envelope.groupID === '' && envelope.inviter !== me && !envelope.inviteeList.includes(me)
 }
 
 const factType = (actionType: ActionType, fromInviter: boolean): InviteeEventType | undefined => {
@@ -325,15 +348,37 @@ export const receive = (state: EngineState, message: IncomingMessage, envelope: 
   if (envelope.groupID !== groupID && !mayBePrivateAnswer(state, message, envelope)) {
     return report(effects, 'conversation-mismatch', 'groupID does not match the conversation', message)
   }
-  const invitation = state.invitations.get(envelope.inviteID)
-  if (envelope.actionType === ActionType.invite && !message.modified) return receiveInvite(state, message, envelope, now, effects)
-  const problem = roleProblem(state, message, envelope)
-  if (problem !== undefined) return report(effects, problem[0], problem[1], message, envelope.inviteID)
-  if (invitation === undefined) {
-    if (isForgotten(state, message, envelope)) return report(effects, 'duplicate', forgottenDetail, message, envelope.inviteID)
-    return hold(state, message, envelope, effects)
+  if (envelope.actionType === ActionType.invite) {
+    return message.modified ? receiveModify(state, message, envelope, effects) : receiveInvite(state, message, envelope, now, effects)
   }
+  // Only the inviter cancels (and times out a list), and an answer names its sender alone.
+  const fromInviter = message.sender === envelope.inviter
+  const type = factType(envelope.actionType, fromInviter)
+  if (type === undefined) return report(effects, 'forged-sender', `${message.sender} may not send action ${envelope.actionType}`, message, envelope.inviteID)
+  const list = envelope.inviteeList
+  if (!fromInviter && (list.length !== 1 || list[0] !== message.sender)) {
+    return report(effects, 'forged-sender', 'an answer must list its sender alone', message, envelope.inviteID)
+  }
+  if (notAddressed(state, envelope)) return report(effects, 'not-addressed', 'a 1:1 message about someone else', message, envelope.inviteID)
+  const invitation = state.invitations.get(envelope.inviteID)
+  if (invitation === undefined) return holdUnknown(state, message, envelope, effects)
   if (invitation.groupID !== envelope.groupID) return report(effects, 'conversation-mismatch', 'another conversation', message)
-  if (envelope.actionType === ActionType.invite) return applyModify(state, invitation, message, envelope, effects)
-  applyFollowUp(state, invitation, message, envelope, now, effects)
+  if (fromInviter) return applyFollowUp(state, invitation, message, envelope, now, effects)
+  applyAnswer(state, invitation, message, envelope, type, now, effects)
+}
+
+/** A replaced invite (a modification): only its inviter sends one. */
+const receiveModify = (state: EngineState, message: IncomingMessage, envelope: Envelope, effects: Effect[]): void => {
+  if (message.sender !== envelope.inviter) return report(effects, 'forged-sender', 'only the inviter modifies', message, envelope.inviteID)
+  if (notAddressed(state, envelope)) return report(effects, 'not-addressed', 'a 1:1 message about someone else', message, envelope.inviteID)
+  const invitation = state.invitations.get(envelope.inviteID)
+  if (invitation === undefined) return holdUnknown(state, message, envelope, effects)
+  if (invitation.groupID !== envelope.groupID) return report(effects, 'conversation-mismatch', 'another conversation', message)
+  applyModify(state, invitation, message, envelope, effects)
+}
+
+/** A message about an invitation not known here waits for its invite, unless it is a late copy. */
+const holdUnknown = (state: EngineState, message: IncomingMessage, envelope: Envelope, effects: Effect[]): void => {
+  if (isForgotten(state, message, envelope)) return report(effects, 'duplicate', forgottenDetail, message, envelope.inviteID)
+  hold(state, message, envelope, effects)
 }

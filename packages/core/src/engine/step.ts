@@ -33,7 +33,11 @@ export const step = (state: EngineState, input: Input): StepResult<EngineState> 
   // more than the allocation (~4 % of a group answer's step in a CPU profile).
   const effects: Effect[] = []
   const revision = state.revision
+  // A switch compares its cases in order: the input a busy device gets most comes first.
   switch (input.type) {
+    case 'message.received':
+      receive(state, input.message, input.envelope, input.now, effects)
+      break
     case 'command.invite':
       invite(state, input, effects)
       break
@@ -54,9 +58,6 @@ export const step = (state: EngineState, input: Input): StepResult<EngineState> 
       if (entry !== undefined) sendFailed(state, input.sendID, entry, input.failure, input.now, effects)
       break
     }
-    case 'message.received':
-      receive(state, input.message, input.envelope, input.now, effects)
-      break
     case 'timer.fired':
       timerFired(state, input.key, input.now, input.actionID, effects)
       break

@@ -169,7 +169,11 @@ const enabled = (machine: CompiledMachine, state: number, context: InviteeContex
   if (candidates === undefined) return undefined
   scratch.context = context
   scratch.event = event
-  for (const candidate of candidates) if (candidate.guard === undefined || candidate.guard(scratch)) return candidate
+  // Indexed loops: a `for…of` here kept an iterator per fact in the profile of a group answer.
+  for (let k = 0; k < candidates.length; k++) {
+    const candidate = candidates[k]!
+    if (candidate.guard === undefined || candidate.guard(scratch)) return candidate
+  }
   return undefined
 }
 
@@ -203,10 +207,11 @@ export const fireInPlace = (
 ): number => {
   const candidate = enabled(machine, state, context, event)
   if (candidate === undefined) return -1
-  for (const assign of candidate.inPlace) {
+  const { inPlace } = candidate
+  for (let k = 0; k < inPlace.length; k++) {
     scratch.context = context
     scratch.event = event
-    assign(scratch, context)
+    inPlace[k]!(scratch, context)
   }
   return candidate.target
 }
