@@ -11,7 +11,11 @@
  * @module
  */
 
-const EMPTY = -1
+/**
+ * Slots hold a position plus one, so a slot of a fresh (zeroed) `Int32Array` is empty: filling
+ * the table with a marker first was a pass over it per invitation.
+ */
+const EMPTY = 0
 /** Far above what this hash gives real ids at ≤ 70 % load; only crafted collisions get here. */
 const MAX_PROBE = 64
 
@@ -50,9 +54,9 @@ export const positionIn = (index: InviteeIndex, ids: readonly string[], id: stri
   if (!(index instanceof Int32Array)) return index.get(id) ?? -1
   const mask = index.length - 1
   for (let slot = hash(id) & mask; ; slot = (slot + 1) & mask) {
-    const position = index[slot]!
-    if (position === EMPTY) return -1
-    if (ids[position] === id) return position
+    const stored = index[slot]!
+    if (stored === EMPTY) return -1
+    if (ids[stored - 1] === id) return stored - 1
   }
 }
 
@@ -66,7 +70,7 @@ const mapOf = (ids: readonly string[]): Map<string, number> => {
 export const buildInviteeIndex = (ids: readonly string[]): InviteeIndex => {
   let capacity = 16
   while (capacity * 0.7 < ids.length) capacity *= 2
-  const slots = new Int32Array(capacity).fill(EMPTY)
+  const slots = new Int32Array(capacity)
   const mask = capacity - 1
   for (let i = 0; i < ids.length; i++) {
     let slot = hash(ids[i]!) & mask
@@ -74,7 +78,7 @@ export const buildInviteeIndex = (ids: readonly string[]): InviteeIndex => {
       if (probe > MAX_PROBE) return mapOf(ids)
       slot = (slot + 1) & mask
     }
-    slots[slot] = i
+    slots[slot] = i + 1
   }
   return slots
 }

@@ -19,6 +19,9 @@ import { receive, releaseHeld } from './receive.js'
 import type { EngineState, InFlight, Invitation } from './state.js'
 import { timerFired } from './timers.js'
 
+/** Never emitted: it only gives a step's effects array its first slot (see `step`). */
+const roomForOne = {} as Effect
+
 /**
  * Runs one input. `state` is owned by the call and updated in place; the same object is returned.
  *
@@ -30,8 +33,11 @@ import { timerFired } from './timers.js'
  */
 export const step = (state: EngineState, input: Input): StepResult<EngineState> => {
   // A fresh array each step: emptying a shared buffer (a `length` store) and copying it out cost
-  // more than the allocation (~4 % of a group answer's step in a CPU profile).
-  const effects: Effect[] = []
+  // more than the allocation (~4 % of a group answer's step in a CPU profile). Made with room for
+  // the one effect most steps emit: V8 gives `[]` room for 17 at its first push, 150 bytes of
+  // garbage per step (3.3× the collections of this, in a loop that only builds the arrays).
+  const effects: Effect[] = [roomForOne]
+  effects.pop()
   const revision = state.revision
   // A switch compares its cases in order: the input a busy device gets most comes first.
   switch (input.type) {
