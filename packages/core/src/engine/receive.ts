@@ -132,17 +132,19 @@ const applyAnswer = (
   const i = inviteeIndex(invitation, invitee)
   if (i < 0) {
     report(effects, 'not-invitee', `${invitee} is not an invitee`, message, inviteID)
-    return report(effects, 'outranked', 'changes nothing here', message, inviteID)
+    report(effects, 'outranked', 'changes nothing here', message, inviteID)
+    return settleActivity(state, invitation, now, effects)
   }
   // The invitation's copy of the id, as in applyFollowUp: the message's copy dies with the message.
   const fact = factOf(type, invitation.invitees[i]!, message, envelope)
   const applied = applyFact(state, invitation, i, fact, isOwn(state, message), effects)
   if (applied.kind === 'changed') {
     if (applied.reported) notify(invitation, notificationOf(invitation, type, envelope.data, invitee, undefined), effects)
-    return settleActivity(state, invitation, now, effects)
+  } else {
+    if (applied.kind === 'outranked') rememberOverruled(state, invitation, i, fact)
+    report(effects, applied.kind, 'changes nothing here', message, inviteID)
   }
-  if (applied.kind === 'outranked') rememberOverruled(state, invitation, i, fact)
-  report(effects, applied.kind, 'changes nothing here', message, inviteID)
+  settleActivity(state, invitation, now, effects)
 }
 
 /**
