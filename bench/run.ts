@@ -1,5 +1,6 @@
 /**
- * `npm run bench` (add `-- --quick` for a short smoke run, `-- --no-xmpp` to skip the XMPP part):
+ * `npm run bench` (add `-- --quick` for a short smoke run, `-- --no-xmpp` to skip the XMPP part,
+ * `-- --groups` for the group rows alone: engine, reducer and bare loop at every N):
  * every figure of the library's performance targets, measured side by side and printed with the
  * target it answers to and MET or MISSED, then the XMPP bench (xmpp.bench.ts) as it stands.
  *
@@ -28,7 +29,8 @@ import type { Side } from './timing.js'
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
-const withXmpp = !quick && !args.includes('--no-xmpp')
+const groupsOnly = args.includes('--groups')
+const withXmpp = !quick && !groupsOnly && !args.includes('--no-xmpp')
 const here = dirname(fileURLToPath(import.meta.url))
 
 /** What a run measures, and how often. */
@@ -161,7 +163,7 @@ const machine = () => {
 }
 
 const started = machine()
-console.log(`beckon bench${quick ? ' (--quick: fewer sizes and repetitions, no XMPP; not for quoting)' : ''} — ${new Date().toISOString()}`)
+console.log(`beckon bench${quick ? ' (--quick: fewer sizes and repetitions, no XMPP; not for quoting)' : ''}${groupsOnly ? ' (--groups: the group rows alone)' : ''} — ${new Date().toISOString()}`)
 console.log(`Node ${started.node} (V8 ${started.v8}), ${started.cpu}, ${started.cores} cores, ${started.memoryGiB} GiB`)
 console.log(`Load average at start ${started.load.join(' / ')} (1 / 5 / 15 min) on ${started.cores} cores${started.load[0]! > started.cores / 2 ? ': other processes share the CPU, so absolute figures are low and noisy; ratios between contenders measured side by side hold better' : ''}.`)
 console.log('Each measurement runs in a fresh process; repetitions are interleaved and contenders shuffled within each round.')
@@ -182,16 +184,18 @@ const results: Results = {
 }
 const t = performance.now()
 await measureGroups(results)
-await measureLifecycles(results)
-await measureMemory(results)
-await measureFacade(results)
-await measureBigGroups(results)
+if (!groupsOnly) {
+  await measureLifecycles(results)
+  await measureMemory(results)
+  await measureFacade(results)
+  await measureBigGroups(results)
+}
 results.machine.end = machine()
 process.stderr.write('\n')
 console.log(`${jobsRun} measurements in ${((performance.now() - t) / 1e3).toFixed(0)} s; load average at the end ${results.machine.end.load.join(' / ')}.\n`)
 
 const targets = report(results)
-const out = join(here, 'results', quick ? 'quick.json' : 'latest.json')
+const out = join(here, 'results', quick ? 'quick.json' : groupsOnly ? 'groups.json' : 'latest.json')
 mkdirSync(dirname(out), { recursive: true })
 writeFileSync(out, `${JSON.stringify({ ...results, targets }, null, 1)}\n`)
 console.log(`Results written to ${out}; \`npm run bench:plot\` draws cost per event against N from them.\n`)
