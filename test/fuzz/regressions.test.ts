@@ -9,7 +9,7 @@
  *
  * Status when written: F1, F2, F3, and the first cases of F4 and F5 were fixed in a8bf80a
  * ("core: … hold only what could ever apply"); still open: a 1:1 modify naming other users (F4,
- * F7: `roleProblem` in receive.ts returns before its 1:1 check for a replaced invite), a replayed
+ * F7: the sender check in receive.ts, then `roleProblem`, returned before its 1:1 check for a replaced invite), a replayed
  * follow-up after an early tombstone (F5), and the state-change listener (F6).
  */
 import { createSignaling, type IncomingMessage, type Signaling, type SignalingOptions } from '@beckon/core'
@@ -99,7 +99,8 @@ describe('F2 (law 2): a follow-up about an unknown invitation that can never app
 })
 
 describe('F7 (law 2): a modify about an unknown invitation that can never apply is held', () => {
-  // roleProblem (receive.ts) returns before its 1:1 check when the message is a replaced invite.
+  // The sender check in receive.ts (then `roleProblem`) returned before its 1:1 check when the
+  // message was a replaced invite.
   const cases: [string, string, Record<string, unknown>, string][] = [
     ['a modify from someone other than its inviter', 'mallory', { actionType: 1 }, 'forged-sender'],
     ['a 1:1 modify for other users', 'carol', { actionType: 1, inviter: 'carol', inviteeList: ['dave'] }, 'not-addressed'],
