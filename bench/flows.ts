@@ -193,7 +193,7 @@ export const inviterLifecycle = (k: number): Input[] => {
       },
       at + 2_050,
     ),
-    { type: 'timer.fired', now: at + 2_050 + retentionMs, actionID: `a-gc-${k}`, key: `gc:${inviteID}` },
+    { type: 'timer.fired', now: at + 2_050 + retentionMs, actionID: `a-gc-${k}`, key: inviteID },
   ]
 }
 
@@ -233,7 +233,7 @@ export const inviteeLifecycle = (k: number): Input[] => {
     ),
     { type: 'command.accept', commandID: `c-${k}`, now: at + 1_500, actionID, inviteID, data: '' },
     { type: 'send.taken', now: at + 1_530, actionID: `b-taken-${k}`, sendID: actionID, receipt: { messageID: `m-acc-${k}`, serverTime: at + 1_520 } },
-    { type: 'timer.fired', now: at + 1_500 + retentionMs, actionID: `b-gc-${k}`, key: `gc:${inviteID}` },
+    { type: 'timer.fired', now: at + 1_500 + retentionMs, actionID: `b-gc-${k}`, key: inviteID },
   ]
 }
 

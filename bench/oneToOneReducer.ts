@@ -45,8 +45,6 @@ interface OneToOne {
   rank: number
   decidedBy: { readonly actionID: string; readonly data: string; readonly deviceID: string } | null
   endedAt: number | null
-  /** The deadline timer armed for it, if any (cleared when it ends). */
-  deadlineKey: string | null
 }
 
 interface Tracked {
@@ -109,16 +107,12 @@ const create = (state: OneToOneState, envelope: Envelope, takenAt: number, sentH
     rank: NO_RANK,
     decidedBy: null,
     endedAt: null,
-    deadlineKey: null,
   }
   state.invitations.set(invitation.inviteID, invitation)
   state.active++
   state.activeFrom.set(invitation.inviter, (state.activeFrom.get(invitation.inviter) ?? 0) + 1)
   const at = deadlineOf(invitation, sentHere ? 5 * SECOND : 0)
-  if (at !== null) {
-    invitation.deadlineKey = `${sentHere ? 'inviter' : 'own'}:${invitation.inviteID}`
-    effects.push({ type: 'timer.set', key: invitation.deadlineKey, at })
-  }
+  if (at !== null) effects.push({ type: 'timer.set', key: invitation.inviteID, at, deadline: true })
   return invitation
 }
 
@@ -129,8 +123,8 @@ const end = (state: OneToOneState, invitation: OneToOne, now: number, effects: E
   const left = state.activeFrom.get(invitation.inviter)! - 1
   if (left === 0) state.activeFrom.delete(invitation.inviter)
   else state.activeFrom.set(invitation.inviter, left)
-  if (invitation.deadlineKey !== null) effects.push({ type: 'timer.clear', key: invitation.deadlineKey })
-  effects.push({ type: 'timer.set', key: `gc:${invitation.inviteID}`, at: now + state.limits.retentionMs })
+  // Moves the deadline's timer, if it had one, to the tombstone's removal.
+  effects.push({ type: 'timer.set', key: invitation.inviteID, at: now + state.limits.retentionMs, deadline: false })
 }
 
 const invite = (state: OneToOneState, input: Extract<Input, { type: 'command.invite' }>): Effect[] => {
@@ -256,9 +250,8 @@ const received = (state: OneToOneState, input: Received): Effect[] => {
 }
 
 const timerFired = (state: OneToOneState, key: string, now: number): Effect[] => {
-  const colon = key.indexOf(':')
-  if (key.slice(0, colon) !== 'gc') return [] // deadlines do not come due in these flows
-  const invitation = state.invitations.get(key.slice(colon + 1))
+  const invitation = state.invitations.get(key)
+  // Deadlines do not come due in these flows: only a tombstone's removal.
   if (invitation?.endedAt == null || now < invitation.endedAt + state.limits.retentionMs) return []
   state.invitations.delete(invitation.inviteID)
   return []

@@ -74,6 +74,7 @@ export type Input =
   /** The IM refused the message of send effect `sendID`. */
   | (Timed & { readonly type: 'send.failed'; readonly sendID: string; readonly failure: SignalingFailure })
   | (Timed & { readonly type: 'message.received'; readonly message: IncomingMessage; readonly envelope: Envelope })
+  /** The timer `key` (an invite id: see `timer.set`) came due. */
   | (Stamped & { readonly type: 'timer.fired'; readonly key: string })
   | (Timed & { readonly type: 'connection.changed'; readonly state: ConnectionState })
 
@@ -159,8 +160,17 @@ export type Effect =
       readonly envelope: Envelope
     }
   | { readonly type: 'notify'; readonly notification: Notification }
-  /** Arm (or re-arm) the timer `key` to fire at server time `at`. */
-  | { readonly type: 'timer.set'; readonly key: string; readonly at: number }
+  /**
+   * Arm (or move) the timer `key` to fire at server time `at`. The key is an invite id: one timer
+   * per invitation (its earliest deadline), or per invite id whose messages are held.
+   */
+  | {
+      readonly type: 'timer.set'
+      readonly key: string
+      readonly at: number
+      /** A deadline: read the server's clock before it fires (false for the removal of what is kept). */
+      readonly deadline: boolean
+    }
   | { readonly type: 'timer.clear'; readonly key: string }
   | { readonly type: 'settle'; readonly commandID: string; readonly result: Either<SignalingFailure, string> }
   | { readonly type: 'diagnostic'; readonly diagnostic: Diagnostic }

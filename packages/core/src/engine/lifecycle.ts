@@ -23,24 +23,15 @@ export const inviterGraceMs = 5 * SECOND
 /** Every other holder expires pending invitees this long after the deadline. */
 export const expiryGraceMs = 10 * SECOND
 
-/** The timers an invitation can have at one party; the key is `${kind}:${inviteID}`. */
-export type TimerKind = 'own' | 'inviter' | 'expiry' | 'gc' | 'held'
-
 /**
- * The prefixes as constants: a template literal built `kind + ':'` afresh before joining the id,
- * a second string per armed timer (24 bytes of what a pending invitation cost a device).
+ * The timers an invitation can have at one party. The shell holds one timer per invitation, keyed
+ * by its invite id (a string the invitation holds anyway), set for the earliest of them: a key per
+ * kind (`own:<id>`, …) was a second string per armed timer (about 36 bytes of a pending 1:1
+ * invitation) and a clear and a set where one set now moves the timer. Messages held for an
+ * unknown invitation use the same key: they are released (and their timer cleared) when the
+ * invitation arrives, so the two never coexist.
  */
-const timerPrefixes: Readonly<Record<TimerKind, string>> = { own: 'own:', inviter: 'inviter:', expiry: 'expiry:', gc: 'gc:', held: 'held:' }
-
-export const timerKey = (kind: TimerKind, inviteID: string): string => timerPrefixes[kind] + inviteID
-
-const timerKinds: Readonly<Record<string, TimerKind>> = { own: 'own', inviter: 'inviter', expiry: 'expiry', gc: 'gc', held: 'held' }
-
-export const parseTimerKey = (key: string): [TimerKind, string] | undefined => {
-  const colon = key.indexOf(':')
-  const kind = colon < 0 ? undefined : timerKinds[key.slice(0, colon)]
-  return kind === undefined ? undefined : [kind, key.slice(colon + 1)]
-}
+export type TimerKind = 'own' | 'inviter' | 'expiry' | 'gc'
 
 /** The invitees' deadline (`t + timeout`), or `undefined` for `timeout: 0`. */
 export const answerDeadline = (invitation: Invitation): number | undefined =>
@@ -85,32 +76,42 @@ const dueTimers = (state: EngineState, invitation: Invitation): number => {
   return due
 }
 
-/** When timer `kind` is due for this invitation at this party, or `undefined` if it has none. */
-export const dueAt = (state: EngineState, invitation: Invitation, kind: TimerKind): number | undefined => {
-  const k = invitationTimers.indexOf(kind)
-  return k >= 0 && (dueTimers(state, invitation) & (1 << k)) !== 0 ? dueTimes[k] : undefined
+/** The earliest of the due times of `due` (bits of {@link dueTimers}) later than `after`. */
+const earliestOf = (due: number, after: number): number => {
+  let at = Number.POSITIVE_INFINITY
+  for (let k = 0; k < 4; k++) if ((due & (1 << k)) !== 0 && dueTimes[k]! > after && dueTimes[k]! < at) at = dueTimes[k]!
+  return at
 }
 
 /**
- * The invitation's timers that are due now, one bit per kind of `invitationTimers`: what the shell
- * holds armed for it. Only these ever need clearing: clearing every kind at every change made a
- * 1:1 lifecycle emit 15 effects where 6–8 do the work (issue figures, 2-core bench machine).
+ * The invitation's timers due at this party now, one bit per kind of `invitationTimers`, with their
+ * times (valid until the next call of this or {@link armTimers}).
  */
-export const armedTimers = (state: EngineState, invitation: Invitation): number => dueTimers(state, invitation)
+export const timersDue = (state: EngineState, invitation: Invitation): { readonly due: number; readonly times: readonly number[] } => {
+  const due = dueTimers(state, invitation)
+  return { due, times: dueTimes.slice() }
+}
+
+/** Whether the invitation has a timer armed at this party now. */
+export const hasTimer = (state: EngineState, invitation: Invitation): boolean => dueTimers(state, invitation) !== 0
+
+/** The bit of `kind` in {@link timersDue}. */
+export const timerBit = (kind: TimerKind): number => 1 << invitationTimers.indexOf(kind)
 
 /**
- * Arms every timer the invitation has now and clears those of `armedBefore` (see
- * {@link armedTimers}, taken before the change) that it no longer has.
+ * Arms the invitation's timer for the earliest of its due times (those later than `after` only:
+ * the deadlines at or before it have just been acted on), or clears it when it has none and
+ * `armedBefore` (see {@link hasTimer}, taken before the change) says one was armed.
  */
-export const armTimers = (state: EngineState, invitation: Invitation, effects: Effect[], armedBefore = 0): void => {
+export const armTimers = (state: EngineState, invitation: Invitation, effects: Effect[], armedBefore = false, after = Number.NEGATIVE_INFINITY): void => {
   const due = dueTimers(state, invitation)
-  if ((due | armedBefore) === 0) return
-  const { inviteID } = invitation
-  for (let k = 0; k < 4; k++) {
-    const bit = 1 << k
-    if ((due & bit) !== 0) effects.push({ type: 'timer.set', key: timerKey(invitationTimers[k]!, inviteID), at: dueTimes[k]! })
-    else if ((armedBefore & bit) !== 0) effects.push({ type: 'timer.clear', key: timerKey(invitationTimers[k]!, inviteID) })
+  const at = due === 0 ? Number.POSITIVE_INFINITY : earliestOf(due, after)
+  if (at === Number.POSITIVE_INFINITY) {
+    if (armedBefore) effects.push({ type: 'timer.clear', key: invitation.inviteID })
+    return
   }
+  // A deadline needs the server's clock read first; the tombstone's removal does not.
+  effects.push({ type: 'timer.set', key: invitation.inviteID, at, deadline: due !== GC })
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -177,7 +178,7 @@ export const createInvitation = (state: EngineState, fields: NewInvitation, effe
 export const settleActivity = (state: EngineState, invitation: Invitation, now: number, effects: Effect[]): void => {
   const active = invitation.pendingCount > 0
   if (active === (invitation.endedAt === null)) return
-  const armedBefore = armedTimers(state, invitation)
+  const armedBefore = hasTimer(state, invitation)
   invitation.endedAt = active ? null : now
   state.activeCount += active ? 1 : -1
   countActive(state, invitation.inviter, active ? 1 : -1)
@@ -221,15 +222,15 @@ const forgetOldWatermarks = (state: EngineState, now: number): void => {
   }
 }
 
-/** Drops an ended invitation once its retention is over (its `gc` timer fired: nothing to clear). */
+/** Drops an ended invitation once its retention is over (its timer fired: nothing to clear). */
 export const removeInvitation = (state: EngineState, invitation: Invitation, effects: Effect[]): void => {
   if (state.ended[state.endedFrom] === invitation.inviteID) state.endedFrom++
-  dropInvitation(state, invitation, effects, 'gc')
+  dropInvitation(state, invitation, effects, true)
 }
 
-/** Forgets an invitation, clearing the timers it still has armed (but `fired`, which just ran). */
-const dropInvitation = (state: EngineState, invitation: Invitation, effects: Effect[], fired?: TimerKind): void => {
-  const armed = armedTimers(state, invitation)
+/** Forgets an invitation, clearing its timer if it has one armed (but not when that just fired). */
+const dropInvitation = (state: EngineState, invitation: Invitation, effects: Effect[], fired = false): void => {
+  const armed = !fired && hasTimer(state, invitation)
   state.invitations.delete(invitation.inviteID)
   state.revision++
   if (invitation.endedAt === null) {
@@ -237,10 +238,7 @@ const dropInvitation = (state: EngineState, invitation: Invitation, effects: Eff
     countActive(state, invitation.inviter, -1)
     trackOpenEnded(state, invitation, false)
   }
-  for (let k = 0; k < invitationTimers.length; k++) {
-    const kind = invitationTimers[k]!
-    if ((armed & (1 << k)) !== 0 && kind !== fired) effects.push({ type: 'timer.clear', key: timerKey(kind, invitation.inviteID) })
-  }
+  if (armed) effects.push({ type: 'timer.clear', key: invitation.inviteID })
   if (state.config.trace) {
     effects.push({ type: 'trace.invitation', change: 'removed', inviteID: invitation.inviteID, invitees: invitation.invitees })
   }

@@ -10,7 +10,7 @@ import type { IncomingMessage } from '../ports.js'
 import { ActionType, type Envelope } from '../wire/envelope.js'
 import { applyFact, inviteeIndex } from './invitees.js'
 import type { DiagnosticReason, Effect } from './io.js'
-import { armTimers, createInvitation, makeRoom, notify, present, settleActivity, timerKey } from './lifecycle.js'
+import { armTimers, createInvitation, makeRoom, notify, present, settleActivity } from './lifecycle.js'
 import { adoptModification } from './modifications.js'
 import { mayBePrivateAnswer, misdirected } from './audience.js'
 import type { DataVersion, EngineState, Invitation } from './state.js'
@@ -248,7 +248,7 @@ const hold = (state: EngineState, message: IncomingMessage, envelope: Envelope, 
   if (held === undefined) {
     state.held.set(envelope.inviteID, [{ message, envelope }])
     const at = message.serverTime + state.config.limits.retentionMs
-    effects.push({ type: 'timer.set', key: timerKey('held', envelope.inviteID), at })
+    effects.push({ type: 'timer.set', key: envelope.inviteID, at, deadline: false })
   } else held.push({ message, envelope })
   state.heldCount++
   state.revision++
@@ -262,7 +262,7 @@ export const releaseHeld = (state: EngineState, invitation: Invitation, now: num
   state.held.delete(invitation.inviteID)
   state.heldCount -= held.length
   state.revision++
-  effects.push({ type: 'timer.clear', key: timerKey('held', invitation.inviteID) })
+  effects.push({ type: 'timer.clear', key: invitation.inviteID })
   for (const { message, envelope } of held) {
     if (envelope.actionType === ActionType.invite) applyModify(state, invitation, message, envelope, effects)
     else applyFollowUp(state, invitation, message, envelope, now, effects)

@@ -9,7 +9,7 @@
 import type { InviteeEvent } from '../machine/inviteeMachine.js'
 import { applyFact, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
 import type { Effect } from './io.js'
-import { dueAt, notify, parseTimerKey, removeInvitation, settleActivity, timerKey, type TimerKind } from './lifecycle.js'
+import { armTimers, notify, removeInvitation, settleActivity, timerBit, timersDue, type TimerKind } from './lifecycle.js'
 import { sendOwnTimeout } from './outbound.js'
 import type { EngineState, Invitation } from './state.js'
 
@@ -62,28 +62,28 @@ const localExpiry = (state: EngineState, invitation: Invitation, effects: Effect
 
 type DeadlineAction = (state: EngineState, invitation: Invitation, actionID: string, now: number, effects: Effect[]) => void
 
-const deadlineActions: Record<Exclude<TimerKind, 'gc' | 'held'>, DeadlineAction> = {
-  own: ownDeadline,
-  inviter: inviterDeadline,
-  expiry: (state, invitation, _actionID, _now, effects) => localExpiry(state, invitation, effects),
-}
+/** The deadlines in the order they come due when they fall at once. */
+const deadlineActions: readonly (readonly [Exclude<TimerKind, 'gc'>, DeadlineAction])[] = [
+  ['own', ownDeadline],
+  ['inviter', inviterDeadline],
+  ['expiry', (state, invitation, _actionID, _now, effects) => localExpiry(state, invitation, effects)],
+]
 
-/** Handles a fired timer. A timer that fires early (a fast local clock) is armed again. */
+/**
+ * Handles a fired timer, keyed by invite id: the invitation's deadlines that are due, or its
+ * tombstone's removal, or else the messages held for that id. A timer that fires early (a fast
+ * local clock) is armed again, and one that leaves a later deadline pending is armed for it.
+ */
 export const timerFired = (state: EngineState, key: string, now: number, actionID: string, effects: Effect[]): void => {
-  const parsed = parseTimerKey(key)
-  if (parsed === undefined) return
-  const [kind, inviteID] = parsed
-  if (kind === 'held') return dropHeld(state, inviteID, effects)
-  const invitation = state.invitations.get(inviteID)
-  if (invitation === undefined) return
-  const at = dueAt(state, invitation, kind)
-  if (at === undefined) return
-  if (now < at) {
-    effects.push({ type: 'timer.set', key: timerKey(kind, inviteID), at })
-    return
-  }
-  if (kind === 'gc') return removeInvitation(state, invitation, effects)
+  const invitation = state.invitations.get(key)
+  if (invitation === undefined) return dropHeld(state, key, effects)
+  const { due, times } = timersDue(state, invitation)
+  if ((due & timerBit('gc')) !== 0) return now < times[3]! ? armTimers(state, invitation, effects) : removeInvitation(state, invitation, effects)
+  const fired = deadlineActions.filter(([kind], k) => (due & timerBit(kind)) !== 0 && times[k]! <= now)
+  if (fired.length === 0) return due === 0 ? undefined : armTimers(state, invitation, effects)
   if (!state.connected) return
-  deadlineActions[kind](state, invitation, actionID, now, effects)
+  for (const [, action] of fired) action(state, invitation, actionID, now, effects)
   settleActivity(state, invitation, now, effects)
+  // Still active: a later deadline (the local expiry after this user's own) may remain.
+  if (invitation.endedAt === null) armTimers(state, invitation, effects, false, now)
 }

@@ -9,8 +9,8 @@
  * binary heap ordered by due time, then by the order they were set in (timers due at once fire in
  * the order they were armed, as separate runtime timers would).
  *
- * A deadline is a record in typed columns (its due time and order in `Float64Array`s, its key in
- * a plain array) named by a small integer, and the heap is an `Int32Array` of those numbers: an
+ * A deadline is a record in typed columns (its due time and order in `Float64Array`s, whether it
+ * needs the server's clock in a `Uint8Array`, its key in a plain array) named by a small integer, and the heap is an `Int32Array` of those numbers: an
  * object per deadline (a record, a boxed time and an array slot) was about 80 bytes of what a
  * pending invitation cost a device, the columns are about 30.
  *
@@ -29,6 +29,13 @@ const grown = (column: Float64Array<ArrayBuffer>, n: number): Float64Array<Array
   return next
 }
 
+const grownBytes = (column: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayBuffer> => {
+  if (column.length >= n) return column
+  const next = new Uint8Array(Math.max(n, column.length * 2))
+  next.set(column)
+  return next
+}
+
 const grownInts = (column: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> => {
   if (column.length >= n) return column
   const next = new Int32Array(Math.max(n, column.length * 2))
@@ -36,14 +43,22 @@ const grownInts = (column: Int32Array<ArrayBuffer>, n: number): Int32Array<Array
   return next
 }
 
+/** A deadline taken out by {@link Deadlines.takeDue}. */
+export interface DueTimer {
+  readonly key: string
+  /** As set: the engine's `timer.set` says whether the server's clock must be read first. */
+  readonly deadline: boolean
+}
+
 /** Deadlines by key, earliest first. */
 export class Deadlines {
   /** The live record of each key. */
   readonly #live = new Map<string, number>()
-  // Records, by number: key, due time, order set in. A number is reused once its record left the heap.
+  // Records, by number: key, due time, order set in, flag. A number is reused once its record left the heap.
   #keys: (string | undefined)[] = []
   #at = new Float64Array(16)
   #seq = new Float64Array(16)
+  #deadline = new Uint8Array(16)
   /** Numbers of records that left the heap, for reuse. */
   #free = new Int32Array(16)
   #freeCount = 0
@@ -58,9 +73,9 @@ export class Deadlines {
   }
 
   /** Sets `key`'s deadline to `at`; returns the time it replaced, if the key had one. */
-  set(key: string, at: number): number | undefined {
+  set(key: string, at: number, deadline: boolean): number | undefined {
     const previous = this.#live.get(key)
-    const record = this.#newRecord(key, at)
+    const record = this.#newRecord(key, at, deadline)
     this.#live.set(key, record)
     this.#push(record)
     if (this.#heapSize > 64 && this.#heapSize > 2 * this.#live.size) this.#rebuild()
@@ -89,31 +104,34 @@ export class Deadlines {
     return this.#heapSize === 0 ? undefined : this.#at[this.#heap[0]!]
   }
 
-  /** Takes out the keys of every live deadline at or before `upTo`, earliest first. */
-  takeDue(upTo: number): string[] {
-    const due: string[] = []
+  /** Takes out every live deadline at or before `upTo`, earliest first. */
+  takeDue(upTo: number): DueTimer[] {
+    const due: DueTimer[] = []
     for (;;) {
       this.#dropStale()
       if (this.#heapSize === 0) return due
       const top = this.#heap[0]!
       if (this.#at[top]! > upTo) return due
       const key = this.#keys[top]!
+      const deadline = this.#deadline[top] === 1
       this.#pop()
       this.#live.delete(key)
-      due.push(key)
+      due.push({ key, deadline })
     }
   }
 
-  #newRecord(key: string, at: number): number {
+  #newRecord(key: string, at: number, deadline: boolean): number {
     let record: number
     if (this.#freeCount > 0) record = this.#free[--this.#freeCount]!
     else {
       record = this.#keys.length
       this.#at = grown(this.#at, record + 1)
       this.#seq = grown(this.#seq, record + 1)
+      this.#deadline = grownBytes(this.#deadline, record + 1)
     }
     this.#keys[record] = key
     this.#at[record] = at
+    this.#deadline[record] = deadline ? 1 : 0
     this.#seq[record] = this.#nextSeq++
     return record
   }

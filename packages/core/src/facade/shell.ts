@@ -19,7 +19,6 @@
 import * as E from '#fp-ts/Either.js'
 import { failure, SignalingError, type SignalingFailure } from '../errors.js'
 import type { DiagnosticReason, Effect, Input } from '../engine/io.js'
-import { parseTimerKey } from '../engine/lifecycle.js'
 import type { EngineState } from '../engine/state.js'
 import { step } from '../engine/step.js'
 import { TransportError, type Clock, type ConnectionState, type ImTransport, type IncomingMessage, type TimerHandle } from '../ports.js'
@@ -87,7 +86,7 @@ interface PendingCommand {
 type Event =
   | { readonly type: 'message'; readonly message: IncomingMessage }
   | { readonly type: 'connection'; readonly state: ConnectionState }
-  | { readonly type: 'timer'; readonly key: string }
+  | { readonly type: 'timer'; readonly key: string; readonly deadline: boolean }
 
 export interface ShellPorts {
   readonly transport: ImTransport
@@ -129,7 +128,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
       case 'notify':
         return deliverNotification(listeners, effect.notification)
       case 'timer.set':
-        return arm(effect.key, effect.at)
+        return arm(effect.key, effect.at, effect.deadline)
       case 'timer.clear':
         return disarm(effect.key)
       case 'settle':
@@ -179,8 +178,8 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
   // One clock timer for every deadline (see deadlines.ts): it is set for the earliest, and moved
   // only when an earlier one is armed or the earliest is cleared.
 
-  const arm = (key: string, at: number): void => {
-    const replaced = deadlines.set(key, at)
+  const arm = (key: string, at: number, deadline: boolean): void => {
+    const replaced = deadlines.set(key, at, deadline)
     if (at < wakeFor || replaced === wakeFor) rearm()
   }
 
@@ -206,7 +205,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     wakeFor = Number.POSITIVE_INFINITY
     const due = deadlines.takeDue(upTo)
     rearm()
-    for (const key of due) enqueue({ type: 'timer', key })
+    for (const { key, deadline } of due) enqueue({ type: 'timer', key, deadline })
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -237,10 +236,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
 
   const needsClock = (event: Event): boolean => {
     if (transport.syncServerTime === undefined || clockChecked.has(event)) return false
-    if (event.type === 'timer') {
-      const kind = parseTimerKey(event.key)?.[0]
-      return kind === 'own' || kind === 'inviter' || kind === 'expiry'
-    }
+    if (event.type === 'timer') return event.deadline
     if (event.type !== 'message' || event.message.modified) return false
     if (transport.serverNow() - event.message.serverTime <= staleInviteMs) return false
     const decoded = decode(event.message)

@@ -1,6 +1,7 @@
 /**
- * The timer effects of whole 1:1 lifecycles: the engine arms what an invitation needs and clears
- * only what it armed, so the shell does no work for timers that never existed.
+ * The timer effects of whole 1:1 lifecycles: the engine keeps one timer per invitation, keyed by
+ * its invite id and set for its earliest deadline, moves it rather than clearing and setting, and
+ * clears only what it armed, so the shell does no work for timers that never existed.
  */
 import { describe, expect, it } from 'vitest'
 import { ActionType, defaultLimits, initialState, step, type Effect, type Input } from '@beckon/core'
@@ -14,48 +15,52 @@ const connected = (userID: string, deviceID: string, limits = defaultLimits) => 
   return state
 }
 
-/** Each step's effects as `type key` lines (only the key for timers). */
+/** Each step's effects as lines: the type, and for timers the key, the time after T0 and the kind. */
 const run = (userID: string, deviceID: string, inputs: readonly Input[], limits = defaultLimits): string[][] => {
   const state = connected(userID, deviceID, limits)
   return inputs.map((input) =>
     step(state, input).effects.map((effect: Effect) =>
-      effect.type === 'timer.set' || effect.type === 'timer.clear' ? `${effect.type} ${effect.key}` : effect.type,
+      effect.type === 'timer.set'
+        ? `timer.set ${effect.key} +${effect.at - T0} ${effect.deadline ? 'deadline' : 'removal'}`
+        : effect.type === 'timer.clear'
+          ? `timer.clear ${effect.key}`
+          : effect.type,
     ),
   )
 }
 
-const envelope = (actionType: ActionType, inviteeList: string[], actionID: string, inviteID = 'one') =>
-  ({ businessID: 1, inviteID, groupID: '', inviter: 'alice', inviteeList, data: '', timeout: 30, actionType, onlineUserOnly: false, beckon: { actionID } }) as const
+const envelope = (actionType: ActionType, inviteeList: string[], actionID: string, inviteID = 'one', groupID = '') =>
+  ({ businessID: 1, inviteID, groupID, inviter: 'alice', inviteeList, data: '', timeout: 30, actionType, onlineUserOnly: false, beckon: { actionID } }) as const
 
 const message = (sender: string, senderDevice: string, serverTime: number, messageID: string) =>
   ({ messageID, sender, senderDevice, conversation: { kind: 'user', userID: sender }, payload: '', serverTime, fromMyOtherDevice: false, modified: false }) as const
 
 describe('timer effects of a 1:1 lifecycle', () => {
-  it('the inviter arms its +5 s deadline, swaps it for the tombstone on the answer, and clears nothing at removal', () => {
+  it('the inviter arms its +5 s deadline, moves it to the tombstone on the answer, and clears nothing at removal', () => {
     const effects = run('alice', 'laptop', [
       { type: 'command.invite', commandID: 'c1', now: T0, actionID: 'a1', inviteID: 'one', groupID: '', inviteeList: ['bob'], data: '', timeout: 30, onlineUserOnly: false },
       { type: 'send.taken', now: T0 + 30, actionID: 'a2', sendID: 'a1', receipt: { messageID: 'm1', serverTime: T0 + 20 } },
       { type: 'message.received', now: T0 + 2_050, actionID: 'a3', message: message('bob', 'phone', T0 + 2_000, 'm2'), envelope: envelope(ActionType.accept, ['bob'], 'b1') },
-      { type: 'timer.fired', now: T0 + 2_050 + retention, actionID: 'a4', key: 'gc:one' },
+      { type: 'timer.fired', now: T0 + 2_050 + retention, actionID: 'a4', key: 'one' },
     ])
     expect(effects).toEqual([
       ['send'],
-      ['timer.set inviter:one', 'settle'],
-      ['notify', 'timer.clear inviter:one', 'timer.set gc:one'],
+      ['timer.set one +35020 deadline', 'settle'],
+      ['notify', `timer.set one +${2_050 + retention} removal`],
       [],
     ])
   })
 
-  it('the invitee arms its own deadline (no local expiry: it is the only invitee), and clears just that when it answers', () => {
+  it('the invitee arms its own deadline (no local expiry: it is the only invitee), and moves it to the tombstone when it answers', () => {
     const effects = run('bob', 'phone', [
       { type: 'message.received', now: T0 + 50, actionID: 'b1', message: message('alice', 'laptop', T0, 'm1'), envelope: envelope(ActionType.invite, ['bob'], 'a1') },
       { type: 'command.accept', commandID: 'c1', now: T0 + 1_500, actionID: 'b2', inviteID: 'one', data: '' },
       { type: 'send.taken', now: T0 + 1_530, actionID: 'b3', sendID: 'b2', receipt: { messageID: 'm2', serverTime: T0 + 1_520 } },
-      { type: 'timer.fired', now: T0 + 1_500 + retention, actionID: 'b4', key: 'gc:one' },
+      { type: 'timer.fired', now: T0 + 1_500 + retention, actionID: 'b4', key: 'one' },
     ])
     expect(effects).toEqual([
-      ['timer.set own:one', 'notify'],
-      ['send', 'timer.clear own:one', 'timer.set gc:one'],
+      ['timer.set one +30000 deadline', 'notify'],
+      ['send', `timer.set one +${1_500 + retention} removal`],
       ['settle'],
       [],
     ])
@@ -69,6 +74,36 @@ describe('timer effects of a 1:1 lifecycle', () => {
       type: 'message.received', now: at, actionID: `x-${inviteID}`, message: message('alice', 'laptop', at, `c-${inviteID}`), envelope: envelope(ActionType.cancel, ['bob'], `c-${inviteID}`, inviteID),
     })
     const effects = run('bob', 'phone', [invite('one', T0), cancel('one', T0 + 100), invite('two', T0 + 200), cancel('two', T0 + 300)], { ...defaultLimits, maxEndedInvitations: 1 })
-    expect(effects[3]).toEqual(['notify', 'timer.clear own:two', 'timer.set gc:two', 'timer.clear gc:one', 'diagnostic'])
+    expect(effects[3]).toEqual(['notify', `timer.set two +${300 + retention} removal`, 'timer.clear one', 'diagnostic'])
+  })
+})
+
+describe('timer effects of a group invitation', () => {
+  it("a member's one timer serves its own deadline, then the local expiry of the others, then the tombstone", () => {
+    const invite: Input = {
+      type: 'message.received',
+      now: T0 + 50,
+      actionID: 'b1',
+      message: { ...message('alice', 'laptop', T0, 'm1'), conversation: { kind: 'group', groupID: 'g' } },
+      envelope: envelope(ActionType.invite, ['bob', 'carol'], 'a1', 'one', 'g'),
+    }
+    const effects = run('bob', 'phone', [
+      invite,
+      { type: 'timer.fired', now: T0 + 30_000, actionID: 'b2', key: 'one' },
+      { type: 'timer.fired', now: T0 + 40_000, actionID: 'b3', key: 'one' },
+    ])
+    expect(effects).toEqual([
+      ['timer.set one +30000 deadline', 'notify'],
+      ['notify', 'send', 'timer.set one +40000 deadline'],
+      ['notify', `timer.set one +${40_000 + retention} removal`],
+    ])
+  })
+
+  it('a timer that fires early (a fast local clock) is set again for the same deadline, and does nothing else', () => {
+    const effects = run('bob', 'phone', [
+      { type: 'message.received', now: T0 + 50, actionID: 'b1', message: message('alice', 'laptop', T0, 'm1'), envelope: envelope(ActionType.invite, ['bob'], 'a1') },
+      { type: 'timer.fired', now: T0 + 29_000, actionID: 'b2', key: 'one' },
+    ])
+    expect(effects[1]).toEqual(['timer.set one +30000 deadline'])
   })
 })

@@ -2,13 +2,13 @@ import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { Deadlines } from '../../src/facade/deadlines.js'
 
-type Op = { readonly op: 'set'; readonly key: string; readonly at: number } | { readonly op: 'clear'; readonly key: string } | { readonly op: 'take'; readonly upTo: number }
+type Op = { readonly op: 'set'; readonly key: string; readonly at: number; readonly deadline: boolean } | { readonly op: 'clear'; readonly key: string } | { readonly op: 'take'; readonly upTo: number }
 
 const key = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h')
 const time = fc.integer({ min: 0, max: 50 })
 const ops = fc.array(
   fc.oneof(
-    { weight: 5, arbitrary: fc.record({ op: fc.constant('set' as const), key, at: time }) },
+    { weight: 5, arbitrary: fc.record({ op: fc.constant('set' as const), key, at: time, deadline: fc.boolean() }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('clear' as const), key }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('take' as const), upTo: time }) },
   ),
@@ -17,22 +17,23 @@ const ops = fc.array(
 
 describe('the deadline heap', () => {
   // Law: it behaves as a table of key -> (time, order set) read in full each time: a take returns
-  // exactly the keys due by then, earliest first and, at equal times, in the order they were set;
+  // exactly the keys due by then, earliest first and, at equal times, in the order they were set,
+  // each with the flag it was last set with;
   // a cleared or taken key never comes up again until set again; `earliest` is the smallest time left.
   test.prop([ops])('takes what is due, in order, as a plain table would', (script: Op[]) => {
     const heap = new Deadlines()
-    const table = new Map<string, { at: number; seq: number }>()
+    const table = new Map<string, { at: number; seq: number; deadline: boolean }>()
     let seq = 0
     for (const step of script) {
       if (step.op === 'set') {
-        expect(heap.set(step.key, step.at)).toBe(table.get(step.key)?.at)
-        table.set(step.key, { at: step.at, seq: seq++ })
+        expect(heap.set(step.key, step.at, step.deadline)).toBe(table.get(step.key)?.at)
+        table.set(step.key, { at: step.at, seq: seq++, deadline: step.deadline })
       } else if (step.op === 'clear') {
         expect(heap.clear(step.key)).toBe(table.get(step.key)?.at)
         table.delete(step.key)
       } else {
-        const due = [...table].filter(([, d]) => d.at <= step.upTo).sort(([, x], [, y]) => x.at - y.at || x.seq - y.seq).map(([k]) => k)
-        for (const k of due) table.delete(k)
+        const due = [...table].filter(([, d]) => d.at <= step.upTo).sort(([, x], [, y]) => x.at - y.at || x.seq - y.seq).map(([k, d]) => ({ key: k, deadline: d.deadline }))
+        for (const { key: k } of due) table.delete(k)
         expect(heap.takeDue(step.upTo)).toEqual(due)
       }
       expect(heap.size).toBe(table.size)
