@@ -11,7 +11,7 @@ import type { Envelope } from '../wire/envelope.js'
 import { applyFact, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
 import type { Effect, Notification } from './io.js'
 import { takeOldestOpenEnded, trackOpenEnded } from './openEnded.js'
-import { nothingYet, type EngineState, type Invitation } from './state.js'
+import { nothingYet, shareSoleList, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Deadlines
@@ -127,12 +127,13 @@ export interface NewInvitation {
   readonly presented: boolean
 }
 
-/** An invitation with every invitee pending, not yet added to any state. */
-export const newInvitation = (fields: NewInvitation): Invitation => {
+/**
+ * An invitation with every invitee pending, not yet added to any state. The envelope's list is the
+ * engine's own (decoded, or copied by `distinct` from the app's) and nothing changes it: shared,
+ * not copied, unless `invitees` gives a list shared with other invitations.
+ */
+export const newInvitation = (fields: NewInvitation, invitees: readonly string[] = fields.envelope.inviteeList, inviteMessageID = fields.inviteMessageID): Invitation => {
   const { envelope } = fields
-  // The envelope's list is the engine's own (decoded, or copied by `distinct` from the app's), and
-  // nothing changes it: shared, not copied.
-  const invitees = envelope.inviteeList
   const invitation: Invitation = {
     inviteID: envelope.inviteID,
     inviter: envelope.inviter,
@@ -143,7 +144,7 @@ export const newInvitation = (fields: NewInvitation): Invitation => {
     onlineUserOnly: envelope.onlineUserOnly,
     takenAt: fields.takenAt,
     provisional: fields.provisional,
-    inviteMessageID: fields.inviteMessageID,
+    inviteMessageID,
     sentHere: fields.sentHere,
     presented: fields.presented,
     deferred: nothingYet,
@@ -157,9 +158,15 @@ export const newInvitation = (fields: NewInvitation): Invitation => {
   return envelope.groupID !== '' && envelope.beckon?.audience === 'inviter' ? { ...invitation, audience: 'inviter' } : invitation
 }
 
-/** Adds an invitation with every invitee pending. The caller applies held messages next. */
+/**
+ * Adds an invitation with every invitee pending. The caller applies held messages next. Only the
+ * inviter's devices keep the invite's message id: it is what a modification replaces, and only the
+ * inviter modifies (a message id kept at every invitee's device was a string per invitation).
+ */
 export const createInvitation = (state: EngineState, fields: NewInvitation, effects: Effect[]): Invitation => {
-  const invitation = newInvitation(fields)
+  const { envelope } = fields
+  const mine = envelope.inviter === state.config.userID
+  const invitation = newInvitation(fields, shareSoleList(state, envelope.inviteeList), mine ? fields.inviteMessageID : '')
   const { invitees } = invitation
   state.invitations.set(invitation.inviteID, invitation)
   state.activeCount += 1

@@ -159,6 +159,7 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
         heldCount: decoded.held.length,
         inFlight: new Map<string, InFlight>(),
         outbox: decoded.outbox.map((entry) => ({ ...entry, overruled: dictionary<never[]>() })),
+        soleLists: new Map<string, readonly string[]>(),
       }
     }),
   )

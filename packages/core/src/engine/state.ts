@@ -187,6 +187,28 @@ export interface EngineState {
   readonly inFlight: Map<string, InFlight>
   /** Timeouts the engine sent on its own that the IM refused; sent again on reconnect. */
   outbox: InFlight[]
+  /**
+   * One-invitee lists shared by the 1:1 invitations that name the same invitee (at an invitee's
+   * device, every one names this user): a list of its own per invitation was about 70 bytes of a
+   * pending 1:1 invitation's ~500. Invitee lists are never changed, so sharing is safe. A cache:
+   * not saved, and emptied when it reaches {@link soleListsKept} entries.
+   */
+  readonly soleLists: Map<string, readonly string[]>
+}
+
+/** The most one-invitee lists {@link EngineState.soleLists} keeps. */
+export const soleListsKept = 1_024
+
+/** The shared one-invitee list of `invitees` (see {@link EngineState.soleLists}), or `invitees` itself. */
+export const shareSoleList = (state: EngineState, invitees: readonly string[]): readonly string[] => {
+  if (invitees.length !== 1) return invitees
+  const invitee = invitees[0]!
+  const shared = state.soleLists.get(invitee)
+  if (shared !== undefined) return shared
+  if (state.soleLists.size >= soleListsKept) state.soleLists.clear()
+  const list = Object.freeze([invitee])
+  state.soleLists.set(invitee, list)
+  return list
 }
 
 /**
@@ -233,4 +255,5 @@ export const initialState = (config: EngineConfig): EngineState => ({
   heldCount: 0,
   inFlight: new Map(),
   outbox: [],
+  soleLists: new Map(),
 })
