@@ -7,10 +7,10 @@
  * @module
  */
 import type { InviteeEvent } from '../machine/inviteeMachine.js'
-import type { Envelope } from '../wire/envelope.js'
 import { applyFact, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
 import type { Effect, Notification } from './io.js'
 import { takeOldestOpenEnded, trackOpenEnded } from './openEnded.js'
+import { newInvitation, type NewInvitation } from './record.js'
 import { nothingYet, shareSoleList, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
@@ -37,7 +37,8 @@ export type TimerKind = 'own' | 'inviter' | 'expiry' | 'gc'
 export const answerDeadline = (invitation: Invitation): number | undefined =>
   invitation.timeout > 0 ? invitation.takenAt + invitation.timeout * SECOND : undefined
 
-const invitationTimers: readonly TimerKind[] = ['own', 'inviter', 'expiry', 'gc']
+/** The kinds in bit order: bit `k` of a timer set is `invitationTimers[k]`. */
+export const invitationTimers: readonly TimerKind[] = ['own', 'inviter', 'expiry', 'gc']
 const OWN = 1
 const INVITER = 2
 const EXPIRY = 4
@@ -84,19 +85,16 @@ const earliestOf = (due: number, after: number): number => {
 }
 
 /**
- * The invitation's timers due at this party now, one bit per kind of `invitationTimers`, with their
- * times (valid until the next call of this or {@link armTimers}).
+ * The invitation's timers due at this party now, one bit per kind of `invitationTimers`; their
+ * times are read with {@link dueTime} until the next call of this or {@link armTimers}.
  */
-export const timersDue = (state: EngineState, invitation: Invitation): { readonly due: number; readonly times: readonly number[] } => {
-  const due = dueTimers(state, invitation)
-  return { due, times: dueTimes.slice() }
-}
+export const timersDue = (state: EngineState, invitation: Invitation): number => dueTimers(state, invitation)
+
+/** The due time of the `k`-th kind of `invitationTimers` (own, inviter, expiry, gc), as the last {@link timersDue} found it. */
+export const dueTime = (k: number): number => dueTimes[k]!
 
 /** Whether the invitation has a timer armed at this party now. */
 export const hasTimer = (state: EngineState, invitation: Invitation): boolean => dueTimers(state, invitation) !== 0
-
-/** The bit of `kind` in {@link timersDue}. */
-export const timerBit = (kind: TimerKind): number => 1 << invitationTimers.indexOf(kind)
 
 /**
  * Arms the invitation's timer for the earliest of its due times (those later than `after` only:
@@ -117,46 +115,6 @@ export const armTimers = (state: EngineState, invitation: Invitation, effects: E
 // -------------------------------------------------------------------------------------------------
 // Creation and activity
 // -------------------------------------------------------------------------------------------------
-
-export interface NewInvitation {
-  readonly envelope: Envelope
-  readonly takenAt: number
-  readonly provisional: boolean
-  readonly inviteMessageID: string
-  readonly sentHere: boolean
-  readonly presented: boolean
-}
-
-/**
- * An invitation with every invitee pending, not yet added to any state. The envelope's list is the
- * engine's own (decoded, or copied by `distinct` from the app's) and nothing changes it: shared,
- * not copied, unless `invitees` gives a list shared with other invitations.
- */
-export const newInvitation = (fields: NewInvitation, invitees: readonly string[] = fields.envelope.inviteeList, inviteMessageID = fields.inviteMessageID): Invitation => {
-  const { envelope } = fields
-  const invitation: Invitation = {
-    inviteID: envelope.inviteID,
-    inviter: envelope.inviter,
-    groupID: envelope.groupID,
-    data: envelope.data,
-    dataVersion: null,
-    timeout: envelope.timeout,
-    onlineUserOnly: envelope.onlineUserOnly,
-    takenAt: fields.takenAt,
-    provisional: fields.provisional,
-    inviteMessageID,
-    sentHere: fields.sentHere,
-    presented: fields.presented,
-    deferred: nothingYet,
-    invitees,
-    states: nothingYet,
-    decisions: nothingYet,
-    pendingCount: invitees.length,
-    endedAt: null,
-  }
-  // Only a group invitation has an audience to narrow; the key is left out otherwise.
-  return envelope.groupID !== '' && envelope.beckon?.audience === 'inviter' ? { ...invitation, audience: 'inviter' } : invitation
-}
 
 /**
  * Adds an invitation with every invitee pending. The caller applies held messages next. Only the
@@ -359,6 +317,8 @@ export const present = (state: EngineState, invitation: Invitation, now: number,
       },
     })
   }
+  if (invitation.deferred === nothingYet) return
   for (const notification of invitation.deferred) effects.push({ type: 'notify', notification })
+  // Written only when something waited: the shared empty list stays on the record's prototype.
   invitation.deferred = nothingYet
 }
