@@ -9,7 +9,7 @@
 import type { InviteeEvent } from '../machine/inviteeMachine.js'
 import { applyFact, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
 import type { Effect } from './io.js'
-import { armTimers, notify, removeInvitation, settleActivity, timerBit, timersDue, type TimerKind } from './lifecycle.js'
+import { armTimers, dueTime, notify, removeInvitation, settleActivity, timersDue } from './lifecycle.js'
 import { sendOwnTimeout } from './outbound.js'
 import type { EngineState, Invitation } from './state.js'
 
@@ -62,12 +62,13 @@ const localExpiry = (state: EngineState, invitation: Invitation, effects: Effect
 
 type DeadlineAction = (state: EngineState, invitation: Invitation, actionID: string, now: number, effects: Effect[]) => void
 
-/** The deadlines in the order they come due when they fall at once. */
-const deadlineActions: readonly (readonly [Exclude<TimerKind, 'gc'>, DeadlineAction])[] = [
-  ['own', ownDeadline],
-  ['inviter', inviterDeadline],
-  ['expiry', (state, invitation, _actionID, _now, effects) => localExpiry(state, invitation, effects)],
+/** The deadlines by bit of `timersDue` (own, inviter, expiry), the order they act in when they fall at once. */
+const deadlineActions: readonly DeadlineAction[] = [
+  ownDeadline,
+  inviterDeadline,
+  (state, invitation, _actionID, _now, effects) => localExpiry(state, invitation, effects),
 ]
+const GC = 3
 
 /**
  * Handles a fired timer, keyed by invite id: the invitation's deadlines that are due, or its
@@ -77,12 +78,13 @@ const deadlineActions: readonly (readonly [Exclude<TimerKind, 'gc'>, DeadlineAct
 export const timerFired = (state: EngineState, key: string, now: number, actionID: string, effects: Effect[]): void => {
   const invitation = state.invitations.get(key)
   if (invitation === undefined) return dropHeld(state, key, effects)
-  const { due, times } = timersDue(state, invitation)
-  if ((due & timerBit('gc')) !== 0) return now < times[3]! ? armTimers(state, invitation, effects) : removeInvitation(state, invitation, effects)
-  const fired = deadlineActions.filter(([kind], k) => (due & timerBit(kind)) !== 0 && times[k]! <= now)
-  if (fired.length === 0) return due === 0 ? undefined : armTimers(state, invitation, effects)
+  const due = timersDue(state, invitation)
+  if ((due & (1 << GC)) !== 0) return now < dueTime(GC) ? armTimers(state, invitation, effects) : removeInvitation(state, invitation, effects)
+  let fired = 0
+  for (let k = 0; k < deadlineActions.length; k++) if ((due & (1 << k)) !== 0 && dueTime(k) <= now) fired |= 1 << k
+  if (fired === 0) return due === 0 ? undefined : armTimers(state, invitation, effects)
   if (!state.connected) return
-  for (const [, action] of fired) action(state, invitation, actionID, now, effects)
+  for (let k = 0; k < deadlineActions.length; k++) if ((fired & (1 << k)) !== 0) deadlineActions[k]!(state, invitation, actionID, now, effects)
   settleActivity(state, invitation, now, effects)
   // Still active: a later deadline (the local expiry after this user's own) may remain.
   if (invitation.endedAt === null) armTimers(state, invitation, effects, false, now)
