@@ -20,7 +20,7 @@ import * as E from '#fp-ts/Either.js'
 import { pipe } from '#fp-ts/function.js'
 import * as t from 'io-ts'
 import { ActionType, type Envelope } from '../wire/envelope.js'
-import { invitationRecord, newInvitation } from './record.js'
+import { newInvitation } from './record.js'
 import type { EngineConfig, EngineState, HeldMessage, InFlight, Invitation } from './state.js'
 import { dictionary, nothingYet } from './state.js'
 
@@ -122,7 +122,7 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
         delete restored.shownData
         const shownData = shownBefore(invitation)
         if (again && shownData !== undefined) restored.shownData = shownData
-        invitations.set(invitation.inviteID, invitationRecord(restored))
+        invitations.set(invitation.inviteID, restored)
         if (invitation.endedAt === null) activeCount++
       }
       for (const entry of decoded.outbox) {
