@@ -72,7 +72,7 @@ export class Groups {
   constructor(private readonly ctx: GroupsContext) {}
 
   roomJid(groupID: string): string {
-    return bareJid(groupID, this.ctx.mucDomain)
+    return bareJid(groupID, this.ctx.mucDomain, 'groupID')
   }
 
   /** Does the room exist? A destroyed one leaves a tombstone that answers `gone`. */

@@ -8,6 +8,7 @@
  * @module
  */
 import { JID, parse } from '@xmpp/jid'
+import { notXmlAt, requireXmlText } from './xmlText.js'
 
 /** A parsed address. `local` (escaped) and `resource` are `''` when absent. */
 export interface Address {
@@ -27,12 +28,12 @@ const toAddress = (jid: JID): Address | undefined => {
   return { local, domain, resource, bare: local === '' ? domain : `${local}@${domain}` }
 }
 
-/** Parse `local@domain/resource`; `undefined` for an empty or malformed address. */
+/** Parse `local@domain/resource`; `undefined` for an empty or malformed address, or one XML cannot carry. */
 export const parseAddress = (value: string | undefined): Address | undefined => {
   if (value === undefined || value === '') return undefined
   const slash = value.indexOf('/')
   const bare = slash < 0 ? value : value.slice(0, slash)
-  if (bare.startsWith('@') || bare.endsWith('@')) return undefined
+  if (bare.startsWith('@') || bare.endsWith('@') || notXmlAt(value) >= 0) return undefined
   try {
     const jid = parse(value)
     return toAddress(new JID(fold(jid.local), fold(jid.domain), jid.resource))
@@ -41,8 +42,15 @@ export const parseAddress = (value: string | undefined): Address | undefined => 
   }
 }
 
-/** `local@domain`, normalized (the local part escaped if it needs to be). Throws on an empty domain. */
-export const bareJid = (local: string, domain: string): string => new JID(fold(local), fold(domain)).toString()
+/**
+ * `local@domain`, normalized (the local part escaped if it needs to be). Throws on an empty domain,
+ * and fails with `TransportError('Rejected')` naming `what` (`userID`, `groupID`) when the local
+ * part holds a character XML cannot carry (xmlText.ts).
+ */
+export const bareJid = (local: string, domain: string, what = 'the id'): string => {
+  requireXmlText(local, what)
+  return new JID(fold(local), fold(domain)).toString()
+}
 
 /** The user a bare address of this user's own domain stands for: its local part, unescaped. */
 export const userIDOf = (address: Address): string => new JID(address.local, address.domain).getLocal(true)

@@ -18,6 +18,7 @@
 import type { Element } from '@xmpp/client'
 import { xml } from '@xmpp/xml'
 import { NS_CARBONS, NS_CONFERENCE, NS_CORRECT, NS_DATA, NS_FORWARD, NS_HINTS, NS_MUC, NS_SID, NS_SIGNAL, NS_TIME } from './namespaces.js'
+import { requireXmlPayload } from './xmlText.js'
 
 /** What every outgoing signaling message carries. */
 export interface OutgoingSignal {
@@ -36,12 +37,17 @@ export interface OutgoingSignal {
 const hints = (onlineOnly: boolean): Element[] =>
   onlineOnly ? [xml('no-store', { xmlns: NS_HINTS }), xml('no-permanent-store', { xmlns: NS_HINTS })] : [xml('store', { xmlns: NS_HINTS })]
 
-const signalChildren = (signal: OutgoingSignal): Element[] => [
-  xml('signal', { xmlns: NS_SIGNAL, at: String(Math.round(signal.at)) }, signal.payload),
-  xml('origin-id', { xmlns: NS_SID, id: signal.id }),
-  ...(signal.replaces === undefined ? [] : [xml('replace', { xmlns: NS_CORRECT, id: signal.replaces })]),
-  ...hints(signal.onlineOnly),
-]
+/** The payload and push info go in as text: refused if XML cannot carry them (xmlText.ts). */
+const signalChildren = (signal: OutgoingSignal): Element[] => {
+  requireXmlPayload(signal.payload, 'the signaling message')
+  if (signal.pushBody !== undefined) requireXmlPayload(signal.pushBody, 'the push info')
+  return [
+    xml('signal', { xmlns: NS_SIGNAL, at: String(Math.round(signal.at)) }, signal.payload),
+    xml('origin-id', { xmlns: NS_SID, id: signal.id }),
+    ...(signal.replaces === undefined ? [] : [xml('replace', { xmlns: NS_CORRECT, id: signal.replaces })]),
+    ...hints(signal.onlineOnly),
+  ]
+}
 
 /** A 1:1 message to a user's bare JID, so it reaches every device. */
 export const userMessage = (to: string, signal: OutgoingSignal, from?: string): Element =>

@@ -23,6 +23,7 @@ import { SendConfirmations } from './confirmations.js'
 import { Groups, toTransportError } from './groups.js'
 import { Inbox } from './inbox.js'
 import { bareJid, parseAddress, userIDOf } from './jid.js'
+import { requireXmlText } from './xmlText.js'
 import { Listeners } from './listeners.js'
 import { PushRegistration, pushNotices } from './push.js'
 import { pushBody, type PushService } from './pushInfo.js'
@@ -433,7 +434,8 @@ export class XmppTransportBase implements ImTransport {
   }
 
   #toBare(userID: string): string {
-    if (!userID.includes('@')) return bareJid(userID, this.#session.me.domain)
+    if (!userID.includes('@')) return bareJid(userID, this.#session.me.domain, 'userID')
+    requireXmlText(userID, 'userID')
     return parseAddress(userID)?.bare ?? userID.toLowerCase()
   }
 
