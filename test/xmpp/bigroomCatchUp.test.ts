@@ -62,4 +62,30 @@ describe.skipIf(!xmppEnabled || server.kind !== 'prosody')('a member device whos
       await xmpp.disconnect()
     }
   }, 90_000)
+
+  it('whose join goes unanswered starts over instead of reporting connected without the room', async ({ expect }) => {
+    process.on('unhandledRejection', record)
+    const cast = (stage = await Stage.open(['alice', 'bob']))
+    const alice = await cast.party('alice')
+    await alice.transport.createGroup('team', ['bob'])
+    const inviteID = await alice.signaling.inviteInGroup('team', ['bob'], 'standup', { timeout: 120 })
+
+    const hop = (relay = await Relay.to(server.ports[0]!))
+    const room = `${cast.group('team')}@${server.mucDomain}`
+    hop.drop(new RegExp(`<presence to="${room}/[^"]*"><x xmlns="http://jabber.org/protocol/muc">[\\s\\S]*?</presence>`), 1)
+    const xmpp = device(cast.naming.toServer('bob'), 'phone', { service: `xmpp://127.0.0.1:${hop.port}`, reconnectDelayMs: 100, onError: () => undefined })
+    const bob = new RenamedTransport(xmpp, cast.naming)
+    const signaling = createSignaling({ transport: bob })
+    const rings: string[] = []
+    signaling.addSignalingListener({ onReceiveNewInvitation: (id) => rings.push(id) })
+    try {
+      await whenConnected(bob, 60_000)
+      await until(() => rings.length > 0, 'bob to ring', 10_000)
+      expect(rings).toEqual([inviteID])
+      expect(unhandled).toEqual([])
+    } finally {
+      signaling.close()
+      await xmpp.disconnect()
+    }
+  }, 90_000)
 })
