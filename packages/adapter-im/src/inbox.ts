@@ -31,6 +31,9 @@ import type { ServerClock } from './serverTime.js'
 import { IqError, type XmppSession } from './session.js'
 import { availablePresence } from './stanzas.js'
 
+/** What a room answers a join with when this user may not sit in it: adopting it cannot succeed later either. */
+const REFUSALS = new Set(['item-not-found', 'gone', 'registration-required', 'forbidden'])
+
 export interface InboxContext {
   readonly session: XmppSession
   readonly clock: ServerClock
@@ -69,13 +72,21 @@ export class Inbox {
   #invitations = new Map<string, Invitation>()
   #caughtUp = false
   #everCaughtUp = false
+  /** Whether the session that dropped last had caught up (its resumption then needs no catch-up). */
+  #droppedCaughtUp = false
   #lastOnlineAt = 0
 
   constructor(ctx: InboxContext) {
     this.#ctx = ctx
     this.messages = new Listeners(ctx.onError)
     ctx.session.onStanza((stanza) => this.#onStanza(stanza))
-    ctx.session.onEvent((event) => (event === 'down' ? this.#down() : this.#up(event)))
+    ctx.session.onEvent((event) => {
+      if (event === 'down') this.#down()
+      else if (event === 'online') this.#up(event)
+      // @xmpp/client reports a resumption just before it counts itself online again: until then
+      // every send fails, and a catch-up started at once would fail and drop the session again.
+      else queueMicrotask(() => ctx.session.online && this.#up(event))
+    })
   }
 
   /** The app disconnected this device: stop reporting, remember when it was last online. */
@@ -121,8 +132,11 @@ export class Inbox {
   #up(event: 'online' | 'resumed'): void {
     for (const wake of [...this.#onUp]) wake()
     if (this.#paused) return
-    if (event === 'resumed' && this.#everCaughtUp) {
+    const resumedCaughtUp = event === 'resumed' && this.#droppedCaughtUp
+    this.#droppedCaughtUp = false
+    if (resumedCaughtUp) {
       // XEP-0198 resumed the old session: the server replayed what it held, rooms were kept.
+      // Only a session that had caught up: one whose catch-up failed must do it again.
       this.#caughtUp = true
       this.#ctx.place.caughtUp()
       this.#ctx.session.up()
@@ -135,7 +149,10 @@ export class Inbox {
   }
 
   #down(): void {
-    if (this.#caughtUp) this.#lastOnlineAt = this.#ctx.clock.now()
+    if (this.#caughtUp) {
+      this.#lastOnlineAt = this.#ctx.clock.now()
+      this.#droppedCaughtUp = true
+    }
     this.#caughtUp = false
     this.#catchingUp = false
     this.#ctx.place.lost()
@@ -227,19 +244,25 @@ export class Inbox {
     // a checkpoint of the place can be taken: catch-up before it reports being caught up, a live
     // adoption as soon as this resolves (no timer runs in between).
     const delivered = this.#ctx.place.reading(jid, since)
+    const room = route.registry.add(jid, jid.slice(0, jid.indexOf('@')), `${route.me.local}/${route.me.resource}`)
     try {
-      const room = route.registry.add(jid, jid.slice(0, jid.indexOf('@')), `${route.me.local}/${route.me.resource}`)
       const outcome = await groups.enter(room)
-      if (!outcome.ok) {
+      if (!outcome.ok && REFUSALS.has(outcome.condition)) {
         route.registry.remove(room, 'left')
         return []
       }
+      if (!outcome.ok) throw new IqError(outcome.condition)
       const members = await groups.readMembers(jid)
       if (invitation.members !== undefined && members.has(invitation.inviter)) {
         route.registry.setMembers(room, new Map(invitation.members.map((bare) => [bare, 'member'])), route.toUserID)
       }
       route.registry.setMembers(room, members, route.toUserID)
       return await this.#fromRoomArchive(room, since)
+    } catch (error) {
+      // Half-joined is not joined: left registered, the room would be rejoined on the next session
+      // instead of adopted from its invitation again, as it must be.
+      route.registry.discard(room)
+      throw error
     } finally {
       delivered()
     }

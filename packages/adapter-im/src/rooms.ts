@@ -86,6 +86,17 @@ export class RoomRegistry {
     else if (room.baseline && isMemberAffiliation(room.members.get(this.me.bare))) this.emit({ type: 'memberLeft', groupID: room.groupID, userID: this.myUserID })
   }
 
+  /**
+   * Forget a room this device failed to adopt, silently: the app was told nothing about it yet,
+   * and the next catch-up adopts it again from its invitation.
+   */
+  discard(room: Room): void {
+    if (this.#rooms.get(room.jid) !== room) return
+    this.#rooms.delete(room.jid)
+    this.#pendingJoins.delete(room.jid)
+    this.observer.removed(room)
+  }
+
   /** The connection dropped: the server no longer counts this device as an occupant anywhere. */
   markAllLeft(): void {
     for (const room of this.#rooms.values()) {
