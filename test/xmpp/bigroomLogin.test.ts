@@ -1,0 +1,47 @@
+/**
+ * A login the busy server never answered, against the real Prosody. In the 10,000-member run
+ * Prosody closed dozens of member devices' streams as not well-formed: right after a successful
+ * login the device wrote the stream header twice. An earlier attempt had sent its credentials and
+ * given up waiting; `@xmpp/client` kept listening for that attempt's answer, so the next
+ * attempt's `<success/>` completed both, and each restarted the stream.
+ *
+ * Here the relay cuts the first attempt's credentials out of what the device sends: that attempt
+ * must give up in time (a first login used to wait for its answer forever), the next must log in
+ * with one stream header, the server must have no reason to close the stream, and nothing may be
+ * thrown unhandled.
+ *
+ * @module
+ */
+import { afterEach, describe, it } from 'vitest'
+import { Relay } from './relay.js'
+import { Stage } from './stage.js'
+import { connected, device, server, xmppEnabled } from './support.js'
+
+describe.skipIf(!xmppEnabled || server.kind !== 'prosody')('a login the server never answered', () => {
+  const unhandled: unknown[] = []
+  const record = (reason: unknown): void => void unhandled.push(reason)
+  let stage: Stage | undefined
+  let relay: Relay | undefined
+
+  afterEach(async () => {
+    process.off('unhandledRejection', record)
+    await stage?.close()
+    await relay?.close()
+  })
+
+  it('is followed by an attempt that restarts the stream once, which the server takes', async ({ expect }) => {
+    process.on('unhandledRejection', record)
+    const cast = (stage = await Stage.open(['bob']))
+    const hop = (relay = await Relay.to(server.ports[0]!))
+    hop.drop(/<auth [^>]*>[^<]*<\/auth>/, 1)
+    const errors: unknown[] = []
+    const bob = device(cast.naming.toServer('bob'), 'phone', { service: `xmpp://127.0.0.1:${hop.port}`, reconnectDelayMs: 100, onError: (error) => errors.push(error) })
+    try {
+      await connected(bob, 80_000)
+      expect(errors.filter((e) => e instanceof Error && e.name === 'StreamError').map(String)).toEqual([])
+      expect(unhandled).toEqual([])
+    } finally {
+      await bob.disconnect()
+    }
+  }, 100_000)
+})
