@@ -15,7 +15,7 @@
 import { afterEach, describe, it } from 'vitest'
 import { Relay } from './relay.js'
 import { Stage } from './stage.js'
-import { connected, device, server, xmppEnabled } from './support.js'
+import { connected, device, server, sleep, until, xmppEnabled } from './support.js'
 
 describe.skipIf(!xmppEnabled || server.kind !== 'prosody')('a login the server never answered', () => {
   const unhandled: unknown[] = []
@@ -44,4 +44,30 @@ describe.skipIf(!xmppEnabled || server.kind !== 'prosody')('a login the server n
       await bob.disconnect()
     }
   }, 100_000)
+
+  it('whose stream never opened leaves nothing to reject unhandled when a later stream is closed as not well-formed', async ({ expect }) => {
+    process.on('unhandledRejection', record)
+    const cast = (stage = await Stage.open(['bob']))
+    const hop = (relay = await Relay.to(server.ports[0]!))
+    // The server's answer to the first stream header comes only after the client gave up on it (15 s).
+    hop.hold()
+    const errors: unknown[] = []
+    const states: string[] = []
+    const bob = device(cast.naming.toServer('bob'), 'phone', { service: `xmpp://127.0.0.1:${hop.port}`, reconnectDelayMs: 100, onError: (error) => errors.push(error) })
+    bob.onConnectionChange((state) => states.push(state))
+    try {
+      await sleep(17_000)
+      hop.release()
+      await connected(bob, 60_000)
+      // The server reads `<message …` without the `>` that closes its start tag: not well-formed.
+      hop.drop(/(?<=<message [^<>]*)>/, 1)
+      await bob.send({ kind: 'user', userID: cast.naming.toServer('bob') }, '{}', { onlineUserOnly: false }).catch(() => undefined)
+      await until(() => errors.some((e) => e instanceof Error && e.name === 'StreamError'), 'the stream error', 30_000)
+      await until(() => states.lastIndexOf('connecting') > states.indexOf('connected') && bob.connectionState === 'connected', 'bob to reconnect', 60_000)
+      await sleep(500)
+      expect(unhandled.map(String)).toEqual([])
+    } finally {
+      await bob.disconnect()
+    }
+  }, 150_000)
 })
