@@ -12,6 +12,7 @@ import { errorCondition } from './decode.js'
 import { parseAddress, type Address } from './jid.js'
 import { NS_SM } from './namespaces.js'
 import { Reconnection, type BackoffSettings, type RetryNotice } from './reconnection.js'
+import { oneRestartPerStream } from './restartGuard.js'
 import { whenResumed } from './resumption.js'
 import { dropDataAfterStream } from './streamGuard.js'
 
@@ -117,6 +118,7 @@ export class XmppSession {
       timeout: options.streamTimeoutMs ?? 15_000,
     })
     dropDataAfterStream(this.#client)
+    oneRestartPerStream(this.#client)
     this.#client.on('error', (error: unknown) => options.onError?.(error))
     this.#client.on('stanza', (stanza: Element) => this.#dispatch(stanza))
     this.#client.on('element', () => (this.#heardAt = performance.now()))
@@ -339,11 +341,14 @@ export class XmppSession {
     const client = this.#client
     const outcome = this.#nextOutcome()
     try {
-      if (client.status === 'offline') await client.start()
-      else {
+      // Not `client.start()`: its wait for `online` has no timer, and is left to reject unhandled
+      // on a later error when opening the stream fails. The outcome's timer bounds the whole login.
+      const opening = (async () => {
         await client.connect(this.#options.service)
         await client.open({ domain: this.#options.domain })
-      }
+      })()
+      opening.catch(() => undefined) // what fails it fails the outcome too, or comes after giving up
+      await Promise.race([opening, outcome.settled])
       await outcome.settled
     } catch (error) {
       // A refused login leaves the stream open, waiting for another try: close it.
