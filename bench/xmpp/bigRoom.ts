@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url'
 import type { XmppTransport, XmppTransportOptions } from '@beckon/adapter-im'
 import { createSignaling, type Signaling } from '@beckon/core'
 import type { DeviceMaker } from './concurrent.js'
+import { ErrorTally, type ErrorKind } from './bigRoomErrors.js'
 import type { InviterCommand, InviterConfig, InviterLine, Memory } from './bigRoomInviter.js'
 
 export interface BigRoomOptions {
@@ -61,9 +62,12 @@ export interface BigRoomResult {
   readonly answersUnheard: number
   readonly disagreements: number
   readonly failures: readonly string[]
+  /** How many errors the member devices' transports reported (onError). */
   readonly transportErrors: number
-  /** The first few of them. */
-  readonly firstTransportErrors: readonly string[]
+  /** All of them by kind, the most frequent first. */
+  readonly transportErrorKinds: readonly ErrorKind[]
+  /** Watched devices that never reported `connected` (caught up), with the kinds of error each reported. */
+  readonly neverCaughtUp: readonly { readonly userID: string; readonly errors: readonly string[] }[]
   readonly inviterMemory: { readonly beforeCreate: Memory; readonly afterCreate: Memory; readonly afterInvite: Memory }
 }
 
@@ -114,6 +118,8 @@ interface Watched {
   readonly signaling: Signaling
   readonly rings: { readonly inviteID: string; readonly list: readonly string[]; readonly at: number }[]
   connectedAt: number
+  /** Whether it ever reported `connected`, i.e. caught up. */
+  caughtUp: boolean
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
@@ -143,17 +149,14 @@ export const bigRoom = async (maker: DeviceMaker, options: BigRoomOptions): Prom
   const fullList = all.join('\n')
   const { online: onlineIdx, late: lateIdx } = sample(options)
   const failures: string[] = []
-  let transportErrors = 0
-  const firstTransportErrors: string[] = []
-  const onError = (error: unknown): void => {
-    if (++transportErrors <= 3) firstTransportErrors.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error))
-  }
+  const errors = new ErrorTally()
   const watched: Watched[] = []
   const watch = (i: number): Watched => {
     const userID = all[i]!
-    const transport = maker.device(userID, 'bench', { onError })
+    const transport = maker.device(userID, 'bench', { onError: (error) => errors.add(userID, error) })
     const signaling = createSignaling({ transport })
-    const w: Watched = { userID, transport, signaling, rings: [], connectedAt: Date.now() }
+    const w: Watched = { userID, transport, signaling, rings: [], connectedAt: Date.now(), caughtUp: false }
+    transport.onConnectionChange((state) => (w.caughtUp ||= state === 'connected'))
     signaling.addSignalingListener({
       onReceiveNewInvitation: (inviteID, _inviter, _group, list) => {
         w.rings.push({ inviteID, list, at: Date.now() })
@@ -234,8 +237,9 @@ export const bigRoom = async (maker: DeviceMaker, options: BigRoomOptions): Prom
       answersUnheard: sampleIDs.size - answered().size,
       disagreements,
       failures,
-      transportErrors,
-      firstTransportErrors,
+      transportErrors: errors.total,
+      transportErrorKinds: errors.kinds(),
+      neverCaughtUp: watched.filter((w) => !w.caughtUp).map((w) => ({ userID: w.userID, errors: errors.kindsOf(w.userID) })),
       inviterMemory: { beforeCreate, afterCreate, afterInvite },
     }
   } finally {
