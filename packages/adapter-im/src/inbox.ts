@@ -80,13 +80,7 @@ export class Inbox {
     this.#ctx = ctx
     this.messages = new Listeners(ctx.onError)
     ctx.session.onStanza((stanza) => this.#onStanza(stanza))
-    ctx.session.onEvent((event) => {
-      if (event === 'down') this.#down()
-      else if (event === 'online') this.#up(event)
-      // @xmpp/client reports a resumption just before it counts itself online again: until then
-      // every send fails, and a catch-up started at once would fail and drop the session again.
-      else queueMicrotask(() => ctx.session.online && this.#up(event))
-    })
+    ctx.session.onEvent((event) => (event === 'down' ? this.#down() : this.#up(event)))
   }
 
   /** The app disconnected this device: stop reporting, remember when it was last online. */
