@@ -58,6 +58,18 @@ const rememberOverruled = (state: EngineState, invitation: Invitation, i: number
 // -------------------------------------------------------------------------------------------------
 
 /**
+ * Whether a follow-up cannot be about `invitation` as it came: a 1:1 answer to a group whose
+ * answers go to the group, or an envelope naming another inviter. Reports which, if so.
+ */
+const wrongSource = (invitation: Invitation, message: IncomingMessage, envelope: Envelope, effects: Effect[]): boolean => {
+  const { inviteID } = invitation
+  if (misdirected(invitation, message)) report(effects, 'conversation-mismatch', 'a 1:1 answer about a group invitation whose answers go to the group', message, inviteID)
+  else if (envelope.inviter !== invitation.inviter) report(effects, 'forged-sender', 'envelope names another inviter', message, inviteID)
+  else return false
+  return true
+}
+
+/**
  * Applies a cancel, accept, reject or timeout to a known invitation. The inviter's cancel and
  * timeout decide every invitee they list; an answer decides its sender, who must be listed alone.
  */
@@ -70,8 +82,7 @@ export const applyFollowUp = (
   effects: Effect[],
 ): void => {
   const { inviteID } = invitation
-  if (misdirected(invitation, message)) return report(effects, 'conversation-mismatch', 'a 1:1 answer about a group invitation whose answers go to the group', message, inviteID)
-  if (envelope.inviter !== invitation.inviter) return report(effects, 'forged-sender', 'envelope names another inviter', message, inviteID)
+  if (wrongSource(invitation, message, envelope, effects)) return
   const fromInviter = message.sender === invitation.inviter
   const type = factType(envelope.actionType, fromInviter)
   if (type === undefined) return report(effects, 'forged-sender', `${message.sender} may not send action ${envelope.actionType}`, message, inviteID)
@@ -126,8 +137,7 @@ const applyAnswer = (
   effects: Effect[],
 ): void => {
   const { inviteID } = invitation
-  if (misdirected(invitation, message)) return report(effects, 'conversation-mismatch', 'a 1:1 answer about a group invitation whose answers go to the group', message, inviteID)
-  if (envelope.inviter !== invitation.inviter) return report(effects, 'forged-sender', 'envelope names another inviter', message, inviteID)
+  if (wrongSource(invitation, message, envelope, effects)) return
   const invitee = message.sender
   const i = inviteeIndex(invitation, invitee)
   if (i < 0) {
