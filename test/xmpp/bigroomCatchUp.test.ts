@@ -12,43 +12,42 @@
  *
  * @module
  */
-import { afterEach, describe, it } from 'vitest'
-import { createSignaling } from '@beckon/core'
+import { describe, it } from 'vitest'
+import { createSignaling, type Signaling } from '@beckon/core'
+import type { XmppTransport } from '@beckon/adapter-im'
 import { RenamedTransport, whenConnected } from '../../examples/xmpp.js'
-import { Relay } from './relay.js'
-import { Stage } from './stage.js'
-import { device, server, until, xmppEnabled } from './support.js'
+import { relayedStages, type Relayed } from './relayed.js'
+import { server, until, xmppEnabled } from './support.js'
+
+/** Alice's room `team` with bob in it, and her invitation to it, which bob has yet to see. */
+const teamInvite = async ({ cast }: Relayed): Promise<{ inviteID: string; room: string }> => {
+  const alice = await cast.party('alice')
+  await alice.transport.createGroup('team', ['bob'])
+  const inviteID = await alice.signaling.inviteInGroup('team', ['bob'], 'standup', { timeout: 120 })
+  return { inviteID, room: `${cast.group('team')}@${server.mucDomain}` }
+}
+
+/** Bob's phone through the relay, with its signaling and the invitations it rang for. */
+const bobsPhone = (relayed: Relayed, onError: (error: unknown) => void): { xmpp: XmppTransport; bob: RenamedTransport; signaling: Signaling; rings: string[] } => {
+  const xmpp = relayed.device('bob', onError)
+  const bob = new RenamedTransport(xmpp, relayed.cast.naming)
+  const signaling = createSignaling({ transport: bob })
+  const rings: string[] = []
+  signaling.addSignalingListener({ onReceiveNewInvitation: (id) => rings.push(id) })
+  return { xmpp, bob, signaling, rings }
+}
 
 describe.skipIf(!xmppEnabled || server.kind !== 'prosody')('a member device whose catch-up fails while it joins a room', () => {
-  const unhandled: unknown[] = []
-  const record = (reason: unknown): void => void unhandled.push(reason)
-  let stage: Stage | undefined
-  let relay: Relay | undefined
-
-  afterEach(async () => {
-    process.off('unhandledRejection', record)
-    await stage?.close()
-    await relay?.close()
-  })
+  const stages = relayedStages()
 
   it('starts over, joins the room cleanly on the next session and rings once for the invitation in its archive', async ({ expect }) => {
-    process.on('unhandledRejection', record)
-    const cast = (stage = await Stage.open(['alice', 'bob']))
-    const alice = await cast.party('alice')
-    await alice.transport.createGroup('team', ['bob'])
-    const inviteID = await alice.signaling.inviteInGroup('team', ['bob'], 'standup', { timeout: 120 })
-
-    const hop = (relay = await Relay.to(server.ports[0]!))
-    const room = `${cast.group('team')}@${server.mucDomain}`
-    hop.drop(new RegExp(`<iq type="set" to="${room}"[^>]*><query xmlns="urn:xmpp:mam:2"[\\s\\S]*?</iq>`), 1)
+    const relayed = await stages.open(['alice', 'bob'])
+    const { inviteID, room } = await teamInvite(relayed)
+    relayed.hop.drop(new RegExp(`<iq type="set" to="${room}"[^>]*><query xmlns="urn:xmpp:mam:2"[\\s\\S]*?</iq>`), 1)
     const errors: unknown[] = []
     const states: string[] = []
-    const xmpp = device(cast.naming.toServer('bob'), 'phone', { service: `xmpp://127.0.0.1:${hop.port}`, reconnectDelayMs: 100, onError: (error) => errors.push(error) })
-    const bob = new RenamedTransport(xmpp, cast.naming)
+    const { xmpp, bob, signaling, rings } = bobsPhone(relayed, (error) => errors.push(error))
     bob.onConnectionChange((state) => states.push(state))
-    const signaling = createSignaling({ transport: bob })
-    const rings: string[] = []
-    signaling.addSignalingListener({ onReceiveNewInvitation: (id) => rings.push(id) })
     try {
       await whenConnected(bob, 60_000)
       await until(() => rings.length > 0, 'bob to ring', 10_000)
@@ -56,7 +55,7 @@ describe.skipIf(!xmppEnabled || server.kind !== 'prosody')('a member device whos
       expect(errors.map(String)).toContainEqual(expect.stringMatching(/no answer from the XMPP server/))
       expect(states.filter((s) => s === 'connected')).toHaveLength(1)
       expect(rings).toEqual([inviteID])
-      expect(unhandled).toEqual([])
+      expect(stages.unhandled).toEqual([])
     } finally {
       signaling.close()
       await xmpp.disconnect()
@@ -64,25 +63,15 @@ describe.skipIf(!xmppEnabled || server.kind !== 'prosody')('a member device whos
   }, 90_000)
 
   it('whose join goes unanswered starts over instead of reporting connected without the room', async ({ expect }) => {
-    process.on('unhandledRejection', record)
-    const cast = (stage = await Stage.open(['alice', 'bob']))
-    const alice = await cast.party('alice')
-    await alice.transport.createGroup('team', ['bob'])
-    const inviteID = await alice.signaling.inviteInGroup('team', ['bob'], 'standup', { timeout: 120 })
-
-    const hop = (relay = await Relay.to(server.ports[0]!))
-    const room = `${cast.group('team')}@${server.mucDomain}`
-    hop.drop(new RegExp(`<presence to="${room}/[^"]*"><x xmlns="http://jabber.org/protocol/muc">[\\s\\S]*?</presence>`), 1)
-    const xmpp = device(cast.naming.toServer('bob'), 'phone', { service: `xmpp://127.0.0.1:${hop.port}`, reconnectDelayMs: 100, onError: () => undefined })
-    const bob = new RenamedTransport(xmpp, cast.naming)
-    const signaling = createSignaling({ transport: bob })
-    const rings: string[] = []
-    signaling.addSignalingListener({ onReceiveNewInvitation: (id) => rings.push(id) })
+    const relayed = await stages.open(['alice', 'bob'])
+    const { inviteID, room } = await teamInvite(relayed)
+    relayed.hop.drop(new RegExp(`<presence to="${room}/[^"]*"><x xmlns="http://jabber.org/protocol/muc">[\\s\\S]*?</presence>`), 1)
+    const { xmpp, bob, signaling, rings } = bobsPhone(relayed, () => undefined)
     try {
       await whenConnected(bob, 60_000)
       await until(() => rings.length > 0, 'bob to ring', 10_000)
       expect(rings).toEqual([inviteID])
-      expect(unhandled).toEqual([])
+      expect(stages.unhandled).toEqual([])
     } finally {
       signaling.close()
       await xmpp.disconnect()

@@ -12,48 +12,34 @@
  *
  * @module
  */
-import { afterEach, describe, it } from 'vitest'
-import { Relay } from './relay.js'
-import { Stage } from './stage.js'
-import { connected, device, server, sleep, until, xmppEnabled } from './support.js'
+import { describe, it } from 'vitest'
+import { relayedStages } from './relayed.js'
+import { connected, server, sleep, until, xmppEnabled } from './support.js'
 
 describe.skipIf(!xmppEnabled || server.kind !== 'prosody')('a login the server never answered', () => {
-  const unhandled: unknown[] = []
-  const record = (reason: unknown): void => void unhandled.push(reason)
-  let stage: Stage | undefined
-  let relay: Relay | undefined
-
-  afterEach(async () => {
-    process.off('unhandledRejection', record)
-    await stage?.close()
-    await relay?.close()
-  })
+  const stages = relayedStages()
 
   it('is followed by an attempt that restarts the stream once, which the server takes', async ({ expect }) => {
-    process.on('unhandledRejection', record)
-    const cast = (stage = await Stage.open(['bob']))
-    const hop = (relay = await Relay.to(server.ports[0]!))
+    const { hop, device } = await stages.open(['bob'])
     hop.drop(/<auth [^>]*>[^<]*<\/auth>/, 1)
     const errors: unknown[] = []
-    const bob = device(cast.naming.toServer('bob'), 'phone', { service: `xmpp://127.0.0.1:${hop.port}`, reconnectDelayMs: 100, onError: (error) => errors.push(error) })
+    const bob = device('bob', (error) => errors.push(error))
     try {
       await connected(bob, 80_000)
       expect(errors.filter((e) => e instanceof Error && e.name === 'StreamError').map(String)).toEqual([])
-      expect(unhandled).toEqual([])
+      expect(stages.unhandled).toEqual([])
     } finally {
       await bob.disconnect()
     }
   }, 100_000)
 
   it('whose stream never opened leaves nothing to reject unhandled when a later stream is closed as not well-formed', async ({ expect }) => {
-    process.on('unhandledRejection', record)
-    const cast = (stage = await Stage.open(['bob']))
-    const hop = (relay = await Relay.to(server.ports[0]!))
+    const { cast, hop, device } = await stages.open(['bob'])
     // The server's answer to the first stream header comes only after the client gave up on it (15 s).
     hop.hold()
     const errors: unknown[] = []
     const states: string[] = []
-    const bob = device(cast.naming.toServer('bob'), 'phone', { service: `xmpp://127.0.0.1:${hop.port}`, reconnectDelayMs: 100, onError: (error) => errors.push(error) })
+    const bob = device('bob', (error) => errors.push(error))
     bob.onConnectionChange((state) => states.push(state))
     try {
       await sleep(17_000)
@@ -65,7 +51,7 @@ describe.skipIf(!xmppEnabled || server.kind !== 'prosody')('a login the server n
       await until(() => errors.some((e) => e instanceof Error && e.name === 'StreamError'), 'the stream error', 30_000)
       await until(() => states.lastIndexOf('connecting') > states.indexOf('connected') && bob.connectionState === 'connected', 'bob to reconnect', 60_000)
       await sleep(500)
-      expect(unhandled.map(String)).toEqual([])
+      expect(stages.unhandled.map(String)).toEqual([])
     } finally {
       await bob.disconnect()
     }
