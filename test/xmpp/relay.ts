@@ -1,12 +1,19 @@
 /**
  * A loopback TCP relay between devices and the real server, standing in for a slow network or a
  * server too busy to write: while held, what the server sends is kept back, then delivered in one
- * go on release — after the device may have given up waiting for it. Client to server passes
- * through untouched.
+ * go on release — after the device may have given up waiting for it. What either side sends can
+ * also be rewritten on the way, to stand in for a server that answers otherwise.
  *
  * @module
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net'
+
+/** What is put in place of what matches, and how many more times. */
+interface Rewriting {
+  readonly pattern: RegExp
+  left: number
+  readonly replacement: string
+}
 
 export class Relay {
   readonly #server: Server
@@ -17,7 +24,9 @@ export class Relay {
   readonly #held = new Map<Socket, { chunks: Buffer[]; ended: boolean }>()
   #holding = false
   /** What is cut out of the client's data or put in its place, and how many more times (Infinity: until {@link pass}). */
-  #dropping: { pattern: RegExp; left: number; replacement: string } | undefined
+  #dropping: Rewriting | undefined
+  /** The same for what the server sends. */
+  #fromServer: Rewriting | undefined
 
   private constructor(server: Server) {
     this.#server = server
@@ -65,9 +74,19 @@ export class Relay {
     this.#dropping = { pattern, left: times, replacement }
   }
 
-  /** Stop cutting. */
+  /**
+   * Put `replacement` in place of what matches `pattern` (global; `$&` is the match) in what the
+   * server sends, `times` matches in all. Per chunk, as {@link drop}: a chunk of the server's holds
+   * whole elements when it writes a few small ones at once.
+   */
+  rewriteFromServer(pattern: RegExp, replacement: string, times = Number.POSITIVE_INFINITY): void {
+    this.#fromServer = { pattern, left: times, replacement }
+  }
+
+  /** Stop cutting and rewriting. */
   pass(): void {
     this.#dropping = undefined
+    this.#fromServer = undefined
   }
 
   /**
@@ -82,10 +101,9 @@ export class Relay {
     }
   }
 
-  #filter(chunk: Buffer): Buffer | string {
-    const dropping = this.#dropping
-    if (dropping === undefined) return chunk
-    return chunk.toString('utf8').replace(dropping.pattern, (match) => (dropping.left > 0 ? (dropping.left--, dropping.replacement) : match))
+  #filter(chunk: Buffer, rewriting: Rewriting | undefined): Buffer | string {
+    if (rewriting === undefined || rewriting.left <= 0) return chunk
+    return chunk.toString('utf8').replace(rewriting.pattern, (match) => (rewriting.left > 0 ? (rewriting.left--, rewriting.replacement.replaceAll('$&', match)) : match))
   }
 
   async close(): Promise<void> {
@@ -97,13 +115,17 @@ export class Relay {
     const upstream = createConnection({ host: '127.0.0.1', port: targetPort, allowHalfOpen: true })
     this.#sockets.add(client).add(upstream)
     this.#links.set(client, upstream)
-    client.on('data', (chunk: Buffer) => upstream.write(this.#filter(chunk)))
+    client.on('data', (chunk: Buffer) => upstream.write(this.#filter(chunk, this.#dropping)))
     const held = (): { chunks: Buffer[]; ended: boolean } => {
       const entry = this.#held.get(client) ?? { chunks: [], ended: false }
       this.#held.set(client, entry)
       return entry
     }
-    upstream.on('data', (chunk: Buffer) => (this.#holding ? held().chunks.push(chunk) : client.write(chunk)))
+    upstream.on('data', (data: Buffer) => {
+      const chunk = this.#filter(data, this.#fromServer)
+      if (this.#holding) held().chunks.push(Buffer.from(chunk))
+      else client.write(chunk)
+    })
     // A half-close passes on only once nothing is held back: the server's goodbye comes last.
     client.on('end', () => upstream.end())
     upstream.on('end', () => (this.#holding ? (held().ended = true) : client.end()))
