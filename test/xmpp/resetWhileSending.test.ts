@@ -93,3 +93,51 @@ describe.skipIf(!xmppEnabled)('a send written as the server resets the connectio
     await alice.send({ kind: 'user', userID: 'bob' }, uniqueName('after-a-new-session'), STORED)
   })
 })
+
+describe.skipIf(!xmppEnabled)('a group message sent while a new session comes up', () => {
+  let relay: Relay
+  let alice: XmppTransport
+  let bob: XmppTransport
+  const received: IncomingMessage[] = []
+
+  beforeEach(async () => {
+    relay = await Relay.to(settings.port)
+    received.length = 0
+    const login = { domain: settings.domain, password: TEST_PASSWORD, reconnectDelayMs: 50 }
+    alice = connectXmpp({ ...login, service: `xmpp://127.0.0.1:${relay.port}`, userID: 'alice', deviceID: uniqueName('reset') })
+    bob = connectXmpp({ ...login, service: `xmpp://127.0.0.1:${settings.port}`, userID: 'bob', deviceID: uniqueName('peer') })
+    bob.onMessage((message) => void received.push(message))
+    await Promise.all([connected(alice), connected(bob)])
+  })
+  afterEach(async () => {
+    await Promise.all([alice.disconnect(), bob.disconnect()])
+    await relay.close()
+  })
+
+  it('waits until the device sits in its rooms again, instead of failing with NotMember: the members get it once', async () => {
+    const groupID = uniqueName('team')
+    const group = { kind: 'group', groupID } as const
+    await alice.createGroup(groupID, ['bob'])
+    // Bob sits in the room once he gets this.
+    const first = uniqueName('before')
+    await within(10_000, 'bob in the room', (async () => {
+      while (!received.some((m) => m.payload === first)) {
+        await alice.send(group, first, STORED)
+        await sleep(200)
+      }
+    })())
+    // The server knows no such session: a new one starts, and the room is joined again in it.
+    relay.rewrite(/previd=(["'])[^"']*\1/g, 'previd="no-such-session"', 1)
+    relay.reset()
+    await within(5_000, 'alice to notice', (async () => {
+      while (alice.connectionState === 'connected') await sleep(5)
+    })())
+    const payload = uniqueName('sent-while-reconnecting')
+    await within(20_000, 'the send', alice.send(group, payload, STORED))
+    await within(10_000, 'the message at bob', (async () => {
+      while (!received.some((m) => m.payload === payload)) await sleep(20)
+    })())
+    await sleep(500) // a duplicate would land by now
+    expect(received.filter((m) => m.payload === payload)).toHaveLength(1)
+  })
+})
