@@ -8,6 +8,7 @@
 import type { Authenticate, Client, ClientOptions, Element } from '@xmpp/client'
 import { xml } from '@xmpp/xml'
 import { TransportError } from '@beckon/core'
+import { countFromEnabled } from './ackCounter.js'
 import { errorCondition } from './decode.js'
 import { parseAddress, type Address } from './jid.js'
 import { NS_SM } from './namespaces.js'
@@ -119,6 +120,7 @@ export class XmppSession {
     })
     dropDataAfterStream(this.#client)
     oneRestartPerStream(this.#client)
+    countFromEnabled(this.#client)
     this.#client.on('error', (error: unknown) => options.onError?.(error))
     this.#client.on('stanza', (stanza: Element) => this.#dispatch(stanza))
     this.#client.on('element', () => (this.#heardAt = performance.now()))
