@@ -53,6 +53,25 @@ export interface SentMessage {
   readonly onlineOnly: boolean
 }
 
+/** Wait until one of `waiters` is called; fail with Disconnected after `timeoutMs`. */
+const waitFor = (waiters: Set<() => void>, timeoutMs: number): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    const done = (): void => {
+      clearTimeout(timer)
+      waiters.delete(done)
+      resolve()
+    }
+    const timer = setTimeout(() => {
+      waiters.delete(done)
+      reject(new TransportError('Disconnected', 'the connection to the XMPP server did not come back in time'))
+    }, timeoutMs)
+    waiters.add(done)
+  })
+
+const wake = (waiters: ReadonlySet<() => void>): void => {
+  for (const done of [...waiters]) done()
+}
+
 export class Inbox {
   readonly messages: Listeners<IncomingMessage>
   readonly #ctx: InboxContext
@@ -65,6 +84,7 @@ export class Inbox {
    */
   readonly #sentHere = new BoundedMap<string, true>(10_000)
   readonly #onUp = new Set<() => void>()
+  readonly #onCaughtUp = new Set<() => void>()
   #paused = true
   #generation = 0
   #catchingUp = false
@@ -96,18 +116,16 @@ export class Inbox {
   /** Resolve once a session is up (sending is possible, even while catching up). */
   async whenSessionUp(timeoutMs: number): Promise<void> {
     if (this.#ctx.session.online) return
-    await new Promise<void>((resolve, reject) => {
-      const done = (): void => {
-        clearTimeout(timer)
-        this.#onUp.delete(done)
-        resolve()
-      }
-      const timer = setTimeout(() => {
-        this.#onUp.delete(done)
-        reject(new TransportError('Disconnected', 'the connection to the XMPP server did not come back in time'))
-      }, timeoutMs)
-      this.#onUp.add(done)
-    })
+    await waitFor(this.#onUp, timeoutMs)
+  }
+
+  /**
+   * Resolve once this device sits in its rooms again: a new session left them all, and its
+   * catch-up joins them before reporting `connected`. Resolves at once while caught up.
+   */
+  async whenCaughtUp(timeoutMs: number): Promise<void> {
+    if (this.#caughtUp) return
+    await waitFor(this.#onCaughtUp, timeoutMs)
   }
 
   /** This process is about to send message `id`: its echoes are not news here. */
@@ -124,7 +142,7 @@ export class Inbox {
   }
 
   #up(event: 'online' | 'resumed'): void {
-    for (const wake of [...this.#onUp]) wake()
+    wake(this.#onUp)
     if (this.#paused) return
     const resumedCaughtUp = event === 'resumed' && this.#droppedCaughtUp
     this.#droppedCaughtUp = false
@@ -135,6 +153,7 @@ export class Inbox {
       this.#ctx.place.caughtUp()
       this.#ctx.session.up()
       this.#ctx.setState('connected')
+      wake(this.#onCaughtUp)
       return
     }
     const generation = ++this.#generation
@@ -187,6 +206,7 @@ export class Inbox {
       this.#ctx.place.caughtUp()
       session.up()
       this.#ctx.setState('connected')
+      wake(this.#onCaughtUp)
       void this.#ctx.readings.calibrate(() => generation === this.#generation)
     } catch (error) {
       this.#ctx.onError(error)

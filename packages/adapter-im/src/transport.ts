@@ -29,7 +29,7 @@ import { PushRegistration, pushNotices } from './push.js'
 import { pushBody, type PushService } from './pushInfo.js'
 import { placeKey } from './place.js'
 import { PlaceKeeper } from './placeKeeper.js'
-import { RoomRegistry } from './rooms.js'
+import { RoomRegistry, type Room } from './rooms.js'
 import { ServerClock, defaultTolerance, type TimeTolerance } from './serverTime.js'
 import type { RetryNotice } from './reconnection.js'
 import { Readiness } from './readiness.js'
@@ -91,7 +91,10 @@ export interface XmppTransportOptions {
    * the saved snapshot. Default 10 s.
    */
   readonly placeSaveDelayMs?: number
-  /** How long `send` waits for a dropped connection to come back. Default 10 s. */
+  /**
+   * How long `send` waits for a dropped connection to come back and, for a group message, for the
+   * new session's catch-up to sit in the group's room again. Default 10 s.
+   */
   readonly sendWaitMs?: number
   /**
    * How many sends may await the server's confirmation at once (a busy server makes them wait,
@@ -395,7 +398,7 @@ export class XmppTransportBase implements ImTransport {
   /** Send the stanza(s), then wait until the server has taken them; returns the `at` they carry. */
   async #deliver(to: Conversation, signal: Omit<OutgoingSignal, 'at'>): Promise<number> {
     await this.#whenUp()
-    const room = to.kind === 'group' ? await this.#groups.roomToSend(to.groupID) : undefined
+    const room = to.kind === 'group' ? await this.#roomToSend(to.groupID) : undefined
     const stamped: OutgoingSignal = { ...signal, at: this.#clock.now() }
     const stanzas = []
     if (room !== undefined) {
@@ -413,6 +416,17 @@ export class XmppTransportBase implements ImTransport {
       throw toTransportError(error, { forbidden: 'NotMember', 'not-acceptable': 'NotMember', 'item-not-found': 'NoSuchGroup' }, 'sending')
     }
     return stamped.at
+  }
+
+  /**
+   * The room of a group message. A new session leaves every room until its catch-up sits in them
+   * again: a room this device knows waits for that (as long as a send waits for the connection)
+   * instead of failing with NotMember.
+   */
+  async #roomToSend(groupID: string): Promise<Room> {
+    const known = this.#registry.get(this.#groups.roomJid(groupID))
+    if (known !== undefined && !known.joined) await Promise.race([this.#inbox.whenCaughtUp(this.#options.sendWaitMs ?? 10_000), this.#refused])
+    return this.#groups.roomToSend(groupID)
   }
 
   /** Operations need a live session: wait through a reconnection, refuse while disconnected. */
