@@ -150,11 +150,14 @@ const targetsOf = (state: EngineState, invitation: Invitation, type: Answer, now
   return [userID]
 }
 
-const answerSpec: Record<Exclude<Answer, 'command.modify'>, [ActionType, InviteeEventType]> = {
-  'command.cancel': [ActionType.cancel, 'inviter.cancelled'],
-  'command.accept': [ActionType.accept, 'invitee.accepted'],
-  'command.reject': [ActionType.reject, 'invitee.rejected'],
-}
+/**
+ * What each answer sends and the fact it decides. Conditionals, not a table of pairs: destructuring a
+ * looked-up pair was a tenth of an accept's step in a CPU profile.
+ */
+const actionOf = (type: Exclude<Answer, 'command.modify'>): ActionType =>
+  type === 'command.accept' ? ActionType.accept : type === 'command.reject' ? ActionType.reject : ActionType.cancel
+const factTypeOf = (type: Exclude<Answer, 'command.modify'>): InviteeEventType =>
+  type === 'command.accept' ? 'invitee.accepted' : type === 'command.reject' ? 'invitee.rejected' : 'inviter.cancelled'
 
 export const answer = (state: EngineState, command: AnswerCommand, effects: Effect[]): void => {
   const { commandID, inviteID, data, actionID, now } = command
@@ -167,14 +170,16 @@ export const answer = (state: EngineState, command: AnswerCommand, effects: Effe
   if (command.type === 'command.modify') return modify(state, invitation, command, effects)
   if (targets.length === 0) return fail(effects, commandID, 'InvitationInvalid', 'no invitee is pending')
 
-  const [actionType, factType] = answerSpec[command.type]
+  const actionType = actionOf(command.type)
   const envelope = followUpEnvelope(invitation, actionType, targets, data, actionID)
   const tooLarge = sizeProblem(envelope, state.config.maxPayloadBytes)
   if (tooLarge !== undefined) return settle(effects, commandID, E.left(tooLarge))
   const { userID, deviceID } = state.config
-  const fact: InviteeEvent = { type: factType, actionID, data, userID, deviceID }
-  const decided = targets.map((invitee) => inviteeIndex(invitation, invitee))
-  for (const i of decided) applyFact(state, invitation, i, fact, true, effects)
+  const fact: InviteeEvent = { type: factTypeOf(command.type), actionID, data, userID, deviceID }
+  // Plain loops: `map` with a closure and `for … of` were a third of an accept's step in a CPU profile.
+  const decided: number[] = []
+  for (let k = 0; k < targets.length; k++) decided.push(inviteeIndex(invitation, targets[k]!))
+  for (let k = 0; k < decided.length; k++) applyFact(state, invitation, decided[k]!, fact, true, effects)
   const to = followUpTarget(invitation, actionType, userID)
   sendTracked(state, { commandID, origin: 'app', to, envelope, options: { onlineUserOnly: invitation.onlineUserOnly }, decided, issuedAt: now }, effects)
   settleActivity(state, invitation, now, effects)

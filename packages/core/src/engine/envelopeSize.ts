@@ -14,9 +14,10 @@ const bytes = (n: number): string => `${n.toLocaleString('en-US')} bytes`
 
 /** A bound needing no encoding: JSON escapes a UTF-16 unit as at most 6 bytes (`\uXXXX`). */
 const surelySmall = (envelope: Envelope, cap: number): boolean => {
-  let units = 256 // the keys, numbers and punctuation around the strings
-  for (const s of [envelope.inviteID, envelope.groupID, envelope.inviter, envelope.data, envelope.beckon?.actionID ?? '']) units += s.length
-  for (const s of envelope.inviteeList) units += s.length + 3
+  // Summed field by field: a list of the five strings to loop over was an array per command.
+  let units = 256 + envelope.inviteID.length + envelope.groupID.length + envelope.inviter.length + envelope.data.length + (envelope.beckon?.actionID.length ?? 0)
+  const list = envelope.inviteeList
+  for (let k = 0; k < list.length; k++) units += list[k]!.length + 3
   return units * 6 <= cap
 }
 

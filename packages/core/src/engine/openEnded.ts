@@ -48,8 +48,10 @@ const indexOf = (state: EngineState): OpenEnded => {
 
 /** Keeps the index in step as an invitation becomes active (`true`) or stops being so. */
 export const trackOpenEnded = (state: EngineState, invitation: Invitation, active: boolean): void => {
+  // The invitation's own field first: most have a deadline, and then no index lookup is needed.
+  if (!isOpenEnded(invitation)) return
   const index = indexes.get(state)
-  if (index === undefined || !isOpenEnded(invitation)) return
+  if (index === undefined) return
   if (active) add(index, invitation)
   else remove(index, invitation.inviteID, invitation.inviter)
 }
