@@ -17,7 +17,7 @@ import { nextSequence } from './modifications.js'
 import { hasOpenEnded } from './openEnded.js'
 import { followUpEnvelope, followUpTarget, sendTracked } from './outbound.js'
 import { releaseHeld } from './receive.js'
-import type { EngineState, Invitation } from './state.js'
+import { nothingYet, type EngineState, type Invitation } from './state.js'
 
 const settle = (effects: Effect[], commandID: string, result: E.Either<SignalingFailure, string>): void => {
   effects.push({ type: 'settle', commandID, result })
@@ -102,7 +102,8 @@ export const invite = (state: EngineState, command: InviteCommand, effects: Effe
     ? { onlineUserOnly: command.onlineUserOnly }
     : { onlineUserOnly: command.onlineUserOnly, offlinePushInfo: command.offlinePushInfo }
   const to = command.groupID === '' ? { kind: 'user', userID: envelope.inviteeList[0]! } as const : { kind: 'group', groupID: command.groupID } as const
-  sendTracked(state, { commandID: command.commandID, origin: 'app', to, envelope, options, decided: [], issuedAt: command.now }, effects)
+  // An invite decides nobody at send time: the shared empty list, not an array per invite.
+  sendTracked(state, { commandID: command.commandID, origin: 'app', to, envelope, options, decided: nothingYet, issuedAt: command.now }, effects)
 }
 
 /** The IM took this device's invite: the invitation exists from the server's time on. */
@@ -194,7 +195,7 @@ const modify = (state: EngineState, invitation: Invitation, command: AnswerComma
   const to = invitation.groupID === '' ? { kind: 'user', userID: invitation.invitees[0]! } as const : { kind: 'group', groupID: invitation.groupID } as const
   sendTracked(
     state,
-    { commandID: command.commandID, origin: 'app', to, envelope, options: { onlineUserOnly: false }, replaces: invitation.inviteMessageID, decided: [], issuedAt: command.now },
+    { commandID: command.commandID, origin: 'app', to, envelope, options: { onlineUserOnly: false }, replaces: invitation.inviteMessageID, decided: nothingYet, issuedAt: command.now },
     effects,
   )
 }
