@@ -22,7 +22,7 @@ import { GroupDirectory } from './groups.js'
 import type { LinkTable } from './links.js'
 import { Network, type Shipment } from './network.js'
 import type { Random } from './random.js'
-import { MessageStore, type StoredEntry } from './storage.js'
+import { carbonOf, excludedDevice, MessageStore, viewFor, type Posting } from './storage.js'
 import { sameConversation } from './validate.js'
 
 /** A push notification the IM would have sent to a user with no device online. */
@@ -35,16 +35,13 @@ export interface OfflinePush {
   readonly messageID: string
 }
 
-/** One user's copy of a message. */
-interface Copy {
-  readonly userID: string
+/** A shipment while the server fills it. */
+interface Loading {
+  readonly from: string
   readonly message: IncomingMessage
-  /** The sending device, for the sender's own copy (the carbon). */
-  readonly excludeDevice: string | undefined
+  readonly seq: number | undefined
+  readonly to: Device[]
 }
-
-/** What every copy of a message shares; the server always decides `onlineUserOnly`. */
-type MessageBase = Omit<IncomingMessage, 'conversation' | 'fromMyOtherDevice' | 'onlineUserOnly'> & { readonly onlineUserOnly: boolean }
 
 /** The server. Methods taking a `Device` act as that authenticated device. */
 export class ImServer {
@@ -125,7 +122,7 @@ export class ImServer {
     // The next step is scheduled before the app sees the message, so a listener that throws
     // cannot stall the catch-up.
     this.#scheduleCatchUp(device)
-    device.receive(entry.message)
+    device.receive(viewFor(entry, device.userID))
   }
 
   #caughtUp(device: Device): void {
@@ -135,14 +132,14 @@ export class ImServer {
   }
 
   /** The next stored entry the device has not had: first what was recalled, then newer ones. */
-  #peekBacklog(device: Device): StoredEntry | undefined {
+  #peekBacklog(device: Device): Posting | undefined {
     for (const seq of [...device.missed].sort((a, b) => a - b)) {
       const entry = this.#store.entry(device.userID, seq)
       if (entry !== undefined) return entry
       device.missed.delete(seq) // past retention
     }
     for (let entry = this.#store.firstFrom(device.userID, device.cursor); entry !== undefined; entry = this.#store.firstFrom(device.userID, device.cursor)) {
-      if (entry.excludeDevice !== device.deviceID) return entry
+      if (excludedDevice(entry, device.userID) !== device.deviceID) return entry
       device.cursor = entry.seq + 1
     }
     return undefined
@@ -155,26 +152,26 @@ export class ImServer {
     requireOnline(device)
     const members = this.#membersFor(device, to)
     const serverTime = this.clock.now()
-    const messageID = `m${++this.#messageCount}`
+    const number = ++this.#messageCount
+    const messageID = `m${number}`
     const stored = !options.onlineUserOnly
-    if (stored) this.#store.recordSent(messageID, { sender: device.userID, to, serverTime })
-    const base: MessageBase = { messageID, sender: device.userID, senderDevice: device.deviceID, payload, serverTime, modified: false, onlineUserOnly: !stored }
+    const message = addresseeView(device, to, { messageID, payload, serverTime, modified: false, onlineUserOnly: !stored })
     const push = stored && options.offlinePushInfo?.disablePush !== true ? options.offlinePushInfo : undefined
-    this.#fanOut(device, this.#copies(device, to, members, base), stored, push)
+    this.#fanOut(device, to, members, message, stored ? this.#store.post(to, message, number) : undefined, push)
     return { messageID, serverTime }
   }
 
   /** Take a replacement of a stored message this user sent to `to`; it keeps the original's id. */
   replace(device: Device, to: Conversation, messageID: string, payload: string): SendReceipt {
     requireOnline(device)
-    const original = this.#store.sent(messageID)
-    if (original === undefined || original.sender !== device.userID || !sameConversation(original.to, to)) {
+    const original = this.#store.sent(messageNumber(messageID))
+    if (original === undefined || original.message.sender !== device.userID || !sameConversation(original.to, to)) {
       throw new TransportError('NoSuchMessage', `${device.userID} sent no stored message ${JSON.stringify(messageID)} to ${describe(to)}`)
     }
     const members = this.#membersFor(device, to)
     const serverTime = this.clock.now()
-    const base: MessageBase = { messageID, sender: device.userID, senderDevice: device.deviceID, payload, serverTime, modified: true, onlineUserOnly: false }
-    this.#fanOut(device, this.#copies(device, to, members, base), true, undefined)
+    const message = addresseeView(device, to, { messageID, payload, serverTime, modified: true, onlineUserOnly: false })
+    this.#fanOut(device, to, members, message, this.#store.post(to, message, undefined), undefined)
     return { messageID, serverTime }
   }
 
@@ -183,48 +180,33 @@ export class ImServer {
   }
 
   /**
-   * Each user's copy: the addressee's (or each other member's) and the sender's own carbon.
-   * Every member of a group gets the very same message object (they see the same thing), so a
-   * message to N members builds two objects, not N.
+   * Store the message for each recipient and send it to the devices that take it live: for a
+   * stored message (`posting`) the caught-up (`connected`) devices, the others getting it when
+   * they catch up; for an online-only message every online device, and nobody else ever.
+   *
+   * Recipients, in delivery order: a group's members in join order, or the addressee then the
+   * sender. Every recipient but the sender gets the very same message object (they see the same
+   * thing), and the sender's other devices one carbon, built only if one of them takes it live:
+   * a message to N members builds one or two objects, not N. All of it leaves in one dispatch.
    */
-  #copies(device: Device, to: Conversation, members: readonly string[] | undefined, base: MessageBase): Copy[] {
-    const me = device.userID
-    const carbon = (conversation: Conversation): Copy => ({ userID: me, excludeDevice: device.deviceID, message: messageOf(base, conversation, true) })
-    if (to.kind === 'group') {
-      const shared = messageOf(base, to, false)
-      return (members ?? []).map((userID) => (userID === me ? carbon(to) : { userID, excludeDevice: undefined, message: shared }))
-    }
-    // Sending to oneself reaches one's other devices once, as a carbon.
-    if (to.userID === me) return [carbon(to)]
-    return [{ userID: to.userID, excludeDevice: undefined, message: messageOf(base, { kind: 'user', userID: me }, false) }, carbon(to)]
-  }
-
-  /**
-   * Store each copy and send it to the devices that take it live: for a stored message the
-   * caught-up (`connected`) devices, the others getting it when they catch up; for an online-only
-   * message every online device, and nobody else ever. All of it leaves in one dispatch.
-   */
-  #fanOut(sender: Device, copies: readonly Copy[], stored: boolean, push: OfflinePushInfo | undefined): void {
-    const seq = stored ? this.#store.allocate() : undefined
+  #fanOut(sender: Device, to: Conversation, members: readonly string[] | undefined, message: IncomingMessage, posting: Posting | undefined, push: OfflinePushInfo | undefined): void {
+    const me = sender.userID
     const shipments: Shipment<Device>[] = []
-    let shipment: { readonly from: string; readonly message: IncomingMessage; readonly seq: number | undefined; readonly to: Device[] } | undefined
-    let shared: StoredEntry | undefined
-    for (const { userID, message, excludeDevice } of copies) {
-      if (seq !== undefined) {
-        // Copies with the same message share one stored entry, as they share the message.
-        const entry = shared?.message === message && excludeDevice === undefined ? shared : { seq, from: sender.userID, message, excludeDevice }
-        if (excludeDevice === undefined) shared = entry
-        this.#store.store(userID, entry)
-      }
+    let shipment: Loading | undefined
+    let carbon: IncomingMessage | undefined
+    for (const userID of members ?? recipientsOf(to, me)) {
+      const mine = userID === me
+      if (posting !== undefined) this.#store.store(userID, posting)
       let online = false
       for (const target of this.#devices.get(userID) ?? noDevices) {
         online ||= target.online
-        if (target.deviceID === excludeDevice || !(stored ? target.state === 'connected' : target.online)) continue
+        if (target === sender || !(posting === undefined ? target.online : target.state === 'connected')) continue
+        const copy = mine ? (carbon ??= carbonOf(message, to)) : message
         // Copies with the same message travel as one shipment: a group's fan-out is one object, not one per member.
-        if (shipment?.message !== message) shipments.push((shipment = { from: sender.userID, message, seq, to: [] }))
+        if (shipment?.message !== copy) shipments.push((shipment = { from: me, message: copy, seq: posting?.seq, to: [] }))
         shipment.to.push(target)
       }
-      if (push !== undefined && excludeDevice === undefined && !online) {
+      if (push !== undefined && !mine && !online) {
         this.pushes.push({ userID, offlinePushInfo: push, payload: message.payload, serverTime: message.serverTime, messageID: message.messageID })
       }
     }
@@ -288,18 +270,36 @@ export class ImServer {
 
 const noDevices: readonly Device[] = []
 
-/** A copy of a message as its addressees see it (a literal of every field: cheaper than a spread, one shape for all). */
-const messageOf = (base: MessageBase, conversation: Conversation, fromMyOtherDevice: boolean): IncomingMessage => ({
-  messageID: base.messageID,
-  sender: base.sender,
-  senderDevice: base.senderDevice,
-  payload: base.payload,
-  serverTime: base.serverTime,
-  modified: base.modified,
-  onlineUserOnly: base.onlineUserOnly,
-  conversation,
-  fromMyOtherDevice,
+/** What a message is, apart from who sent it and where. */
+interface Stamp {
+  readonly messageID: string
+  readonly payload: string
+  readonly serverTime: number
+  readonly modified: boolean
+  readonly onlineUserOnly: boolean
+}
+
+/**
+ * A message as its addressees see it: a group's members the group, a 1:1 addressee the sender.
+ * A literal of every field, in the order `carbonOf` writes them: one shape for every copy.
+ */
+const addresseeView = (sender: Device, to: Conversation, stamp: Stamp): IncomingMessage => ({
+  messageID: stamp.messageID,
+  sender: sender.userID,
+  senderDevice: sender.deviceID,
+  payload: stamp.payload,
+  serverTime: stamp.serverTime,
+  modified: stamp.modified,
+  onlineUserOnly: stamp.onlineUserOnly,
+  conversation: to.kind === 'group' ? to : { kind: 'user', userID: sender.userID },
+  fromMyOtherDevice: false,
 })
+
+/** Who a 1:1 message is for: the addressee, then the sender's other devices (sending to oneself: those only). */
+const recipientsOf = (to: Conversation, me: string): readonly string[] => (to.kind === 'user' && to.userID !== me ? [to.userID, me] : [me])
+
+/** The number in an id the server gave (`m<number>`), or `NaN` for any other string. */
+const messageNumber = (messageID: string): number => (/^m[1-9][0-9]*$/.test(messageID) ? Number(messageID.slice(1)) : Number.NaN)
 
 const requireOnline = (device: Device): void => {
   if (!device.online) throw new TransportError('Disconnected', `device ${JSON.stringify(device.deviceID)} of ${JSON.stringify(device.userID)} is disconnected`)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { TransportError } from '@beckon/core'
 import { MemoryIm, VIRTUAL_EPOCH } from '../src/index.js'
 import { onlineOnly, record, stored, toGroup, toUser } from './support.js'
@@ -189,6 +190,46 @@ describe('replacing a message', () => {
     const { messageID } = await alice.send(toUser('bob'), 'v1', stored)
     await im.clock.advance(2_000)
     await expect(alice.replace(toUser('bob'), messageID, 'v2')).rejects.toSatisfy(isFailure('NoSuchMessage'))
+  })
+})
+
+describe('which messages may be replaced', () => {
+  it('fails with NoSuchMessage for an id that only looks like one the server gave', async () => {
+    const im = new MemoryIm()
+    const alice = im.connect('alice')
+    const { messageID } = await alice.send(toUser('bob'), 'v1', stored)
+    const number = messageID.slice(1)
+    for (const lookalike of [`m0${number}`, `${messageID}.0`, ` ${messageID}`, `m${Number(number) + 1}`, 'm0', 'm', `M${number}`]) {
+      await expect(alice.replace(toUser('bob'), lookalike, 'x')).rejects.toSatisfy(isFailure('NoSuchMessage'))
+    }
+    await expect(alice.replace(toUser('bob'), messageID, 'v2')).resolves.toMatchObject({ messageID })
+  })
+
+  // Law: after any run of stored and online-only sends with time passing between them, a
+  // replacement of a sent message succeeds exactly when it was stored and is still within
+  // retention; thousands of messages pass retention on the way, so the index of originals is
+  // rebuilt several times.
+  it('takes exactly the stored originals still within retention, however many expired before them', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ count: fc.integer({ min: 1, max: 600 }), online: fc.boolean(), gapMs: fc.integer({ min: 0, max: 700 }) }), { minLength: 1, maxLength: 12 }),
+        async (bursts) => {
+          const im = new MemoryIm({ retentionMs: 1_000 })
+          const alice = im.connect('alice')
+          const sent: { readonly messageID: string; readonly serverTime: number; readonly online: boolean }[] = []
+          for (const { count, online, gapMs } of bursts) {
+            for (let k = 0; k < count; k++) sent.push({ ...(await alice.send(toUser('bob'), 'v1', online ? onlineOnly : stored)), online })
+            await im.clock.advance(gapMs)
+          }
+          const horizon = im.clock.now() - 1_000
+          for (const { messageID, serverTime, online } of sent) {
+            const replaced = await alice.replace(toUser('bob'), messageID, 'v2').then(() => true, () => false)
+            expect(replaced).toBe(!online && serverTime >= horizon)
+          }
+        },
+      ),
+      { numRuns: 25 },
+    )
   })
 })
 
