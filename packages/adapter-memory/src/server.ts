@@ -51,6 +51,12 @@ export class ImServer {
   readonly #groups = new GroupDirectory()
   /** Each user's devices, in the order they were added (an array: a fan-out walks it per member). */
   readonly #devices = new Map<string, Device[]>()
+  /**
+   * One conversation object per user and per group, shared by every message naming it: a stored
+   * message keeps its conversation for the retention period, and a copy each was 40 bytes a message.
+   */
+  readonly #users = new Map<string, Conversation>()
+  readonly #groupConversations = new Map<string, Conversation>()
   #messageCount = 0
 
   constructor(
@@ -148,31 +154,49 @@ export class ImServer {
   // --- messages -----------------------------------------------------------------------------------
 
   /** Take a message: stamp it, store it (unless online-only) and fan it out. */
-  send(device: Device, to: Conversation, payload: string, options: SendOptions): SendReceipt {
+  send(device: Device, addressee: Conversation, payload: string, options: SendOptions): SendReceipt {
     requireOnline(device)
+    const to = this.#intern(addressee)
     const members = this.#membersFor(device, to)
     const serverTime = this.clock.now()
     const number = ++this.#messageCount
     const messageID = `m${number}`
     const stored = !options.onlineUserOnly
-    const message = addresseeView(device, to, { messageID, payload, serverTime, modified: false, onlineUserOnly: !stored })
+    const message = addresseeView(device, this.#seenBy(device, to), { messageID, payload, serverTime, modified: false, onlineUserOnly: !stored })
     const push = stored && options.offlinePushInfo?.disablePush !== true ? options.offlinePushInfo : undefined
     this.#fanOut(device, to, members, message, stored ? this.#store.post(to, message, number) : undefined, push)
     return { messageID, serverTime }
   }
 
   /** Take a replacement of a stored message this user sent to `to`; it keeps the original's id. */
-  replace(device: Device, to: Conversation, messageID: string, payload: string): SendReceipt {
+  replace(device: Device, addressee: Conversation, messageID: string, payload: string): SendReceipt {
     requireOnline(device)
+    const to = this.#intern(addressee)
     const original = this.#store.sent(messageNumber(messageID))
     if (original === undefined || original.message.sender !== device.userID || !sameConversation(original.to, to)) {
       throw new TransportError('NoSuchMessage', `${device.userID} sent no stored message ${JSON.stringify(messageID)} to ${describe(to)}`)
     }
     const members = this.#membersFor(device, to)
     const serverTime = this.clock.now()
-    const message = addresseeView(device, to, { messageID, payload, serverTime, modified: true, onlineUserOnly: false })
+    const message = addresseeView(device, this.#seenBy(device, to), { messageID, payload, serverTime, modified: true, onlineUserOnly: false })
     this.#fanOut(device, to, members, message, this.#store.post(to, message, undefined), undefined)
     return { messageID, serverTime }
+  }
+
+  /** The shared object for this conversation (`to` itself the first time: validation made it, nobody else holds it). */
+  #intern(to: Conversation): Conversation {
+    const table = to.kind === 'user' ? this.#users : this.#groupConversations
+    const id = to.kind === 'user' ? to.userID : to.groupID
+    const known = table.get(id)
+    if (known !== undefined) return known
+    table.set(id, to)
+    return to
+  }
+
+  /** The conversation a message from `sender` to `to` is in for its addressees: the group, or the sender. */
+  #seenBy(sender: Device, to: Conversation): Conversation {
+    if (to.kind === 'group') return to
+    return this.#users.get(sender.userID) ?? this.#intern({ kind: 'user', userID: sender.userID })
   }
 
   #membersFor(device: Device, to: Conversation): readonly string[] | undefined {
@@ -280,10 +304,10 @@ interface Stamp {
 }
 
 /**
- * A message as its addressees see it: a group's members the group, a 1:1 addressee the sender.
- * A literal of every field, in the order `carbonOf` writes them: one shape for every copy.
+ * A message as its addressees see it, in `conversation` (a group's members the group, a 1:1
+ * addressee the sender). A literal of every field, in the order `carbonOf` writes them: one shape for every copy.
  */
-const addresseeView = (sender: Device, to: Conversation, stamp: Stamp): IncomingMessage => ({
+const addresseeView = (sender: Device, conversation: Conversation, stamp: Stamp): IncomingMessage => ({
   messageID: stamp.messageID,
   sender: sender.userID,
   senderDevice: sender.deviceID,
@@ -291,7 +315,7 @@ const addresseeView = (sender: Device, to: Conversation, stamp: Stamp): Incoming
   serverTime: stamp.serverTime,
   modified: stamp.modified,
   onlineUserOnly: stamp.onlineUserOnly,
-  conversation: to.kind === 'group' ? to : { kind: 'user', userID: sender.userID },
+  conversation,
   fromMyOtherDevice: false,
 })
 

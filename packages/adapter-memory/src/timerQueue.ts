@@ -13,11 +13,22 @@ export interface Timer {
   readonly fn: () => void
 }
 
-/** A timer in the heap; a cancelled one has lost its callback (so it keeps nothing alive). */
-interface Slot {
-  readonly id: number
-  readonly at: number
-  fn: (() => void) | undefined
+/**
+ * A timer in the heap, and the handle its scheduler gets back: cancelling needs no table of
+ * live timers (a map entry added and deleted per timer was a measurable share of a message's
+ * cost). A cancelled one has lost its callback (so it keeps nothing alive).
+ */
+class Slot {
+  /** In the heap and neither popped nor cancelled. */
+  live = true
+
+  constructor(
+    readonly id: number,
+    readonly at: number,
+    public fn: (() => void) | undefined,
+    /** The queue it was added to: a handle from another queue is not this one's to cancel. */
+    readonly queue: TimerQueue,
+  ) {}
 }
 
 /** Cancelled timers tolerated in the heap before it is worth rebuilding without them. */
@@ -35,31 +46,32 @@ const before = (a: Slot, b: Slot): boolean => a.at < b.at || (a.at === b.at && a
  */
 export class TimerQueue {
   #heap: Slot[] = []
-  readonly #live = new Map<number, Slot>()
+  /** Timers armed (in the heap, not cancelled). */
+  #size = 0
   /** Cancelled timers still in the heap. */
   #dead = 0
   #nextID = 1
 
   /** How many timers are armed (cancelled ones not counted). */
   get size(): number {
-    return this.#live.size
+    return this.#size
   }
 
-  /** Arm `fn` at absolute time `at`; returns the timer's id. */
-  add(at: number, fn: () => void): number {
-    const slot: Slot = { id: this.#nextID++, at, fn }
-    this.#live.set(slot.id, slot)
+  /** Arm `fn` at absolute time `at`; returns the timer, which is also the handle to cancel it with. */
+  add(at: number, fn: () => void): Timer {
+    const slot = new Slot(this.#nextID++, at, fn, this)
+    this.#size++
     this.#heap.push(slot)
     this.#up(this.#heap.length - 1)
-    return slot.id
+    return slot as Timer
   }
 
-  /** Disarm a timer; unknown or already fired ids are ignored, as `clearTimeout` does. */
-  cancel(id: number): void {
-    const slot = this.#live.get(id)
-    if (slot === undefined) return
-    this.#live.delete(id)
-    slot.fn = undefined
+  /** Disarm a timer; anything else (another queue's timer, one already fired or cancelled) is ignored, as `clearTimeout` does. */
+  cancel(handle: unknown): void {
+    if (!(handle instanceof Slot) || handle.queue !== this || !handle.live) return
+    handle.live = false
+    handle.fn = undefined
+    this.#size--
     if (++this.#dead > COMPACT_AFTER && this.#dead * 2 > this.#heap.length) this.#compact()
   }
 
@@ -75,12 +87,13 @@ export class TimerQueue {
     const top = this.#heap[0]
     if (top === undefined) return undefined
     this.#removeTop()
-    this.#live.delete(top.id)
+    top.live = false
+    this.#size--
     return top as Timer
   }
 
   #skipCancelled(): void {
-    for (let top = this.#heap[0]; top !== undefined && top.fn === undefined; top = this.#heap[0]) {
+    for (let top = this.#heap[0]; top !== undefined && !top.live; top = this.#heap[0]) {
       this.#removeTop()
       this.#dead--
     }
@@ -88,7 +101,7 @@ export class TimerQueue {
 
   /** Rebuild the heap from its live timers (Floyd's bottom-up construction, linear). */
   #compact(): void {
-    this.#heap = this.#heap.filter((slot) => slot.fn !== undefined)
+    this.#heap = this.#heap.filter((slot) => slot.live)
     this.#dead = 0
     for (let i = (this.#heap.length >> 1) - 1; i >= 0; i--) this.#down(i)
   }

@@ -79,7 +79,7 @@ export class VirtualClock implements MemoryImClock {
   }
 
   clearTimeout(handle: TimerHandle): void {
-    if (typeof handle === 'number') this.#timers.cancel(handle)
+    this.#timers.cancel(handle)
   }
 
   /** How many timers are armed. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { TimerQueue } from '../src/timerQueue.js'
+import { TimerQueue, type Timer } from '../src/timerQueue.js'
 
 type Op = { readonly kind: 'add'; readonly at: number } | { readonly kind: 'cancel'; readonly pick: number } | { readonly kind: 'pop' }
 
@@ -18,15 +18,15 @@ describe('TimerQueue', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 100, maxLength: 400 }), (ops) => {
         const queue = new TimerQueue()
-        const model: { id: number; at: number }[] = []
-        const next = (): { id: number; at: number } | undefined => [...model].sort((a, b) => a.at - b.at || a.id - b.id)[0]
+        const model: Timer[] = []
+        const next = (): Timer | undefined => [...model].sort((a, b) => a.at - b.at || a.id - b.id)[0]
         for (const step of ops) {
-          if (step.kind === 'add') model.push({ id: queue.add(step.at, () => undefined), at: step.at })
-          else if (step.kind === 'cancel' && model.length > 0) queue.cancel(model.splice(step.pick % model.length, 1)[0]!.id)
+          if (step.kind === 'add') model.push(queue.add(step.at, () => undefined))
+          else if (step.kind === 'cancel' && model.length > 0) queue.cancel(model.splice(step.pick % model.length, 1)[0])
           else if (step.kind === 'pop') {
             const expected = next()
             const popped = queue.pop()
-            expect(popped === undefined ? undefined : { id: popped.id, at: popped.at }).toEqual(expected)
+            expect(popped === undefined ? undefined : { id: popped.id, at: popped.at }).toEqual(expected === undefined ? undefined : { id: expected.id, at: expected.at })
             if (expected !== undefined) model.splice(model.indexOf(expected), 1)
           }
           expect(queue.size).toBe(model.length)
@@ -42,20 +42,30 @@ describe('TimerQueue', () => {
 
   it('keeps order when most timers are cancelled far from the top', () => {
     const queue = new TimerQueue()
-    const ids = Array.from({ length: 300 }, (_, k) => queue.add(1_000 - k, () => undefined))
-    ids.filter((_, k) => k % 5 !== 0).forEach((id) => queue.cancel(id))
+    const timers = Array.from({ length: 300 }, (_, k) => queue.add(1_000 - k, () => undefined))
+    timers.filter((_, k) => k % 5 !== 0).forEach((timer) => queue.cancel(timer))
     const popped: number[] = []
     for (let timer = queue.pop(); timer !== undefined; timer = queue.pop()) popped.push(timer.at)
     expect(popped).toEqual(Array.from({ length: 60 }, (_, k) => 1_000 - 295 + 5 * k))
   })
 
-  it('ignores cancelling an unknown or already popped timer', () => {
+  it('ignores cancelling an unknown, already popped or already cancelled timer, or another queue\'s', () => {
     const queue = new TimerQueue()
-    const id = queue.add(5, () => undefined)
+    const other = new TimerQueue()
+    const timer = queue.add(5, () => undefined)
+    const cancelled = queue.add(6, () => undefined)
+    const elsewhere = other.add(5, () => undefined)
     queue.cancel(999)
-    expect(queue.pop()?.id).toBe(id)
-    queue.cancel(id)
+    queue.cancel({ ...timer })
+    queue.cancel(elsewhere)
+    expect([queue.size, other.size]).toEqual([2, 1])
+    queue.cancel(cancelled)
+    queue.cancel(cancelled)
+    expect(queue.size).toBe(1)
+    expect(queue.pop()?.id).toBe(timer.id)
+    queue.cancel(timer)
     expect(queue.size).toBe(0)
     expect(queue.pop()).toBeUndefined()
+    expect(other.pop()?.id).toBe(elsewhere.id)
   })
 })
