@@ -7,12 +7,15 @@
  *
  * Targets: at N = 1,000, ≤ 5 s with Tencent's semantics and ≤ 1 s with audience 'inviter'
  * (and linear in N: each doubling of N at most ~2.2× the time). Beside each Tencent's-semantics
- * row, the same deliveries on MemoryIm with no library on the devices: the IM's own share.
+ * row, the same deliveries on MemoryIm with no library on the devices: the IM's own share. Every
+ * timed run also prints the share of its time the garbage collector took (Node's `gc`
+ * performance entries, summed over the run).
  *
  * Run: `npm run bench:groups` (or `npm run bench:groups -- 2000` for other sizes)
  *
  * @module
  */
+import { PerformanceObserver } from 'node:perf_hooks'
 import { createSignaling, type Signaling } from '@beckon/core'
 import { MemoryIm } from '@beckon/adapter-memory'
 
@@ -20,8 +23,27 @@ type Audience = 'all' | 'inviter'
 
 interface Run {
   readonly ms: number
+  /** Of which the garbage collector's pauses. */
+  readonly gcMs: number
   readonly accepted: number
 }
+
+/** Milliseconds of garbage collection since the process started, as Node reports them. */
+let gcTotal = 0
+new PerformanceObserver((entries) => {
+  for (const entry of entries.getEntries()) gcTotal += entry.duration
+}).observe({ entryTypes: ['gc'] })
+
+/** Runs `work`, returning its duration and the garbage collector's share of it. */
+const timed = async (work: () => Promise<void>): Promise<{ readonly ms: number; readonly gcMs: number }> => {
+  const [started, gcBefore] = [performance.now(), gcTotal]
+  await work()
+  const ms = performance.now() - started
+  await new Promise((resolve) => setImmediate(resolve)) // the observer hears of the last collections in a later task
+  return { ms, gcMs: gcTotal - gcBefore }
+}
+
+const gcShare = ({ ms, gcMs }: { readonly ms: number; readonly gcMs: number }): string => `GC ${gcMs.toFixed(0)} ms, ${((100 * gcMs) / ms).toFixed(0)} %`
 
 const memberID = (i: number): string => `00000000-0000-4000-8000-${i.toString().padStart(12, '0')}`
 
@@ -44,13 +66,13 @@ const answeredGroup = async (n: number, audience: Audience): Promise<Run> => {
   await im.settle()
   gc()
 
-  const started = performance.now()
-  await host.inviteInGroup('hall', members, 'town hall', { timeout: 30, audience })
-  await im.settle()
-  const ms = performance.now() - started
+  const { ms, gcMs } = await timed(async () => {
+    await host.inviteInGroup('hall', members, 'town hall', { timeout: 30, audience })
+    await im.settle()
+  })
 
   for (const signaling of [host, ...invitees]) signaling.close()
-  return { ms, accepted }
+  return { ms, gcMs, accepted }
 }
 
 /**
@@ -59,7 +81,7 @@ const answeredGroup = async (n: number, audience: Audience): Promise<Run> => {
  * group message to every member — with raw transports and no library on the devices. What the
  * full run takes beyond this is the library's (encoding, decoding, the engine, the listeners).
  */
-const deliveriesAlone = async (n: number): Promise<number> => {
+const deliveriesAlone = async (n: number): Promise<{ readonly ms: number; readonly gcMs: number }> => {
   const im = new MemoryIm()
   const host = im.connect('host')
   const members = Array.from({ length: n - 1 }, (_, i) => memberID(i))
@@ -75,12 +97,12 @@ const deliveriesAlone = async (n: number): Promise<number> => {
   await host.createGroup('hall', members)
   await im.settle()
   gc()
-  const started = performance.now()
-  await host.send(hall, 'town hall', { onlineUserOnly: false })
-  await im.settle()
-  const ms = performance.now() - started
+  const run = await timed(async () => {
+    await host.send(hall, 'town hall', { onlineUserOnly: false })
+    await im.settle()
+  })
   if (heard !== (n - 1) * (n - 2)) throw new Error(`MemoryIm alone: ${heard} of ${(n - 1) * (n - 2)} answers heard`)
-  return ms
+  return run
 }
 
 const targets: Record<Audience, number> = { all: 5_000, inviter: 1_000 }
@@ -99,11 +121,11 @@ const main = async (): Promise<void> => {
       const lost = n - 1 - run.accepted
       const growth = previous === undefined ? '' : `  ×${(run.ms / previous.ms).toFixed(2)} for ×${(n / previous.n).toFixed(1)} N`
       const verdict = n === 1_000 ? (run.ms <= targets[audience] && lost === 0 ? '  MET' : '  MISSED') : ''
-      console.log(`  N = ${String(n).padStart(5)}: ${run.ms.toFixed(0).padStart(6)} ms  (${(run.ms * 1000 / (n - 1)).toFixed(0)} µs per answer; answers lost: ${lost})${growth}${verdict}`)
+      console.log(`  N = ${String(n).padStart(5)}: ${run.ms.toFixed(0).padStart(6)} ms  (${(run.ms * 1000 / (n - 1)).toFixed(0)} µs per answer; answers lost: ${lost}; ${gcShare(run)})${growth}${verdict}`)
       if (audience === 'all') {
         const alone = await deliveriesAlone(n)
         const deliveries = (n - 1) * (n - 1)
-        console.log(`             of which MemoryIm alone ${alone.toFixed(0).padStart(6)} ms (${((alone * 1000) / deliveries).toFixed(2)} µs per delivery, ${count(deliveries)} deliveries), the library ${(run.ms - alone).toFixed(0)} ms`)
+        console.log(`             of which MemoryIm alone ${alone.ms.toFixed(0).padStart(6)} ms (${((alone.ms * 1000) / deliveries).toFixed(2)} µs per delivery, ${count(deliveries)} deliveries; ${gcShare(alone)}), the library ${(run.ms - alone.ms).toFixed(0)} ms`)
       }
       previous = { n, ms: run.ms }
     }
