@@ -91,6 +91,11 @@ export class LinkTable {
     this.#uniform = this.#rules.every(({ scope }) => specificity({ scope, settings: {} }) === 0) ? this.#layer('', '') : undefined
   }
 
+  /** The settings of every link, while no rule names a sender or a recipient. */
+  get uniform(): ResolvedLink | undefined {
+    return this.#uniform
+  }
+
   /** The settings of the link from user `from` to a device of user `to`. */
   resolve(from: string, to: string): ResolvedLink {
     if (this.#uniform !== undefined) return this.#uniform

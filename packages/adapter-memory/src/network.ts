@@ -23,8 +23,11 @@ export interface Shipment<T extends DeviceAddress> {
   readonly message: IncomingMessage
   /** The storage sequence number, for a stored message: it goes back to storage if recalled. */
   readonly seq: number | undefined
-  /** The devices it goes to, in delivery order. */
-  readonly to: readonly T[]
+  /**
+   * The devices it goes to, in delivery order. The network takes the array over (it may keep it
+   * and clear its entries as deliveries land): the sender must not touch it after dispatch.
+   */
+  readonly to: (T | undefined)[]
 }
 
 /** One delivery: a shipment's message for one device. */
@@ -59,42 +62,48 @@ interface Flight<T extends DeviceAddress> extends Parcel<T> {
 }
 
 /**
+ * Deliveries of one shipment in one batch with consecutive keys: a device each, no object per
+ * delivery. With Tencent's semantics a 1,000-member group's answers put a million deliveries in
+ * flight at once, all surviving until they land, and what each one keeps alive is what the
+ * garbage collector copies.
+ */
+interface Run<T extends DeviceAddress> {
+  readonly shipment: Shipment<T>
+  /** The devices, in delivery order; `undefined` once a delivery left (taken, dropped, recalled or landed). */
+  readonly targets: (T | undefined)[]
+  /** The key of `targets[0]`; each next one's is one more. */
+  readonly firstKey: number
+}
+
+/**
  * Deliveries due at the same moment, sharing one scheduled task: a group message to N devices
  * is one task, not N, so the virtual clock drains the microtask queue once per message rather
- * than once per device. A delivery is a slot of three entries in one flat array (its key, its
- * shipment, its device), not an object: with Tencent's semantics a 1,000-member group's answers
- * put a million deliveries in flight at once, and an object or two per delivery, all surviving
- * until they land, was most of the garbage collector's work.
+ * than once per device.
  */
 interface Batch<T extends DeviceAddress> {
   readonly dueAt: number
-  /** `[key, shipment, device, key, shipment, device, …]`; a device is `undefined` once its delivery left the batch (taken, dropped, recalled or landed). */
-  readonly slots: (number | Shipment<T> | T | undefined)[]
-  /** How many of its slots it will still deliver. */
+  readonly runs: Run<T>[]
+  /** How many of its deliveries it will still deliver. */
   armed: number
   ticket: Ticket | undefined
 }
 
-/** Entries per slot of a batch, and where each sits in it. */
-const SLOT = 3
-const KEY = 0
-const SHIPMENT = 1
-const TARGET = 2
+const newBatch = <T extends DeviceAddress>(dueAt: number): Batch<T> => ({ dueAt, runs: [], armed: 0, ticket: undefined })
 
-const newBatch = <T extends DeviceAddress>(dueAt: number): Batch<T> => ({ dueAt, slots: [], armed: 0, ticket: undefined })
+/** Where a delivery sits in its batch. */
+interface Place<T extends DeviceAddress> {
+  readonly batch: Batch<T>
+  readonly run: Run<T>
+  readonly index: number
+}
 
-const keyAt = <T extends DeviceAddress>(batch: Batch<T>, slot: number): number => batch.slots[slot + KEY] as number
-const shipmentAt = <T extends DeviceAddress>(batch: Batch<T>, slot: number): Shipment<T> => batch.slots[slot + SHIPMENT] as Shipment<T>
-const targetAt = <T extends DeviceAddress>(batch: Batch<T>, slot: number): T | undefined => batch.slots[slot + TARGET] as T | undefined
-
-/** Each slot of a batch still to be delivered, as a flight. */
+/** Each delivery of a batch still to be delivered, as a flight. */
 const flightsOf = <T extends DeviceAddress>(batch: Batch<T>): Flight<T>[] => {
   const flights: Flight<T>[] = []
-  for (let slot = 0; slot < batch.slots.length; slot += SLOT) {
-    const target = targetAt(batch, slot)
-    if (target === undefined) continue
-    const { from, message, seq } = shipmentAt(batch, slot)
-    flights.push({ key: keyAt(batch, slot), from, to: target, message, seq, dueAt: batch.dueAt })
+  for (const { shipment, targets, firstKey } of batch.runs) {
+    targets.forEach((target, index) => {
+      if (target !== undefined) flights.push({ key: firstKey + index, from: shipment.from, to: target, message: shipment.message, seq: shipment.seq, dueAt: batch.dueAt })
+    })
   }
   return flights
 }
@@ -109,8 +118,17 @@ class Loading<T extends DeviceAddress> {
 
   add(dueAt: number, key: number, shipment: Shipment<T>, target: T): void {
     const batch = this.#batchFor(dueAt)
-    batch.slots.push(key, shipment, target)
+    const last = batch.runs[batch.runs.length - 1]
+    if (last?.shipment === shipment && last.firstKey + last.targets.length === key) last.targets.push(target)
+    else batch.runs.push({ shipment, targets: [target], firstKey: key })
     batch.armed++
+  }
+
+  /** A whole shipment due at `dueAt`, its keys from `firstKey` on: its own `to` array becomes the run's. */
+  addWhole(dueAt: number, firstKey: number, shipment: Shipment<T>): void {
+    const batch = this.#batchFor(dueAt)
+    batch.runs.push({ shipment, targets: shipment.to, firstKey })
+    batch.armed += shipment.to.length
   }
 
   /** The batches filled, in order of first use. */
@@ -174,8 +192,13 @@ export class Network<T extends DeviceAddress> {
   dispatchAll(shipments: readonly Shipment<T>[]): void {
     const now = this.clock.now()
     const loading = new Loading<T>()
+    const instant = this.#instant(now)
     for (const shipment of shipments) {
-      for (const target of shipment.to) {
+      if (instant) {
+        this.#loadWhole(loading, now, shipment)
+        continue
+      }
+      for (const target of shipment.to as T[]) {
         const link = this.links.resolve(shipment.from, target.userID)
         if (chance(this.random, link.loss)) continue
         const copies = chance(this.random, link.duplicate) ? 2 : 1
@@ -189,6 +212,24 @@ export class Network<T extends DeviceAddress> {
       }
     }
     for (const batch of loading.batches()) this.#arm(batch)
+  }
+
+  /**
+   * Whether every delivery sent now is due now, with nothing lost or duplicated: every link is
+   * instant and reliable, nothing sent earlier is still due later on any link, and delivery is
+   * automatic. Then a shipment goes whole, as one run of its batch.
+   */
+  #instant(now: number): boolean {
+    const link = this.links.uniform
+    return link !== undefined && link.latency.max === 0 && link.loss === 0 && link.duplicate === 0 && !this.#held && this.#latestDue <= now
+  }
+
+  #loadWhole(loading: Loading<T>, now: number, shipment: Shipment<T>): void {
+    // One latency draw per delivery, as on any link (always 0 here), so a seed replays the same
+    // run whichever way the deliveries went.
+    for (let k = 0; k < shipment.to.length; k++) this.random.next()
+    loading.addWhole(now, this.#nextKey, shipment)
+    this.#nextKey += shipment.to.length
   }
 
   #dueAt(from: string, target: T, drawn: number, reorder: boolean): number {
@@ -264,9 +305,10 @@ export class Network<T extends DeviceAddress> {
     const recalled = this.#all().filter((flight) => bound(flight.to))
     for (const flight of recalled) this.#loose.delete(flight.key)
     for (const batch of this.#armed) {
-      for (let slot = 0; slot < batch.slots.length; slot += SLOT) {
-        const target = targetAt(batch, slot)
-        if (target !== undefined && bound(target)) this.#disarm(batch, slot)
+      for (const run of batch.runs) {
+        run.targets.forEach((target, index) => {
+          if (target !== undefined && bound(target)) this.#disarm({ batch, run, index })
+        })
       }
     }
     return recalled
@@ -274,7 +316,8 @@ export class Network<T extends DeviceAddress> {
 
   #armAlone(flight: Flight<T>): void {
     const batch = newBatch<T>(flight.dueAt)
-    batch.slots.push(flight.key, { from: flight.from, message: flight.message, seq: flight.seq, to: [flight.to] }, flight.to)
+    const to = [flight.to]
+    batch.runs.push({ shipment: { from: flight.from, message: flight.message, seq: flight.seq, to }, targets: to, firstKey: flight.key })
     batch.armed = 1
     this.#arm(batch)
   }
@@ -288,31 +331,33 @@ export class Network<T extends DeviceAddress> {
   #land(batch: Batch<T>): void {
     batch.ticket = undefined
     this.#armed.delete(batch)
-    const slots = batch.slots
     let failure: { readonly error: unknown } | undefined
-    for (let slot = 0; slot < slots.length; slot += SLOT) {
-      const target = targetAt(batch, slot)
-      if (target === undefined) continue // taken, dropped or recalled meanwhile
-      slots[slot + TARGET] = undefined
-      batch.armed--
-      try {
-        this.arrive(shipmentAt(batch, slot).message, target)
-      } catch (error) {
-        failure ??= { error }
+    for (const { shipment, targets } of batch.runs) {
+      const message = shipment.message
+      for (let index = 0; index < targets.length; index++) {
+        const target = targets[index]
+        if (target === undefined) continue // taken, dropped or recalled meanwhile
+        targets[index] = undefined
+        batch.armed--
+        try {
+          this.arrive(message, target)
+        } catch (error) {
+          failure ??= { error }
+        }
       }
     }
     if (failure !== undefined) throw failure.error
   }
 
   /** Call off an armed delivery's automatic delivery; its batch's task is cancelled once none is left. */
-  #disarm(batch: Batch<T>, slot: number): void {
-    batch.slots[slot + TARGET] = undefined
+  #disarm({ batch, run, index }: Place<T>): void {
+    run.targets[index] = undefined
     if (--batch.armed === 0) this.#unload(batch)
   }
 
   /** Call off a whole batch (its deliveries are wherever the caller put them). */
   #unload(batch: Batch<T>): void {
-    for (let slot = 0; slot < batch.slots.length; slot += SLOT) batch.slots[slot + TARGET] = undefined
+    for (const { targets } of batch.runs) targets.fill(undefined)
     batch.armed = 0
     if (batch.ticket !== undefined) this.agenda.cancel(batch.ticket)
     batch.ticket = undefined
@@ -327,27 +372,28 @@ export class Network<T extends DeviceAddress> {
   }
 
   /** Where an armed delivery sits (a test picking one while delivery runs by itself: rare, and few in flight). */
-  #armedSlot(key: number): readonly [Batch<T>, number] | undefined {
+  #armedPlace(key: number): Place<T> | undefined {
     for (const batch of this.#armed) {
-      for (let slot = 0; slot < batch.slots.length; slot += SLOT) {
-        if (keyAt(batch, slot) === key && targetAt(batch, slot) !== undefined) return [batch, slot]
+      for (const run of batch.runs) {
+        const index = key - run.firstKey
+        if (index >= 0 && index < run.targets.length && run.targets[index] !== undefined) return { batch, run, index }
       }
     }
     return undefined
   }
 
   #armedFlight(key: number): Flight<T> | undefined {
-    const found = this.#armedSlot(key)
+    const found = this.#armedPlace(key)
     if (found === undefined) return undefined
-    const [batch, slot] = found
-    const { from, message, seq } = shipmentAt(batch, slot)
-    return { key, from, to: targetAt(batch, slot)!, message, seq, dueAt: batch.dueAt }
+    const { batch, run, index } = found
+    const { from, message, seq } = run.shipment
+    return { key, from, to: run.targets[index]!, message, seq, dueAt: batch.dueAt }
   }
 
   #take(id: string): Flight<T> {
     const flight = this.#find(id)
-    const found = this.#armedSlot(flight.key)
-    if (found !== undefined) this.#disarm(...found)
+    const found = this.#armedPlace(flight.key)
+    if (found !== undefined) this.#disarm(found)
     this.#loose.delete(flight.key)
     return flight
   }

@@ -200,7 +200,7 @@ export class ImServer {
   }
 
   #membersFor(device: Device, to: Conversation): readonly string[] | undefined {
-    return to.kind === 'group' ? this.#groups.membersFor(to.groupID, device.userID) : undefined
+    return to.kind === 'group' ? this.#groups.audience(to.groupID, device.userID) : undefined
   }
 
   /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MemoryIm, VIRTUAL_EPOCH } from '../src/index.js'
-import { record, stored, toUser } from './support.js'
+import { record, stored, toGroup, toUser } from './support.js'
 
 const world = () => {
   const im = new MemoryIm()
@@ -100,5 +100,29 @@ describe('manual delivery mode', () => {
     bob.connect()
     await im.settle()
     expect(bobs.payloads()).toEqual(['stored'])
+  })
+
+  it('lets a test pick single deliveries out of an automatic group fan-out; the rest land together, in member order', async () => {
+    const im = new MemoryIm()
+    const host = im.connect('host')
+    const members = ['m1', 'm2', 'm3', 'm4', 'm5']
+    const heard = members.map((userID) => record(im.connect(userID)))
+    await host.createGroup('hall', members)
+    await im.settle()
+    await host.send(toGroup('hall'), 'first', stored)
+    await host.send(toGroup('hall'), 'second', stored)
+    const flights = im.inFlight()
+    expect(flights.map(({ to, payload }) => `${to.userID}:${payload}`)).toEqual([...members.map((m) => `${m}:first`), ...members.map((m) => `${m}:second`)])
+    const id = (userID: string, payload: string): string => flights.find((f) => f.to.userID === userID && f.payload === payload)!.id
+    im.deliver(id('m3', 'second'))
+    im.drop(id('m2', 'first'))
+    const copy = im.duplicate(id('m4', 'first'))
+    im.connect('m5').disconnect()
+    expect(im.inFlight().map(({ id }) => id)).toEqual([id('m1', 'first'), id('m3', 'first'), id('m4', 'first'), id('m1', 'second'), id('m2', 'second'), id('m4', 'second'), copy])
+    await im.settle()
+    expect(heard.map((r) => r.payloads())).toEqual([['first', 'second'], ['second'], ['second', 'first'], ['first', 'second', 'first'], []])
+    im.connect('m5')
+    await im.settle()
+    expect(heard[4]!.payloads()).toEqual(['first', 'second'])
   })
 })
