@@ -89,7 +89,10 @@ export class TimerQueue {
     this.#removeTop()
     top.live = false
     this.#size--
-    return top as Timer
+    // The handle may outlive the timer (an app keeps it to clear it later): it keeps no callback alive.
+    const timer: Timer = { id: top.id, at: top.at, fn: top.fn! }
+    top.fn = undefined
+    return timer
   }
 
   #skipCancelled(): void {

@@ -105,8 +105,8 @@ export class VirtualClock implements MemoryImClock {
     try {
       const target = this.#now + ms
       await flushMicrotasks()
-      for (let timer = this.#timers.peek(); timer !== undefined && timer.at <= target; timer = this.#timers.peek()) {
-        this.#timers.pop()
+      for (let next = this.#timers.peek(); next !== undefined && next.at <= target; next = this.#timers.peek()) {
+        const timer = this.#timers.pop()!
         this.#now = Math.max(this.#now, timer.at)
         timer.fn()
         await flushMicrotasks()
