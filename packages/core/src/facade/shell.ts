@@ -109,11 +109,36 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
   const queue: Event[] = []
   let closed = false
 
+  /**
+   * Timer effects wait until the outermost step's other effects are done: arming a clock timer
+   * cost a received invite's ring about a sixth of the library's time before it (a rearm is a
+   * runtime timer), and no timer can fire before the running code returns anyway. They are kept in
+   * order across nested steps (a listener answering the ring it is told of), so a clear that a
+   * nested step made still comes after the set its outer step made.
+   */
+  const timerEffects: Extract<Effect, { type: 'timer.set' | 'timer.clear' }>[] = []
+  let depth = 0
+
   const run = (input: Input): void => {
     if (closed) return
-    const { effects, changed } = step(state, input)
-    for (const effect of effects) perform(effect)
-    if (changed) listeners.changed()
+    depth++
+    try {
+      const { effects, changed } = step(state, input)
+      for (const effect of effects) perform(effect)
+      if (changed) listeners.changed()
+    } finally {
+      if (--depth === 0) applyTimerEffects()
+    }
+  }
+
+  const applyTimerEffects = (): void => {
+    for (let i = 0; i < timerEffects.length; i++) {
+      const effect = timerEffects[i]!
+      if (closed) break
+      if (effect.type === 'timer.set') arm(effect.key, effect.at, effect.deadline)
+      else disarm(effect.key)
+    }
+    timerEffects.length = 0
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -128,9 +153,8 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
       case 'notify':
         return deliverNotification(listeners, effect.notification)
       case 'timer.set':
-        return arm(effect.key, effect.at, effect.deadline)
       case 'timer.clear':
-        return disarm(effect.key)
+        return void timerEffects.push(effect)
       case 'settle':
         return settle(effect.commandID, effect.result)
       case 'diagnostic':
