@@ -15,13 +15,15 @@
  *
  * `BECKON_BENCH_LATENCY_SAMPLES` (default 500), `BECKON_BENCH_BURSTS` (default 6 of
  * `BECKON_BENCH_BURST`, default 500, messages each) and `BECKON_BENCH_INVITATIONS` (default 1000)
- * shrink or grow the run.
+ * shrink or grow the run; `BECKON_BENCH_LATENCY_RECEIVER=process` measures latency with the
+ * receiving device in a process of its own (see xmpp/latency.ts). `npm run bench:xmpp` runs this
+ * part alone.
  *
  * @module
  */
 import os from 'node:os'
 import { concurrentInvitations, defaultTimeoutSeconds, userName, type ConcurrentResult } from './xmpp/concurrent.js'
-import { latencyUsers, measureLatency, type LatencyResult } from './xmpp/latency.js'
+import { latencyUsers, measureLatency, receiverPlaceFromEnv, type LatencyResult, type ReceiverPlace } from './xmpp/latency.js'
 import { startBenchServer, type BenchServer } from './xmpp/server.js'
 import { measureThroughput, throughputUsers, type ThroughputResult } from './xmpp/throughput.js'
 import { count, mean, ms, percentile, table, verdict } from './xmpp/stats.js'
@@ -35,21 +37,29 @@ const BURST = Number(process.env['BECKON_BENCH_BURST'] ?? 500)
 const LATENCY_TARGET = 1.1
 const THROUGHPUT_TARGET = 0.9
 
-const printLatency = (r: LatencyResult): void => {
+/** The median of the per-round ratios (each invite over the raw message of its round). */
+const pairedRatio = (r: LatencyResult): number => percentile(r.signaling.map((s, i) => s / r.raw[i]!), 50)
+
+const printLatency = (r: LatencyResult, place: ReceiverPlace): void => {
   const row = (name: string, xs: readonly number[]): string[] => [name, ms(percentile(xs, 50)), ms(percentile(xs, 99)), ms(mean(xs)), ms(Math.min(...xs)), ms(Math.max(...xs))]
   const ratio = (p: number): number => percentile(r.signaling, p) / percentile(r.raw, p)
-  console.log(`One-way latency between two devices (${count(SAMPLES)} of each, interleaved, after ${WARMUP} warm-up rounds; payloads ${r.payloadBytes} B)`)
+  console.log(
+    `One-way latency between two devices (${count(SAMPLES)} of each, interleaved, after ${WARMUP} warm-up rounds; both payloads ${r.payloadBytes} B, the raw one the invite's envelope text; receiver in ${place === 'own process' ? 'a process of its own' : 'the same process as the sender'})`,
+  )
   table([
     ['path', 'p50', 'p99', 'mean', 'min', 'max'],
     row('raw XMPP message: send → onMessage', r.raw),
     row('signaling: invite() → onReceiveNewInvitation', r.signaling),
-    ['signaling / raw', `${ratio(50).toFixed(2)}×`, `${ratio(99).toFixed(2)}×`, `${(mean(r.signaling) / mean(r.raw)).toFixed(2)}×`, '', ''],
+    ['signaling / raw (ratio of the two p50s, p99s, means)', `${ratio(50).toFixed(2)}×`, `${ratio(99).toFixed(2)}×`, `${(mean(r.signaling) / mean(r.raw)).toFixed(2)}×`, '', ''],
+    ['median of the per-round ratios (check)', `${pairedRatio(r).toFixed(2)}×`, '', '', '', ''],
     row('  of which invite() → transport.send', r.beforeSend),
     row('  of which invite arrives → ring', r.afterArrival),
   ])
   console.log("The two 'of which' rows are the library's own work (engine, envelope codec, listeners); the rest of an invite's time is")
-  console.log('the same transport, server and loopback as the raw message. On loopback a raw hop is a few tenths of a ms, so the')
-  console.log('p50 ratio moves with the load of the machine; the p99 ratio is dominated by scheduling.\n')
+  console.log('the same transport, server and loopback as the raw message. On loopback a raw hop is about a millisecond, so the')
+  console.log('p50 ratio moves with the load of the machine; the p99 ratio is dominated by scheduling. The target is the ratio of')
+  console.log('the p50s; the median of the per-round ratios (an invite over the raw message of its round) is printed as a check that')
+  console.log('drift in load over the run did not decide it.\n')
 }
 
 /** Total messages over total time: the bursts' harmonic mean, so a slow burst weighs as it should. */
@@ -103,8 +113,9 @@ const main = async (): Promise<void> => {
     console.log(`Prosody ${server.version} on 127.0.0.1:${server.settings.port} (started for this run, ${server.settings.dir}); Node ${process.version}, ${cpu}, ${os.cpus().length} cores`)
     console.log('Client and server share this machine: every figure includes both ends of the TCP loopback and the server.\n')
 
-    const latency = await measureLatency(server, SAMPLES, WARMUP)
-    printLatency(latency)
+    const place = receiverPlaceFromEnv()
+    const latency = await measureLatency(server, SAMPLES, WARMUP, place)
+    printLatency(latency, place)
     const throughput = await measureThroughput(server, BURSTS, BURST)
     printThroughput(throughput)
     const concurrent = await concurrentInvitations(server, { users: USERS, invitations: INVITATIONS, timeoutSeconds: defaultTimeoutSeconds(INVITATIONS), seed: 7 })
@@ -115,7 +126,7 @@ const main = async (): Promise<void> => {
     console.log('Targets')
     table([
       ['target', 'measured', 'verdict'],
-      [`invite → ring p50 ≤ ${LATENCY_TARGET}× a raw message`, `${r50.toFixed(2)}×`, verdict(r50 <= LATENCY_TARGET)],
+      [`invite → ring p50 ≤ ${LATENCY_TARGET}× a raw message's p50`, `${r50.toFixed(2)}× (per-round median ${pairedRatio(latency).toFixed(2)}×)`, verdict(r50 <= LATENCY_TARGET)],
       [`invitations rung per second ≥ ${THROUGHPUT_TARGET}× raw messages per second`, `${rThroughput.toFixed(2)}×`, verdict(rThroughput >= THROUGHPUT_TARGET)],
       [`${count(INVITATIONS)} concurrent invitations, none lost`, `${count(concurrent.lost)} lost`, verdict(concurrent.lost === 0)],
     ])
