@@ -126,7 +126,7 @@ const main = async (): Promise<void> => {
     console.log('Targets')
     table([
       ['target', 'measured', 'verdict'],
-      [`invite → ring p50 ≤ ${LATENCY_TARGET}× a raw message's p50`, `${r50.toFixed(2)}× (per-round median ${pairedRatio(latency).toFixed(2)}×)`, verdict(r50 <= LATENCY_TARGET)],
+      [`invite → ring p50 ≤ ${LATENCY_TARGET}× a raw message's p50`, `${r50.toFixed(3)}× (per-round median ${pairedRatio(latency).toFixed(3)}×)`, verdict(r50 <= LATENCY_TARGET)],
       [`invitations rung per second ≥ ${THROUGHPUT_TARGET}× raw messages per second`, `${rThroughput.toFixed(2)}×`, verdict(rThroughput >= THROUGHPUT_TARGET)],
       [`${count(INVITATIONS)} concurrent invitations, none lost`, `${count(concurrent.lost)} lost`, verdict(concurrent.lost === 0)],
     ])
