@@ -36,6 +36,21 @@ export const inviteeIndex = (invitation: Invitation, userID: string): number => 
   return positionIn(index, invitees, userID)
 }
 
+/**
+ * This user's own position in the invitation, or -1: a scan until the index exists, which spares
+ * building it for the lookups a member's device makes of itself (its deadline, the ring decision,
+ * its own answer). With `audience: 'inviter'` nobody else's answer reaches a member's device, so
+ * building the index there hashed every invitee at every member: N² over a room of N. Three or
+ * four scans of the list cost less than hashing it once; the index comes with the first lookup
+ * of someone else.
+ */
+export const ownInviteeIndex = (state: EngineState, invitation: Invitation): number => {
+  const { invitees } = invitation
+  const me = state.config.userID
+  const index = invitees.length <= SCANNED_UP_TO ? undefined : indexes.get(invitation)
+  return index === undefined ? invitees.indexOf(me) : positionIn(index, invitees, me)
+}
+
 // -------------------------------------------------------------------------------------------------
 // Reading
 // -------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
  * @module
  */
 import type { InviteeEvent } from '../machine/inviteeMachine.js'
-import { applyFact, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
+import { applyFact, inviteeIndex, isAnswerable, ownInviteeIndex, pendingInvitees } from './invitees.js'
 import type { Effect, Notification } from './io.js'
 import { takeOldestOpenEnded, trackOpenEnded } from './openEnded.js'
 import { newInvitation, type NewInvitation } from './record.js'
@@ -59,7 +59,7 @@ const dueTimers = (state: EngineState, invitation: Invitation): number => {
   }
   const deadline = answerDeadline(invitation)
   if (deadline === undefined) return 0
-  const mine = inviteeIndex(invitation, state.config.userID)
+  const mine = ownInviteeIndex(state, invitation)
   let due = 0
   if (mine >= 0) {
     dueTimes[0] = deadline
@@ -282,7 +282,7 @@ const rings = (state: EngineState, invitation: Invitation, now: number): boolean
   if (invitation.sentHere) return false
   const deadline = answerDeadline(invitation)
   if (deadline !== undefined && now >= deadline) return false
-  const mine = inviteeIndex(invitation, state.config.userID)
+  const mine = ownInviteeIndex(state, invitation)
   if (mine >= 0) return isAnswerable(invitation, mine)
   return invitation.groupID !== '' && invitation.pendingCount > 0
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import type { InviteeEvent } from '../machine/inviteeMachine.js'
-import { applyFact, inviteeIndex, isAnswerable, pendingInvitees } from './invitees.js'
+import { applyFact, inviteeIndex, isAnswerable, ownInviteeIndex, pendingInvitees } from './invitees.js'
 import type { Effect } from './io.js'
 import { armTimers, dueTime, notify, removeInvitation, settleActivity, timersDue } from './lifecycle.js'
 import { sendOwnTimeout } from './outbound.js'
@@ -29,7 +29,7 @@ const dropHeld = (state: EngineState, inviteID: string, effects: Effect[]): void
 /** The invitee's own deadline: it times itself out, tells the others, and hears of it. */
 const ownDeadline = (state: EngineState, invitation: Invitation, actionID: string, now: number, effects: Effect[]): void => {
   const { userID, deviceID } = state.config
-  const i = inviteeIndex(invitation, userID)
+  const i = ownInviteeIndex(state, invitation)
   if (i < 0 || !isAnswerable(invitation, i)) return
   const fact: InviteeEvent = { type: 'invitee.timedOut', actionID, data: invitation.data, userID, deviceID }
   applyFact(state, invitation, i, fact, false, effects)
