@@ -52,7 +52,12 @@ const plan = quick
   : {
       groupSizes: [10, 100, 1_000, 10_000, 100_000, 1_000_000],
       groupReps: (n: number) => (n >= 100_000 ? 3 : 5),
-      minEvents: 100_000,
+      // The full collection before a sample deoptimises part of the timing loop and the contender's
+      // step (--trace-deopt), which V8 optimises again in the background while the sample runs:
+      // over 100,000 events (30 ms) that recompilation was a large, load-dependent share of the
+      // sample (the engine's N = 100 repetitions spread 271–1,070 ns on a loaded machine, over 3×;
+      // 183–341 ns over 300,000).
+      minEvents: 300_000,
       xstateAt: 1_000,
       lifecycles: 25_000,
       lifecycleReps: 5,
