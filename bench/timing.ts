@@ -2,7 +2,11 @@
  * One timed sample of one contender, run inside a fresh process (see sample.ts): a JIT warm-up on
  * the same flow, a full GC, then the timed part. Only the step calls are timed: inputs are built
  * in chunks just before their turn (outside the timed region) and fresh states are made between
- * chunks, so a contender pays for its own work and its own garbage, never for the bench's.
+ * chunks, so a contender pays for its own work and its own garbage, not for building the bench's
+ * inputs. It does share one cost with every contender: a scavenge in the timed region (which its
+ * own garbage triggers) also copies the young inputs waiting their turn, the same for each. This
+ * pulls ratios between contenders towards 1 where a step costs little next to its inputs (1:1
+ * lifecycles); per-chunk timings read the gap wider (README, *Performance*).
  *
  * @module
  */
