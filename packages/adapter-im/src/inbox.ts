@@ -31,6 +31,13 @@ import type { ServerClock } from './serverTime.js'
 import { IqError, type XmppSession } from './session.js'
 import { availablePresence } from './stanzas.js'
 
+/**
+ * How long a live adoption that failed waits before each next try, while the session lasts: a
+ * lookup, join or archive read unanswered on a busy server is worth trying again, and the next
+ * session's catch-up adopts the room from its invitation anyway.
+ */
+const ADOPTION_RETRY_MS = [1_000, 2_000, 4_000, 8_000, 16_000, 30_000] as const
+
 /** What a room answers a join with when this user may not sit in it: adopting it cannot succeed later either. */
 const REFUSALS = new Set(['item-not-found', 'gone', 'registration-required', 'forbidden'])
 
@@ -85,6 +92,8 @@ export class Inbox {
   readonly #sentHere = new BoundedMap<string, true>(10_000)
   readonly #onUp = new Set<() => void>()
   readonly #onCaughtUp = new Set<() => void>()
+  /** Live adoptions waiting to be tried again, cancelled when the session ends. */
+  readonly #adoptionRetries = new Set<ReturnType<typeof setTimeout>>()
   #paused = true
   #generation = 0
   #catchingUp = false
@@ -169,6 +178,8 @@ export class Inbox {
     this.#caughtUp = false
     this.#catchingUp = false
     this.#ctx.place.lost()
+    for (const timer of this.#adoptionRetries) clearTimeout(timer)
+    this.#adoptionRetries.clear()
     this.#generation++
     if (!this.#paused) this.#ctx.setState('connecting')
   }
@@ -282,13 +293,25 @@ export class Inbox {
     }
   }
 
-  async #adoptLive(invitation: Invitation): Promise<void> {
+  /**
+   * Adopt a room this device was invited to while caught up. A failure is reported and the
+   * adoption tried again after each pause of {@link ADOPTION_RETRY_MS} while the session lasts;
+   * after the last, or once the session ends, the next catch-up adopts the room.
+   */
+  async #adoptLive(invitation: Invitation, attempt = 0): Promise<void> {
     const generation = this.#generation
     try {
       const routed = await this.#adopt(invitation, this.#ctx.clock.now() - this.#ctx.firstCatchUpWindowMs)
       if (generation === this.#generation) for (const r of routed) this.#deliver(r)
     } catch (error) {
       this.#ctx.onError(error)
+      const pause = ADOPTION_RETRY_MS[attempt]
+      if (generation !== this.#generation || pause === undefined) return
+      const timer = setTimeout(() => {
+        this.#adoptionRetries.delete(timer)
+        void this.#adoptLive(invitation, attempt + 1)
+      }, pause)
+      this.#adoptionRetries.add(timer)
     }
   }
 
