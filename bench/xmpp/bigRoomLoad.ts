@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util'
 import { TEST_PASSWORD } from '../../scripts/prosody/server.js'
 import { bigRoom, memberName, type BigRoomResult } from './bigRoom.js'
 import type { Memory } from './bigRoomInviter.js'
-import { startBenchServer, type BenchServer } from './server.js'
+import { onBenchServer, recordUnhandled, runScript } from './script.js'
 import { count, ms, percentile, table } from './stats.js'
 
 const { values } = parseArgs({
@@ -30,9 +30,7 @@ const online = Number(values.online)
 const late = Number(values.late)
 const timeoutSeconds = Number(values.timeout)
 
-const unhandled: string[] = []
-process.on('unhandledRejection', (reason) => unhandled.push(`unhandled rejection: ${String(reason)}`))
-process.on('uncaughtException', (error) => unhandled.push(`uncaught exception: ${String(error)}`))
+const unhandled = recordUnhandled()
 
 /** Members are named like UUIDs, the ids apps use: 10,000 of them make a ~390 KB invitee list. */
 const naming = { memberPrefix: '00000000-0000-4000-8000-', memberDigits: 12 }
@@ -72,17 +70,8 @@ const report = (r: BigRoomResult): void => {
 const main = async (): Promise<boolean> => {
   console.log(`\nbeckon XMPP big room: a group of ${count(members)} members invited whole; ${online} member devices online, ${late} late (timeout ${timeoutSeconds} s)\n`)
   const accounts = ['host', ...Array.from({ length: members }, (_, i) => memberName(naming, i))]
-  let server: BenchServer
   const began = performance.now()
-  try {
-    server = await startBenchServer(accounts)
-  } catch (error) {
-    console.log(`Prosody could not be installed or started: ${error instanceof Error ? error.message : String(error)}`)
-    return false
-  }
-  const abort = (code: number) => () => void server.stop().finally(() => process.exit(code))
-  process.once('SIGINT', abort(130)).once('SIGTERM', abort(143))
-  try {
+  return onBenchServer(accounts, async (server) => {
     console.log(`Prosody ${server.version} on 127.0.0.1:${server.settings.port} (${server.settings.dir}); ${count(accounts.length)} accounts registered in ${s(performance.now() - began)}; Node ${process.version}, ${os.cpus().length} cores\n`)
     const result = await bigRoom(server, {
       members,
@@ -106,15 +95,7 @@ const main = async (): Promise<boolean> => {
       unhandled.length === 0
     console.log(ok ? 'MET: 0 lost, 0 disagreements, every watched device caught up and rang once with the full list, no unhandled error' : 'MISSED: see the figures above')
     return ok
-  } finally {
-    await server.stop()
-  }
+  })
 }
 
-main().then(
-  (ok) => process.exit(ok ? 0 : 1),
-  (error: unknown) => {
-    console.error('big-room run failed:', error)
-    process.exit(1)
-  },
-)
+runScript('big-room run', main)

@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util'
 import { connectXmpp } from '@beckon/adapter-im'
 import { ejabberdServer, TEST_PASSWORD, type TestServer } from '../../scripts/xmpp/testServer.js'
 import { concurrentInvitations, defaultTimeoutSeconds, userName, type ConcurrentResult } from './concurrent.js'
+import { recordUnhandled, runScript, stoppedAfter } from './script.js'
 import { count, ms, percentile, table } from './stats.js'
 
 const { values } = parseArgs({
@@ -36,9 +37,7 @@ const nodeCounts = values.nodes.split(',').map(Number)
 const timeoutSeconds = values.timeout === undefined ? defaultTimeoutSeconds(invitations) : Number(values.timeout)
 const seed = Number(values.seed)
 
-const unhandled: string[] = []
-process.on('unhandledRejection', (reason) => unhandled.push(`unhandled rejection: ${String(reason)}`))
-process.on('uncaughtException', (error) => unhandled.push(`uncaught exception: ${unhandled.length === 0 && error instanceof Error ? error.stack : String(error)}`))
+const unhandled = recordUnhandled()
 
 const basePort = Number(process.env['BECKON_BENCH_XMPP_PORT'] ?? (process.env['BECKON_XMPP_PORT'] === undefined ? 15232 : Number(process.env['BECKON_XMPP_PORT']) + 10))
 
@@ -63,9 +62,7 @@ const runOn = async (nodes: number): Promise<Run> => {
   const server = benchServer(nodes)
   const began = Date.now()
   await server.start({ fresh: true })
-  const abort = (code: number) => () => void server.stop().finally(() => process.exit(code))
-  process.once('SIGINT', abort(130)).once('SIGTERM', abort(143))
-  try {
+  return stoppedAfter(() => server.stop(), async () => {
     await server.registerAccounts(Array.from({ length: users }, (_, i) => userName(i)))
     const startMs = Date.now() - began
     console.log(`${server.label} on 127.0.0.1:${server.ports.join(', ')}, ready after ${ms(startMs)} (fresh start and ${users} accounts)`)
@@ -87,10 +84,7 @@ const runOn = async (nodes: number): Promise<Run> => {
       },
     )
     return { nodes, startMs, result, unhandled: unhandled.length - unhandledBefore }
-  } finally {
-    await server.stop()
-    process.removeAllListeners('SIGINT').removeAllListeners('SIGTERM')
-  }
+  })
 }
 
 /** Invitations the servers took per second: every invite() resolved once its message was accepted. */
@@ -140,10 +134,4 @@ const main = async (): Promise<boolean> => {
   return all
 }
 
-main().then(
-  (passed) => process.exit(passed ? 0 : 1),
-  (error: unknown) => {
-    console.error('load run failed:', error)
-    process.exit(1)
-  },
-)
+runScript('load run', main)

@@ -12,7 +12,7 @@
 import os from 'node:os'
 import { parseArgs } from 'node:util'
 import { concurrentInvitations, defaultTimeoutSeconds, userName, type ConcurrentResult } from './concurrent.js'
-import { startBenchServer, type BenchServer } from './server.js'
+import { onBenchServer, recordUnhandled, runScript } from './script.js'
 import { count, ms, percentile, table } from './stats.js'
 
 const { values } = parseArgs({
@@ -28,9 +28,7 @@ const users = Number(values.users)
 const timeoutSeconds = values.timeout === undefined ? defaultTimeoutSeconds(invitations) : Number(values.timeout)
 const seed = Number(values.seed)
 
-const unhandled: string[] = []
-process.on('unhandledRejection', (reason) => unhandled.push(`unhandled rejection: ${String(reason)}`))
-process.on('uncaughtException', (error) => unhandled.push(`uncaught exception: ${String(error)}`))
+const unhandled = recordUnhandled()
 
 /** The figures of a run, as rows; shared with the bounded test's report. */
 const loadFigures = (r: ConcurrentResult, unhandledErrors: number): string[][] => [
@@ -52,16 +50,7 @@ const loadFigures = (r: ConcurrentResult, unhandledErrors: number): string[][] =
 
 const main = async (): Promise<boolean> => {
   console.log(`\nbeckon XMPP load: ${count(invitations)} concurrent invitations among ${users} users (timeout ${timeoutSeconds} s, seed ${seed})\n`)
-  let server: BenchServer
-  try {
-    server = await startBenchServer(Array.from({ length: users }, (_, i) => userName(i)))
-  } catch (error) {
-    console.log(`Prosody could not be installed or started: ${error instanceof Error ? error.message : String(error)}`)
-    return false
-  }
-  const abort = (code: number) => () => void server.stop().finally(() => process.exit(code))
-  process.once('SIGINT', abort(130)).once('SIGTERM', abort(143))
-  try {
+  return onBenchServer(Array.from({ length: users }, (_, i) => userName(i)), async (server) => {
     console.log(`Prosody ${server.version} on 127.0.0.1:${server.settings.port} (${server.settings.dir}); Node ${process.version}, ${os.cpus().length} cores\n`)
     const result = await concurrentInvitations(server, {
       users,
@@ -77,15 +66,7 @@ const main = async (): Promise<boolean> => {
     const ok = result.lost === 0 && result.disagree === 0 && result.disconnectedWhileConnected === 0 && unhandled.length === 0
     console.log(ok ? 'MET: 0 lost, 0 disagreements, no 6014 while connected, no unhandled error' : 'MISSED: see the figures above')
     return ok
-  } finally {
-    await server.stop()
-  }
+  })
 }
 
-main().then(
-  (ok) => process.exit(ok ? 0 : 1),
-  (error: unknown) => {
-    console.error('load run failed:', error)
-    process.exit(1)
-  },
-)
+runScript('load run', main)
