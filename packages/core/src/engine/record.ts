@@ -46,6 +46,7 @@ export const newInvitation = (fields: NewInvitation, invitees: readonly string[]
     decisions: nothingYet,
     pendingCount: invitees.length,
     endedAt: null,
+    timerSlot: -1,
   }
   // Only a group invitation has an audience to narrow; the key is left out otherwise.
   return envelope.groupID !== '' && envelope.beckon?.audience === 'inviter' ? { ...invitation, audience: 'inviter' } : invitation

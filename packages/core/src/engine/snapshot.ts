@@ -29,12 +29,15 @@ export interface EngineSnapshot {
   readonly format: 'beckon.engine/1'
   readonly userID: string
   readonly deviceID: string
-  readonly invitations: readonly Invitation[]
+  readonly invitations: readonly SavedInvitation[]
   readonly held: readonly HeldMessage[]
   readonly outbox: readonly InFlight[]
   /** See `EngineState.forgottenUpTo`. */
   readonly forgottenUpTo?: Readonly<Record<string, number>>
 }
+
+/** An invitation as saved: without the shell's timer slot, which means nothing to another instance. */
+export type SavedInvitation = Omit<Invitation, 'timerSlot'>
 
 const InvitationShape = t.type({
   inviteID: t.string,
@@ -74,12 +77,14 @@ const provisionalInvite = (envelope: Envelope, issuedAt: number): Invitation =>
  * The data the app of the saved instance was told of, if it was told of the invitation at all:
  * the current data once the ring decision was made, or what an earlier restore had kept.
  */
-const shownBefore = (invitation: Invitation): string | undefined => {
+const shownBefore = (invitation: SavedInvitation): string | undefined => {
   if (invitation.presented) return invitation.data
   return typeof invitation.shownData === 'string' ? invitation.shownData : undefined
 }
 
 const orNothingYet = <T>(list: T[]): T[] => (list.length === 0 ? nothingYet : list)
+
+const saved = ({ timerSlot: _, ...invitation }: Invitation): SavedInvitation => invitation
 
 /** The state as a JSON-ready snapshot (a deep copy: later steps do not change it). */
 export const snapshotOf = (state: EngineState): EngineSnapshot => {
@@ -88,7 +93,7 @@ export const snapshotOf = (state: EngineState): EngineSnapshot => {
     format: 'beckon.engine/1',
     userID: state.config.userID,
     deviceID: state.config.deviceID,
-    invitations: [...state.invitations.values()],
+    invitations: [...state.invitations.values()].map(saved),
     held: [...state.held.values()].flat(),
     outbox: [...state.outbox, ...unacknowledged],
     forgottenUpTo: Object.fromEntries(state.forgottenUpTo),
@@ -118,6 +123,7 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
           decisions: orNothingYet(invitation.decisions),
           presented: again ? false : invitation.presented,
           deferred: again ? nothingYet : orNothingYet(invitation.deferred),
+          timerSlot: -1,
         }
         delete restored.shownData
         const shownData = shownBefore(invitation)

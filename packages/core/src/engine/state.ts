@@ -112,6 +112,12 @@ export interface Invitation {
   pendingCount: number
   /** Server time at which no invitee was pending any more; `null` while active. */
   endedAt: number | null
+  /**
+   * The shell's number for this invitation's armed timer (see `facade/deadlines.ts`), `-1` when
+   * none: the engine never reads it and snapshots do not save it. Kept here, where the timer's
+   * key (the invite id) finds it anyway, rather than in a table of the shell's keyed by invite id.
+   */
+  timerSlot: number
 }
 
 /**

@@ -14,9 +14,16 @@
  * object per deadline (a record, a boxed time and an array slot) was about 80 bytes of what a
  * pending invitation cost a device, the columns are about 30.
  *
+ * A key's live record is found through its holder (see {@link DeadlineHolder}): the invitation
+ * with that invite id keeps the number of its record itself. A table of its own keyed by the key
+ * (a `Map` of key to record) was about 46 bytes of a pending invitation, a second table beside the
+ * engine's own by invite id; the holder's slot is 8. Keys without a holder (messages held for an
+ * invitation not yet known) keep their record in a `Map`, empty in the ordinary run of things.
+ *
  * Clearing is lazy: the key forgets its record and the record stays in the heap until it comes up
- * (or until stale records outnumber live ones, when the heap is rebuilt), so a clear is one `Map`
- * delete and the heap never holds more than about twice the live deadlines.
+ * (or until stale records outnumber live ones, when the heap is rebuilt), so a clear is a write
+ * and the heap never holds more than about twice the live deadlines. A holder that goes away
+ * (the invitation is forgotten) takes its deadline with it: the record turns stale.
  *
  * @module
  */
@@ -50,15 +57,37 @@ export interface DueTimer {
   readonly deadline: boolean
 }
 
+/**
+ * What keeps the number of its key's live record: {@link noRecord} when it has none. The number
+ * means something to one `Deadlines` only, and only while the holder is the one its key finds.
+ */
+export interface DeadlineHolder {
+  timerSlot: number
+}
+
+/** A holder's slot when its key has no live record. */
+export const noRecord = -1
+
+/** The holder of `key`, if it has one. */
+export type HolderOf = (key: string) => DeadlineHolder | undefined
+
+const noHolder: HolderOf = () => undefined
+
+/** A record's flags: set as a deadline (`timer.set`'s flag); counted in `size` (not yet forgotten). */
+const DEADLINE = 1
+const COUNTED = 2
+
 /** Deadlines by key, earliest first. */
 export class Deadlines {
-  /** The live record of each key. */
-  readonly #live = new Map<string, number>()
-  // Records, by number: key, due time, order set in, flag. A number is reused once its record left the heap.
+  readonly #holderOf: HolderOf
+  /** The live record of each key that has no holder. */
+  readonly #unheld = new Map<string, number>()
+  #liveCount = 0
+  // Records, by number: key, due time, order set in, flags. A number is reused once its record left the heap.
   #keys: (string | undefined)[] = []
   #at = new Float64Array(16)
   #seq = new Float64Array(16)
-  #deadline = new Uint8Array(16)
+  #flags = new Uint8Array(16)
   /** Numbers of records that left the heap, for reuse. */
   #free = new Int32Array(16)
   #freeCount = 0
@@ -67,32 +96,40 @@ export class Deadlines {
   #heapSize = 0
   #nextSeq = 0
 
+  /** `holderOf` finds the holder of a key's record; keys it finds none for are kept in a `Map`. */
+  constructor(holderOf: HolderOf = noHolder) {
+    this.#holderOf = holderOf
+  }
+
   /** Live deadlines. */
   get size(): number {
-    return this.#live.size
+    return this.#liveCount
   }
 
   /** Sets `key`'s deadline to `at`; returns the time it replaced, if the key had one. */
   set(key: string, at: number, deadline: boolean): number | undefined {
-    const previous = this.#live.get(key)
+    const holder = this.#holderOf(key)
+    const previous = this.#forget(key, holder)
     const record = this.#newRecord(key, at, deadline)
-    this.#live.set(key, record)
+    if (holder !== undefined) holder.timerSlot = record
+    else this.#unheld.set(key, record)
+    this.#liveCount++
     this.#push(record)
-    if (this.#heapSize > 64 && this.#heapSize > 2 * this.#live.size) this.#rebuild()
-    return previous === undefined ? undefined : this.#at[previous]
+    if (this.#heapSize > 64 && this.#heapSize > 2 * this.#liveCount) this.#rebuild()
+    return previous === noRecord ? undefined : this.#at[previous]
   }
 
   /** Forgets `key`'s deadline; returns its time, if it had one. */
   clear(key: string): number | undefined {
-    const record = this.#live.get(key)
-    if (record === undefined) return undefined
-    this.#live.delete(key)
-    return this.#at[record]
+    const record = this.#forget(key, this.#holderOf(key))
+    return record === noRecord ? undefined : this.#at[record]
   }
 
   /** Forgets every deadline. */
   clearAll(): void {
-    this.#live.clear()
+    for (let i = 0; i < this.#heapSize; i++) this.#forget(this.#keys[this.#heap[i]!]!, this.#holderOf(this.#keys[this.#heap[i]!]!))
+    this.#unheld.clear()
+    this.#liveCount = 0
     this.#keys = []
     this.#freeCount = 0
     this.#heapSize = 0
@@ -113,11 +150,28 @@ export class Deadlines {
       const top = this.#heap[0]!
       if (this.#at[top]! > upTo) return due
       const key = this.#keys[top]!
-      const deadline = this.#deadline[top] === 1
+      const deadline = (this.#flags[top]! & DEADLINE) !== 0
+      this.#forget(key, this.#holderOf(key))
       this.#pop()
-      this.#live.delete(key)
       due.push({ key, deadline })
     }
+  }
+
+  /** The live record of `key` (whose holder is `holder`), or {@link noRecord}. */
+  #liveRecord(key: string, holder: DeadlineHolder | undefined): number {
+    if (holder !== undefined && holder.timerSlot !== noRecord) return holder.timerSlot
+    return this.#unheld.size === 0 ? noRecord : (this.#unheld.get(key) ?? noRecord)
+  }
+
+  /** Makes `key`'s live record stale; returns its number, or {@link noRecord} if it had none. */
+  #forget(key: string, holder: DeadlineHolder | undefined): number {
+    const record = this.#liveRecord(key, holder)
+    if (record === noRecord) return noRecord
+    if (holder !== undefined && holder.timerSlot === record) holder.timerSlot = noRecord
+    else this.#unheld.delete(key)
+    this.#flags[record] = this.#flags[record]! & ~COUNTED
+    this.#liveCount--
+    return record
   }
 
   #newRecord(key: string, at: number, deadline: boolean): number {
@@ -127,23 +181,26 @@ export class Deadlines {
       record = this.#keys.length
       this.#at = grown(this.#at, record + 1)
       this.#seq = grown(this.#seq, record + 1)
-      this.#deadline = grownBytes(this.#deadline, record + 1)
+      this.#flags = grownBytes(this.#flags, record + 1)
     }
     this.#keys[record] = key
     this.#at[record] = at
-    this.#deadline[record] = deadline ? 1 : 0
+    this.#flags[record] = deadline ? DEADLINE | COUNTED : COUNTED
     this.#seq[record] = this.#nextSeq++
     return record
   }
 
   #release(record: number): void {
+    // Still counted: its holder went away without a clear reaching it.
+    if ((this.#flags[record]! & COUNTED) !== 0) this.#liveCount--
     this.#keys[record] = undefined
     this.#free = grownInts(this.#free, this.#freeCount + 1)
     this.#free[this.#freeCount++] = record
   }
 
   #isLive(record: number): boolean {
-    return this.#live.get(this.#keys[record]!) === record
+    const key = this.#keys[record]!
+    return this.#liveRecord(key, this.#holderOf(key)) === record
   }
 
   #before(a: number, b: number): boolean {

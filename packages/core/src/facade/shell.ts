@@ -102,7 +102,8 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
   const { transport, clock, ids, listeners, mirror } = ports
   /** Commands waiting for the engine, by command id. */
   const commands = new Map<string, PendingCommand>()
-  const deadlines = new Deadlines()
+  // An invitation holds its own deadline's record number; the keys of held messages have none.
+  const deadlines = new Deadlines((key) => state.invitations.get(key))
   /** The one clock timer, set for the earliest deadline (`wakeFor`), while there is one. */
   let wake: TimerHandle | undefined
   let wakeFor = Number.POSITIVE_INFINITY

@@ -42,3 +42,52 @@ describe('the deadline heap', () => {
     }
   })
 })
+
+type HolderOp = Op | { readonly op: 'hold'; readonly key: string } | { readonly op: 'forget'; readonly key: string }
+
+const holderOps = fc.array(
+  fc.oneof(
+    { weight: 5, arbitrary: fc.record({ op: fc.constant('set' as const), key, at: time, deadline: fc.boolean() }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('clear' as const), key }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('take' as const), upTo: time }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('hold' as const), key }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('forget' as const), key }) },
+  ),
+  { maxLength: 300 },
+)
+
+describe('the deadline heap with holders', () => {
+  // Law: keys whose holder keeps their record number behave as the plain table above, whether a
+  // key's deadline was set before its holder came (`hold` on a key without one: a held message's
+  // timer, then its invitation) or after; a holder that goes away (`forget`, or `hold` replacing
+  // it: an invitation forgotten, or forgotten and received again) takes its key's deadline with it.
+  // `size` may count such a deadline until its record comes up, never less than what is live.
+  test.prop([holderOps])('takes what is due, in order, as a plain table would', (script: HolderOp[]) => {
+    const holders = new Map<string, { timerSlot: number }>()
+    const heap = new Deadlines((k) => holders.get(k))
+    const table = new Map<string, { at: number; seq: number; deadline: boolean }>()
+    let seq = 0
+    for (const step of script) {
+      if (step.op === 'hold' || step.op === 'forget') {
+        if (holders.has(step.key)) table.delete(step.key)
+        if (step.op === 'hold') holders.set(step.key, { timerSlot: -1 })
+        else holders.delete(step.key)
+      } else if (step.op === 'set') {
+        expect(heap.set(step.key, step.at, step.deadline)).toBe(table.get(step.key)?.at)
+        table.set(step.key, { at: step.at, seq: seq++, deadline: step.deadline })
+      } else if (step.op === 'clear') {
+        expect(heap.clear(step.key)).toBe(table.get(step.key)?.at)
+        table.delete(step.key)
+      } else {
+        const due = [...table].filter(([, d]) => d.at <= step.upTo).sort(([, x], [, y]) => x.at - y.at || x.seq - y.seq).map(([k, d]) => ({ key: k, deadline: d.deadline }))
+        for (const { key: k } of due) table.delete(k)
+        expect(heap.takeDue(step.upTo)).toEqual(due)
+      }
+      expect(heap.size).toBeGreaterThanOrEqual(table.size)
+      const times = [...table.values()].map((d) => d.at)
+      expect(heap.earliest()).toBe(times.length === 0 ? undefined : Math.min(...times))
+    }
+    heap.takeDue(Number.POSITIVE_INFINITY)
+    expect(heap.size).toBe(0)
+  })
+})
