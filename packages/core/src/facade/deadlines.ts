@@ -10,9 +10,11 @@
  * the order they were armed, as separate runtime timers would).
  *
  * A deadline is a record in typed columns (its due time and order in `Float64Array`s, whether it
- * needs the server's clock in a `Uint8Array`, its key in a plain array) named by a small integer, and the heap is an `Int32Array` of those numbers: an
- * object per deadline (a record, a boxed time and an array slot) was about 80 bytes of what a
- * pending invitation cost a device, the columns are about 30.
+ * needs the server's clock in a `Uint8Array`, its key in a plain array) named by a small integer,
+ * and the heap is an `Int32Array` of those numbers: an object per deadline (a record, a boxed time
+ * and an array slot) was about 80 bytes of what a pending invitation cost a device, the columns
+ * are about 30. Numbers free for reuse are chained through the order column, not kept in a column
+ * of their own.
  *
  * A key's live record is found through its holder (see {@link DeadlineHolder}): the invitation
  * with that invite id keeps the number of its record itself. A table of its own keyed by the key
@@ -28,24 +30,30 @@
  * @module
  */
 
-/** Grows a column to hold at least `n` entries, doubling. */
+/**
+ * The length a column grows to when it must hold `n` entries: half as long again. Doubling left
+ * a column a third empty on average; the copy this costs more often is paid once per entry.
+ */
+const grownLength = (length: number, n: number): number => Math.max(n, length + (length >> 1))
+
+/** Grows a column to hold at least `n` entries. */
 const grown = (column: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> => {
   if (column.length >= n) return column
-  const next = new Float64Array(Math.max(n, column.length * 2))
+  const next = new Float64Array(grownLength(column.length, n))
   next.set(column)
   return next
 }
 
 const grownBytes = (column: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayBuffer> => {
   if (column.length >= n) return column
-  const next = new Uint8Array(Math.max(n, column.length * 2))
+  const next = new Uint8Array(grownLength(column.length, n))
   next.set(column)
   return next
 }
 
 const grownInts = (column: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> => {
   if (column.length >= n) return column
-  const next = new Int32Array(Math.max(n, column.length * 2))
+  const next = new Int32Array(grownLength(column.length, n))
   next.set(column)
   return next
 }
@@ -86,11 +94,11 @@ export class Deadlines {
   // Records, by number: key, due time, order set in, flags. A number is reused once its record left the heap.
   #keys: (string | undefined)[] = []
   #at = new Float64Array(16)
+  /** The order a record was set in; for a record that left the heap, the next free number. */
   #seq = new Float64Array(16)
   #flags = new Uint8Array(16)
-  /** Numbers of records that left the heap, for reuse. */
-  #free = new Int32Array(16)
-  #freeCount = 0
+  /** The first number of a record that left the heap, for reuse; the rest are chained through `#seq`. */
+  #free = noRecord
   /** Record numbers in heap order; `#heapSize` of them are in use. */
   #heap = new Int32Array(16)
   #heapSize = 0
@@ -131,7 +139,7 @@ export class Deadlines {
     this.#unheld.clear()
     this.#liveCount = 0
     this.#keys = []
-    this.#freeCount = 0
+    this.#free = noRecord
     this.#heapSize = 0
   }
 
@@ -176,8 +184,10 @@ export class Deadlines {
 
   #newRecord(key: string, at: number, deadline: boolean): number {
     let record: number
-    if (this.#freeCount > 0) record = this.#free[--this.#freeCount]!
-    else {
+    if (this.#free !== noRecord) {
+      record = this.#free
+      this.#free = this.#seq[record]!
+    } else {
       record = this.#keys.length
       this.#at = grown(this.#at, record + 1)
       this.#seq = grown(this.#seq, record + 1)
@@ -194,8 +204,8 @@ export class Deadlines {
     // Still counted: its holder went away without a clear reaching it.
     if ((this.#flags[record]! & COUNTED) !== 0) this.#liveCount--
     this.#keys[record] = undefined
-    this.#free = grownInts(this.#free, this.#freeCount + 1)
-    this.#free[this.#freeCount++] = record
+    this.#seq[record] = this.#free
+    this.#free = record
   }
 
   #isLive(record: number): boolean {
