@@ -11,7 +11,7 @@ import { applyFact, inviteeIndex, isAnswerable, ownInviteeIndex, pendingInvitees
 import type { Effect, Notification } from './io.js'
 import { takeOldestOpenEnded, trackOpenEnded } from './openEnded.js'
 import { newInvitation, type NewInvitation } from './record.js'
-import { nothingYet, shareSoleList, type EngineState, type Invitation } from './state.js'
+import { isPresented, nothingYet, PRESENTED, sentHere, shareSoleList, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Deadlines
@@ -65,7 +65,7 @@ const dueTimers = (state: EngineState, invitation: Invitation): number => {
     dueTimes[0] = deadline
     due |= OWN
   }
-  if (invitation.sentHere) {
+  if (sentHere(invitation)) {
     dueTimes[1] = deadline + inviterGraceMs
     due |= INVITER
   } else if (mine < 0 || invitation.invitees.length > 1) {
@@ -266,7 +266,7 @@ export const makeRoom = (state: EngineState, inviter: string | undefined, now: n
 
 /** Tells the app, or keeps the notification until the invitation's ring decision is made. */
 export const notify = (invitation: Invitation, notification: Notification, effects: Effect[]): void => {
-  if (invitation.presented) effects.push({ type: 'notify', notification })
+  if (isPresented(invitation)) effects.push({ type: 'notify', notification })
   // The caller has changed the state already.
   else if (invitation.deferred === nothingYet) invitation.deferred = [notification]
   else invitation.deferred.push(notification)
@@ -279,7 +279,7 @@ export const notify = (invitation: Invitation, notification: Notification, effec
  * that sent it never rings for it.
  */
 const rings = (state: EngineState, invitation: Invitation, now: number): boolean => {
-  if (invitation.sentHere) return false
+  if (sentHere(invitation)) return false
   const deadline = answerDeadline(invitation)
   if (deadline !== undefined && now >= deadline) return false
   const mine = ownInviteeIndex(state, invitation)
@@ -292,8 +292,8 @@ const rings = (state: EngineState, invitation: Invitation, now: number): boolean
  * receive the cancel), then releases the notifications held until it.
  */
 export const present = (state: EngineState, invitation: Invitation, now: number, effects: Effect[]): void => {
-  if (invitation.presented || !state.connected) return
-  invitation.presented = true
+  if (isPresented(invitation) || !state.connected) return
+  invitation.flags |= PRESENTED
   state.revision++
   const { shownData } = invitation
   // Deleting costs a call even when there is nothing to delete, as on every arriving invite.

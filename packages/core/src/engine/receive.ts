@@ -13,7 +13,7 @@ import type { DiagnosticReason, Effect } from './io.js'
 import { armTimers, createInvitation, makeRoom, notify, present, settleActivity } from './lifecycle.js'
 import { adoptModification } from './modifications.js'
 import { mayBePrivateAnswer, misdirected } from './audience.js'
-import type { DataVersion, EngineState, Invitation } from './state.js'
+import { isPresented, isProvisional, PROVISIONAL, type DataVersion, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Helpers
@@ -231,7 +231,7 @@ export const applyModify = (
   // data, or `present` reports it.
   const again = current?.[1] === version[1]
   const settlesAPromise = isOwn(state, message) && state.inFlight.get(version[1])?.origin === 'app'
-  if (!again && !settlesAPromise && invitation.presented) {
+  if (!again && !settlesAPromise && isPresented(invitation)) {
     notify(invitation, { type: 'onInvitationModified', inviteID: invitation.inviteID, data: envelope.data }, effects)
   }
 }
@@ -327,11 +327,11 @@ const withMessageFlags = (message: IncomingMessage, envelope: Envelope): Envelop
  * the real invite a duplicate.
  */
 const adoptServerTime = (state: EngineState, invitation: Invitation, message: IncomingMessage, envelope: Envelope, effects: Effect[]): void => {
-  if (!invitation.provisional) return report(effects, 'duplicate', 'invite already known', message, invitation.inviteID)
+  if (!isProvisional(invitation)) return report(effects, 'duplicate', 'invite already known', message, invitation.inviteID)
   if (!confirms(invitation, envelope)) {
     return report(effects, 'forged-sender', 'an invite that is not the one held provisionally reuses its id', message, invitation.inviteID)
   }
-  invitation.provisional = false
+  invitation.flags &= ~PROVISIONAL
   state.revision++
   invitation.takenAt = message.serverTime
   invitation.inviteMessageID = message.messageID

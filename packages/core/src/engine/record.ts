@@ -9,16 +9,31 @@
  * @module
  */
 import type { Envelope } from '../wire/envelope.js'
-import { nothingYet, type Invitation } from './state.js'
+import { nothingYet, PRESENTED, PROVISIONAL, SENT_HERE, type Invitation } from './state.js'
 
-export interface NewInvitation {
+export interface NewInvitation extends InvitationFlags {
   readonly envelope: Envelope
   readonly takenAt: number
-  readonly provisional: boolean
   readonly inviteMessageID: string
+}
+
+/** The three booleans an invitation keeps as bits of `flags`, as given or as saved. */
+export interface InvitationFlags {
   readonly sentHere: boolean
   readonly presented: boolean
+  readonly provisional: boolean
 }
+
+/** `flags` of an invitation with these booleans. */
+export const flagsOf = (given: InvitationFlags): number =>
+  (given.sentHere ? SENT_HERE : 0) | (given.presented ? PRESENTED : 0) | (given.provisional ? PROVISIONAL : 0)
+
+/** `flags` as the booleans a snapshot saves. */
+export const flagsAsBooleans = (flags: number): InvitationFlags => ({
+  sentHere: (flags & SENT_HERE) !== 0,
+  presented: (flags & PRESENTED) !== 0,
+  provisional: (flags & PROVISIONAL) !== 0,
+})
 
 /**
  * An invitation with every invitee pending, not yet added to any state. The envelope's list is the
@@ -36,10 +51,8 @@ export const newInvitation = (fields: NewInvitation, invitees: readonly string[]
     timeout: envelope.timeout,
     onlineUserOnly: envelope.onlineUserOnly,
     takenAt: fields.takenAt,
-    provisional: fields.provisional,
+    flags: flagsOf(fields),
     inviteMessageID,
-    sentHere: fields.sentHere,
-    presented: fields.presented,
     deferred: nothingYet,
     invitees,
     states: nothingYet,
@@ -50,4 +63,35 @@ export const newInvitation = (fields: NewInvitation, invitees: readonly string[]
   }
   // Only a group invitation has an audience to narrow; the key is left out otherwise.
   return envelope.groupID !== '' && envelope.beckon?.audience === 'inviter' ? { ...invitation, audience: 'inviter' } : invitation
+}
+
+/** An invitation as a snapshot saves it: its flags as booleans, without the shell's timer slot. */
+export type SavedInvitation = Omit<Invitation, 'flags' | 'timerSlot'> & InvitationFlags
+
+/**
+ * A saved invitation laid out as a fresh one (same fields, same order: the same hidden class),
+ * with its flags and lists as `restore` decided. `shownData` is the caller's to add.
+ */
+export const restoredInvitation = (saved: SavedInvitation, flags: InvitationFlags, lists: Pick<Invitation, 'deferred' | 'states' | 'decisions'>): Invitation => {
+  const invitation: Invitation = {
+    inviteID: saved.inviteID,
+    inviter: saved.inviter,
+    groupID: saved.groupID,
+    data: saved.data,
+    // Snapshots from before modifications were ranked have none.
+    dataVersion: saved.dataVersion ?? null,
+    timeout: saved.timeout,
+    onlineUserOnly: saved.onlineUserOnly,
+    takenAt: saved.takenAt,
+    flags: flagsOf(flags),
+    inviteMessageID: saved.inviteMessageID,
+    deferred: lists.deferred,
+    invitees: saved.invitees,
+    states: lists.states,
+    decisions: lists.decisions,
+    pendingCount: saved.pendingCount,
+    endedAt: saved.endedAt,
+    timerSlot: -1,
+  }
+  return saved.audience === 'inviter' ? { ...invitation, audience: 'inviter' } : invitation
 }

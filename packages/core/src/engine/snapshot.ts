@@ -20,9 +20,11 @@ import * as E from '#fp-ts/Either.js'
 import { pipe } from '#fp-ts/function.js'
 import * as t from 'io-ts'
 import { ActionType, type Envelope } from '../wire/envelope.js'
-import { newInvitation } from './record.js'
+import { flagsAsBooleans, newInvitation, restoredInvitation, type SavedInvitation } from './record.js'
 import type { EngineConfig, EngineState, HeldMessage, InFlight, Invitation } from './state.js'
 import { dictionary, nothingYet } from './state.js'
+
+export type { SavedInvitation } from './record.js'
 
 /** What `snapshot()` returns: the engine's state as JSON, tagged with its format. */
 export interface EngineSnapshot {
@@ -35,9 +37,6 @@ export interface EngineSnapshot {
   /** See `EngineState.forgottenUpTo`. */
   readonly forgottenUpTo?: Readonly<Record<string, number>>
 }
-
-/** An invitation as saved: without the shell's timer slot, which means nothing to another instance. */
-export type SavedInvitation = Omit<Invitation, 'timerSlot'>
 
 const InvitationShape = t.type({
   inviteID: t.string,
@@ -84,7 +83,8 @@ const shownBefore = (invitation: SavedInvitation): string | undefined => {
 
 const orNothingYet = <T>(list: T[]): T[] => (list.length === 0 ? nothingYet : list)
 
-const saved = ({ timerSlot: _, ...invitation }: Invitation): SavedInvitation => invitation
+/** An invitation as saved: its flags as booleans, and without the shell's timer slot (it means nothing to another instance). */
+const saved = ({ timerSlot: _, flags, ...invitation }: Invitation): SavedInvitation => ({ ...invitation, ...flagsAsBooleans(flags) })
 
 /** The state as a JSON-ready snapshot (a deep copy: later steps do not change it). */
 export const snapshotOf = (state: EngineState): EngineSnapshot => {
@@ -116,16 +116,12 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
       let activeCount = 0
       for (const invitation of decoded.invitations) {
         const again = invitation.endedAt === null && !invitation.sentHere
-        const restored: Invitation = {
-          ...invitation,
-          // Empty lists are the shared `nothingYet` again, so the first write makes a full one.
-          states: orNothingYet(invitation.states),
-          decisions: orNothingYet(invitation.decisions),
-          presented: again ? false : invitation.presented,
-          deferred: again ? nothingYet : orNothingYet(invitation.deferred),
-          timerSlot: -1,
-        }
-        delete restored.shownData
+        // Empty lists are the shared `nothingYet` again, so the first write makes a full one.
+        const restored = restoredInvitation(
+          invitation,
+          { ...invitation, presented: again ? false : invitation.presented },
+          { deferred: again ? nothingYet : orNothingYet(invitation.deferred), states: orNothingYet(invitation.states), decisions: orNothingYet(invitation.decisions) },
+        )
         const shownData = shownBefore(invitation)
         if (again && shownData !== undefined) restored.shownData = shownData
         invitations.set(invitation.inviteID, restored)

@@ -85,14 +85,14 @@ export interface Invitation {
   readonly audience?: 'inviter'
   /** Server time at which the server took the invite: every deadline counts from here. */
   takenAt: number
-  /** True while `takenAt` is a guess (inserted by `addInvitedSignaling` without a server time). */
-  provisional: boolean
+  /**
+   * {@link SENT_HERE}, {@link PRESENTED} and {@link PROVISIONAL}, one bit each (read with
+   * {@link sentHere}, {@link isPresented}, {@link isProvisional}): three fields of their own were
+   * 16 bytes more of every invitation. Snapshots save them as three booleans.
+   */
+  flags: number
   /** The IM's id of the invite message, for modify (XEP-0308 replaces it). */
   inviteMessageID: string
-  /** This device sent the invite: it owns the inviter's `+ 5 s` timeout. */
-  readonly sentHere: boolean
-  /** The ring decision is made (rung or not); until then notifications wait in `deferred`. */
-  presented: boolean
   /**
    * A restored invitation waiting for its ring decision again: the data the app was last told of,
    * so that it hears of a modification that arrived meanwhile even if the invitation no longer rings.
@@ -119,6 +119,20 @@ export interface Invitation {
    */
   timerSlot: number
 }
+
+/** Bit of {@link Invitation.flags}: this device sent the invite: it owns the inviter's `+ 5 s` timeout. */
+export const SENT_HERE = 1
+/** Bit of {@link Invitation.flags}: the ring decision is made (rung or not); until then notifications wait in `deferred`. */
+export const PRESENTED = 2
+/** Bit of {@link Invitation.flags}: `takenAt` is a guess (inserted by `addInvitedSignaling` without a server time, or restored from an invite in flight). */
+export const PROVISIONAL = 4
+
+/** Whether this device sent the invite. */
+export const sentHere = (invitation: Invitation): boolean => (invitation.flags & SENT_HERE) !== 0
+/** Whether the invitation's ring decision is made. */
+export const isPresented = (invitation: Invitation): boolean => (invitation.flags & PRESENTED) !== 0
+/** Whether the invitation's `takenAt` is a guess. */
+export const isProvisional = (invitation: Invitation): boolean => (invitation.flags & PROVISIONAL) !== 0
 
 /**
  * A modification's rank: `[serverTime, actionID, seq]` (see `modifications.ts`). `seq` is the

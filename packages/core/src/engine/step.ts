@@ -16,7 +16,7 @@ import { armTimers, notify, present, settleActivity } from './lifecycle.js'
 import { modificationTaken } from './modifications.js'
 import { sendEffect } from './outbound.js'
 import { receive, releaseHeld } from './receive.js'
-import type { EngineState, InFlight, Invitation } from './state.js'
+import { isProvisional, type EngineState, type InFlight, type Invitation } from './state.js'
 import { timerFired } from './timers.js'
 
 /** Never emitted: it only gives a step's effects array its first slot (see `step`). */
@@ -94,7 +94,7 @@ const sendTaken = (state: EngineState, sendID: string, messageID: string, server
     }
   } else if (entry.origin === 'engine') {
     // An invite sent again after a restore: the invitation was provisional; now its message is known.
-    if (invitation?.provisional === true && invitation.inviteMessageID === '' && envelope.actionType === ActionType.invite) {
+    if (invitation !== undefined && isProvisional(invitation) && invitation.inviteMessageID === '' && envelope.actionType === ActionType.invite) {
       invitation.inviteMessageID = messageID
     }
   } else if (envelope.actionType === ActionType.invite) {
