@@ -28,7 +28,7 @@ export interface InvitationFlags {
 export const flagsOf = (given: InvitationFlags): number =>
   (given.sentHere ? SENT_HERE : 0) | (given.presented ? PRESENTED : 0) | (given.provisional ? PROVISIONAL : 0)
 
-/** `flags` as the booleans a snapshot saves. */
+/** The booleans a snapshot saves of `flags` (the shell's timer slot is not among them). */
 export const flagsAsBooleans = (flags: number): InvitationFlags => ({
   sentHere: (flags & SENT_HERE) !== 0,
   presented: (flags & PRESENTED) !== 0,
@@ -59,14 +59,13 @@ export const newInvitation = (fields: NewInvitation, invitees: readonly string[]
     decisions: nothingYet,
     pendingCount: invitees.length,
     endedAt: null,
-    timerSlot: -1,
   }
   // Only a group invitation has an audience to narrow; the key is left out otherwise.
   return envelope.groupID !== '' && envelope.beckon?.audience === 'inviter' ? { ...invitation, audience: 'inviter' } : invitation
 }
 
 /** An invitation as a snapshot saves it: its flags as booleans, without the shell's timer slot. */
-export type SavedInvitation = Omit<Invitation, 'flags' | 'timerSlot'> & InvitationFlags
+export type SavedInvitation = Omit<Invitation, 'flags'> & InvitationFlags
 
 /**
  * A saved invitation laid out as a fresh one (same fields, same order: the same hidden class),
@@ -91,7 +90,6 @@ export const restoredInvitation = (saved: SavedInvitation, flags: InvitationFlag
     decisions: lists.decisions,
     pendingCount: saved.pendingCount,
     endedAt: saved.endedAt,
-    timerSlot: -1,
   }
   return saved.audience === 'inviter' ? { ...invitation, audience: 'inviter' } : invitation
 }

@@ -83,8 +83,8 @@ const shownBefore = (invitation: SavedInvitation): string | undefined => {
 
 const orNothingYet = <T>(list: T[]): T[] => (list.length === 0 ? nothingYet : list)
 
-/** An invitation as saved: its flags as booleans, and without the shell's timer slot (it means nothing to another instance). */
-const saved = ({ timerSlot: _, flags, ...invitation }: Invitation): SavedInvitation => ({ ...invitation, ...flagsAsBooleans(flags) })
+/** An invitation as saved: its flags as booleans, without the shell's timer slot (it means nothing to another instance). */
+const saved = ({ flags, ...invitation }: Invitation): SavedInvitation => ({ ...invitation, ...flagsAsBooleans(flags) })
 
 /** The state as a JSON-ready snapshot (a deep copy: later steps do not change it). */
 export const snapshotOf = (state: EngineState): EngineSnapshot => {

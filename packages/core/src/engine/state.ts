@@ -87,8 +87,9 @@ export interface Invitation {
   takenAt: number
   /**
    * {@link SENT_HERE}, {@link PRESENTED} and {@link PROVISIONAL}, one bit each (read with
-   * {@link sentHere}, {@link isPresented}, {@link isProvisional}): three fields of their own were
-   * 16 bytes more of every invitation. Snapshots save them as three booleans.
+   * {@link sentHere}, {@link isPresented}, {@link isProvisional}), and above them the shell's
+   * timer slot ({@link timerSlotOf}): four fields of their own were 24 bytes more of every
+   * invitation. Snapshots save the three bits as booleans, and not the slot.
    */
   flags: number
   /** The IM's id of the invite message, for modify (XEP-0308 replaces it). */
@@ -112,12 +113,6 @@ export interface Invitation {
   pendingCount: number
   /** Server time at which no invitee was pending any more; `null` while active. */
   endedAt: number | null
-  /**
-   * The shell's number for this invitation's armed timer (see `facade/deadlines.ts`), `-1` when
-   * none: the engine never reads it and snapshots do not save it. Kept here, where the timer's
-   * key (the invite id) finds it anyway, rather than in a table of the shell's keyed by invite id.
-   */
-  timerSlot: number
 }
 
 /** Bit of {@link Invitation.flags}: this device sent the invite: it owns the inviter's `+ 5 s` timeout. */
@@ -126,6 +121,23 @@ export const SENT_HERE = 1
 export const PRESENTED = 2
 /** Bit of {@link Invitation.flags}: `takenAt` is a guess (inserted by `addInvitedSignaling` without a server time, or restored from an invite in flight). */
 export const PROVISIONAL = 4
+
+/** The bits of {@link Invitation.flags} that are the engine's; the rest are the timer slot's. */
+const FLAG_BITS = 7
+const SLOT_SHIFT = 3
+
+/**
+ * The shell's number for the invitation's armed timer (see `facade/deadlines.ts`), `-1` when none:
+ * the engine never reads it and snapshots do not save it. Kept in the invitation, where the
+ * timer's key (the invite id) finds it anyway, rather than in a table of the shell's keyed by
+ * invite id, and in bits of `flags` rather than in a field of its own.
+ */
+export const timerSlotOf = (invitation: Invitation): number => (invitation.flags >> SLOT_SHIFT) - 1
+
+/** Sets the shell's timer slot (see {@link timerSlotOf}); the engine's flags are left as they are. */
+export const setTimerSlot = (invitation: Invitation, slot: number): void => {
+  invitation.flags = (invitation.flags & FLAG_BITS) | ((slot + 1) << SLOT_SHIFT)
+}
 
 /** Whether this device sent the invite. */
 export const sentHere = (invitation: Invitation): boolean => (invitation.flags & SENT_HERE) !== 0

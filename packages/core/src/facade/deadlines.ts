@@ -16,10 +16,10 @@
  * are about 30. Numbers free for reuse are chained through the order column, not kept in a column
  * of their own.
  *
- * A key's live record is found through its holder (see {@link DeadlineHolder}): the invitation
- * with that invite id keeps the number of its record itself. A table of its own keyed by the key
+ * A key's live record is found through its holder (see {@link Holders}): the invitation with
+ * that invite id keeps the number of its record itself, in bits of a field it has anyway. A table of its own keyed by the key
  * (a `Map` of key to record) was about 46 bytes of a pending invitation, a second table beside the
- * engine's own by invite id; the holder's slot is 8. Keys without a holder (messages held for an
+ * engine's own by invite id. Keys without a holder (messages held for an
  * invitation not yet known) keep their record in a `Map`, empty in the ordinary run of things.
  *
  * Clearing is lazy: the key forgets its record and the record stays in the heap until it comes up
@@ -65,29 +65,33 @@ export interface DueTimer {
   readonly deadline: boolean
 }
 
-/**
- * What keeps the number of its key's live record: {@link noRecord} when it has none. The number
- * means something to one `Deadlines` only, and only while the holder is the one its key finds.
- */
-export interface DeadlineHolder {
-  timerSlot: number
-}
-
-/** A holder's slot when its key has no live record. */
+/** A record number that names no record: a holder's slot when its key has no live record. */
 export const noRecord = -1
 
-/** The holder of `key`, if it has one. */
-export type HolderOf = (key: string) => DeadlineHolder | undefined
+/**
+ * Where the live record of a key is kept when the key has a holder (see the module's doc). The
+ * number means something to one `Deadlines` only, and only while the holder is the one its key finds.
+ */
+export interface Holders<H> {
+  /** The holder of `key`, if it has one. */
+  readonly holderOf: (key: string) => H | undefined
+  /** The number of the live record `holder` keeps, or {@link noRecord}. */
+  readonly slotOf: (holder: H) => number
+  readonly setSlot: (holder: H, record: number) => void
+}
 
-const noHolder: HolderOf = () => undefined
+/** No key has a holder: every record is kept in the `Map`. */
+const noHolders = <H>(): Holders<H> => ({ holderOf: () => undefined, slotOf: () => noRecord, setSlot: () => undefined })
 
 /** A record's flags: set as a deadline (`timer.set`'s flag); counted in `size` (not yet forgotten). */
 const DEADLINE = 1
 const COUNTED = 2
 
 /** Deadlines by key, earliest first. */
-export class Deadlines {
-  readonly #holderOf: HolderOf
+export class Deadlines<H = never> {
+  readonly #holderOf: (key: string) => H | undefined
+  readonly #slotOf: (holder: H) => number
+  readonly #setSlot: (holder: H, record: number) => void
   /** The live record of each key that has no holder. */
   readonly #unheld = new Map<string, number>()
   #liveCount = 0
@@ -104,9 +108,11 @@ export class Deadlines {
   #heapSize = 0
   #nextSeq = 0
 
-  /** `holderOf` finds the holder of a key's record; keys it finds none for are kept in a `Map`. */
-  constructor(holderOf: HolderOf = noHolder) {
-    this.#holderOf = holderOf
+  /** Keys for which `holders` finds no holder keep their record in a `Map`. */
+  constructor(holders: Holders<H> = noHolders<H>()) {
+    this.#holderOf = holders.holderOf
+    this.#slotOf = holders.slotOf
+    this.#setSlot = holders.setSlot
   }
 
   /** Live deadlines. */
@@ -119,7 +125,7 @@ export class Deadlines {
     const holder = this.#holderOf(key)
     const previous = this.#forget(key, holder)
     const record = this.#newRecord(key, at, deadline)
-    if (holder !== undefined) holder.timerSlot = record
+    if (holder !== undefined) this.#setSlot(holder, record)
     else this.#unheld.set(key, record)
     this.#liveCount++
     this.#push(record)
@@ -166,16 +172,17 @@ export class Deadlines {
   }
 
   /** The live record of `key` (whose holder is `holder`), or {@link noRecord}. */
-  #liveRecord(key: string, holder: DeadlineHolder | undefined): number {
-    if (holder !== undefined && holder.timerSlot !== noRecord) return holder.timerSlot
+  #liveRecord(key: string, holder: H | undefined): number {
+    const slot = holder === undefined ? noRecord : this.#slotOf(holder)
+    if (slot !== noRecord) return slot
     return this.#unheld.size === 0 ? noRecord : (this.#unheld.get(key) ?? noRecord)
   }
 
   /** Makes `key`'s live record stale; returns its number, or {@link noRecord} if it had none. */
-  #forget(key: string, holder: DeadlineHolder | undefined): number {
+  #forget(key: string, holder: H | undefined): number {
     const record = this.#liveRecord(key, holder)
     if (record === noRecord) return noRecord
-    if (holder !== undefined && holder.timerSlot === record) holder.timerSlot = noRecord
+    if (holder !== undefined && this.#slotOf(holder) === record) this.#setSlot(holder, noRecord)
     else this.#unheld.delete(key)
     this.#flags[record] = this.#flags[record]! & ~COUNTED
     this.#liveCount--

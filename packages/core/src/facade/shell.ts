@@ -19,7 +19,7 @@
 import * as E from '#fp-ts/Either.js'
 import { failure, SignalingError, type SignalingFailure } from '../errors.js'
 import type { DiagnosticReason, Effect, Input } from '../engine/io.js'
-import type { EngineState } from '../engine/state.js'
+import { setTimerSlot, timerSlotOf, type EngineState, type Invitation } from '../engine/state.js'
 import { step } from '../engine/step.js'
 import { TransportError, type Clock, type ConnectionState, type ImTransport, type IncomingMessage, type TimerHandle } from '../ports.js'
 import { ActionType, decodeEnvelope, encodeEnvelope } from '../wire/envelope.js'
@@ -103,7 +103,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
   /** Commands waiting for the engine, by command id. */
   const commands = new Map<string, PendingCommand>()
   // An invitation holds its own deadline's record number; the keys of held messages have none.
-  const deadlines = new Deadlines((key) => state.invitations.get(key))
+  const deadlines = new Deadlines<Invitation>({ holderOf: (key) => state.invitations.get(key), slotOf: timerSlotOf, setSlot: setTimerSlot })
   /** The one clock timer, set for the earliest deadline (`wakeFor`), while there is one. */
   let wake: TimerHandle | undefined
   let wakeFor = Number.POSITIVE_INFINITY

@@ -60,21 +60,22 @@ describe('the deadline heap with holders', () => {
   // Law: keys whose holder keeps their record number behave as the plain table above, whether a
   // key's deadline was set before its holder came (`hold` on a key without one: a held message's
   // timer, then its invitation) or after; a holder that goes away (`forget`, or `hold` replacing
-  // it: an invitation forgotten, or forgotten and received again) takes its key's deadline with it.
+  // it: an invitation forgotten, or forgotten and received again) takes with it the deadline set
+  // while it held the key, and only that one.
   // `size` may count such a deadline until its record comes up, never less than what is live.
   test.prop([holderOps])('takes what is due, in order, as a plain table would', (script: HolderOp[]) => {
     const holders = new Map<string, { timerSlot: number }>()
-    const heap = new Deadlines((k) => holders.get(k))
-    const table = new Map<string, { at: number; seq: number; deadline: boolean }>()
+    const heap = new Deadlines({ holderOf: (k) => holders.get(k), slotOf: (h) => h.timerSlot, setSlot: (h, record) => void (h.timerSlot = record) })
+    const table = new Map<string, { at: number; seq: number; deadline: boolean; held?: boolean }>()
     let seq = 0
     for (const step of script) {
       if (step.op === 'hold' || step.op === 'forget') {
-        if (holders.has(step.key)) table.delete(step.key)
+        if (table.get(step.key)?.held === true) table.delete(step.key)
         if (step.op === 'hold') holders.set(step.key, { timerSlot: -1 })
         else holders.delete(step.key)
       } else if (step.op === 'set') {
         expect(heap.set(step.key, step.at, step.deadline)).toBe(table.get(step.key)?.at)
-        table.set(step.key, { at: step.at, seq: seq++, deadline: step.deadline })
+        table.set(step.key, { at: step.at, seq: seq++, deadline: step.deadline, held: holders.has(step.key) })
       } else if (step.op === 'clear') {
         expect(heap.clear(step.key)).toBe(table.get(step.key)?.at)
         table.delete(step.key)
