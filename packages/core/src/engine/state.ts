@@ -130,7 +130,9 @@ const SLOT_SHIFT = 3
  * The shell's number for the invitation's armed timer (see `facade/deadlines.ts`), `-1` when none:
  * the engine never reads it and snapshots do not save it. Kept in the invitation, where the
  * timer's key (the invite id) finds it anyway, rather than in a table of the shell's keyed by
- * invite id, and in bits of `flags` rather than in a field of its own.
+ * invite id, and in bits of `flags` rather than in a field of its own (the shell's record numbers
+ * stay far below the 2^27 the bits above the flags hold: there are at most about twice as many
+ * records as live deadlines, which the caps on invitations bound).
  */
 export const timerSlotOf = (invitation: Invitation): number => (invitation.flags >> SLOT_SHIFT) - 1
 

@@ -16,11 +16,12 @@
  * are about 30. Numbers free for reuse are chained through the order column, not kept in a column
  * of their own.
  *
- * A key's live record is found through its holder (see {@link Holders}): the invitation with
- * that invite id keeps the number of its record itself, in bits of a field it has anyway. A table of its own keyed by the key
- * (a `Map` of key to record) was about 46 bytes of a pending invitation, a second table beside the
- * engine's own by invite id. Keys without a holder (messages held for an
- * invitation not yet known) keep their record in a `Map`, empty in the ordinary run of things.
+ * A key's live record is found through its holder (see {@link Holders}): the invitation with that
+ * invite id keeps the number of its record itself, in bits of a field it has anyway. A table of
+ * the deadlines' own keyed by the key (a `Map` of key to record) was about 46 bytes of a pending
+ * invitation, a second table beside the engine's own by invite id. Keys without a holder
+ * (messages held for an invitation not yet known) keep their record in a `Map`, empty in the
+ * ordinary run of things.
  *
  * Clearing is lazy: the key forgets its record and the record stays in the heap until it comes up
  * (or until stale records outnumber live ones, when the heap is rebuilt), so a clear is a write
