@@ -63,11 +63,11 @@ export type { CompiledMachine, Fired } from './machine/compile.js'
 
 // The engine
 export { step } from './engine/step.js'
-export { initialState, defaultLimits } from './engine/state.js'
+export { initialState, defaultLimits, isPresented, isProvisional, sentHere } from './engine/state.js'
 export type { EngineState, EngineConfig, Limits, Invitation, DataVersion } from './engine/state.js'
 export type { Input, Effect, Notification, Diagnostic, DiagnosticReason, StepResult } from './engine/io.js'
 export { snapshotOf, restoreState } from './engine/snapshot.js'
-export type { EngineSnapshot } from './engine/snapshot.js'
+export type { EngineSnapshot, SavedInvitation } from './engine/snapshot.js'
 export { getInvitation, listInvitations } from './engine/views.js'
 export type { InvitationView, InviteeView } from './engine/views.js'
 export { inviterGraceMs, expiryGraceMs } from './engine/lifecycle.js'
