@@ -209,13 +209,20 @@ const dropInvitation = (state: EngineState, invitation: Invitation, effects: Eff
   }
 }
 
-/** Keeps `state.activeByInviter` in step as an invitation of `inviter` starts or stops being active. */
+/**
+ * Keeps `state.activeByInviter` in step as an invitation of `inviter` starts or stops being active.
+ * A count that falls to 0 stays, as 0, while the table is small: deleting a `Map`'s last entries
+ * makes V8 shrink (reallocate) its table, once per 1:1 lifecycle at a device with one invitation at
+ * a time, and the inviter's next invitation would add the entry back. Past {@link zeroCountsKept}
+ * entries zeros go, so a device that heard from many inviters holds no more than that.
+ */
 const countActive = (state: EngineState, inviter: string, delta: 1 | -1): void => {
   const counts = state.activeByInviter
   const count = (counts.get(inviter) ?? 0) + delta
-  if (count === 0) counts.delete(inviter)
+  if (count === 0 && counts.size > zeroCountsKept) counts.delete(inviter)
   else counts.set(inviter, count)
 }
+const zeroCountsKept = 64
 
 /** How many active invitations `inviter` has here. */
 export const activeFrom = (state: EngineState, inviter: string): number => state.activeByInviter.get(inviter) ?? 0

@@ -12,6 +12,7 @@ import { applyFact, inviteeIndex } from './invitees.js'
 import type { DiagnosticReason, Effect } from './io.js'
 import { armTimers, createInvitation, makeRoom, notify, present, settleActivity } from './lifecycle.js'
 import { adoptModification } from './modifications.js'
+import { noneOverruled } from './outbound.js'
 import { mayBePrivateAnswer, misdirected } from './audience.js'
 import { isPresented, isProvisional, PROVISIONAL, type DataVersion, type EngineState, type Invitation } from './state.js'
 
@@ -49,6 +50,7 @@ const rememberOverruled = (state: EngineState, invitation: Invitation, i: number
   if (decision == null || decision.deviceID !== state.config.deviceID || decision.userID !== state.config.userID) return
   const inFlight = state.inFlight.get(decision.actionID)
   if (inFlight === undefined) return
+  if (inFlight.overruled === noneOverruled) inFlight.overruled = {}
   ;(inFlight.overruled[i] ??= []).push(fact)
   state.revision++
 }
@@ -238,7 +240,8 @@ export const applyModify = (
 
 /** About an unknown invitation, and no newer than one of its inviter's that was forgotten early. */
 const isForgotten = (state: EngineState, message: IncomingMessage, envelope: Envelope): boolean =>
-  message.serverTime <= (state.forgottenUpTo.get(envelope.inviter) ?? Number.NEGATIVE_INFINITY)
+  // Only a flood of tombstones leaves marks: the size, not a probe, answers for every other device.
+  state.forgottenUpTo.size > 0 && message.serverTime <= (state.forgottenUpTo.get(envelope.inviter) ?? Number.NEGATIVE_INFINITY)
 
 const forgottenDetail = 'possibly a late copy about an invitation forgotten early (past maxEndedInvitations)'
 
@@ -267,6 +270,8 @@ const hold = (state: EngineState, message: IncomingMessage, envelope: Envelope, 
 
 /** Applies, in arrival order, what was held for a new invitation. */
 export const releaseHeld = (state: EngineState, invitation: Invitation, now: number, effects: Effect[]): void => {
+  // Nothing held anywhere (a new invitation's usual case): no probe of the table by its fresh id.
+  if (state.heldCount === 0) return
   const held = state.held.get(invitation.inviteID)
   if (held === undefined) return
   state.held.delete(invitation.inviteID)

@@ -178,7 +178,7 @@ export interface InFlight {
    * Facts that arrived for those invitees while in flight and lost to the command's own, by
    * invitee index (keys the engine computes, so an ordinary object is safe here).
    */
-  readonly overruled: Record<string, Decision[]>
+  overruled: Record<string, Decision[]>
 }
 
 /** Everything one party (one device) knows. */

@@ -84,8 +84,10 @@ const sendTaken = (state: EngineState, sendID: string, messageID: string, server
   state.inFlight.delete(sendID)
   state.revision++
   const { envelope } = entry
-  const invitation = state.invitations.get(envelope.inviteID)
+  // The invitation is looked up only where it is read: an answer's receipt needs none, and an
+  // invite's is looked up once, by `inviteTaken` (each lookup of a 1:1 lifecycle's id is a hash probe).
   if (entry.replaces !== undefined) {
+    const invitation = state.invitations.get(envelope.inviteID)
     const taken = invitation === undefined ? 'adopted' : modificationTaken(invitation, entry, serverTime, effects)
     if (taken === 'outranked' && entry.origin === 'app') {
       const lost = failure('Outranked', 'a modification from another device in the same server millisecond outranks it')
@@ -94,9 +96,8 @@ const sendTaken = (state: EngineState, sendID: string, messageID: string, server
     }
   } else if (entry.origin === 'engine') {
     // An invite sent again after a restore: the invitation was provisional; now its message is known.
-    if (invitation !== undefined && isProvisional(invitation) && invitation.inviteMessageID === '' && envelope.actionType === ActionType.invite) {
-      invitation.inviteMessageID = messageID
-    }
+    const invitation = envelope.actionType === ActionType.invite ? state.invitations.get(envelope.inviteID) : undefined
+    if (invitation !== undefined && isProvisional(invitation) && invitation.inviteMessageID === '') invitation.inviteMessageID = messageID
   } else if (envelope.actionType === ActionType.invite) {
     inviteTaken(state, envelope, messageID, serverTime, now, effects)
   }
