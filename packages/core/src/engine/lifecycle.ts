@@ -143,7 +143,9 @@ export const createInvitation = (state: EngineState, fields: NewInvitation, effe
 export const settleActivity = (state: EngineState, invitation: Invitation, now: number, effects: Effect[]): void => {
   const active = invitation.pendingCount > 0
   if (active === (invitation.endedAt === null)) return
-  const armedBefore = hasTimer(state, invitation)
+  // A revived invitation was ended, so its tombstone's removal was armed; an ending one arms that
+  // removal next, which never needs to know what was armed before (no `hasTimer` pass to find out).
+  const armedBefore = active
   invitation.endedAt = active ? null : now
   state.activeCount += active ? 1 : -1
   countActive(state, invitation.inviter, active ? 1 : -1)

@@ -275,19 +275,46 @@ export const writableDecisions = (invitation: Invitation): (Decision | null)[] =
 /** A dictionary without a prototype: ids from the network can never reach `Object.prototype`. */
 export const dictionary = <V>(): Record<string, V> => Object.create(null) as Record<string, V>
 
-export const initialState = (config: EngineConfig): EngineState => ({
-  config,
-  revision: 0,
-  connected: false,
-  invitations: new Map(),
-  activeCount: 0,
-  activeByInviter: new Map(),
-  ended: [],
-  endedFrom: 0,
-  forgottenUpTo: new Map(),
-  held: new Map(),
-  heldCount: 0,
-  inFlight: new Map(),
-  outbox: [],
-  soleLists: new Map(),
-})
+/**
+ * A new state's fields, set by a constructor rather than an object literal: V8 builds a literal's
+ * boilerplate on the literal's second run, widening the field types its first object gave the
+ * hidden class, and that threw away the optimised code of every function that reads the state
+ * (about twenty, in a `--trace-deopt` run) as soon as a process made its second state. A
+ * constructor gives every state the same hidden class from the first. The fields are `declare`d
+ * (no class field initialisers, which would define each as `undefined` first) and the class has
+ * no methods: the state stays plain data.
+ */
+class FreshState implements EngineState {
+  declare readonly config: EngineConfig
+  declare revision: number
+  declare connected: boolean
+  declare readonly invitations: Map<string, Invitation>
+  declare activeCount: number
+  declare readonly activeByInviter: Map<string, number>
+  declare ended: string[]
+  declare endedFrom: number
+  declare readonly forgottenUpTo: Map<string, number>
+  declare readonly held: Map<string, HeldMessage[]>
+  declare heldCount: number
+  declare readonly inFlight: Map<string, InFlight>
+  declare outbox: InFlight[]
+  declare readonly soleLists: Map<string, readonly string[]>
+  constructor(config: EngineConfig) {
+    this.config = config
+    this.revision = 0
+    this.connected = false
+    this.invitations = new Map()
+    this.activeCount = 0
+    this.activeByInviter = new Map()
+    this.ended = []
+    this.endedFrom = 0
+    this.forgottenUpTo = new Map()
+    this.held = new Map()
+    this.heldCount = 0
+    this.inFlight = new Map()
+    this.outbox = []
+    this.soleLists = new Map()
+  }
+}
+
+export const initialState = (config: EngineConfig): EngineState => new FreshState(config)
