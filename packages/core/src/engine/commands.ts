@@ -15,7 +15,7 @@ import type { AddInvitedCommand, AnswerCommand, Effect, InviteCommand } from './
 import { answerDeadline, armTimers, createInvitation, makeRoom, settleActivity } from './lifecycle.js'
 import { nextSequence } from './modifications.js'
 import { hasOpenEnded } from './openEnded.js'
-import { followUpEnvelope, followUpTarget, noneOverruled, sendTracked } from './outbound.js'
+import { followUpEnvelope, followUpTarget, noneOverruled, sendOptions, sendTracked } from './outbound.js'
 import { releaseHeld } from './receive.js'
 import { nothingYet, type EngineState, type Invitation } from './state.js'
 
@@ -99,7 +99,7 @@ export const invite = (state: EngineState, command: InviteCommand, effects: Effe
   const tooLarge = sizeProblem(envelope, state.config.maxPayloadBytes)
   if (tooLarge !== undefined) return settle(effects, command.commandID, E.left(tooLarge))
   const options = command.offlinePushInfo === undefined
-    ? { onlineUserOnly: command.onlineUserOnly }
+    ? sendOptions(command.onlineUserOnly)
     : { onlineUserOnly: command.onlineUserOnly, offlinePushInfo: command.offlinePushInfo }
   const to = command.groupID === '' ? { kind: 'user', userID: envelope.inviteeList[0]! } as const : { kind: 'group', groupID: command.groupID } as const
   // An invite decides nobody at send time: the shared empty list, not an array per invite.
@@ -206,7 +206,7 @@ const decide = (
   const fact: InviteeEvent = { type: factTypeOf(type), actionID, data, userID, deviceID }
   for (let k = 0; k < decided.length; k++) applyFact(state, invitation, decided[k]!, fact, true, effects)
   const to = followUpTarget(invitation, actionType, userID)
-  sendTracked(state, { commandID, origin: 'app', to, envelope, options: { onlineUserOnly: invitation.onlineUserOnly }, decided, issuedAt: now, overruled: noneOverruled }, effects)
+  sendTracked(state, { commandID, origin: 'app', to, envelope, options: sendOptions(invitation.onlineUserOnly), decided, issuedAt: now, overruled: noneOverruled }, effects)
   settleActivity(state, invitation, now, effects)
 }
 
@@ -219,7 +219,7 @@ const modify = (state: EngineState, invitation: Invitation, command: AnswerComma
   const to = invitation.groupID === '' ? { kind: 'user', userID: invitation.invitees[0]! } as const : { kind: 'group', groupID: invitation.groupID } as const
   sendTracked(
     state,
-    { commandID: command.commandID, origin: 'app', to, envelope, options: { onlineUserOnly: false }, decided: nothingYet, issuedAt: command.now, overruled: noneOverruled, replaces: invitation.inviteMessageID },
+    { commandID: command.commandID, origin: 'app', to, envelope, options: sendOptions(false), decided: nothingYet, issuedAt: command.now, overruled: noneOverruled, replaces: invitation.inviteMessageID },
     effects,
   )
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { ActionType, type Envelope } from '../wire/envelope.js'
-import type { Conversation } from '../ports.js'
+import type { Conversation, SendOptions } from '../ports.js'
 import { answersToInviter } from './audience.js'
 import type { Effect } from './io.js'
 import type { Decision } from '../machine/inviteeMachine.js'
@@ -43,6 +43,16 @@ export const followUpEnvelope = (
   onlineUserOnly: invitation.onlineUserOnly,
   beckon: { actionID },
 })
+
+const online: SendOptions = Object.freeze({ onlineUserOnly: true })
+const stored: SendOptions = Object.freeze({ onlineUserOnly: false })
+
+/**
+ * The options of a send without push info: one shared, frozen object for each value (nothing
+ * changes a send's options), rather than one more object per send.
+ */
+export const sendOptions = (onlineUserOnly: boolean): SendOptions =>
+  onlineUserOnly === true ? online : onlineUserOnly === false ? stored : { onlineUserOnly }
 
 /** The action id of an envelope this engine built (every one carries beckon's extension). */
 export const actionIDOf = (envelope: Envelope): string => envelope.beckon?.actionID ?? ''
@@ -86,7 +96,7 @@ export const sendOwnTimeout = (
       origin: 'engine',
       to: followUpTarget(invitation, ActionType.timeout, state.config.userID),
       envelope,
-      options: { onlineUserOnly: invitation.onlineUserOnly },
+      options: sendOptions(invitation.onlineUserOnly),
       decided: [],
       issuedAt: now,
       overruled: noneOverruled,
