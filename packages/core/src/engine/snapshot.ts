@@ -22,7 +22,7 @@ import * as t from 'io-ts'
 import { ActionType, type Envelope } from '../wire/envelope.js'
 import { flagsAsBooleans, newInvitation, restoredInvitation, type SavedInvitation } from './record.js'
 import type { EngineConfig, EngineState, HeldMessage, InFlight, Invitation } from './state.js'
-import { dictionary, nothingYet } from './state.js'
+import { dictionary, initialState, nothingYet } from './state.js'
 
 export type { SavedInvitation } from './record.js'
 
@@ -112,7 +112,10 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
         : E.left(`the snapshot belongs to ${decoded.userID}/${decoded.deviceID}`),
     ),
     E.map((decoded) => {
-      const invitations = new Map<string, Invitation>()
+      // Filled in rather than written as a literal: every state of a process has the one shape
+      // the engine's optimised code was compiled for (see initialState).
+      const state = initialState(config)
+      const { invitations, activeByInviter, held } = state
       let activeCount = 0
       for (const invitation of decoded.invitations) {
         const again = invitation.endedAt === null && !invitation.sentHere
@@ -133,35 +136,22 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
         invitations.set(envelope.inviteID, provisionalInvite(envelope, entry.issuedAt))
         activeCount++
       }
-      const ended = decoded.invitations
+      state.ended = decoded.invitations
         .filter((invitation) => invitation.endedAt !== null)
         .sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0))
         .map((invitation) => invitation.inviteID)
-      const activeByInviter = new Map<string, number>()
       for (const invitation of invitations.values()) {
         if (invitation.endedAt === null) activeByInviter.set(invitation.inviter, (activeByInviter.get(invitation.inviter) ?? 0) + 1)
       }
-      const held = new Map<string, HeldMessage[]>()
       for (const entry of decoded.held) {
         const list = held.get(entry.envelope.inviteID)
         if (list === undefined) held.set(entry.envelope.inviteID, [entry])
         else list.push(entry)
       }
-      return {
-        config,
-        revision: 0,
-        connected: false,
-        invitations,
-        activeCount,
-        activeByInviter,
-        ended,
-        endedFrom: 0,
-        forgottenUpTo: new Map(Object.entries(decoded.forgottenUpTo ?? {})),
-        held,
-        heldCount: decoded.held.length,
-        inFlight: new Map<string, InFlight>(),
-        outbox: decoded.outbox.map((entry) => ({ ...entry, overruled: dictionary<never[]>() })),
-        soleLists: new Map<string, readonly string[]>(),
-      }
+      for (const [user, upTo] of Object.entries(decoded.forgottenUpTo ?? {})) state.forgottenUpTo.set(user, upTo)
+      state.activeCount = activeCount
+      state.heldCount = decoded.held.length
+      state.outbox = decoded.outbox.map((entry) => ({ ...entry, overruled: dictionary<never[]>() }))
+      return state
     }),
   )
