@@ -8,12 +8,17 @@
  * Ids are chosen by whoever sends the invite, so a run of colliding ids could make probing slow;
  * past a probe length no honest hash produces, the table gives way to a `Map`.
  *
+ * A slot also keeps the bits of its id's hash that did not choose the slot, so a probe reads an
+ * id only when the two agree: in a CPU profile of a group answer, reading the ids of slots that
+ * merely collided (each a cache miss on a string) was a third of a lookup's time.
+ *
  * @module
  */
 
 /**
- * Slots hold a position plus one, so a slot of a fresh (zeroed) `Int32Array` is empty: filling
- * the table with a marker first was a pass over it per invitation.
+ * Slots hold a position plus one in the bits the table's mask keeps (a position is smaller than
+ * the table), so a slot of a fresh (zeroed) `Int32Array` is empty: filling the table with a marker
+ * first was a pass over it per invitation. The bits above hold the id's hash there.
  */
 const EMPTY = 0
 /** Far above what this hash gives real ids at ≤ 70 % load; only crafted collisions get here. */
@@ -53,10 +58,12 @@ export type InviteeIndex = Int32Array | Map<string, number>
 export const positionIn = (index: InviteeIndex, ids: readonly string[], id: string): number => {
   if (!(index instanceof Int32Array)) return index.get(id) ?? -1
   const mask = index.length - 1
-  for (let slot = hash(id) & mask; ; slot = (slot + 1) & mask) {
+  const h = hash(id)
+  const tag = h & ~mask
+  for (let slot = h & mask; ; slot = (slot + 1) & mask) {
     const stored = index[slot]!
     if (stored === EMPTY) return -1
-    if (ids[stored - 1] === id) return stored - 1
+    if ((stored & ~mask) === tag && ids[(stored & mask) - 1] === id) return (stored & mask) - 1
   }
 }
 
@@ -73,12 +80,13 @@ export const buildInviteeIndex = (ids: readonly string[]): InviteeIndex => {
   const slots = new Int32Array(capacity)
   const mask = capacity - 1
   for (let i = 0; i < ids.length; i++) {
-    let slot = hash(ids[i]!) & mask
+    const h = hash(ids[i]!)
+    let slot = h & mask
     for (let probe = 0; slots[slot] !== EMPTY; probe++) {
       if (probe > MAX_PROBE) return mapOf(ids)
       slot = (slot + 1) & mask
     }
-    slots[slot] = i + 1
+    slots[slot] = (h & ~mask) | (i + 1)
   }
   return slots
 }

@@ -19,6 +19,19 @@ describe('the invitee index', () => {
     expect([positionIn(index, ids, 'student-0'), positionIn(index, ids, 'student-99999'), positionIn(index, ids, 'student-100000')]).toEqual([0, 99_999, -1])
   })
 
+  it('tells apart ids whose whole hashes agree', () => {
+    // A slot keeps the hash bits above the table's mask, so a probe compares ids only where those
+    // agree: two ids with one 32-bit hash agree there everywhere, and only the ids tell them apart.
+    const [a, b] = ['id-6953', 'id-18073']
+    expect(hash(a)).toBe(hash(b))
+    const ids = [...Array.from({ length: 40 }, (_, i) => `member-${i}`), a]
+    const index = buildInviteeIndex(ids)
+    expect([positionIn(index, ids, a), positionIn(index, ids, b)]).toEqual([40, -1])
+    const both = [b, ...ids]
+    const bothIndex = buildInviteeIndex(both)
+    expect([positionIn(bothIndex, both, b), positionIn(bothIndex, both, a)]).toEqual([0, 41])
+  })
+
   it('still finds every id when crafted ids all hash to one slot', () => {
     // Seventy ids whose hashes agree in their low eight bits share one slot of the 128-slot table.
     const ids: string[] = []
