@@ -116,15 +116,21 @@ export const applyFact = (
   silent: boolean,
   effects: Effect[],
 ): Applied => {
-  const from = invitation.states[i] ?? machine.initial
-  const before = invitation.decisions[i] ?? null
+  // Read from the invitation's own lists, made first: a fact about an invitee still in the
+  // shared empty list (`nothingYet`) always applies (nothing outranks it yet), and reading past
+  // the end of that frozen list sent this load, for every later answer too, through V8's generic
+  // keyed-load path (4 % of a group answer's step in a CPU profile).
+  const states = writableStates(invitation)
+  const decisions = writableDecisions(invitation)
+  const from = states[i] ?? machine.initial
+  const before = decisions[i] ?? null
   current.decision = before
   const to = fireInPlace(machine, from, current, event)
   if (to < 0) return before !== null && before.actionID === event.actionID ? DUPLICATE : OUTRANKED
   const after = current.decision
   state.revision++
-  writableStates(invitation)[i] = to
-  writableDecisions(invitation)[i] = after
+  states[i] = to
+  decisions[i] = after
   const wasAnswerable = machine.answerable[from] === true
   const isNowAnswerable = machine.answerable[to] === true
   if (wasAnswerable !== isNowAnswerable) invitation.pendingCount += isNowAnswerable ? 1 : -1
