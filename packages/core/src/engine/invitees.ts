@@ -122,8 +122,11 @@ export const applyFact = (
   // keyed-load path (4 % of a group answer's step in a CPU profile).
   const states = writableStates(invitation)
   const decisions = writableDecisions(invitation)
-  const from = states[i] ?? machine.initial
   const before = decisions[i] ?? null
+  // An invitee without a decision is in the initial state (the two change together, here and in
+  // `undoFact`), so its state is not read: in a big group, most answers are an invitee's first,
+  // and the read was a cache miss on a column as large as the group.
+  const from = before === null ? machine.initial : (states[i] ?? machine.initial)
   current.decision = before
   const to = fireInPlace(machine, from, current, event)
   if (to < 0) return before !== null && before.actionID === event.actionID ? DUPLICATE : OUTRANKED

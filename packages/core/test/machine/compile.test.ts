@@ -7,6 +7,19 @@ import { fireInPlace } from '../../src/machine/compile.js'
 import { inviteeEvent } from './arbitraries.js'
 
 describe('the compiled invitee machine', () => {
+  // Law: an invitee is undecided exactly while it is in the initial state. Every transition
+  // records its fact as the decision, and none leads back to the initial state, so the engine
+  // reads no state for an invitee without a decision (invitees.ts, applyFact).
+  test.prop([fc.constantFrom(...compiled.states.map((_, i) => i)), fc.option(inviteeEvent, { nil: null }), inviteeEvent])(
+    'records every fact it takes as the decision, and never returns to the initial state',
+    (state, decision, event) => {
+      const fired = fire(compiled, state, { decision: state === compiled.initial ? null : decision }, event)
+      if (fired === undefined) return
+      expect(fired.context.decision).toBe(event)
+      expect(fired.state).not.toBe(compiled.initial)
+    },
+  )
+
   it('indexes every state of the machine', () => {
     expect(compiled.states).toEqual(Object.keys(inviteeMachine.root.states))
     expect(compiled.states[compiled.initial]).toBe('pending')
