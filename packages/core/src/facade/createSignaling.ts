@@ -107,6 +107,10 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
   shell.onConnectionChange(transport.connectionState)
   queueMicrotask(listeners.ready)
 
+  // The shell stamps a command with its ids and the time (`start`): the placeholders here give
+  // the object its final shape, built in one literal without a closure around it.
+  const unstamped = { commandID: '', now: 0, actionID: '' }
+
   const invite = (
     inviteID: string,
     groupID: string,
@@ -115,30 +119,29 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     data: string | undefined,
     opts: InviteOptions | undefined,
     holding?: string,
-  ) =>
-    shell.command((commandID, { now, actionID }) => {
-      // One literal, the optional keys added only when given: spreads of empty objects were a
-      // measurable share of a 1:1 invite through the facade.
-      const input: Mutable<InviteCommand> = {
-        type: 'command.invite',
-        commandID,
-        now,
-        actionID,
-        inviteID,
-        groupID,
-        inviteeList,
-        data: data ?? '',
-        timeout: opts?.timeout ?? defaultTimeoutSeconds,
-        onlineUserOnly: opts?.onlineUserOnly ?? false,
-      }
-      if (members !== undefined) input.members = members
-      if (opts?.offlinePushInfo !== undefined) input.offlinePushInfo = opts.offlinePushInfo
-      if (opts?.audience !== undefined) input.audience = opts.audience
-      return input
-    }, holding)
+  ) => {
+    // One literal, the optional keys added only when given: spreads of empty objects were a
+    // measurable share of a 1:1 invite through the facade.
+    const input: Mutable<InviteCommand> = {
+      type: 'command.invite',
+      commandID: unstamped.commandID,
+      now: unstamped.now,
+      actionID: unstamped.actionID,
+      inviteID,
+      groupID,
+      inviteeList,
+      data: data ?? '',
+      timeout: opts?.timeout ?? defaultTimeoutSeconds,
+      onlineUserOnly: opts?.onlineUserOnly ?? false,
+    }
+    if (members !== undefined) input.members = members
+    if (opts?.offlinePushInfo !== undefined) input.offlinePushInfo = opts.offlinePushInfo
+    if (opts?.audience !== undefined) input.audience = opts.audience
+    return shell.command(input, holding)
+  }
 
   const answer = (type: AnswerCommand['type'], inviteID: string, data: string | undefined) =>
-    shell.commandWithoutResult((commandID, { now, actionID }) => ({ type, commandID, now, actionID, inviteID, data: data ?? '' }))
+    shell.commandWithoutResult({ type, commandID: unstamped.commandID, now: unstamped.now, actionID: unstamped.actionID, inviteID, data: data ?? '' })
 
   return refuseTencentWebShape(guardSignaling({
     userID: transport.userID,
@@ -175,7 +178,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
       const read = readSignalingInfo(info)
       if (E.isLeft(read)) return Promise.reject(new SignalingError(failure('InvalidParameter', `addInvitedSignaling: ${read.left}`)))
       const { envelope, serverTime } = read.right
-      return shell.commandWithoutResult((commandID, stamped) => ({ type: 'command.addInvited', commandID, ...stamped, envelope, ...(serverTime === undefined ? {} : { serverTime }) }))
+      return shell.commandWithoutResult({ type: 'command.addInvited', ...unstamped, envelope, ...(serverTime === undefined ? {} : { serverTime }) })
     },
     getInvitation: (inviteID) => getInvitation(state, inviteID),
     listInvitations: () => listInvitations(state),

@@ -72,6 +72,21 @@ const failureOf = (error: unknown): SignalingFailure => {
 
 const ignore = (): void => undefined
 
+/** The commands the facade hands the shell: those the engine settles a promise for. */
+type CommandInput = Extract<Input, { readonly commandID: string }>
+/** Each member of a union with its keys writable. */
+type Writable<T> = T extends unknown ? { -readonly [K in keyof T]: T[K] } : never
+
+// A command's promise takes its settling functions through one shared executor rather than a
+// closure per call (one closure and its context fewer per command); they are read back at once,
+// before anything else can make a promise here.
+let capturedResolve: (value: string | undefined) => void = ignore
+let capturedReject: (error: Error) => void = ignore
+const captureSettlers = (resolve: (value: never) => void, reject: (error: Error) => void): void => {
+  capturedResolve = resolve as (value: string | undefined) => void
+  capturedReject = reject
+}
+
 /** An app's call waiting for the engine to settle its promise. */
 interface PendingCommand {
   readonly resolve: (value: string | undefined) => void
@@ -329,9 +344,14 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
   // Commands and shutdown
   // -----------------------------------------------------------------------------------------------
 
-  type Build = (commandID: string, stamped: { now: number; actionID: string }) => Input
+  /**
+   * A command as the facade makes it, before the shell stamps it: `commandID`, `actionID` and
+   * `now` are written over whatever it holds (placeholders of the same types, so the object keeps
+   * its shape).
+   */
+  type Unstamped = Writable<CommandInput>
 
-  const start = (build: Build, withID: boolean, holding: string | undefined, resolve: (value: string | undefined) => void, reject: (error: Error) => void): void => {
+  const start = (input: Unstamped, withID: boolean, holding: string | undefined, resolve: (value: string | undefined) => void, reject: (error: Error) => void): void => {
     if (closed) return reject(new SignalingError(failure('Disconnected', 'this signaling instance is closed')))
     if (holding !== undefined) holdCallbacks(listeners, holding)
     // A command sends at most one message, so the fresh id of that message names the command too:
@@ -339,7 +359,10 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     // (a restored message in flight still names the command of the instance that saved it).
     const actionID = ids()
     commands.set(actionID, { resolve, reject, withID, holding })
-    run(build(actionID, { now: transport.serverNow(), actionID }))
+    input.commandID = actionID
+    input.actionID = actionID
+    input.now = transport.serverNow()
+    run(input as CommandInput)
   }
 
   /**
@@ -347,8 +370,9 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
    * answered). With `holding`, the callbacks about that invitation wait until the promise settled
    * and the app's continuation of it ran (`holdCallbacks`).
    */
-  const command = (build: Build, holding?: string): Promise<string> => {
-    const promise = new Promise<string>((resolve, reject) => start(build, true, holding, resolve as (value: string | undefined) => void, reject))
+  const command = (input: Unstamped, holding?: string): Promise<string> => {
+    const promise = new Promise<string>(captureSettlers)
+    start(input, true, holding, capturedResolve, capturedReject)
     // An invite's failure is not an unhandled rejection when the app handles it a while later
     // (after awaiting something else first), as it was when its callbacks were held by a
     // reaction on this promise.
@@ -360,7 +384,11 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
    * Runs a command whose promise settles with nothing (an answer to an invitation): resolved so at
    * the source, rather than through one more promise per call.
    */
-  const commandWithoutResult = (build: Build): Promise<void> => new Promise<void>((resolve, reject) => start(build, false, undefined, resolve as (value: string | undefined) => void, reject))
+  const commandWithoutResult = (input: Unstamped): Promise<void> => {
+    const promise = new Promise<void>(captureSettlers)
+    start(input, false, undefined, capturedResolve, capturedReject)
+    return promise
+  }
 
   const close = (): void => {
     if (closed) return

@@ -91,12 +91,13 @@ const optionMethods = ['invite', 'inviteInGroup', 'cancel', 'accept', 'reject', 
 export const refuseTencentWebShape = (signaling: Omit<Signaling, 'removeSignalingListener'>): Signaling => {
   const target = signaling as Signaling
   for (const method of optionMethods) {
-    const native = target[method] as (...args: unknown[]) => Promise<unknown>
+    const native = target[method] as (a: unknown, b: unknown, c: unknown, d: unknown) => Promise<unknown>
+    // Four parameters, as many as the longest of these methods takes, rather than a rest array
+    // and a spread per call: every invitation's calls come through here.
     Object.assign(target, {
-      [method]: (...args: unknown[]) => {
-        const [first] = args
+      [method]: (first: unknown, b: unknown, c: unknown, d: unknown) => {
         if (isOptionsObject(first)) throw optionsCall(method, first)
-        return native(...args)
+        return native(first, b, c, d)
       },
     })
   }
