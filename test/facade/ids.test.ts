@@ -1,11 +1,11 @@
 /**
- * Where `createSignaling` gets its ids when it is given none: the runtime's Web Crypto. Runtimes
- * without `crypto.randomUUID` (insecure `http://` pages, older React Native, mini-program
- * runtimes) still have random ids from `crypto.getRandomValues`; a runtime with neither is told,
- * at construction, to pass the `ids` option.
+ * Where `createSignaling` gets its ids when it is given none: the runtime's Web Crypto, its
+ * `crypto.getRandomValues` (which insecure `http://` pages, older React Native and mini-program
+ * runtimes have too, without `crypto.randomUUID`), else `crypto.randomUUID`; a runtime with
+ * neither is told, at construction, to pass the `ids` option.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createSignaling } from '@beckon/core'
+import { createSignaling, randomIdSource } from '@beckon/core'
 import { MemoryIm } from '@beckon/adapter-memory'
 
 /** RFC 4122 §4.4: version 4 in the 13th hex digit, variant 10xx in the 17th. */
@@ -24,11 +24,29 @@ afterEach(() => {
 })
 
 describe('default ids', () => {
-  it('are the runtime’s randomUUID where it has one', async () => {
+  it('are version 4 UUIDs from getRandomValues where the runtime has both it and randomUUID', async () => {
+    const real = globalThis.crypto
     const randomUUID = vi.fn(() => '00000000-0000-4000-8000-000000000001')
-    vi.stubGlobal('crypto', { randomUUID, getRandomValues: () => { throw new Error('not this one') } })
+    vi.stubGlobal('crypto', { randomUUID, getRandomValues: (array: Uint8Array<ArrayBuffer>) => real.getRandomValues(array) })
+    expect(await inviteWithDefaultIds()).toMatch(uuidV4)
+    expect(randomUUID).not.toHaveBeenCalled()
+  })
+
+  it('are the runtime’s randomUUID where it has no getRandomValues', async () => {
+    const randomUUID = vi.fn(() => '00000000-0000-4000-8000-000000000001')
+    vi.stubGlobal('crypto', { randomUUID })
     expect(await inviteWithDefaultIds()).toBe('00000000-0000-4000-8000-000000000001')
     expect(randomUUID).toHaveBeenCalled()
+  })
+
+  it('draw random bytes for a batch of ids at a time, and every id of a batch differs', () => {
+    const real = globalThis.crypto
+    let draws = 0
+    const ids = randomIdSource({ getRandomValues: (array: Uint8Array) => (draws++, real.getRandomValues(array as Uint8Array<ArrayBuffer>)) })
+    const drawn = Array.from({ length: 40 }, () => ids())
+    for (const id of drawn) expect(id).toMatch(uuidV4)
+    expect(new Set(drawn).size).toBe(40)
+    expect(draws).toBe(3)
   })
 
   it('are version 4 UUIDs from getRandomValues where randomUUID is missing (an http:// page)', async () => {
