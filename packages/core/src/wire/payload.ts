@@ -48,9 +48,8 @@ const closingQuote = (s: string, open: number): number => {
 /** Whether `s` holds more than `limit` opening brackets, found by the runtime's own search. */
 const opensMoreThan = (s: string, limit: number): boolean => {
   let opened = 0
-  for (const bracket of ['[', '{']) {
-    for (let at = s.indexOf(bracket); at >= 0; at = s.indexOf(bracket, at + 1)) if (++opened > limit) return true
-  }
+  for (let at = s.indexOf('['); at >= 0; at = s.indexOf('[', at + 1)) if (++opened > limit) return true
+  for (let at = s.indexOf('{'); at >= 0; at = s.indexOf('{', at + 1)) if (++opened > limit) return true
   return false
 }
 
