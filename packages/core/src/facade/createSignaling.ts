@@ -107,9 +107,9 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
   shell.onConnectionChange(transport.connectionState)
   queueMicrotask(listeners.ready)
 
-  // The shell stamps a command with its ids and the time (`start`): the placeholders here give
-  // the object its final shape, built in one literal without a closure around it.
-  const unstamped = { commandID: '', now: 0, actionID: '' }
+  // The shell stamps a command with its ids and the time (`start`): the placeholders here
+  // (`commandID`, `now`, `actionID`) give the object its final shape, built in one literal
+  // without a closure around it.
 
   const invite = (
     inviteID: string,
@@ -124,9 +124,9 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     // measurable share of a 1:1 invite through the facade.
     const input: Mutable<InviteCommand> = {
       type: 'command.invite',
-      commandID: unstamped.commandID,
-      now: unstamped.now,
-      actionID: unstamped.actionID,
+      commandID: '',
+      now: 0,
+      actionID: '',
       inviteID,
       groupID,
       inviteeList,
@@ -141,7 +141,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
   }
 
   const answer = (type: AnswerCommand['type'], inviteID: string, data: string | undefined) =>
-    shell.commandWithoutResult({ type, commandID: unstamped.commandID, now: unstamped.now, actionID: unstamped.actionID, inviteID, data: data ?? '' })
+    shell.commandWithoutResult({ type, commandID: '', now: 0, actionID: '', inviteID, data: data ?? '' })
 
   return refuseTencentWebShape(guardSignaling({
     userID: transport.userID,
@@ -178,7 +178,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
       const read = readSignalingInfo(info)
       if (E.isLeft(read)) return Promise.reject(new SignalingError(failure('InvalidParameter', `addInvitedSignaling: ${read.left}`)))
       const { envelope, serverTime } = read.right
-      return shell.commandWithoutResult({ type: 'command.addInvited', ...unstamped, envelope, ...(serverTime === undefined ? {} : { serverTime }) })
+      return shell.commandWithoutResult({ type: 'command.addInvited', commandID: '', now: 0, actionID: '', envelope, ...(serverTime === undefined ? {} : { serverTime }) })
     },
     getInvitation: (inviteID) => getInvitation(state, inviteID),
     listInvitations: () => listInvitations(state),

@@ -84,12 +84,15 @@ export const randomIdSource = (source: RandomSource | undefined = (globalThis as
   )
 }
 
+/** The runtime's id source, made at the first call of {@link randomUUIDs} (it draws ids in batches). */
+let runtimeIds: (() => string) | undefined
+
 /**
  * Random RFC 4122 version 4 UUIDs from the runtime's Web Crypto (see {@link randomIdSource}).
  *
  * @throws TypeError naming `createSignaling`'s `ids` option when the runtime has no Web Crypto.
  */
-export const randomUUIDs = (): string => randomIdSource()()
+export const randomUUIDs = (): string => (runtimeIds ??= randomIdSource())()
 
 // -------------------------------------------------------------------------------------------------
 // Errors thrown by the app's listeners

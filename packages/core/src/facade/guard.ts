@@ -20,20 +20,24 @@ export type Unguarded = Omit<Signaling, 'closed' | 'removeSignalingListener'>
 
 const closedText = 'this signaling instance is closed (close() was called)'
 
-const thrown = (error: unknown): string => `reading the arguments threw ${error instanceof Error ? error.message : String(error)}`
-
-/** Runs `check`, turning a getter or proxy that throws into the problem it is. */
-const problemOf = (check: () => string | undefined): string | undefined => {
+/**
+ * What `check` finds wrong with the arguments, a getter or proxy that throws being one problem.
+ * The arguments are passed along rather than closed over: a closure or two per call were a tenth of
+ * what a 1:1 lifecycle allocated through the facade.
+ */
+const problemIn = <A, B, C, D>(check: (a: A, b: B, c?: C, d?: D) => string | undefined, a: A, b: B, c?: C, d?: D): string | undefined => {
   try {
-    return check()
+    return check(a, b, c, d)
   } catch (error) {
-    return thrown(error)
+    return `reading the arguments threw ${error instanceof Error ? error.message : String(error)}`
   }
 }
 
 /** What `cancel`, `accept` and `reject` check, and what `modifyInvitation` checks (data required). */
 const answerChecks = (inviteID: unknown, data: unknown): string | undefined => answerProblem(inviteID, data, false)
 const modificationChecks = (inviteID: unknown, data: unknown): string | undefined => answerProblem(inviteID, data, true)
+const inviteIDChecks = (inviteID: unknown): string | undefined => (typeof inviteID === 'string' ? undefined : expected('inviteID', 'a string', inviteID))
+const listenerFunctionChecks = (listener: unknown): string | undefined => functionProblem('listener', listener)
 const none = (): undefined => undefined
 
 /**
@@ -43,36 +47,27 @@ const none = (): undefined => undefined
 export const guardSignaling = (inner: Unguarded): Omit<Signaling, 'removeSignalingListener'> => {
   let closed = false
 
-  /**
-   * A promise method: refused once closed or when `check` finds a problem with its arguments,
-   * else `run` with them. Arguments are passed along rather than closed over: a closure or two per
-   * call were a tenth of what a 1:1 lifecycle allocated through the facade.
-   */
+  /** A promise method: refused once closed or when `check` finds a problem, else `run` with the arguments. */
   const command = <A, B, C, D, T>(
     method: string,
-    check: (a: A, b: B, c: C, d: D) => string | undefined,
-    run: (a: A, b: B, c: C, d: D) => Promise<T>,
+    check: (a: A, b: B, c?: C, d?: D) => string | undefined,
+    run: (a: A, b: B, c?: C, d?: D) => Promise<T>,
     a: A,
     b: B,
-    c: C,
-    d: D,
+    c?: C,
+    d?: D,
   ): Promise<T> => {
     if (closed) return Promise.reject(new SignalingError(failure('Disconnected', `${method}: ${closedText}; create another with createSignaling to go on`)))
-    let problem: string | undefined
-    try {
-      problem = check(a, b, c, d)
-    } catch (error) {
-      problem = thrown(error)
-    }
+    const problem = problemIn(check, a, b, c, d)
     return problem === undefined ? run(a, b, c, d) : Promise.reject(new SignalingError(failure('InvalidParameter', `${method}: ${problem}`)))
   }
 
   /** A synchronous call that needs a live instance (a view, a listener that would never be called). */
-  const live = <T>(method: string, check: () => string | undefined, run: () => T): T => {
+  const live = <A, T>(method: string, check: (a: A) => string | undefined, run: (a: A) => T, a: A): T => {
     if (closed) throw new Error(`${method}: ${closedText}; it no longer follows invitations or calls listeners (snapshot() still gives its state at close, for createSignaling({ restore }))`)
-    const problem = problemOf(check)
+    const problem = problemIn(check, a, undefined)
     if (problem !== undefined) throw new TypeError(`${method}: ${problem}`)
-    return run()
+    return run(a)
   }
 
   const self = inner.userID
@@ -86,18 +81,17 @@ export const guardSignaling = (inner: Unguarded): Omit<Signaling, 'removeSignali
     get closed() {
       return closed
     },
-    invite: (invitee, data, options) => command('invite', inviteChecks, inner.invite, invitee, data, options, undefined),
+    invite: (invitee, data, options) => command('invite', inviteChecks, inner.invite, invitee, data, options),
     inviteInGroup: (groupID, inviteeList, data, options) => command('inviteInGroup', groupInviteChecks, inner.inviteInGroup, groupID, inviteeList, data, options),
-    cancel: (inviteID, data) => command('cancel', answerChecks, inner.cancel, inviteID, data, undefined, undefined),
-    accept: (inviteID, data) => command('accept', answerChecks, inner.accept, inviteID, data, undefined, undefined),
-    reject: (inviteID, data) => command('reject', answerChecks, inner.reject, inviteID, data, undefined, undefined),
-    modifyInvitation: (inviteID, data) => command('modifyInvitation', modificationChecks, inner.modifyInvitation, inviteID, data, undefined, undefined),
+    cancel: (inviteID, data) => command('cancel', answerChecks, inner.cancel, inviteID, data),
+    accept: (inviteID, data) => command('accept', answerChecks, inner.accept, inviteID, data),
+    reject: (inviteID, data) => command('reject', answerChecks, inner.reject, inviteID, data),
+    modifyInvitation: (inviteID, data) => command('modifyInvitation', modificationChecks, inner.modifyInvitation, inviteID, data),
     // Never throws (SPEC §2), closed or not: it only reads the message it is given.
     getSignalingInfo: (message) => inner.getSignalingInfo(message),
-    addInvitedSignaling: (info) => command('addInvitedSignaling', none, inner.addInvitedSignaling, info, undefined, undefined, undefined),
-    getInvitation: (inviteID) =>
-      live('getInvitation', () => (typeof inviteID === 'string' ? undefined : expected('inviteID', 'a string', inviteID)), () => inner.getInvitation(inviteID)),
-    listInvitations: () => live('listInvitations', none, () => inner.listInvitations()),
+    addInvitedSignaling: (info) => command('addInvitedSignaling', none, inner.addInvitedSignaling, info, undefined),
+    getInvitation: (inviteID) => live('getInvitation', inviteIDChecks, inner.getInvitation, inviteID),
+    listInvitations: () => live('listInvitations', none, inner.listInvitations, undefined),
     snapshot: () => inner.snapshot(),
     // Never refused after close: a UI may render once more while it unmounts.
     subscribe: (onChange) => {
@@ -106,9 +100,9 @@ export const guardSignaling = (inner: Unguarded): Omit<Signaling, 'removeSignali
       return inner.subscribe(onChange)
     },
     getSnapshot: inner.getSnapshot,
-    addSignalingListener: (listener) => live('addSignalingListener', () => listenerProblem(listener), () => inner.addSignalingListener(listener)),
-    addDiagnosticListener: (listener) => live('addDiagnosticListener', () => functionProblem('listener', listener), () => inner.addDiagnosticListener(listener)),
-    addStateChangeListener: (listener) => live('addStateChangeListener', () => functionProblem('listener', listener), () => inner.addStateChangeListener(listener)),
+    addSignalingListener: (listener) => live('addSignalingListener', listenerProblem, inner.addSignalingListener, listener),
+    addDiagnosticListener: (listener) => live('addDiagnosticListener', listenerFunctionChecks, inner.addDiagnosticListener, listener),
+    addStateChangeListener: (listener) => live('addStateChangeListener', listenerFunctionChecks, inner.addStateChangeListener, listener),
     diagnosticCounts: () => inner.diagnosticCounts(),
     close: () => {
       if (closed) return

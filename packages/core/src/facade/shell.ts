@@ -21,7 +21,7 @@ import { failure, SignalingError, type SignalingFailure } from '../errors.js'
 import type { DiagnosticReason, Effect, Input } from '../engine/io.js'
 import { setTimerSlot, timerSlotOf, type EngineState, type Invitation } from '../engine/state.js'
 import { step } from '../engine/step.js'
-import { TransportError, type Clock, type ConnectionState, type ImTransport, type IncomingMessage, type TimerHandle } from '../ports.js'
+import { TransportError, type Clock, type TransportFailure, type ConnectionState, type ImTransport, type IncomingMessage, type TimerHandle } from '../ports.js'
 import { ActionType, decodeEnvelope, encodeEnvelope } from '../wire/envelope.js'
 import { Deadlines } from './deadlines.js'
 import type { InspectionMirror } from './inspection.js'
@@ -60,15 +60,16 @@ const decode = ({ messageID, payload }: IncomingMessage): ReturnType<typeof deco
 
 const decodeReasons: Record<string, DiagnosticReason> = { Oversized: 'oversized', NotJson: 'not-json', NotSignaling: 'not-signaling', Malformed: 'malformed' }
 
-const failureOf = (error: unknown): SignalingFailure => {
-  if (error instanceof TransportError) {
-    if (error.reason === 'Disconnected') return failure('Disconnected', error.message)
-    if (error.reason === 'NotMember' || error.reason === 'NoSuchGroup') return failure('NotGroupMember', error.message)
-    if (error.reason === 'AuthenticationFailed') return failure('AuthenticationFailed', error.message)
-    return failure('TransportFailed', error.message)
-  }
-  return failure('TransportFailed', error instanceof Error ? error.message : String(error))
+/** The failure each transport failure is to the app; any other is `TransportFailed`. */
+const failureTags: Partial<Record<TransportFailure, SignalingFailure['_tag']>> = {
+  Disconnected: 'Disconnected',
+  NotMember: 'NotGroupMember',
+  NoSuchGroup: 'NotGroupMember',
+  AuthenticationFailed: 'AuthenticationFailed',
 }
+
+const failureOf = (error: unknown): SignalingFailure =>
+  failure((error instanceof TransportError && failureTags[error.reason]) || 'TransportFailed', error instanceof Error ? error.message : String(error))
 
 const ignore = (): void => undefined
 
