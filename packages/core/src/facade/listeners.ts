@@ -177,7 +177,8 @@ export const deliverNotification = (listeners: Listeners, n: Notification): void
     listeners.held.push(n)
     return
   }
-  const waiting = listeners.awaiting.get(n.inviteID)
+  // Most devices hold nothing most of the time (a group member never does): no lookup then.
+  const waiting = listeners.awaiting.size === 0 ? undefined : listeners.awaiting.get(n.inviteID)
   if (waiting !== undefined) {
     if (waiting === nothingHeld) listeners.awaiting.set(n.inviteID, [n])
     else waiting.push(n)
