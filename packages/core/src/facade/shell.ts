@@ -358,8 +358,15 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
    */
   type Unstamped = Writable<CommandInput>
 
-  const start = (input: Unstamped, withID: boolean, holding: string | undefined, resolve: (value: string | undefined) => void, reject: (error: Error) => void): void => {
-    if (closed) return reject(new SignalingError(failure('Disconnected', 'this signaling instance is closed')))
+  /** Stamps and runs a command; its promise settles when the engine says so (after the IM answered). */
+  const start = <T>(input: Unstamped, withID: boolean, holding: string | undefined): Promise<T> => {
+    const promise = new Promise<T>(captureSettlers)
+    const resolve = capturedResolve
+    const reject = capturedReject
+    if (closed) {
+      reject(new SignalingError(failure('Disconnected', 'this signaling instance is closed')))
+      return promise
+    }
     if (holding !== undefined) holdCallbacks(listeners, holding)
     // A command sends at most one message, so the fresh id of that message names the command too:
     // one id per call instead of two. It stays unique across a restore, which a counter would not
@@ -370,16 +377,16 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     input.actionID = actionID
     input.now = transport.serverNow()
     run(input as CommandInput)
+    return promise
   }
 
   /**
-   * Runs a command; its promise settles with the invite id when the engine says so (after the IM
-   * answered). With `holding`, the callbacks about that invitation wait until the promise settled
-   * and the app's continuation of it ran (`holdCallbacks`).
+   * Runs a command whose promise resolves with the invite id. With `holding`, the callbacks about
+   * that invitation wait until the promise settled and the app's continuation of it ran
+   * (`holdCallbacks`).
    */
   const command = (input: Unstamped, holding?: string): Promise<string> => {
-    const promise = new Promise<string>(captureSettlers)
-    start(input, true, holding, capturedResolve, capturedReject)
+    const promise = start<string>(input, true, holding)
     // An invite's failure is not an unhandled rejection when the app handles it a while later
     // (after awaiting something else first), as it was when its callbacks were held by a
     // reaction on this promise.
@@ -391,11 +398,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
    * Runs a command whose promise settles with nothing (an answer to an invitation): resolved so at
    * the source, rather than through one more promise per call.
    */
-  const commandWithoutResult = (input: Unstamped): Promise<void> => {
-    const promise = new Promise<void>(captureSettlers)
-    start(input, false, undefined, capturedResolve, capturedReject)
-    return promise
-  }
+  const commandWithoutResult = (input: Unstamped): Promise<void> => start<void>(input, false, undefined)
 
   const close = (): void => {
     if (closed) return
