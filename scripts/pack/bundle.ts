@@ -17,9 +17,13 @@ import { runNode } from './run.js'
  * Web's call shapes (its messages name the native call to use) and the shell's deadline heap
  * another 1.9 KB (44.2 KB), hence 46 KB. The Tencent Web facade itself is tree-shaken out of an
  * app that does not import it. At 46.0 KB the invitee machine stopped using XState's `setup()`,
- * whose action creators it never used (45.1 KB).
+ * whose action creators it never used (45.1 KB; 45.7 KB with the embedded IM's shared offline
+ * records). An invitation's flags as bits with its deadline's record number beside them (no
+ * second table by invite id: 314 → about 250 bytes per pending invitation at the invitee), the
+ * engine's fresh-state constructor and probe-saving paths, and default ids written from batched
+ * random bytes added 0.8 KB (46.5 KB), hence 47 KB.
  */
-export const budgetBytes = 46 * 1024
+export const budgetBytes = 47 * 1024
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`
 
