@@ -292,10 +292,5 @@ const decodeLargeList = (payload: string): Either<DecodeFailure, Envelope> => {
  */
 export const encodeEnvelope = (envelope: Envelope): string => {
   const json = JSON.stringify(hasNativeShape(envelope) ? envelope : Envelope.encode(envelope))
-  // V8's JSON.stringify returns a rope of the pieces it wrote, which the first search of the text
-  // flattens into one string: each reader's decoding paid that copy for a payload it got as the
-  // sender made it (the embedded IM passes it on as it is). Reading a character flattens the rope
-  // here, once, where the payload is made, as a transport's decoder makes one from the bytes.
-  void json.charCodeAt(0)
   return json.length * 3 > maxEnvelopeBytes && utf8Length(json) > maxEnvelopeBytes ? wrapLargeList(json) : json
 }
