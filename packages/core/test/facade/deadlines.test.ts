@@ -15,6 +15,29 @@ const ops = fc.array(
   { maxLength: 300 },
 )
 
+/** What the heap must behave as: each key's time, the order it was set in, its flag. */
+type Table = Map<string, { at: number; seq: number; deadline: boolean; held?: boolean }>
+
+/**
+ * Applies `step` to the heap and to the table, expecting the heap to answer as the table does; a
+ * set is numbered `seq` and marked `held` in the table.
+ */
+const applyBoth = (heap: Pick<Deadlines, 'set' | 'clear' | 'takeDue' | 'earliest'>, table: Table, step: Op, seq: number, held: boolean): void => {
+  if (step.op === 'set') {
+    expect(heap.set(step.key, step.at, step.deadline)).toBe(table.get(step.key)?.at)
+    table.set(step.key, { at: step.at, seq, deadline: step.deadline, held })
+  } else if (step.op === 'clear') {
+    expect(heap.clear(step.key)).toBe(table.get(step.key)?.at)
+    table.delete(step.key)
+  } else {
+    const due = [...table].filter(([, d]) => d.at <= step.upTo).sort(([, x], [, y]) => x.at - y.at || x.seq - y.seq).map(([k, d]) => ({ key: k, deadline: d.deadline }))
+    for (const { key: k } of due) table.delete(k)
+    expect(heap.takeDue(step.upTo)).toEqual(due)
+  }
+  const times = [...table.values()].map((d) => d.at)
+  expect(heap.earliest()).toBe(times.length === 0 ? undefined : Math.min(...times))
+}
+
 describe('the deadline heap', () => {
   // Law: it behaves as a table of key -> (time, order set) read in full each time: a take returns
   // exactly the keys due by then, earliest first and, at equal times, in the order they were set,
@@ -22,24 +45,11 @@ describe('the deadline heap', () => {
   // a cleared or taken key never comes up again until set again; `earliest` is the smallest time left.
   test.prop([ops])('takes what is due, in order, as a plain table would', (script: Op[]) => {
     const heap = new Deadlines()
-    const table = new Map<string, { at: number; seq: number; deadline: boolean }>()
-    let seq = 0
-    for (const step of script) {
-      if (step.op === 'set') {
-        expect(heap.set(step.key, step.at, step.deadline)).toBe(table.get(step.key)?.at)
-        table.set(step.key, { at: step.at, seq: seq++, deadline: step.deadline })
-      } else if (step.op === 'clear') {
-        expect(heap.clear(step.key)).toBe(table.get(step.key)?.at)
-        table.delete(step.key)
-      } else {
-        const due = [...table].filter(([, d]) => d.at <= step.upTo).sort(([, x], [, y]) => x.at - y.at || x.seq - y.seq).map(([k, d]) => ({ key: k, deadline: d.deadline }))
-        for (const { key: k } of due) table.delete(k)
-        expect(heap.takeDue(step.upTo)).toEqual(due)
-      }
+    const table: Table = new Map()
+    script.forEach((step, seq) => {
+      applyBoth(heap, table, step, seq, false)
       expect(heap.size).toBe(table.size)
-      const times = [...table.values()].map((d) => d.at)
-      expect(heap.earliest()).toBe(times.length === 0 ? undefined : Math.min(...times))
-    }
+    })
   })
 })
 
@@ -66,28 +76,15 @@ describe('the deadline heap with holders', () => {
   test.prop([holderOps])('takes what is due, in order, as a plain table would', (script: HolderOp[]) => {
     const holders = new Map<string, { timerSlot: number }>()
     const heap = new Deadlines({ holderOf: (k) => holders.get(k), slotOf: (h) => h.timerSlot, setSlot: (h, record) => void (h.timerSlot = record) })
-    const table = new Map<string, { at: number; seq: number; deadline: boolean; held?: boolean }>()
-    let seq = 0
-    for (const step of script) {
+    const table: Table = new Map()
+    script.forEach((step, seq) => {
       if (step.op === 'hold' || step.op === 'forget') {
         if (table.get(step.key)?.held === true) table.delete(step.key)
         if (step.op === 'hold') holders.set(step.key, { timerSlot: -1 })
         else holders.delete(step.key)
-      } else if (step.op === 'set') {
-        expect(heap.set(step.key, step.at, step.deadline)).toBe(table.get(step.key)?.at)
-        table.set(step.key, { at: step.at, seq: seq++, deadline: step.deadline, held: holders.has(step.key) })
-      } else if (step.op === 'clear') {
-        expect(heap.clear(step.key)).toBe(table.get(step.key)?.at)
-        table.delete(step.key)
-      } else {
-        const due = [...table].filter(([, d]) => d.at <= step.upTo).sort(([, x], [, y]) => x.at - y.at || x.seq - y.seq).map(([k, d]) => ({ key: k, deadline: d.deadline }))
-        for (const { key: k } of due) table.delete(k)
-        expect(heap.takeDue(step.upTo)).toEqual(due)
-      }
+      } else applyBoth(heap, table, step, seq, step.op === 'set' && holders.has(step.key))
       expect(heap.size).toBeGreaterThanOrEqual(table.size)
-      const times = [...table.values()].map((d) => d.at)
-      expect(heap.earliest()).toBe(times.length === 0 ? undefined : Math.min(...times))
-    }
+    })
     heap.takeDue(Number.POSITIVE_INFINITY)
     expect(heap.size).toBe(0)
   })
