@@ -19,7 +19,7 @@ import { runNode } from './run.js'
  * app that does not import it. At 46.0 KB the invitee machine stopped using XState's `setup()`,
  * whose action creators it never used (45.1 KB; 45.7 KB with the embedded IM's shared offline
  * records). An invitation's flags as bits with its deadline's record number beside them (no
- * second table by invite id: 314 → about 250 bytes per pending invitation at the invitee), the
+ * second table by invite id: about 80 bytes less per pending 1:1 invitation on either side), the
  * engine's fresh-state constructor and probe-saving paths, and default ids written from batched
  * random bytes added 0.8 KB (46.5 KB), hence 47 KB.
  */
