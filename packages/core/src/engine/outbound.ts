@@ -51,8 +51,7 @@ const stored: SendOptions = Object.freeze({ onlineUserOnly: false })
  * The options of a send without push info: one shared, frozen object for each value (nothing
  * changes a send's options), rather than one more object per send.
  */
-export const sendOptions = (onlineUserOnly: boolean): SendOptions =>
-  onlineUserOnly === true ? online : onlineUserOnly === false ? stored : { onlineUserOnly }
+export const sendOptions = (onlineUserOnly: boolean): SendOptions => (onlineUserOnly ? online : stored)
 
 /** The action id of an envelope this engine built (every one carries beckon's extension). */
 export const actionIDOf = (envelope: Envelope): string => envelope.beckon?.actionID ?? ''
