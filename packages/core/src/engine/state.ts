@@ -284,6 +284,9 @@ export const dictionary = <V>(): Record<string, V> => Object.create(null) as Rec
  * (no class field initialisers, which would define each as `undefined` first) and the class has
  * no methods: the state stays plain data.
  */
+/** An empty array of strings (emptied from one, so it has V8's kind for object elements); copied, never written. */
+const stringsFromTheStart: string[] = [''].slice(1)
+
 class FreshState implements EngineState {
   declare readonly config: EngineConfig
   declare revision: number
@@ -306,7 +309,10 @@ class FreshState implements EngineState {
     this.invitations = new Map()
     this.activeCount = 0
     this.activeByInviter = new Map()
-    this.ended = []
+    // Born with room for strings: an empty literal holds small integers until its first push, so
+    // a new state's first tombstone met optimised code that had only seen string arrays (a
+    // deoptimisation of the answer path per state, `--trace-deopt`).
+    this.ended = stringsFromTheStart.slice()
     this.endedFrom = 0
     this.forgottenUpTo = new Map()
     this.held = new Map()
