@@ -22,7 +22,7 @@ import type { DiagnosticReason, Effect, Input } from '../engine/io.js'
 import { setTimerSlot, timerSlotOf, type EngineState, type Invitation } from '../engine/state.js'
 import { step } from '../engine/step.js'
 import { TransportError, type Clock, type TransportFailure, type ConnectionState, type ImTransport, type IncomingMessage, type TimerHandle } from '../ports.js'
-import { ActionType, decodeEnvelope, encodeEnvelope } from '../wire/envelope.js'
+import { ActionType, decodePayload, encodeEnvelope, isDecodeFailure } from '../wire/envelope.js'
 import { Deadlines } from './deadlines.js'
 import type { InspectionMirror } from './inspection.js'
 import { deliverNotification, holdCallbacks, releaseHeld, type Listeners } from './listeners.js'
@@ -47,11 +47,11 @@ const syncWaitMs = 2_000
  */
 let lastMessageID: string | undefined
 let lastPayload: string | undefined
-let lastDecoded: ReturnType<typeof decodeEnvelope> | undefined
+let lastDecoded: ReturnType<typeof decodePayload> | undefined
 
-const decode = ({ messageID, payload }: IncomingMessage): ReturnType<typeof decodeEnvelope> => {
+const decode = ({ messageID, payload }: IncomingMessage): ReturnType<typeof decodePayload> => {
   if (messageID === lastMessageID && payload === lastPayload && typeof payload === 'string') return lastDecoded!
-  const decoded = decodeEnvelope(payload)
+  const decoded = decodePayload(payload)
   lastMessageID = messageID
   lastPayload = typeof payload === 'string' ? payload : undefined
   lastDecoded = decoded
@@ -287,7 +287,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     if (event.type !== 'message' || event.message.modified) return false
     if (transport.serverNow() - event.message.serverTime <= staleInviteMs) return false
     const decoded = decode(event.message)
-    return E.isRight(decoded) && decoded.right.actionType === ActionType.invite
+    return !isDecodeFailure(decoded) && decoded.actionType === ActionType.invite
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -327,13 +327,13 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
 
   const handleMessage = (message: IncomingMessage): void => {
     const decoded = decode(message)
-    if (E.isLeft(decoded)) {
-      const { _tag, detail } = decoded.left
+    if (isDecodeFailure(decoded)) {
+      const { _tag, detail } = decoded
       return listeners.diagnose({ reason: decodeReasons[_tag] ?? 'malformed', detail, messageID: message.messageID })
     }
     // No action id: a received message never makes the engine send (a fresh UUID per message
     // was a tenth of a group member's cost per answer).
-    run({ type: 'message.received', message, envelope: decoded.right, now: transport.serverNow() })
+    run({ type: 'message.received', message, envelope: decoded, now: transport.serverNow() })
   }
 
   const handle = (event: Event): void => {

@@ -211,26 +211,39 @@ const looksLikeSignaling = (u: unknown): boolean =>
  * ```
  */
 export const decodeEnvelope = (payload: string): Either<DecodeFailure, Envelope> => {
-  if (typeof payload !== 'string') return E.left({ _tag: 'NotSignaling', detail: 'payload is not a string' })
+  const decoded = decodePayload(payload)
+  return isDecodeFailure(decoded) ? E.left(decoded) : E.right(decoded)
+}
+
+/** Whether {@link decodePayload} failed: an envelope never has a `_tag` (the guard admits none). */
+export const isDecodeFailure = (decoded: Envelope | DecodeFailure): decoded is DecodeFailure => '_tag' in decoded
+
+/**
+ * {@link decodeEnvelope} without the `Either` around its answer, for the receive path: the
+ * envelope, or why there is none. One object fewer per received message.
+ */
+export const decodePayload = (payload: string): Envelope | DecodeFailure => {
+  if (typeof payload !== 'string') return { _tag: 'NotSignaling', detail: 'payload is not a string' }
   // A UTF-16 unit is at least one UTF-8 byte: a longer string is over every cap without a scan.
-  if (payload.length > maxLargeEnvelopeBytes) return E.left({ _tag: 'Oversized', detail: `payload exceeds ${maxLargeEnvelopeBytes} bytes` })
+  if (payload.length > maxLargeEnvelopeBytes) return { _tag: 'Oversized', detail: `payload exceeds ${maxLargeEnvelopeBytes} bytes` }
   // Over Tencent's cap, only beckon's large-list extension (largeList.ts) may still decode.
-  if (payload.length > maxEnvelopeBytes || exceedsBytes(payload, maxEnvelopeBytes)) return decodeLargeOnce(payload, decodeLargeList)
+  if (payload.length > maxEnvelopeBytes || exceedsBytes(payload, maxEnvelopeBytes)) return unwrapped(decodeLargeOnce(payload, decodeLargeList))
   // Parsing JSON nested thousands deep costs ~0.2 µs a level; no envelope needs more than a few.
-  if (nestsDeeperThan(payload, maxNesting)) return E.left(tooDeep(maxNesting))
+  if (nestsDeeperThan(payload, maxNesting)) return tooDeep(maxNesting)
   let json: unknown
   try {
     json = JSON.parse(payload)
   } catch (error) {
-    return E.left({ _tag: 'NotJson', detail: error instanceof Error ? error.message : 'not JSON' })
+    return { _tag: 'NotJson', detail: error instanceof Error ? error.message : 'not JSON' }
   }
   // What beckon writes already is the envelope its defaults would make: it is taken as it is, not copied.
-  if (isWireEnvelope(json) && guardCovers(json)) return E.right(isNativeEnvelope(json) ? (json as Envelope) : withDefaults(json))
-  return E.mapLeft(
-    (errors: t.Errors): DecodeFailure =>
-      looksLikeSignaling(json) ? { _tag: 'Malformed', detail: describe(errors) } : { _tag: 'NotSignaling', detail: describe(errors) },
-  )(Envelope.decode(bounded(json)))
+  if (isWireEnvelope(json) && (guardCoversAll || guardCovers(json))) return isNativeEnvelope(json) ? (json as Envelope) : withDefaults(json)
+  const decoded = Envelope.decode(bounded(json))
+  if (E.isRight(decoded)) return decoded.right
+  return looksLikeSignaling(json) ? { _tag: 'Malformed', detail: describe(decoded.left) } : { _tag: 'NotSignaling', detail: describe(decoded.left) }
 }
+
+const unwrapped = (decoded: Either<DecodeFailure, Envelope>): Envelope | DecodeFailure => (E.isRight(decoded) ? decoded.right : decoded.left)
 
 // -------------------------------------------------------------------------------------------------
 // Where the guard hands over to the codec
@@ -247,6 +260,8 @@ const schemaKeys = keysOf(WireEnvelope)
 /** Keys the codec checks and the guard does not (none while the two are kept in step). */
 const unguardedKeys = schemaKeys.filter((key) => !guardedKeys.includes(key))
 const unguardedExtensionKeys = keysOf(BeckonExtensionCodec).filter((key) => !guardedExtensionKeys.includes(key))
+/** Whether the guard checks every key the codec does, so that its yes needs no second look. */
+const guardCoversAll = unguardedKeys.length === 0 && unguardedExtensionKeys.length === 0
 
 /** The guard's yes holds only if `u` has none of the keys only the codec checks. */
 const guardCovers = (u: WireEnvelope): boolean => {
