@@ -5,10 +5,10 @@
  * @module
  */
 import { compiledInviteeMachine as machine, fireInPlace } from '../machine/compile.js'
-import type { Decision, InviteeEvent, InviteeState } from '../machine/inviteeMachine.js'
+import { inviteeEventTypes, type Decision, type InviteeEvent, type InviteeEventType, type InviteeState } from '../machine/inviteeMachine.js'
 import type { Effect } from './io.js'
 import { buildInviteeIndex, positionIn, type InviteeIndex } from './inviteeIndex.js'
-import { writableDecisions, writableStates, type EngineState, type Invitation } from './state.js'
+import { DECISION_SLOTS, writableDecisions, writableStates, type DecisionSlot, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Derived index
@@ -63,7 +63,96 @@ export const stateName = (invitation: Invitation, i: number): InviteeState =>
 export const isAnswerable = (invitation: Invitation, i: number): boolean =>
   machine.answerable[invitation.states[i] ?? machine.initial] === true
 
-export const decisionOf = (invitation: Invitation, i: number): Decision | null => invitation.decisions[i] ?? null
+/** The invitee's decision, or `null` while undecided: built from its entries (see {@link storeDecision}). */
+export const decisionOf = (invitation: Invitation, i: number): Decision | null => decisionAt(invitation, invitation.decisions, i)
+
+/** Whether invitee `i` is decided. */
+export const isDecided = (invitation: Invitation, i: number): boolean => (invitation.decisions[i * DECISION_SLOTS] ?? null) !== null
+
+// -------------------------------------------------------------------------------------------------
+// Decisions, laid out flat
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Who sent a fact of each type, as the invitation tells: the inviter's cancel and timeout come
+ * from the inviter, an invitee's answer or timeout from that invitee, a local expiry from nobody.
+ */
+const INVITER = 0
+const INVITEE = 1
+const NOBODY = 2
+const senderByRank: readonly number[] = inviteeEventTypes.map((type) =>
+  type === 'timer.expired' ? NOBODY : type.startsWith('inviter.') ? INVITER : INVITEE,
+)
+const rankOf = Object.fromEntries(inviteeEventTypes.map((type, rank) => [type, rank])) as Readonly<Record<InviteeEventType, number | undefined>>
+
+const impliedUser = (invitation: Invitation, i: number, rank: number): string => {
+  const sender = senderByRank[rank]
+  return sender === INVITER ? invitation.inviter : sender === INVITEE ? invitation.invitees[i]! : ''
+}
+
+/**
+ * Keeps `decision` as invitee `i`'s in `slots`: its type's rank, action id and device id in the
+ * invitee's {@link DECISION_SLOTS} entries, its user id left to the type to imply. A decision per
+ * answer kept as an object of its own (64 bytes) was two thirds of what a million-member group's
+ * answers left for the collector to promote (96 bytes an answer against 32 for a loop keeping only
+ * the answer's action id). The layout fits the answers and expiries that decide big groups; a
+ * decision it does not fit keeps its object in the first entry: one with data (an entry for it
+ * made every invitation's list a third longer), or whose user the type does not imply (restored
+ * from an unusual snapshot, an invitee timed out by another member).
+ */
+const storeDecision = (invitation: Invitation, slots: DecisionSlot[], i: number, decision: Decision | null): void => {
+  const k = i * DECISION_SLOTS
+  const rank = decision === null ? undefined : rankOf[decision.type]
+  if (decision === null || rank === undefined || decision.data !== '' || decision.userID !== impliedUser(invitation, i, rank)) {
+    slots[k] = decision
+    slots[k + 1] = null
+    slots[k + 2] = null
+    return
+  }
+  slots[k] = rank
+  slots[k + 1] = decision.actionID
+  slots[k + 2] = decision.deviceID
+}
+
+const decisionAt = (invitation: Invitation, slots: readonly DecisionSlot[], i: number): Decision | null => {
+  const k = i * DECISION_SLOTS
+  const head = slots[k] ?? null
+  if (typeof head !== 'number') return head as Decision | null
+  return {
+    type: inviteeEventTypes[head]!,
+    actionID: slots[k + 1] as string,
+    data: '',
+    userID: impliedUser(invitation, i, head),
+    deviceID: slots[k + 2] as string,
+  }
+}
+
+/** The decisions as a snapshot saves them: a `Decision` or `null` per invitee, none while nobody is decided. */
+export const savedDecisions = (invitation: Invitation): (Decision | null)[] =>
+  invitation.decisions.length === 0 ? [] : invitation.invitees.map((_, i) => decisionAt(invitation, invitation.decisions, i))
+
+/**
+ * The entries of `invitation`'s saved `decisions` (older snapshots end the list at the last decided
+ * invitee), which it must not have yet: a snapshot's records are kept as they are, checked by
+ * nothing but the machine's guard, as before they were laid out flat.
+ */
+export const restoreDecisions = (invitation: Invitation, saved: readonly unknown[]): void => {
+  if (saved.every((decision) => decision == null)) return
+  const slots = writableDecisions(invitation)
+  for (let i = 0; i < saved.length && i < invitation.invitees.length; i++) {
+    const decision = (saved[i] ?? null) as Decision | null
+    if (decision === null || isPlainFact(decision)) storeDecision(invitation, slots, i, decision)
+    else slots[i * DECISION_SLOTS] = decision
+  }
+}
+
+/** A record with a fact's five fields as strings and nothing else: what its entries give back. */
+const isPlainFact = (record: Decision): boolean =>
+  Object.keys(record).length === 5 &&
+  typeof record.actionID === 'string' &&
+  typeof record.data === 'string' &&
+  typeof record.userID === 'string' &&
+  typeof record.deviceID === 'string'
 
 /** The invitees still answerable, in invitation order. */
 export const pendingInvitees = (invitation: Invitation): string[] => {
@@ -122,7 +211,8 @@ export const applyFact = (
   // keyed-load path (4 % of a group answer's step in a CPU profile).
   const states = writableStates(invitation)
   const decisions = writableDecisions(invitation)
-  const before = decisions[i] ?? null
+  // Built only for an invitee decided already (a duplicate, or a fact that may outrank it).
+  const before = decisions[i * DECISION_SLOTS] == null ? null : decisionAt(invitation, decisions, i)
   // An invitee without a decision is in the initial state (the two change together, here and in
   // `undoFact`), so its state is not read: in a big group, most answers are an invitee's first,
   // and the read was a cache miss on a column as large as the group.
@@ -133,7 +223,7 @@ export const applyFact = (
   const after = current.decision
   state.revision++
   states[i] = to
-  decisions[i] = after
+  storeDecision(invitation, decisions, i, after)
   const wasAnswerable = machine.answerable[from] === true
   const isNowAnswerable = machine.answerable[to] === true
   if (wasAnswerable !== isNowAnswerable) invitation.pendingCount += isNowAnswerable ? 1 : -1
@@ -164,9 +254,9 @@ export const undoFact = (
   const from = invitation.states[i] ?? machine.initial
   state.revision++
   writableStates(invitation)[i] = machine.initial
-  writableDecisions(invitation)[i] = null
+  storeDecision(invitation, writableDecisions(invitation), i, null)
   if (machine.answerable[from] !== true && machine.answerable[machine.initial] === true) invitation.pendingCount += 1
   if (state.config.trace) effects.push({ type: 'trace.invitation', change: 'reset', inviteID: invitation.inviteID, invitees: [invitation.invitees[i]!] })
   for (const fact of facts) applyFact(state, invitation, i, fact, true, effects)
-  return invitation.decisions[i] != null
+  return isDecided(invitation, i)
 }

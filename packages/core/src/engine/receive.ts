@@ -8,7 +8,7 @@
 import type { InviteeEvent, InviteeEventType } from '../machine/inviteeMachine.js'
 import type { IncomingMessage } from '../ports.js'
 import { ActionType, type Envelope } from '../wire/envelope.js'
-import { applyFact, inviteeIndex } from './invitees.js'
+import { applyFact, decisionOf, inviteeIndex } from './invitees.js'
 import type { DiagnosticReason, Effect } from './io.js'
 import { armTimers, createInvitation, makeRoom, notify, present, settleActivity } from './lifecycle.js'
 import { adoptModification } from './modifications.js'
@@ -46,7 +46,7 @@ const factOf = (type: InviteeEventType, userID: string, message: IncomingMessage
 
 /** While a command of this device is in flight, remember facts that lost to its optimistic one. */
 const rememberOverruled = (state: EngineState, invitation: Invitation, i: number, fact: InviteeEvent): void => {
-  const decision = invitation.decisions[i]
+  const decision = decisionOf(invitation, i)
   if (decision == null || decision.deviceID !== state.config.deviceID || decision.userID !== state.config.userID) return
   const inFlight = state.inFlight.get(decision.actionID)
   if (inFlight === undefined) return

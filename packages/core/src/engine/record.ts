@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { Decision } from '../machine/inviteeMachine.js'
 import type { Envelope } from '../wire/envelope.js'
 import { nothingYet, PRESENTED, PROVISIONAL, SENT_HERE, type Invitation } from './state.js'
 
@@ -65,7 +66,11 @@ export const newInvitation = (fields: NewInvitation, invitees: readonly string[]
 }
 
 /** An invitation as a snapshot saves it: its flags as booleans, without the shell's timer slot. */
-export type SavedInvitation = Omit<Invitation, 'flags'> & InvitationFlags
+export type SavedInvitation = Omit<Invitation, 'flags' | 'decisions'> &
+  InvitationFlags & {
+    /** The winning fact per invitee index, `null` while undecided; empty while nobody is decided. */
+    readonly decisions: readonly (Decision | null)[]
+  }
 
 /**
  * A saved invitation laid out as a fresh one (same fields, same order: the same hidden class),

@@ -20,6 +20,7 @@ import * as E from '#fp-ts/Either.js'
 import { pipe } from '#fp-ts/function.js'
 import * as t from 'io-ts'
 import { ActionType, type Envelope } from '../wire/envelope.js'
+import { restoreDecisions, savedDecisions } from './invitees.js'
 import { flagsAsBooleans, newInvitation, restoredInvitation, type SavedInvitation } from './record.js'
 import type { EngineConfig, EngineState, HeldMessage, InFlight, Invitation } from './state.js'
 import { dictionary, initialState, nothingYet } from './state.js'
@@ -84,7 +85,10 @@ const shownBefore = (invitation: SavedInvitation): string | undefined => {
 const orNothingYet = <T>(list: T[]): T[] => (list.length === 0 ? nothingYet : list)
 
 /** An invitation as saved: its flags as booleans, without the shell's timer slot (it means nothing to another instance). */
-const saved = ({ flags, ...invitation }: Invitation): SavedInvitation => ({ ...invitation, ...flagsAsBooleans(flags) })
+const saved = (invitation: Invitation): SavedInvitation => {
+  const { flags, ...fields } = invitation
+  return { ...fields, decisions: savedDecisions(invitation), ...flagsAsBooleans(flags) }
+}
 
 /** The state as a JSON-ready snapshot (a deep copy: later steps do not change it). */
 export const snapshotOf = (state: EngineState): EngineSnapshot => {
@@ -123,8 +127,9 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
         const restored = restoredInvitation(
           invitation,
           { ...invitation, presented: again ? false : invitation.presented },
-          { deferred: again ? nothingYet : orNothingYet(invitation.deferred), states: orNothingYet(invitation.states), decisions: orNothingYet(invitation.decisions) },
+          { deferred: again ? nothingYet : orNothingYet(invitation.deferred), states: orNothingYet(invitation.states), decisions: nothingYet },
         )
+        restoreDecisions(restored, invitation.decisions)
         const shownData = shownBefore(invitation)
         if (again && shownData !== undefined) restored.shownData = shownData
         invitations.set(invitation.inviteID, restored)

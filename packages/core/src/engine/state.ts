@@ -107,8 +107,12 @@ export interface Invitation {
    * array is {@link nothingYet} until the first invitee leaves it (`writableStates`).
    */
   states: number[]
-  /** The winning fact per invitee, by invitee index; missing or `null` while nothing decided it. */
-  decisions: (Decision | null)[]
+  /**
+   * The winning fact per invitee, {@link DECISION_SLOTS} entries per invitee index laid out by
+   * `engine/invitees.ts` (read one with its `decisionOf`); {@link nothingYet} until the first
+   * invitee is decided (`writableDecisions`).
+   */
+  decisions: DecisionSlot[]
   /** How many invitees are in an answerable state (derived from `states`, kept for O(1) reads). */
   pendingCount: number
   /** Server time at which no invitee was pending any more; `null` while active. */
@@ -264,11 +268,25 @@ export const writableStates = (invitation: Invitation): number[] => {
   return invitation.states
 }
 
-/** The invitation's own `decisions`, made on the first write, every entry filled. */
-export const writableDecisions = (invitation: Invitation): (Decision | null)[] => {
+/**
+ * One entry of {@link Invitation.decisions}: a decided invitee's fact is spread over
+ * {@link DECISION_SLOTS} entries (its type's rank, action id, device id), so a million answers keep
+ * their strings and no object each; a fact that does not fit that layout keeps its object in the
+ * first entry. `null` or `undefined` while undecided.
+ */
+export type DecisionSlot = number | string | Decision | null | undefined
+
+/** Entries of {@link Invitation.decisions} per invitee. */
+export const DECISION_SLOTS = 3
+
+/**
+ * The invitation's own `decisions`, made on the first write at its full length, its entries holes
+ * (read as `undefined`: undecided) until written. Allocated in full, it stays a fast array however
+ * it is written; filling it as well doubled what the first answer to a million-member group wrote.
+ */
+export const writableDecisions = (invitation: Invitation): DecisionSlot[] => {
   if (invitation.decisions !== nothingYet) return invitation.decisions
-  const n = invitation.invitees.length
-  invitation.decisions = n === 1 ? [null] : new Array<Decision | null>(n).fill(null)
+  invitation.decisions = new Array<DecisionSlot>(invitation.invitees.length * DECISION_SLOTS)
   return invitation.decisions
 }
 

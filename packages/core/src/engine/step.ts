@@ -10,7 +10,7 @@ import * as E from '#fp-ts/Either.js'
 import { failure, type SignalingFailure } from '../errors.js'
 import { ActionType } from '../wire/envelope.js'
 import { addInvited, answer, invite, inviteTaken } from './commands.js'
-import { undoFact } from './invitees.js'
+import { decisionOf, undoFact } from './invitees.js'
 import type { Effect, Input, StepResult } from './io.js'
 import { armTimers, notify, present, settleActivity } from './lifecycle.js'
 import { modificationTaken } from './modifications.js'
@@ -139,10 +139,10 @@ const undoDecisions = (
   effects: Effect[],
 ): void => {
   for (const i of entry.decided) {
-    const decision = invitation.decisions[i]
+    const decision = decisionOf(invitation, i)
     if (decision == null || decision.actionID !== sendID(entry)) continue
     const decided = undoFact(state, invitation, i, entry.overruled[i] ?? [], effects)
-    const winner = invitation.decisions[i]
+    const winner = decisionOf(invitation, i)
     if (!decided || winner == null) continue
     const invitee = invitation.invitees[i]!
     const { inviteID, inviter } = invitation

@@ -8,6 +8,7 @@ import * as E from '#fp-ts/Either.js'
 import { failure, SignalingError } from '../errors.js'
 import { compiledInviteeMachine } from '../machine/compile.js'
 import { restoreState, snapshotOf } from '../engine/snapshot.js'
+import { decisionOf } from '../engine/invitees.js'
 import { initialState, type EngineState } from '../engine/state.js'
 import { getInvitation, listInvitations } from '../engine/views.js'
 import type { AnswerCommand, InviteCommand } from '../engine/io.js'
@@ -43,7 +44,7 @@ const mirrorRestored = (mirror: InspectionMirror, state: EngineState): void =>
         inviteID: invitation.inviteID,
         invitee,
         state: compiledInviteeMachine.states[invitation.states[i] ?? compiledInviteeMachine.initial]!,
-        decision: invitation.decisions[i] ?? null,
+        decision: decisionOf(invitation, i),
       })),
     ),
   )
