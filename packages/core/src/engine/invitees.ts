@@ -66,9 +66,6 @@ export const isAnswerable = (invitation: Invitation, i: number): boolean =>
 /** The invitee's decision, or `null` while undecided: built from its entries (see {@link storeDecision}). */
 export const decisionOf = (invitation: Invitation, i: number): Decision | null => decisionAt(invitation, invitation.decisions, i)
 
-/** Whether invitee `i` is decided. */
-export const isDecided = (invitation: Invitation, i: number): boolean => (invitation.decisions[i * DECISION_SLOTS] ?? null) !== null
-
 // -------------------------------------------------------------------------------------------------
 // Decisions, laid out flat
 // -------------------------------------------------------------------------------------------------
@@ -132,27 +129,21 @@ export const savedDecisions = (invitation: Invitation): (Decision | null)[] =>
   invitation.decisions.length === 0 ? [] : invitation.invitees.map((_, i) => decisionAt(invitation, invitation.decisions, i))
 
 /**
- * The entries of `invitation`'s saved `decisions` (older snapshots end the list at the last decided
- * invitee), which it must not have yet: a snapshot's records are kept as they are, checked by
- * nothing but the machine's guard, as before they were laid out flat.
+ * Enters `invitation`'s saved `decisions` (older snapshots end the list at the last decided
+ * invitee), which it must not have yet. A snapshot's records are checked by nothing but the
+ * machine's guard, as before they were laid out flat: one with other fields than a fact's five,
+ * or fields that are not strings, is kept whole, as it came.
  */
 export const restoreDecisions = (invitation: Invitation, saved: readonly unknown[]): void => {
-  if (saved.every((decision) => decision == null)) return
+  if (saved.length === 0) return
   const slots = writableDecisions(invitation)
   for (let i = 0; i < saved.length && i < invitation.invitees.length; i++) {
     const decision = (saved[i] ?? null) as Decision | null
-    if (decision === null || isPlainFact(decision)) storeDecision(invitation, slots, i, decision)
-    else slots[i * DECISION_SLOTS] = decision
+    if (decision === null || (Object.keys(decision).length === 5 && Object.values(decision).every((field) => typeof field === 'string'))) {
+      storeDecision(invitation, slots, i, decision)
+    } else slots[i * DECISION_SLOTS] = decision
   }
 }
-
-/** A record with a fact's five fields as strings and nothing else: what its entries give back. */
-const isPlainFact = (record: Decision): boolean =>
-  Object.keys(record).length === 5 &&
-  typeof record.actionID === 'string' &&
-  typeof record.data === 'string' &&
-  typeof record.userID === 'string' &&
-  typeof record.deviceID === 'string'
 
 /** The invitees still answerable, in invitation order. */
 export const pendingInvitees = (invitation: Invitation): string[] => {
@@ -258,5 +249,5 @@ export const undoFact = (
   if (machine.answerable[from] !== true && machine.answerable[machine.initial] === true) invitation.pendingCount += 1
   if (state.config.trace) effects.push({ type: 'trace.invitation', change: 'reset', inviteID: invitation.inviteID, invitees: [invitation.invitees[i]!] })
   for (const fact of facts) applyFact(state, invitation, i, fact, true, effects)
-  return isDecided(invitation, i)
+  return invitation.decisions[i * DECISION_SLOTS] != null
 }
