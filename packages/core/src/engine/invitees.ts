@@ -57,11 +57,20 @@ export const ownInviteeIndex = (state: EngineState, invitation: Invitation): num
 
 export const initialInviteeState = machine.initial
 
-export const stateName = (invitation: Invitation, i: number): InviteeState =>
-  machine.states[invitation.states[i] ?? machine.initial]!
+/**
+ * Invitee `i`'s state number. An invitee not yet in its invitation's list (the shared, frozen
+ * `nothingYet` until the first answer) is in the initial state; the length is checked rather than
+ * read past the end, which sends the load through V8's generic path (about 3 % of an invitee's
+ * 1:1 lifecycle in a CPU profile).
+ */
+const stateAt = (invitation: Invitation, i: number): number => {
+  const states = invitation.states
+  return i < states.length ? states[i]! : machine.initial
+}
 
-export const isAnswerable = (invitation: Invitation, i: number): boolean =>
-  machine.answerable[invitation.states[i] ?? machine.initial] === true
+export const stateName = (invitation: Invitation, i: number): InviteeState => machine.states[stateAt(invitation, i)]!
+
+export const isAnswerable = (invitation: Invitation, i: number): boolean => machine.answerable[stateAt(invitation, i)] === true
 
 /** The invitee's decision, or `null` while undecided: built from its entries (see {@link storeDecision}). */
 export const decisionOf = (invitation: Invitation, i: number): Decision | null => decisionAt(invitation, invitation.decisions, i)
@@ -242,7 +251,7 @@ export const undoFact = (
   facts: readonly Decision[],
   effects: Effect[],
 ): boolean => {
-  const from = invitation.states[i] ?? machine.initial
+  const from = stateAt(invitation, i)
   state.revision++
   writableStates(invitation)[i] = machine.initial
   storeDecision(invitation, writableDecisions(invitation), i, null)
