@@ -17,7 +17,7 @@ import { nextSequence } from './modifications.js'
 import { hasOpenEnded } from './openEnded.js'
 import { followUpEnvelope, followUpTarget, noneOverruled, sendOptions, sendTracked } from './outbound.js'
 import { releaseHeld } from './receive.js'
-import { nothingYet, type EngineState, type Invitation } from './state.js'
+import { audienceOf, isOnlineOnly, nothingYet, type EngineState, type Invitation } from './state.js'
 
 const settle = (effects: Effect[], commandID: string, result: E.Either<SignalingFailure, string>): void => {
   effects.push({ type: 'settle', commandID, result })
@@ -26,7 +26,7 @@ const settle = (effects: Effect[], commandID: string, result: E.Either<Signaling
 const fail = (effects: Effect[], commandID: string, tag: SignalingFailure['_tag'], detail: string): void =>
   settle(effects, commandID, E.left(failure(tag, detail)))
 
-type InviteFields = Pick<Invitation, 'inviteID' | 'groupID' | 'inviter' | 'invitees' | 'timeout' | 'onlineUserOnly'> & { readonly audience?: 'inviter' | undefined }
+type InviteFields = Pick<Invitation, 'inviteID' | 'groupID' | 'inviter' | 'invitees' | 'timeout'> & { readonly onlineUserOnly: boolean; readonly audience?: 'inviter' | undefined }
 
 const inviteEnvelope = (fields: InviteFields, data: string, actionID: string, seq?: number): Envelope => ({
   businessID: 1,
@@ -135,7 +135,7 @@ const targetsOf = (state: EngineState, invitation: Invitation, type: 'command.ca
   // reach nobody who can still act on it, so it is refused like a cancel.
   if (deadline !== undefined && now >= deadline) return failure('InvitationInvalid', 'the invitation is past its deadline')
   if (type === 'command.modify') {
-    if (invitation.onlineUserOnly) return failure('InvalidParameter', 'an online-only invitation is not stored, so it cannot be modified')
+    if (isOnlineOnly(invitation)) return failure('InvalidParameter', 'an online-only invitation is not stored, so it cannot be modified')
     if (invitation.inviteMessageID === '') return failure('InvitationInvalid', 'the invite message is not known here')
     return []
   }
@@ -206,14 +206,16 @@ const decide = (
   const fact: InviteeEvent = { type: factTypeOf(type), actionID, data, userID, deviceID }
   for (let k = 0; k < decided.length; k++) applyFact(state, invitation, decided[k]!, fact, true, effects)
   const to = followUpTarget(invitation, actionType, userID)
-  sendTracked(state, { commandID, origin: 'app', to, envelope, options: sendOptions(invitation.onlineUserOnly), decided, issuedAt: now, overruled: noneOverruled }, effects)
+  sendTracked(state, { commandID, origin: 'app', to, envelope, options: sendOptions(isOnlineOnly(invitation)), decided, issuedAt: now, overruled: noneOverruled }, effects)
   settleActivity(state, invitation, now, effects)
 }
 
 const modify = (state: EngineState, invitation: Invitation, command: AnswerCommand, effects: Effect[]): void => {
   // A modification is the invite again, with new data: it replaces the stored invite message. Its
   // sequence number ranks it above every modification this device sent or holds.
-  const envelope = inviteEnvelope(invitation, command.data, command.actionID, nextSequence(state, invitation))
+  const { inviteID, groupID, inviter, invitees, timeout } = invitation
+  const fields: InviteFields = { inviteID, groupID, inviter, invitees, timeout, onlineUserOnly: isOnlineOnly(invitation), audience: audienceOf(invitation) === 'inviter' ? 'inviter' : undefined }
+  const envelope = inviteEnvelope(fields, command.data, command.actionID, nextSequence(state, invitation))
   const tooLarge = sizeProblem(envelope, state.config.maxPayloadBytes)
   if (tooLarge !== undefined) return settle(effects, command.commandID, E.left(tooLarge))
   const to = invitation.groupID === '' ? { kind: 'user', userID: invitation.invitees[0]! } as const : { kind: 'group', groupID: invitation.groupID } as const

@@ -9,7 +9,7 @@ import type { Conversation, SendOptions } from '../ports.js'
 import { answersToInviter } from './audience.js'
 import type { Effect } from './io.js'
 import type { Decision } from '../machine/inviteeMachine.js'
-import type { EngineState, InFlight, Invitation } from './state.js'
+import { isOnlineOnly, type EngineState, type InFlight, type Invitation } from './state.js'
 
 /**
  * Follow-ups of a group invitation go to the group, except answers when its audience is the
@@ -40,7 +40,7 @@ export const followUpEnvelope = (
   data,
   timeout: invitation.timeout,
   actionType,
-  onlineUserOnly: invitation.onlineUserOnly,
+  onlineUserOnly: isOnlineOnly(invitation),
   beckon: { actionID },
 })
 
@@ -95,7 +95,7 @@ export const sendOwnTimeout = (
       origin: 'engine',
       to: followUpTarget(invitation, ActionType.timeout, state.config.userID),
       envelope,
-      options: sendOptions(invitation.onlineUserOnly),
+      options: sendOptions(isOnlineOnly(invitation)),
       decided: [],
       issuedAt: now,
       overruled: noneOverruled,

@@ -10,7 +10,7 @@
  */
 import type { Decision } from '../machine/inviteeMachine.js'
 import type { Envelope } from '../wire/envelope.js'
-import { nothingYet, PRESENTED, PROVISIONAL, SENT_HERE, type Invitation } from './state.js'
+import { nothingYet, ONLINE_ONLY, PRESENTED, PROVISIONAL, SENT_HERE, TO_INVITER, audienceOf, type Invitation } from './state.js'
 
 export interface NewInvitation extends InvitationFlags {
   readonly envelope: Envelope
@@ -25,16 +25,35 @@ export interface InvitationFlags {
   readonly provisional: boolean
 }
 
-/** `flags` of an invitation with these booleans. */
-export const flagsOf = (given: InvitationFlags): number =>
-  (given.sentHere ? SENT_HERE : 0) | (given.presented ? PRESENTED : 0) | (given.provisional ? PROVISIONAL : 0)
+/** What the invite said of itself that `flags` keeps: as the envelope or a snapshot gives it. */
+export interface InviteFlags {
+  readonly onlineUserOnly: boolean
+  /** Absent: answers go to the group. */
+  readonly audience?: 'inviter' | 'all' | undefined
+}
 
-/** The booleans a snapshot saves of `flags` (the shell's timer slot is not among them). */
-export const flagsAsBooleans = (flags: number): InvitationFlags => ({
-  sentHere: (flags & SENT_HERE) !== 0,
-  presented: (flags & PRESENTED) !== 0,
-  provisional: (flags & PROVISIONAL) !== 0,
-})
+/** `flags` of an invitation with these booleans; only a group invitation narrows its audience. */
+export const flagsOf = (given: InvitationFlags, invite: InviteFlags, groupID: string): number =>
+  (given.sentHere ? SENT_HERE : 0) |
+  (given.presented ? PRESENTED : 0) |
+  (given.provisional ? PROVISIONAL : 0) |
+  (invite.onlineUserOnly ? ONLINE_ONLY : 0) |
+  (groupID !== '' && invite.audience === 'inviter' ? TO_INVITER : 0)
+
+/** What a snapshot saves of an invitation's `flags`: booleans, `audience` only when narrowed (the shell's timer slot is not saved). */
+export type SavedFlags = InvitationFlags & { readonly onlineUserOnly: boolean; readonly audience?: 'inviter' }
+
+/** The fields a snapshot saves of an invitation's `flags`, in the shape snapshots have always had. */
+export const savedFlags = (invitation: Invitation): SavedFlags => {
+  const { flags } = invitation
+  const booleans = {
+    onlineUserOnly: (flags & ONLINE_ONLY) !== 0,
+    sentHere: (flags & SENT_HERE) !== 0,
+    presented: (flags & PRESENTED) !== 0,
+    provisional: (flags & PROVISIONAL) !== 0,
+  }
+  return audienceOf(invitation) === 'inviter' ? { ...booleans, audience: 'inviter' } : booleans
+}
 
 /**
  * An invitation with every invitee pending, not yet added to any state. The envelope's list is the
@@ -43,16 +62,15 @@ export const flagsAsBooleans = (flags: number): InvitationFlags => ({
  */
 export const newInvitation = (fields: NewInvitation, invitees: readonly string[] = fields.envelope.inviteeList, inviteMessageID = fields.inviteMessageID): Invitation => {
   const { envelope } = fields
-  const invitation: Invitation = {
+  return {
     inviteID: envelope.inviteID,
     inviter: envelope.inviter,
     groupID: envelope.groupID,
     data: envelope.data,
     dataVersion: null,
     timeout: envelope.timeout,
-    onlineUserOnly: envelope.onlineUserOnly,
     takenAt: fields.takenAt,
-    flags: flagsOf(fields),
+    flags: flagsOf(fields, { onlineUserOnly: envelope.onlineUserOnly, audience: envelope.beckon?.audience }, envelope.groupID),
     inviteMessageID,
     deferred: nothingYet,
     invitees,
@@ -61,13 +79,11 @@ export const newInvitation = (fields: NewInvitation, invitees: readonly string[]
     pendingCount: invitees.length,
     endedAt: null,
   }
-  // Only a group invitation has an audience to narrow; the key is left out otherwise.
-  return envelope.groupID !== '' && envelope.beckon?.audience === 'inviter' ? { ...invitation, audience: 'inviter' } : invitation
 }
 
 /** An invitation as a snapshot saves it: its flags as booleans, without the shell's timer slot. */
 export type SavedInvitation = Omit<Invitation, 'flags' | 'decisions'> &
-  InvitationFlags & {
+  SavedFlags & {
     /** The winning fact per invitee index, `null` while undecided; empty while nobody is decided. */
     readonly decisions: readonly (Decision | null)[]
   }
@@ -77,7 +93,7 @@ export type SavedInvitation = Omit<Invitation, 'flags' | 'decisions'> &
  * with its flags and lists as `restore` decided. `shownData` is the caller's to add.
  */
 export const restoredInvitation = (saved: SavedInvitation, flags: InvitationFlags, lists: Pick<Invitation, 'deferred' | 'states' | 'decisions'>): Invitation => {
-  const invitation: Invitation = {
+  return {
     inviteID: saved.inviteID,
     inviter: saved.inviter,
     groupID: saved.groupID,
@@ -85,9 +101,8 @@ export const restoredInvitation = (saved: SavedInvitation, flags: InvitationFlag
     // Snapshots from before modifications were ranked have none.
     dataVersion: saved.dataVersion ?? null,
     timeout: saved.timeout,
-    onlineUserOnly: saved.onlineUserOnly,
     takenAt: saved.takenAt,
-    flags: flagsOf(flags),
+    flags: flagsOf(flags, saved, saved.groupID),
     inviteMessageID: saved.inviteMessageID,
     deferred: lists.deferred,
     invitees: saved.invitees,
@@ -96,5 +111,4 @@ export const restoredInvitation = (saved: SavedInvitation, flags: InvitationFlag
     pendingCount: saved.pendingCount,
     endedAt: saved.endedAt,
   }
-  return saved.audience === 'inviter' ? { ...invitation, audience: 'inviter' } : invitation
 }

@@ -21,7 +21,7 @@ import { pipe } from '#fp-ts/function.js'
 import * as t from 'io-ts'
 import { ActionType, type Envelope } from '../wire/envelope.js'
 import { restoreDecisions, savedDecisions } from './invitees.js'
-import { flagsAsBooleans, newInvitation, restoredInvitation, type SavedInvitation } from './record.js'
+import { newInvitation, savedFlags, restoredInvitation, type SavedInvitation } from './record.js'
 import type { EngineConfig, EngineState, HeldMessage, InFlight, Invitation } from './state.js'
 import { dictionary, initialState, nothingYet } from './state.js'
 
@@ -86,8 +86,8 @@ const orNothingYet = <T>(list: T[]): T[] => (list.length === 0 ? nothingYet : li
 
 /** An invitation as saved: its flags as booleans, without the shell's timer slot (it means nothing to another instance). */
 const saved = (invitation: Invitation): SavedInvitation => {
-  const { flags, ...fields } = invitation
-  return { ...fields, decisions: savedDecisions(invitation), ...flagsAsBooleans(flags) }
+  const { flags: _slotAndBits, ...fields } = invitation
+  return { ...fields, decisions: savedDecisions(invitation), ...savedFlags(invitation) }
 }
 
 /** The state as a JSON-ready snapshot (a deep copy: later steps do not change it). */

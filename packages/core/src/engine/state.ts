@@ -80,16 +80,15 @@ export interface Invitation {
   /** The modification whose data this is, `null` for the invite's own (see `modifications.ts`). */
   dataVersion: DataVersion | null
   readonly timeout: number
-  readonly onlineUserOnly: boolean
-  /** `'inviter'`: answers go only to the inviter (see `audience.ts`); absent: to the group. */
-  readonly audience?: 'inviter'
   /** Server time at which the server took the invite: every deadline counts from here. */
   takenAt: number
   /**
-   * {@link SENT_HERE}, {@link PRESENTED} and {@link PROVISIONAL}, one bit each (read with
-   * {@link sentHere}, {@link isPresented}, {@link isProvisional}), and above them the shell's
-   * timer slot ({@link timerSlotOf}): four fields of their own were 24 bytes more of every
-   * invitation. Snapshots save the three bits as booleans, and not the slot.
+   * {@link SENT_HERE}, {@link PRESENTED}, {@link PROVISIONAL}, {@link ONLINE_ONLY} and
+   * {@link TO_INVITER}, one bit each (read with {@link sentHere}, {@link isPresented},
+   * {@link isProvisional}, {@link isOnlineOnly}, {@link audienceOf}), and above them the shell's
+   * timer slot ({@link timerSlotOf}): fields of their own were 8 bytes each more of every
+   * invitation. Snapshots save the bits as booleans (`audience: 'inviter'` for the last), and
+   * not the slot.
    */
   flags: number
   /** The IM's id of the invite message, for modify (XEP-0308 replaces it). */
@@ -126,16 +125,21 @@ export const PRESENTED = 2
 /** Bit of {@link Invitation.flags}: `takenAt` is a guess (inserted by `addInvitedSignaling` without a server time, or restored from an invite in flight). */
 export const PROVISIONAL = 4
 
+/** Bit of {@link Invitation.flags}: the invitation is online-only (`onlineUserOnly`); its follow-ups go online-only too. */
+export const ONLINE_ONLY = 8
+/** Bit of {@link Invitation.flags}: a group invitation's answers go to the inviter alone (audience `'inviter'`, see `audience.ts`). */
+export const TO_INVITER = 16
+
 /** The bits of {@link Invitation.flags} that are the engine's; the rest are the timer slot's. */
-const FLAG_BITS = 7
-const SLOT_SHIFT = 3
+const FLAG_BITS = 31
+const SLOT_SHIFT = 5
 
 /**
  * The shell's number for the invitation's armed timer (see `facade/deadlines.ts`), `-1` when none:
  * the engine never reads it and snapshots do not save it. Kept in the invitation, where the
  * timer's key (the invite id) finds it anyway, rather than in a table of the shell's keyed by
  * invite id, and in bits of `flags` rather than in a field of its own (the shell's record numbers
- * stay far below the 2^27 the bits above the flags hold: there are at most about twice as many
+ * stay far below the 2^26 the bits above the flags hold: there are at most about twice as many
  * records as live deadlines, which the caps on invitations bound).
  */
 export const timerSlotOf = (invitation: Invitation): number => (invitation.flags >> SLOT_SHIFT) - 1
@@ -151,6 +155,10 @@ export const sentHere = (invitation: Invitation): boolean => (invitation.flags &
 export const isPresented = (invitation: Invitation): boolean => (invitation.flags & PRESENTED) !== 0
 /** Whether the invitation's `takenAt` is a guess. */
 export const isProvisional = (invitation: Invitation): boolean => (invitation.flags & PROVISIONAL) !== 0
+/** Whether the invitation is online-only. */
+export const isOnlineOnly = (invitation: Invitation): boolean => (invitation.flags & ONLINE_ONLY) !== 0
+/** Who hears the invitation's answers: the group's members (`'all'`, Tencent's way) or the `'inviter'` alone. */
+export const audienceOf = (invitation: Invitation): 'all' | 'inviter' => ((invitation.flags & TO_INVITER) !== 0 ? 'inviter' : 'all')
 
 /**
  * A modification's rank: `[serverTime, actionID, seq]` (see `modifications.ts`). `seq` is the

@@ -6,7 +6,7 @@
 import type { InviteeEventType, InviteeState } from '../machine/inviteeMachine.js'
 import { decisionOf, stateName } from './invitees.js'
 import { answerDeadline } from './lifecycle.js'
-import type { EngineState, Invitation } from './state.js'
+import { audienceOf, isOnlineOnly, type EngineState, type Invitation } from './state.js'
 
 /** One invitee as this party sees it. */
 export interface InviteeView {
@@ -49,8 +49,8 @@ export const viewOf = (invitation: Invitation): InvitationView => ({
   inviteeList: [...invitation.invitees],
   data: invitation.data,
   timeout: invitation.timeout,
-  onlineUserOnly: invitation.onlineUserOnly,
-  audience: invitation.audience ?? 'all',
+  onlineUserOnly: isOnlineOnly(invitation),
+  audience: audienceOf(invitation),
   serverTime: invitation.takenAt,
   deadline: answerDeadline(invitation) ?? null,
   active: invitation.endedAt === null,
