@@ -128,7 +128,7 @@ type Answer = AnswerCommand['type']
 
 /** Whom the inviter's cancel or modify acts on (none for modify), or why it may not. */
 const targetsOf = (state: EngineState, invitation: Invitation, type: 'command.cancel' | 'command.modify', now: number): string[] | SignalingFailure => {
-  const deadline = answerDeadline(invitation)
+  const deadline = answerDeadline(state, invitation)
   if (invitation.inviter !== state.config.userID) return failure('NotInviter', 'only the inviter may do this')
   if (invitation.endedAt !== null) return failure('InvitationInvalid', 'the invitation has ended')
   // Past the deadline the invitees' devices have ended their answers: a modification would
@@ -148,7 +148,7 @@ const ownAnswerable = (state: EngineState, invitation: Invitation, now: number):
   if (i < 0) return failure('InvitationInvalid', 'this user is not an invitee')
   if (!isAnswerable(invitation, i)) return failure('InvitationInvalid', 'already answered or ended')
   // The invitee's own deadline may be due without its timer having run yet (just reconnected).
-  const deadline = answerDeadline(invitation)
+  const deadline = answerDeadline(state, invitation)
   if (deadline !== undefined && now >= deadline) return failure('InvitationInvalid', 'the invitation is past its deadline')
   return i
 }

@@ -10,7 +10,7 @@ import type { InviteeEvent } from '../machine/inviteeMachine.js'
 import { applyFact, inviteeIndex, isAnswerable, ownInviteeIndex, pendingInvitees } from './invitees.js'
 import type { Effect, Notification } from './io.js'
 import { takeOldestOpenEnded, trackOpenEnded } from './openEnded.js'
-import { newInvitation, type NewInvitation } from './record.js'
+import { newInvitation, takenAtOf, type NewInvitation } from './record.js'
 import { isPresented, nothingYet, PRESENTED, sentHere, shareSoleList, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
@@ -34,8 +34,8 @@ export const expiryGraceMs = 10 * SECOND
 export type TimerKind = 'own' | 'inviter' | 'expiry' | 'gc'
 
 /** The invitees' deadline (`t + timeout`), or `undefined` for `timeout: 0`. */
-export const answerDeadline = (invitation: Invitation): number | undefined =>
-  invitation.timeout > 0 ? invitation.takenAt + invitation.timeout * SECOND : undefined
+export const answerDeadline = (state: EngineState, invitation: Invitation): number | undefined =>
+  invitation.timeout > 0 ? takenAtOf(state, invitation) + invitation.timeout * SECOND : undefined
 
 /** The kinds in bit order: bit `k` of a timer set is `invitationTimers[k]`. */
 export const invitationTimers: readonly TimerKind[] = ['own', 'inviter', 'expiry', 'gc']
@@ -57,7 +57,7 @@ const dueTimers = (state: EngineState, invitation: Invitation): number => {
     dueTimes[3] = invitation.endedAt + state.config.limits.retentionMs
     return GC
   }
-  const deadline = answerDeadline(invitation)
+  const deadline = answerDeadline(state, invitation)
   if (deadline === undefined) return 0
   const mine = ownInviteeIndex(state, invitation)
   let due = 0
@@ -124,7 +124,7 @@ export const armTimers = (state: EngineState, invitation: Invitation, effects: E
 export const createInvitation = (state: EngineState, fields: NewInvitation, effects: Effect[]): Invitation => {
   const { envelope } = fields
   const mine = envelope.inviter === state.config.userID
-  const invitation = newInvitation(fields, shareSoleList(state, envelope.inviteeList), mine ? fields.inviteMessageID : '')
+  const invitation = newInvitation(state, fields, shareSoleList(state, envelope.inviteeList), mine ? fields.inviteMessageID : '')
   const { invitees } = invitation
   state.invitations.set(invitation.inviteID, invitation)
   state.activeCount += 1
@@ -289,7 +289,7 @@ export const notify = (invitation: Invitation, notification: Notification, effec
  */
 const rings = (state: EngineState, invitation: Invitation, now: number): boolean => {
   if (sentHere(invitation)) return false
-  const deadline = answerDeadline(invitation)
+  const deadline = answerDeadline(state, invitation)
   if (deadline !== undefined && now >= deadline) return false
   const mine = ownInviteeIndex(state, invitation)
   if (mine >= 0) return isAnswerable(invitation, mine)

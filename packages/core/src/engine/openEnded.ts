@@ -40,7 +40,7 @@ const indexOf = (state: EngineState): OpenEnded => {
   if (index === undefined) {
     index = { all: new Set(), byInviter: new Map() }
     const open = [...state.invitations.values()].filter((invitation) => invitation.endedAt === null && isOpenEnded(invitation))
-    for (const invitation of open.sort((a, b) => a.takenAt - b.takenAt)) add(index, invitation)
+    for (const invitation of open.sort((a, b) => a.taken - b.taken)) add(index, invitation)
     indexes.set(state, index)
   }
   return index

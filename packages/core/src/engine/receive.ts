@@ -11,6 +11,7 @@ import { ActionType, type Envelope } from '../wire/envelope.js'
 import { applyFact, decisionOf, inviteeIndex } from './invitees.js'
 import type { DiagnosticReason, Effect } from './io.js'
 import { armTimers, createInvitation, makeRoom, notify, present, settleActivity } from './lifecycle.js'
+import { sinceEpoch } from './record.js'
 import { adoptModification } from './modifications.js'
 import { noneOverruled } from './outbound.js'
 import { mayBePrivateAnswer, misdirected } from './audience.js'
@@ -338,7 +339,7 @@ const adoptServerTime = (state: EngineState, invitation: Invitation, message: In
   }
   invitation.flags &= ~PROVISIONAL
   state.revision++
-  invitation.takenAt = message.serverTime
+  invitation.taken = sinceEpoch(state, message.serverTime)
   invitation.inviteMessageID = message.messageID
   armTimers(state, invitation, effects)
 }

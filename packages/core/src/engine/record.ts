@@ -10,7 +10,7 @@
  */
 import type { Decision } from '../machine/inviteeMachine.js'
 import type { Envelope } from '../wire/envelope.js'
-import { nothingYet, ONLINE_ONLY, PRESENTED, PROVISIONAL, SENT_HERE, TO_INVITER, audienceOf, type Invitation } from './state.js'
+import { nothingYet, ONLINE_ONLY, PRESENTED, PROVISIONAL, SENT_HERE, TO_INVITER, audienceOf, type EngineState, type Invitation } from './state.js'
 
 export interface NewInvitation extends InvitationFlags {
   readonly envelope: Envelope
@@ -55,12 +55,48 @@ export const savedFlags = (invitation: Invitation): SavedFlags => {
   return audienceOf(invitation) === 'inviter' ? { ...booleans, audience: 'inviter' } : booleans
 }
 
+/** Server time at which the server took the invite of `invitation` (held by `state`). */
+export const takenAtOf = (state: EngineState, invitation: Invitation): number => state.epoch + invitation.taken
+
 /**
- * An invitation with every invitee pending, not yet added to any state. The envelope's list is the
+ * Farthest a `taken` is kept from the epoch: within the small integers V8 keeps in a field itself
+ * (31 bits where pointers are compressed, as in browsers), about twelve days.
+ */
+const nearEpoch = 2 ** 30 - 1
+
+/**
+ * Server time `at` as a `taken` of `state`. When the state holds no invitation, or `at` is far
+ * from the epoch (a device up for weeks), the epoch moves to `at` and every `taken` with it: a
+ * pass over the invitations about once in twelve days of a busy device. An invitation older than
+ * that (open-ended, or restored) keeps a `taken` that is no small integer: it costs a box again,
+ * and is read the same.
+ */
+export const sinceEpoch = (state: EngineState, at: number): number => {
+  const since = at - state.epoch
+  if (since <= nearEpoch && since >= -nearEpoch && state.invitations.size !== 0) return small(since)
+  for (const invitation of state.invitations.values()) invitation.taken = small(invitation.taken + state.epoch - at)
+  state.epoch = at
+  return 0
+}
+
+/**
+ * `n`, as a small integer if it is one: V8 makes the difference of two large numbers a boxed
+ * number whatever its value, and one box stored in the field makes it keep a box for every
+ * invitation. A fraction of a millisecond (a clock that has them) stays as it is.
+ */
+const small = (n: number): number => ((n | 0) === n ? n | 0 : n)
+
+/**
+ * An invitation with every invitee pending, not yet added to `state`. The envelope's list is the
  * engine's own (decoded, or copied by `distinct` from the app's) and nothing changes it: shared,
  * not copied, unless `invitees` gives a list shared with other invitations.
  */
-export const newInvitation = (fields: NewInvitation, invitees: readonly string[] = fields.envelope.inviteeList, inviteMessageID = fields.inviteMessageID): Invitation => {
+export const newInvitation = (
+  state: EngineState,
+  fields: NewInvitation,
+  invitees: readonly string[] = fields.envelope.inviteeList,
+  inviteMessageID = fields.inviteMessageID,
+): Invitation => {
   const { envelope } = fields
   return {
     inviteID: envelope.inviteID,
@@ -69,7 +105,7 @@ export const newInvitation = (fields: NewInvitation, invitees: readonly string[]
     data: envelope.data,
     dataVersion: null,
     timeout: envelope.timeout,
-    takenAt: fields.takenAt,
+    taken: sinceEpoch(state, fields.takenAt),
     flags: flagsOf(fields, { onlineUserOnly: envelope.onlineUserOnly, audience: envelope.beckon?.audience }, envelope.groupID),
     inviteMessageID,
     deferred: nothingYet,
@@ -81,18 +117,23 @@ export const newInvitation = (fields: NewInvitation, invitees: readonly string[]
   }
 }
 
-/** An invitation as a snapshot saves it: its flags as booleans, without the shell's timer slot. */
-export type SavedInvitation = Omit<Invitation, 'flags' | 'decisions'> &
+/**
+ * An invitation as a snapshot saves it: its flags as booleans, without the shell's timer slot, and
+ * the server time its invite was taken at.
+ */
+export type SavedInvitation = Omit<Invitation, 'flags' | 'taken' | 'decisions'> &
   SavedFlags & {
+    readonly takenAt: number
     /** The winning fact per invitee index, `null` while undecided; empty while nobody is decided. */
     readonly decisions: readonly (Decision | null)[]
   }
 
 /**
  * A saved invitation laid out as a fresh one (same fields, same order: the same hidden class),
- * with its flags and lists as `restore` decided. `shownData` is the caller's to add.
+ * with its flags and lists as `restore` decided, to be added to `state`. `shownData` is the
+ * caller's to add.
  */
-export const restoredInvitation = (saved: SavedInvitation, flags: InvitationFlags, lists: Pick<Invitation, 'deferred' | 'states' | 'decisions'>): Invitation => {
+export const restoredInvitation = (state: EngineState, saved: SavedInvitation, flags: InvitationFlags, lists: Pick<Invitation, 'deferred' | 'states' | 'decisions'>): Invitation => {
   return {
     inviteID: saved.inviteID,
     inviter: saved.inviter,
@@ -101,7 +142,7 @@ export const restoredInvitation = (saved: SavedInvitation, flags: InvitationFlag
     // Snapshots from before modifications were ranked have none.
     dataVersion: saved.dataVersion ?? null,
     timeout: saved.timeout,
-    takenAt: saved.takenAt,
+    taken: sinceEpoch(state, saved.takenAt),
     flags: flagsOf(flags, saved, saved.groupID),
     inviteMessageID: saved.inviteMessageID,
     deferred: lists.deferred,

@@ -21,7 +21,7 @@ import { pipe } from '#fp-ts/function.js'
 import * as t from 'io-ts'
 import { ActionType, type Envelope } from '../wire/envelope.js'
 import { restoreDecisions, savedDecisions } from './invitees.js'
-import { newInvitation, savedFlags, restoredInvitation, type SavedInvitation } from './record.js'
+import { newInvitation, savedFlags, takenAtOf, restoredInvitation, type SavedInvitation } from './record.js'
 import type { EngineConfig, EngineState, HeldMessage, InFlight, Invitation } from './state.js'
 import { dictionary, initialState, nothingYet } from './state.js'
 
@@ -70,8 +70,8 @@ const SnapshotShape = t.type({
 })
 
 /** An invite whose receipt was lost in the crash: dated from when it was issued, until better known. */
-const provisionalInvite = (envelope: Envelope, issuedAt: number): Invitation =>
-  newInvitation({ envelope, takenAt: issuedAt, provisional: true, inviteMessageID: '', sentHere: true, presented: true })
+const provisionalInvite = (state: EngineState, envelope: Envelope, issuedAt: number): Invitation =>
+  newInvitation(state, { envelope, takenAt: issuedAt, provisional: true, inviteMessageID: '', sentHere: true, presented: true })
 
 /**
  * The data the app of the saved instance was told of, if it was told of the invitation at all:
@@ -85,9 +85,9 @@ const shownBefore = (invitation: SavedInvitation): string | undefined => {
 const orNothingYet = <T>(list: T[]): T[] => (list.length === 0 ? nothingYet : list)
 
 /** An invitation as saved: its flags as booleans, without the shell's timer slot (it means nothing to another instance). */
-const saved = (invitation: Invitation): SavedInvitation => {
-  const { flags: _slotAndBits, ...fields } = invitation
-  return { ...fields, decisions: savedDecisions(invitation), ...savedFlags(invitation) }
+const saved = (state: EngineState, invitation: Invitation): SavedInvitation => {
+  const { flags: _slotAndBits, taken: _sinceEpoch, ...fields } = invitation
+  return { ...fields, takenAt: takenAtOf(state, invitation), decisions: savedDecisions(invitation), ...savedFlags(invitation) }
 }
 
 /** The state as a JSON-ready snapshot (a deep copy: later steps do not change it). */
@@ -97,7 +97,7 @@ export const snapshotOf = (state: EngineState): EngineSnapshot => {
     format: 'beckon.engine/1',
     userID: state.config.userID,
     deviceID: state.config.deviceID,
-    invitations: [...state.invitations.values()].map(saved),
+    invitations: Array.from(state.invitations.values(), (invitation) => saved(state, invitation)),
     held: [...state.held.values()].flat(),
     outbox: [...state.outbox, ...unacknowledged],
     forgottenUpTo: Object.fromEntries(state.forgottenUpTo),
@@ -125,6 +125,7 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
         const again = invitation.endedAt === null && !invitation.sentHere
         // Empty lists are the shared `nothingYet` again, so the first write makes a full one.
         const restored = restoredInvitation(
+          state,
           invitation,
           { ...invitation, presented: again ? false : invitation.presented },
           { deferred: again ? nothingYet : orNothingYet(invitation.deferred), states: orNothingYet(invitation.states), decisions: nothingYet },
@@ -138,7 +139,7 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
       for (const entry of decoded.outbox) {
         const { envelope } = entry
         if (envelope.actionType !== ActionType.invite || entry.replaces !== undefined || invitations.has(envelope.inviteID)) continue
-        invitations.set(envelope.inviteID, provisionalInvite(envelope, entry.issuedAt))
+        invitations.set(envelope.inviteID, provisionalInvite(state, envelope, entry.issuedAt))
         activeCount++
       }
       state.ended = decoded.invitations

@@ -80,8 +80,13 @@ export interface Invitation {
   /** The modification whose data this is, `null` for the invite's own (see `modifications.ts`). */
   dataVersion: DataVersion | null
   readonly timeout: number
-  /** Server time at which the server took the invite: every deadline counts from here. */
-  takenAt: number
+  /**
+   * Server time at which the server took the invite (every deadline counts from here), as
+   * milliseconds after the state's {@link EngineState.epoch}: read it with `takenAtOf`. A server
+   * time itself is too large for a small integer, and V8 keeps a field of such numbers in a
+   * 16-byte box of its own per invitation; a time near the epoch is kept in the field itself.
+   */
+  taken: number
   /**
    * {@link SENT_HERE}, {@link PRESENTED}, {@link PROVISIONAL}, {@link ONLINE_ONLY} and
    * {@link TO_INVITER}, one bit each (read with {@link sentHere}, {@link isPresented},
@@ -122,7 +127,7 @@ export interface Invitation {
 export const SENT_HERE = 1
 /** Bit of {@link Invitation.flags}: the ring decision is made (rung or not); until then notifications wait in `deferred`. */
 export const PRESENTED = 2
-/** Bit of {@link Invitation.flags}: `takenAt` is a guess (inserted by `addInvitedSignaling` without a server time, or restored from an invite in flight). */
+/** Bit of {@link Invitation.flags}: `taken` is a guess (inserted by `addInvitedSignaling` without a server time, or restored from an invite in flight). */
 export const PROVISIONAL = 4
 
 /** Bit of {@link Invitation.flags}: the invitation is online-only (`onlineUserOnly`); its follow-ups go online-only too. */
@@ -153,7 +158,7 @@ export const setTimerSlot = (invitation: Invitation, slot: number): void => {
 export const sentHere = (invitation: Invitation): boolean => (invitation.flags & SENT_HERE) !== 0
 /** Whether the invitation's ring decision is made. */
 export const isPresented = (invitation: Invitation): boolean => (invitation.flags & PRESENTED) !== 0
-/** Whether the invitation's `takenAt` is a guess. */
+/** Whether the invitation's `taken` is a guess. */
 export const isProvisional = (invitation: Invitation): boolean => (invitation.flags & PROVISIONAL) !== 0
 /** Whether the invitation is online-only. */
 export const isOnlineOnly = (invitation: Invitation): boolean => (invitation.flags & ONLINE_ONLY) !== 0
@@ -204,6 +209,12 @@ export interface EngineState {
   /** Caught up with the IM: timers may act and invitations may ring. */
   connected: boolean
   readonly invitations: Map<string, Invitation>
+  /**
+   * The server time the invitations' `taken` counts from: moved to the new invitation's time when
+   * there is none, and every `taken` with it when one would be more than about twelve days away
+   * (see `sinceEpoch`). Not saved: snapshots save each invitation's server time.
+   */
+  epoch: number
   /** How many invitations have an invitee pending (derived from them, kept for O(1) reads). */
   activeCount: number
   /**
@@ -318,6 +329,7 @@ class FreshState implements EngineState {
   declare revision: number
   declare connected: boolean
   declare readonly invitations: Map<string, Invitation>
+  declare epoch: number
   declare activeCount: number
   declare readonly activeByInviter: Map<string, number>
   declare ended: string[]
@@ -333,6 +345,9 @@ class FreshState implements EngineState {
     this.revision = 0
     this.connected = false
     this.invitations = new Map()
+    // Not a small integer even before the first invitation: the field holds doubles from the
+    // start, so the class never changes its field's representation (and its readers' code) later.
+    this.epoch = Number.NaN
     this.activeCount = 0
     this.activeByInviter = new Map()
     // Born with room for strings: an empty literal holds small integers until its first push, so

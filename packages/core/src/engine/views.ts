@@ -6,6 +6,7 @@
 import type { InviteeEventType, InviteeState } from '../machine/inviteeMachine.js'
 import { decisionOf, stateName } from './invitees.js'
 import { answerDeadline } from './lifecycle.js'
+import { takenAtOf } from './record.js'
 import { audienceOf, isOnlineOnly, type EngineState, type Invitation } from './state.js'
 
 /** One invitee as this party sees it. */
@@ -42,7 +43,7 @@ export interface InvitationView {
   readonly invitees: readonly InviteeView[]
 }
 
-export const viewOf = (invitation: Invitation): InvitationView => ({
+export const viewOf = (state: EngineState, invitation: Invitation): InvitationView => ({
   inviteID: invitation.inviteID,
   inviter: invitation.inviter,
   groupID: invitation.groupID,
@@ -51,8 +52,8 @@ export const viewOf = (invitation: Invitation): InvitationView => ({
   timeout: invitation.timeout,
   onlineUserOnly: isOnlineOnly(invitation),
   audience: audienceOf(invitation),
-  serverTime: invitation.takenAt,
-  deadline: answerDeadline(invitation) ?? null,
+  serverTime: takenAtOf(state, invitation),
+  deadline: answerDeadline(state, invitation) ?? null,
   active: invitation.endedAt === null,
   invitees: invitation.invitees.map((userID, i) => {
     const decision = decisionOf(invitation, i)
@@ -68,8 +69,8 @@ export const viewOf = (invitation: Invitation): InvitationView => ({
 
 export const getInvitation = (state: EngineState, inviteID: string): InvitationView | undefined => {
   const invitation = state.invitations.get(inviteID)
-  return invitation === undefined ? undefined : viewOf(invitation)
+  return invitation === undefined ? undefined : viewOf(state, invitation)
 }
 
 /** Every invitation held, active and ended (tombstones until their retention is over). */
-export const listInvitations = (state: EngineState): InvitationView[] => Array.from(state.invitations.values(), viewOf)
+export const listInvitations = (state: EngineState): InvitationView[] => Array.from(state.invitations.values(), (invitation) => viewOf(state, invitation))

@@ -25,7 +25,8 @@ const envelope: Envelope = {
   onlineUserOnly: false,
 }
 
-const fresh = (): Invitation => newInvitation({ envelope, takenAt: 0, provisional: false, inviteMessageID: '', sentHere: false, presented: true })
+const holder = initialState({ userID: 'bob', deviceID: 'phone', limits: defaultLimits, trace: false })
+const fresh = (): Invitation => newInvitation(holder, { envelope, takenAt: 0, provisional: false, inviteMessageID: '', sentHere: false, presented: true })
 
 /** A fact about invitee `i`: its sender is often the one its type implies, sometimes not. */
 const fact = (i: number): fc.Arbitrary<InviteeEvent> =>

@@ -4,12 +4,12 @@
  */
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
-import { ActionType, defaultLimits, initialState } from '@beckon/core'
+import { ActionType, defaultLimits, initialState, type EngineState } from '@beckon/core'
 import { inviteeIndex, ownInviteeIndex } from '../../src/engine/invitees.js'
 import { newInvitation } from '../../src/engine/record.js'
 
-const invitationOf = (invitees: readonly string[]) =>
-  newInvitation({
+const invitationOf = (state: EngineState, invitees: readonly string[]) =>
+  newInvitation(state, {
     envelope: { businessID: 1, inviteID: 'i-1', groupID: 'hall', inviter: 'host', inviteeList: invitees, data: '', timeout: 30, actionType: ActionType.invite, onlineUserOnly: false },
     takenAt: 0,
     provisional: false,
@@ -26,7 +26,7 @@ describe("a party's own position in an invitation", () => {
     (invitees, pick, stranger, other) => {
       const userID = pick === undefined || invitees.length === 0 ? stranger : invitees[pick % invitees.length]!
       const state = initialState({ userID, deviceID: 'phone', limits: defaultLimits, trace: false })
-      const invitation = invitationOf(invitees)
+      const invitation = invitationOf(state, invitees)
       expect(ownInviteeIndex(state, invitation)).toBe(invitees.indexOf(userID))
       // Looking up someone else builds the index (past a few invitees); the answer stays the same.
       expect(inviteeIndex(invitation, other)).toBe(invitees.indexOf(other))

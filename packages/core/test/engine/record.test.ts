@@ -70,3 +70,32 @@ describe('the 1:1 invitation record', () => {
     expect(listInvitations(b)).toEqual(listInvitations(a))
   })
 })
+
+describe('the server time an invitation was taken at', () => {
+  const DAY = 24 * 60 * 60_000
+
+  it('reads the same when invitations weeks apart are held at once (the times kept small move together), and is saved as a server time', () => {
+    const bob = connected(bobConfig)
+    const times = [T0, T0 + 20 * DAY, T0 + 20 * DAY + 7, T0 + 45 * DAY]
+    for (const [k, at] of times.entries()) {
+      const invite = fromAlice(`i${k}`, ActionType.invite, at)
+      // Open-ended: nothing ends them however far apart they are.
+      if (invite.type === 'message.received') step(bob, { ...invite, envelope: { ...invite.envelope, timeout: 0 } })
+    }
+    expect(listInvitations(bob).map((view) => view.serverTime)).toEqual(times)
+    expect(snapshotOf(bob).invitations.map((invitation) => invitation.takenAt)).toEqual(times)
+    const again = restored(snapshotOf(bob), bobConfig)
+    expect(listInvitations(again).map((view) => view.serverTime)).toEqual(times)
+  })
+
+  it('gives the deadline from the server time, before and after the state held no invitation', () => {
+    const bob = connected(bobConfig)
+    step(bob, fromAlice('one', ActionType.invite, T0))
+    expect(listInvitations(bob)[0]).toMatchObject({ serverTime: T0, deadline: T0 + 30_000 })
+    step(bob, { type: 'timer.fired', key: 'one', now: T0 + 30_000, actionID: 'timeout' })
+    step(bob, { type: 'timer.fired', key: 'one', now: T0 + 30_000 + defaultLimits.retentionMs, actionID: 'gc' })
+    expect(listInvitations(bob)).toEqual([])
+    step(bob, fromAlice('two', ActionType.invite, T0 + 30 * DAY))
+    expect(listInvitations(bob)[0]).toMatchObject({ serverTime: T0 + 30 * DAY, deadline: T0 + 30 * DAY + 30_000 })
+  })
+})
