@@ -213,8 +213,7 @@ const decide = (
 const modify = (state: EngineState, invitation: Invitation, command: AnswerCommand, effects: Effect[]): void => {
   // A modification is the invite again, with new data: it replaces the stored invite message. Its
   // sequence number ranks it above every modification this device sent or holds.
-  const { inviteID, groupID, inviter, invitees, timeout } = invitation
-  const fields: InviteFields = { inviteID, groupID, inviter, invitees, timeout, onlineUserOnly: isOnlineOnly(invitation), audience: audienceOf(invitation) === 'inviter' ? 'inviter' : undefined }
+  const fields = { ...invitation, onlineUserOnly: isOnlineOnly(invitation), audience: audienceOf(invitation) === 'inviter' ? ('inviter' as const) : undefined }
   const envelope = inviteEnvelope(fields, command.data, command.actionID, nextSequence(state, invitation))
   const tooLarge = sizeProblem(envelope, state.config.maxPayloadBytes)
   if (tooLarge !== undefined) return settle(effects, command.commandID, E.left(tooLarge))

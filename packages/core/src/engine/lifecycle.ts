@@ -11,7 +11,7 @@ import { applyFact, inviteeIndex, isAnswerable, ownInviteeIndex, pendingInvitees
 import type { Effect, Notification } from './io.js'
 import { takeOldestOpenEnded, trackOpenEnded } from './openEnded.js'
 import { newInvitation, takenAtOf, type NewInvitation } from './record.js'
-import { isPresented, nothingYet, PRESENTED, sentHere, shareSoleList, type EngineState, type Invitation } from './state.js'
+import { isPresented, nothingYet, PRESENTED, sentHere, shareSoleList, writableExtras, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Deadlines
@@ -277,8 +277,8 @@ export const makeRoom = (state: EngineState, inviter: string | undefined, now: n
 export const notify = (invitation: Invitation, notification: Notification, effects: Effect[]): void => {
   if (isPresented(invitation)) effects.push({ type: 'notify', notification })
   // The caller has changed the state already.
-  else if (invitation.deferred === nothingYet) invitation.deferred = [notification]
-  else invitation.deferred.push(notification)
+  else if (invitation.extras.deferred === nothingYet) writableExtras(invitation).deferred = [notification]
+  else invitation.extras.deferred.push(notification)
 }
 
 /**
@@ -304,9 +304,9 @@ export const present = (state: EngineState, invitation: Invitation, now: number,
   if (isPresented(invitation) || !state.connected) return
   invitation.flags |= PRESENTED
   state.revision++
-  const { shownData } = invitation
-  // Deleting costs a call even when there is nothing to delete, as on every arriving invite.
-  if (shownData !== undefined) delete invitation.shownData
+  const { extras } = invitation
+  const { shownData } = extras
+  if (shownData !== undefined) extras.shownData = undefined
   const rang = rings(state, invitation, now)
   // A restored app saw the invitation before the restart: data changed meanwhile is news even
   // when the invitation no longer rings (its deadline passed, or this invitee had answered).
@@ -326,8 +326,8 @@ export const present = (state: EngineState, invitation: Invitation, now: number,
       },
     })
   }
-  if (invitation.deferred === nothingYet) return
-  for (const notification of invitation.deferred) effects.push({ type: 'notify', notification })
-  // Written only when something waited: the shared empty list stays on the record's prototype.
-  invitation.deferred = nothingYet
+  if (extras.deferred === nothingYet) return
+  for (const notification of extras.deferred) effects.push({ type: 'notify', notification })
+  // Written only when something waited: the shared extras are never written.
+  extras.deferred = nothingYet
 }

@@ -21,7 +21,7 @@
  */
 import type { Effect } from './io.js'
 import { notify } from './lifecycle.js'
-import type { DataVersion, EngineState, InFlight, Invitation } from './state.js'
+import { writableExtras, type DataVersion, type EngineState, type InFlight, type Invitation } from './state.js'
 
 const sequenceOf = (version: DataVersion): number => version[2] ?? 0
 
@@ -39,15 +39,16 @@ export const isNewer = (version: DataVersion, current: DataVersion | null): bool
  * did.
  */
 export const adoptModification = (invitation: Invitation, version: DataVersion, data: string): boolean => {
-  if (!isNewer(version, invitation.dataVersion)) return false
-  invitation.dataVersion = version
+  if (!isNewer(version, invitation.extras.dataVersion)) return false
+  writableExtras(invitation).dataVersion = version
   invitation.data = data
   return true
 }
 
 /** The sequence number of this device's next modification of `invitation`: above all it holds or has in flight. */
 export const nextSequence = (state: EngineState, invitation: Invitation): number => {
-  let highest = invitation.dataVersion === null ? 0 : sequenceOf(invitation.dataVersion)
+  const { dataVersion } = invitation.extras
+  let highest = dataVersion === null ? 0 : sequenceOf(dataVersion)
   for (const { envelope, replaces } of state.inFlight.values()) {
     if (replaces !== undefined && envelope.inviteID === invitation.inviteID) highest = Math.max(highest, envelope.beckon?.seq ?? 0)
   }
@@ -72,7 +73,8 @@ export const modificationTaken = (invitation: Invitation, entry: InFlight, serve
   const { envelope } = entry
   const version: DataVersion = [serverTime, envelope.beckon?.actionID ?? '', envelope.beckon?.seq ?? 0]
   if (!adoptModification(invitation, version, envelope.data)) {
-    return invitation.dataVersion !== null && invitation.dataVersion[0] > serverTime ? 'superseded' : 'outranked'
+    const { dataVersion } = invitation.extras
+    return dataVersion !== null && dataVersion[0] > serverTime ? 'superseded' : 'outranked'
   }
   if (entry.origin === 'engine') notify(invitation, { type: 'onInvitationModified', inviteID: invitation.inviteID, data: envelope.data }, effects)
   return 'adopted'

@@ -222,7 +222,7 @@ export const applyModify = (
   if (message.sender !== invitation.inviter) return report(effects, 'forged-sender', 'only the inviter modifies', message, invitation.inviteID)
   if (!sameInvitation(invitation, envelope)) return report(effects, 'forged-sender', 'the modification describes another invitation', message, invitation.inviteID)
   const version: DataVersion = [message.serverTime, actionIDOf(message, envelope), envelope.beckon?.seq ?? 0]
-  const current = invitation.dataVersion
+  const current = invitation.extras.dataVersion
   if (!adoptModification(invitation, version, envelope.data)) {
     return report(effects, current?.[1] === version[1] ? 'duplicate' : 'outranked', 'not newer', message, invitation.inviteID)
   }

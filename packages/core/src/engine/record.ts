@@ -10,7 +10,26 @@
  */
 import type { Decision } from '../machine/inviteeMachine.js'
 import type { Envelope } from '../wire/envelope.js'
-import { nothingYet, ONLINE_ONLY, PRESENTED, PROVISIONAL, SENT_HERE, TO_INVITER, audienceOf, type EngineState, type Invitation } from './state.js'
+import { savedDecisions } from './invitees.js'
+import type { Notification } from './io.js'
+import {
+  audienceOf,
+  extrasOf,
+  isOnlineOnly,
+  isPresented,
+  isProvisional,
+  noExtras,
+  nothingYet,
+  ONLINE_ONLY,
+  PRESENTED,
+  PROVISIONAL,
+  SENT_HERE,
+  sentHere,
+  TO_INVITER,
+  type DataVersion,
+  type EngineState,
+  type Invitation,
+} from './state.js'
 
 export interface NewInvitation extends InvitationFlags {
   readonly envelope: Envelope
@@ -38,22 +57,7 @@ export const flagsOf = (given: InvitationFlags, invite: InviteFlags, groupID: st
   (given.presented ? PRESENTED : 0) |
   (given.provisional ? PROVISIONAL : 0) |
   (invite.onlineUserOnly ? ONLINE_ONLY : 0) |
-  (groupID !== '' && invite.audience === 'inviter' ? TO_INVITER : 0)
-
-/** What a snapshot saves of an invitation's `flags`: booleans, `audience` only when narrowed (the shell's timer slot is not saved). */
-export type SavedFlags = InvitationFlags & { readonly onlineUserOnly: boolean; readonly audience?: 'inviter' }
-
-/** The fields a snapshot saves of an invitation's `flags`, in the shape snapshots have always had. */
-export const savedFlags = (invitation: Invitation): SavedFlags => {
-  const { flags } = invitation
-  const booleans = {
-    onlineUserOnly: (flags & ONLINE_ONLY) !== 0,
-    sentHere: (flags & SENT_HERE) !== 0,
-    presented: (flags & PRESENTED) !== 0,
-    provisional: (flags & PROVISIONAL) !== 0,
-  }
-  return audienceOf(invitation) === 'inviter' ? { ...booleans, audience: 'inviter' } : booleans
-}
+  (invite.audience === 'inviter' && groupID !== '' ? TO_INVITER : 0)
 
 /** Server time at which the server took the invite of `invitation` (held by `state`). */
 export const takenAtOf = (state: EngineState, invitation: Invitation): number => state.epoch + invitation.taken
@@ -103,12 +107,11 @@ export const newInvitation = (
     inviter: envelope.inviter,
     groupID: envelope.groupID,
     data: envelope.data,
-    dataVersion: null,
     timeout: envelope.timeout,
     taken: sinceEpoch(state, fields.takenAt),
     flags: flagsOf(fields, { onlineUserOnly: envelope.onlineUserOnly, audience: envelope.beckon?.audience }, envelope.groupID),
     inviteMessageID,
-    deferred: nothingYet,
+    extras: noExtras,
     invitees,
     states: nothingYet,
     decisions: nothingYet,
@@ -118,37 +121,68 @@ export const newInvitation = (
 }
 
 /**
- * An invitation as a snapshot saves it: its flags as booleans, without the shell's timer slot, and
- * the server time its invite was taken at.
+ * An invitation as a snapshot saves it: `flags` as booleans (`audience` only when narrowed; the
+ * shell's timer slot means nothing to another instance), the server time its invite was taken
+ * at, and its extras as fields of their own: the shape snapshots have always had.
  */
-export type SavedInvitation = Omit<Invitation, 'flags' | 'taken' | 'decisions'> &
-  SavedFlags & {
+export type SavedInvitation = Omit<Invitation, 'flags' | 'taken' | 'extras' | 'decisions'> &
+  InvitationFlags & {
+    readonly onlineUserOnly: boolean
+    readonly audience?: 'inviter' | undefined
     readonly takenAt: number
+    readonly dataVersion: DataVersion | null
+    readonly deferred: Notification[]
+    readonly shownData?: string | undefined
     /** The winning fact per invitee index, `null` while undecided; empty while nobody is decided. */
     readonly decisions: readonly (Decision | null)[]
   }
 
+/** `invitation` of `state` as a snapshot saves it (keys left `undefined` are left out of its JSON). */
+export const savedInvitation = (state: EngineState, invitation: Invitation): SavedInvitation => {
+  const { flags: _bits, taken: _sinceEpoch, extras, ...fields } = invitation
+  return {
+    ...fields,
+    onlineUserOnly: isOnlineOnly(invitation),
+    audience: audienceOf(invitation) === 'inviter' ? 'inviter' : undefined,
+    takenAt: takenAtOf(state, invitation),
+    sentHere: sentHere(invitation),
+    presented: isPresented(invitation),
+    provisional: isProvisional(invitation),
+    dataVersion: extras.dataVersion,
+    deferred: extras.deferred,
+    shownData: extras.shownData,
+    decisions: savedDecisions(invitation),
+  }
+}
+
+/** What `restore` decides of a saved invitation beside its fields. */
+export interface Restored {
+  readonly flags: InvitationFlags
+  readonly deferred: Notification[]
+  readonly states: Invitation['states']
+  readonly decisions: Invitation['decisions']
+  readonly shownData: string | undefined
+}
+
 /**
  * A saved invitation laid out as a fresh one (same fields, same order: the same hidden class),
- * with its flags and lists as `restore` decided, to be added to `state`. `shownData` is the
- * caller's to add.
+ * with its flags, lists and shown data as `restore` decided, to be added to `state`.
  */
-export const restoredInvitation = (state: EngineState, saved: SavedInvitation, flags: InvitationFlags, lists: Pick<Invitation, 'deferred' | 'states' | 'decisions'>): Invitation => {
+export const restoredInvitation = (state: EngineState, saved: SavedInvitation, restored: Restored): Invitation => {
   return {
     inviteID: saved.inviteID,
     inviter: saved.inviter,
     groupID: saved.groupID,
     data: saved.data,
-    // Snapshots from before modifications were ranked have none.
-    dataVersion: saved.dataVersion ?? null,
     timeout: saved.timeout,
     taken: sinceEpoch(state, saved.takenAt),
-    flags: flagsOf(flags, saved, saved.groupID),
+    flags: flagsOf(restored.flags, saved, saved.groupID),
     inviteMessageID: saved.inviteMessageID,
-    deferred: lists.deferred,
+    // Snapshots from before modifications were ranked have no `dataVersion`.
+    extras: extrasOf(saved.dataVersion ?? null, restored.deferred, restored.shownData),
     invitees: saved.invitees,
-    states: lists.states,
-    decisions: lists.decisions,
+    states: restored.states,
+    decisions: restored.decisions,
     pendingCount: saved.pendingCount,
     endedAt: saved.endedAt,
   }

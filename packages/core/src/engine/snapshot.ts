@@ -20,8 +20,8 @@ import * as E from '#fp-ts/Either.js'
 import { pipe } from '#fp-ts/function.js'
 import * as t from 'io-ts'
 import { ActionType, type Envelope } from '../wire/envelope.js'
-import { restoreDecisions, savedDecisions } from './invitees.js'
-import { newInvitation, savedFlags, takenAtOf, restoredInvitation, type SavedInvitation } from './record.js'
+import { restoreDecisions } from './invitees.js'
+import { newInvitation, savedInvitation, restoredInvitation, type SavedInvitation } from './record.js'
 import type { EngineConfig, EngineState, HeldMessage, InFlight, Invitation } from './state.js'
 import { dictionary, initialState, nothingYet } from './state.js'
 
@@ -84,12 +84,6 @@ const shownBefore = (invitation: SavedInvitation): string | undefined => {
 
 const orNothingYet = <T>(list: T[]): T[] => (list.length === 0 ? nothingYet : list)
 
-/** An invitation as saved: its flags as booleans, without the shell's timer slot (it means nothing to another instance). */
-const saved = (state: EngineState, invitation: Invitation): SavedInvitation => {
-  const { flags: _slotAndBits, taken: _sinceEpoch, ...fields } = invitation
-  return { ...fields, takenAt: takenAtOf(state, invitation), decisions: savedDecisions(invitation), ...savedFlags(invitation) }
-}
-
 /** The state as a JSON-ready snapshot (a deep copy: later steps do not change it). */
 export const snapshotOf = (state: EngineState): EngineSnapshot => {
   const unacknowledged = [...state.inFlight.values()].map((entry): InFlight => ({ ...entry, origin: 'engine', commandID: '' }))
@@ -97,7 +91,7 @@ export const snapshotOf = (state: EngineState): EngineSnapshot => {
     format: 'beckon.engine/1',
     userID: state.config.userID,
     deviceID: state.config.deviceID,
-    invitations: Array.from(state.invitations.values(), (invitation) => saved(state, invitation)),
+    invitations: Array.from(state.invitations.values(), (invitation) => savedInvitation(state, invitation)),
     held: [...state.held.values()].flat(),
     outbox: [...state.outbox, ...unacknowledged],
     forgottenUpTo: Object.fromEntries(state.forgottenUpTo),
@@ -124,15 +118,14 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
       for (const invitation of decoded.invitations) {
         const again = invitation.endedAt === null && !invitation.sentHere
         // Empty lists are the shared `nothingYet` again, so the first write makes a full one.
-        const restored = restoredInvitation(
-          state,
-          invitation,
-          { ...invitation, presented: again ? false : invitation.presented },
-          { deferred: again ? nothingYet : orNothingYet(invitation.deferred), states: orNothingYet(invitation.states), decisions: nothingYet },
-        )
+        const restored = restoredInvitation(state, invitation, {
+          flags: { ...invitation, presented: again ? false : invitation.presented },
+          deferred: again ? nothingYet : orNothingYet(invitation.deferred),
+          states: orNothingYet(invitation.states),
+          decisions: nothingYet,
+          shownData: again ? shownBefore(invitation) : undefined,
+        })
         restoreDecisions(restored, invitation.decisions)
-        const shownData = shownBefore(invitation)
-        if (again && shownData !== undefined) restored.shownData = shownData
         invitations.set(invitation.inviteID, restored)
         if (invitation.endedAt === null) activeCount++
       }
