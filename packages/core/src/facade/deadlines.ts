@@ -9,12 +9,14 @@
  * binary heap ordered by due time, then by the order they were set in (timers due at once fire in
  * the order they were armed, as separate runtime timers would).
  *
- * A deadline is a record in typed columns (its due time and order in `Float64Array`s, whether it
- * needs the server's clock in a `Uint8Array`, its key in a plain array) named by a small integer,
- * and the heap is an `Int32Array` of those numbers: an object per deadline (a record, a boxed time
+ * A deadline is a record in typed columns (its due time in a `Float64Array`; the order it was set
+ * in and its flags in one `Int32Array`; its key in a plain array) named by a small integer, and
+ * the heap is an `Int32Array` of those numbers: an object per deadline (a record, a boxed time
  * and an array slot) was about 80 bytes of what a pending invitation cost a device, the columns
- * are about 30. Numbers free for reuse are chained through the order column, not kept in a column
- * of their own.
+ * are about 25 (the order in a `Float64Array` of its own and the flags in a `Uint8Array` were 5
+ * more). Numbers free for reuse are chained through the order column, not kept in a column of
+ * their own. Orders count up to {@link orderLimit} and are then numbered again from 0 in the
+ * order the live deadlines come due, which keeps the order they come up in.
  *
  * A key's live record is found through its holder (see {@link Holders}): the invitation with that
  * invite id keeps the number of its record itself, in bits of a field it has anyway. A table of
@@ -37,24 +39,8 @@
  */
 const grownLength = (length: number, n: number): number => Math.max(n, length + (length >> 1))
 
-/** Grows a column to hold at least `n` entries. */
-const grown = (column: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> => {
-  if (column.length >= n) return column
-  const next = new Float64Array(grownLength(column.length, n))
-  next.set(column)
-  return next
-}
-
-const grownBytes = (column: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayBuffer> => {
-  if (column.length >= n) return column
-  const next = new Uint8Array(grownLength(column.length, n))
-  next.set(column)
-  return next
-}
-
-const grownInts = (column: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> => {
-  if (column.length >= n) return column
-  const next = new Int32Array(grownLength(column.length, n))
+/** `column`'s entries in the front of `next`, a longer column of the same kind. */
+const copied = <C extends Float64Array<ArrayBuffer> | Int32Array<ArrayBuffer>>(column: C, next: C): C => {
   next.set(column)
   return next
 }
@@ -84,9 +70,17 @@ export interface Holders<H> {
 /** No key has a holder: every record is kept in the `Map`. */
 const noHolders = <H>(): Holders<H> => ({ holderOf: () => undefined, slotOf: () => noRecord, setSlot: () => undefined })
 
-/** A record's flags: set as a deadline (`timer.set`'s flag); counted in `size` (not yet forgotten). */
+/**
+ * A record's flags, the low bits of its order column: set as a deadline (`timer.set`'s flag);
+ * counted in `size` (not yet forgotten). The order it was set in is above them.
+ */
 const DEADLINE = 1
 const COUNTED = 2
+const FLAGS = 3
+const ORDER_SHIFT = 2
+
+/** How many deadlines are set before their orders are numbered again: as many as the order column's bits above the flags hold. */
+export const orderLimit = 2 ** 29
 
 /** Deadlines by key, earliest first. */
 export class Deadlines<H = never> {
@@ -96,24 +90,28 @@ export class Deadlines<H = never> {
   /** The live record of each key that has no holder. */
   readonly #unheld = new Map<string, number>()
   #liveCount = 0
-  // Records, by number: key, due time, order set in, flags. A number is reused once its record left the heap.
+  // Records, by number: key, due time, order set in and flags. A number is reused once its record left the heap.
   #keys: (string | undefined)[] = []
   #at = new Float64Array(16)
-  /** The order a record was set in; for a record that left the heap, the next free number. */
-  #seq = new Float64Array(16)
-  #flags = new Uint8Array(16)
-  /** The first number of a record that left the heap, for reuse; the rest are chained through `#seq`. */
+  /** The order a record was set in, shifted above its flags; for a record that left the heap, the next free number. */
+  #order = new Int32Array(16)
+  /** The first number of a record that left the heap, for reuse; the rest are chained through `#order`. */
   #free = noRecord
   /** Record numbers in heap order; `#heapSize` of them are in use. */
   #heap = new Int32Array(16)
   #heapSize = 0
-  #nextSeq = 0
+  #nextOrder = 0
+  readonly #orderLimit: number
 
-  /** Keys for which `holders` finds no holder keep their record in a `Map`. */
-  constructor(holders: Holders<H> = noHolders<H>()) {
+  /**
+   * Keys for which `holders` finds no holder keep their record in a `Map`. `limit`: how many
+   * deadlines are set before their orders are numbered again ({@link orderLimit}; less, to test that).
+   */
+  constructor(holders: Holders<H> = noHolders<H>(), limit = orderLimit) {
     this.#holderOf = holders.holderOf
     this.#slotOf = holders.slotOf
     this.#setSlot = holders.setSlot
+    this.#orderLimit = limit
   }
 
   /** Live deadlines. */
@@ -125,13 +123,15 @@ export class Deadlines<H = never> {
   set(key: string, at: number, deadline: boolean): number | undefined {
     const holder = this.#holderOf(key)
     const previous = this.#forget(key, holder)
+    // Read before a new record is made: renumbering may free the old one for reuse.
+    const replaced = previous === noRecord ? undefined : this.#at[previous]
     const record = this.#newRecord(key, at, deadline)
     if (holder !== undefined) this.#setSlot(holder, record)
     else this.#unheld.set(key, record)
     this.#liveCount++
     this.#push(record)
     if (this.#heapSize > 64 && this.#heapSize > 2 * this.#liveCount) this.#rebuild()
-    return previous === noRecord ? undefined : this.#at[previous]
+    return replaced
   }
 
   /** Forgets `key`'s deadline; returns its time, if it had one. */
@@ -165,7 +165,7 @@ export class Deadlines<H = never> {
       const top = this.#heap[0]!
       if (this.#at[top]! > upTo) return due
       const key = this.#keys[top]!
-      const deadline = (this.#flags[top]! & DEADLINE) !== 0
+      const deadline = (this.#order[top]! & DEADLINE) !== 0
       this.#forget(key, this.#holderOf(key))
       this.#pop()
       due.push({ key, deadline })
@@ -185,34 +185,36 @@ export class Deadlines<H = never> {
     if (record === noRecord) return noRecord
     if (holder !== undefined && this.#slotOf(holder) === record) this.#setSlot(holder, noRecord)
     else this.#unheld.delete(key)
-    this.#flags[record] = this.#flags[record]! & ~COUNTED
+    this.#order[record] = this.#order[record]! & ~COUNTED
     this.#liveCount--
     return record
   }
 
   #newRecord(key: string, at: number, deadline: boolean): number {
+    if (this.#nextOrder >= this.#orderLimit) this.#renumber()
     let record: number
     if (this.#free !== noRecord) {
       record = this.#free
-      this.#free = this.#seq[record]!
+      this.#free = this.#order[record]!
     } else {
       record = this.#keys.length
-      this.#at = grown(this.#at, record + 1)
-      this.#seq = grown(this.#seq, record + 1)
-      this.#flags = grownBytes(this.#flags, record + 1)
+      if (record === this.#at.length) {
+        const length = grownLength(record, record + 1)
+        this.#at = copied(this.#at, new Float64Array(length))
+        this.#order = copied(this.#order, new Int32Array(length))
+      }
     }
     this.#keys[record] = key
     this.#at[record] = at
-    this.#flags[record] = deadline ? DEADLINE | COUNTED : COUNTED
-    this.#seq[record] = this.#nextSeq++
+    this.#order[record] = (this.#nextOrder++ << ORDER_SHIFT) | (deadline ? DEADLINE | COUNTED : COUNTED)
     return record
   }
 
   #release(record: number): void {
     // Still counted: its holder went away without a clear reaching it.
-    if ((this.#flags[record]! & COUNTED) !== 0) this.#liveCount--
+    if ((this.#order[record]! & COUNTED) !== 0) this.#liveCount--
     this.#keys[record] = undefined
-    this.#seq[record] = this.#free
+    this.#order[record] = this.#free
     this.#free = record
   }
 
@@ -223,7 +225,7 @@ export class Deadlines<H = never> {
 
   #before(a: number, b: number): boolean {
     const at = this.#at
-    return at[a]! < at[b]! || (at[a] === at[b] && this.#seq[a]! < this.#seq[b]!)
+    return at[a]! < at[b]! || (at[a] === at[b] && this.#order[a]! < this.#order[b]!)
   }
 
   /** Pops records whose key was cleared or set again since. */
@@ -243,8 +245,18 @@ export class Deadlines<H = never> {
     this.#heapSize = live.length
   }
 
+  /** Numbers the live records' orders from 0 again, in the order they come due (a sorted heap stays one). */
+  #renumber(): void {
+    this.#rebuild()
+    for (let i = 0; i < this.#heapSize; i++) {
+      const record = this.#heap[i]!
+      this.#order[record] = (i << ORDER_SHIFT) | (this.#order[record]! & FLAGS)
+    }
+    this.#nextOrder = this.#heapSize
+  }
+
   #push(record: number): void {
-    this.#heap = grownInts(this.#heap, this.#heapSize + 1)
+    if (this.#heapSize === this.#heap.length) this.#heap = copied(this.#heap, new Int32Array(grownLength(this.#heapSize, this.#heapSize + 1)))
     const heap = this.#heap
     let i = this.#heapSize++
     while (i > 0) {

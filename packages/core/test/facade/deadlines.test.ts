@@ -1,10 +1,12 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
-import { Deadlines } from '../../src/facade/deadlines.js'
+import { Deadlines, orderLimit } from '../../src/facade/deadlines.js'
 
 type Op = { readonly op: 'set'; readonly key: string; readonly at: number; readonly deadline: boolean } | { readonly op: 'clear'; readonly key: string } | { readonly op: 'take'; readonly upTo: number }
 
 const key = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h')
+/** How many deadlines are set before their orders are numbered again: the real limit, or one a script passes often. */
+const limit = fc.oneof(fc.constant(orderLimit), fc.integer({ min: 1, max: 40 }))
 const time = fc.integer({ min: 0, max: 50 })
 const ops = fc.array(
   fc.oneof(
@@ -43,8 +45,9 @@ describe('the deadline heap', () => {
   // exactly the keys due by then, earliest first and, at equal times, in the order they were set,
   // each with the flag it was last set with;
   // a cleared or taken key never comes up again until set again; `earliest` is the smallest time left.
-  test.prop([ops])('takes what is due, in order, as a plain table would', (script: Op[]) => {
-    const heap = new Deadlines()
+  // All of it holds however often the orders are numbered again.
+  test.prop([ops, limit])('takes what is due, in order, as a plain table would', (script: Op[], sets: number) => {
+    const heap = new Deadlines(undefined, sets)
     const table: Table = new Map()
     script.forEach((step, seq) => {
       applyBoth(heap, table, step, seq, false)
@@ -73,9 +76,9 @@ describe('the deadline heap with holders', () => {
   // it: an invitation forgotten, or forgotten and received again) takes with it the deadline set
   // while it held the key, and only that one.
   // `size` may count such a deadline until its record comes up, never less than what is live.
-  test.prop([holderOps])('takes what is due, in order, as a plain table would', (script: HolderOp[]) => {
+  test.prop([holderOps, limit])('takes what is due, in order, as a plain table would', (script: HolderOp[], sets: number) => {
     const holders = new Map<string, { timerSlot: number }>()
-    const heap = new Deadlines({ holderOf: (k) => holders.get(k), slotOf: (h) => h.timerSlot, setSlot: (h, record) => void (h.timerSlot = record) })
+    const heap = new Deadlines({ holderOf: (k) => holders.get(k), slotOf: (h) => h.timerSlot, setSlot: (h, record) => void (h.timerSlot = record) }, sets)
     const table: Table = new Map()
     script.forEach((step, seq) => {
       if (step.op === 'hold' || step.op === 'forget') {
