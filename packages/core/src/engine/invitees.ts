@@ -120,10 +120,17 @@ const storeDecision = (invitation: Invitation, slots: DecisionSlot[], i: number,
   slots[k + 2] = decision.deviceID
 }
 
+/**
+ * The first entry of the invitee whose entries start at `k`: a rank, a fact kept whole, or `null`
+ * while undecided. The length is checked rather than read past the end of the shared empty list.
+ */
+const headAt = (slots: readonly DecisionSlot[], k: number): number | Decision | null =>
+  k < slots.length ? ((slots[k] ?? null) as number | Decision | null) : null
+
 const decisionAt = (invitation: Invitation, slots: readonly DecisionSlot[], i: number): Decision | null => {
   const k = i * DECISION_SLOTS
-  const head = slots[k] ?? null
-  if (typeof head !== 'number') return head as Decision | null
+  const head = headAt(slots, k)
+  if (typeof head !== 'number') return head
   return {
     type: inviteeEventTypes[head]!,
     actionID: slots[k + 1] as string,
@@ -131,6 +138,30 @@ const decisionAt = (invitation: Invitation, slots: readonly DecisionSlot[], i: n
     userID: impliedUser(invitation, i, head),
     deviceID: slots[k + 2] as string,
   }
+}
+
+/**
+ * What a view shows of invitee `i`'s decision: the type that decided it (`null` while undecided),
+ * its data and the device it came from, read from the entries without building a `Decision`. A
+ * notification's view reads every invitee's: building one object each made a 10-member group's
+ * answer about a third slower.
+ */
+export const decidedType = (invitation: Invitation, i: number): InviteeEventType | null => {
+  const head = headAt(invitation.decisions, i * DECISION_SLOTS)
+  return head === null ? null : typeof head === 'number' ? inviteeEventTypes[head]! : head.type
+}
+
+/** The data of invitee `i`'s decision (`''` while undecided); see {@link decidedType}. */
+export const decidedData = (invitation: Invitation, i: number): string => {
+  const head = headAt(invitation.decisions, i * DECISION_SLOTS)
+  return head === null || typeof head === 'number' ? '' : head.data
+}
+
+/** The device of invitee `i`'s decision (`''` while undecided); see {@link decidedType}. */
+export const decidedDevice = (invitation: Invitation, i: number): string => {
+  const k = i * DECISION_SLOTS
+  const head = headAt(invitation.decisions, k)
+  return head === null ? '' : typeof head === 'number' ? (invitation.decisions[k + 2] as string) : head.deviceID
 }
 
 /** The decisions as a snapshot saves them: a `Decision` or `null` per invitee, none while nobody is decided. */

@@ -4,7 +4,7 @@
  * @module
  */
 import type { InviteeEventType, InviteeState } from '../machine/inviteeMachine.js'
-import { decisionOf, stateName } from './invitees.js'
+import { decidedData, decidedDevice, decidedType, stateName } from './invitees.js'
 import { answerDeadline } from './lifecycle.js'
 import { takenAtOf } from './record.js'
 import { audienceOf, isOnlineOnly, type EngineState, type Invitation } from './state.js'
@@ -55,16 +55,13 @@ export const viewOf = (state: EngineState, invitation: Invitation): InvitationVi
   serverTime: takenAtOf(state, invitation),
   deadline: answerDeadline(state, invitation) ?? null,
   active: invitation.endedAt === null,
-  invitees: invitation.invitees.map((userID, i) => {
-    const decision = decisionOf(invitation, i)
-    return {
-      userID,
-      state: stateName(invitation, i),
-      data: decision?.data ?? '',
-      deviceID: decision?.deviceID ?? '',
-      decidedBy: decision?.type ?? null,
-    }
-  }),
+  invitees: invitation.invitees.map((userID, i) => ({
+    userID,
+    state: stateName(invitation, i),
+    data: decidedData(invitation, i),
+    deviceID: decidedDevice(invitation, i),
+    decidedBy: decidedType(invitation, i),
+  })),
 })
 
 export const getInvitation = (state: EngineState, inviteID: string): InvitationView | undefined => {
