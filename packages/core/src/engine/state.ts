@@ -288,13 +288,19 @@ export const nothingYet: never[] = Object.freeze([]) as unknown as never[]
 /** The extras of every invitation that has none set. Frozen, like {@link nothingYet}. */
 export const noExtras: Extras = Object.freeze({ dataVersion: null, deferred: nothingYet, shownData: undefined })
 
+/** Extras with these fields, each made by one literal (one hidden class for every invitation's own). */
+const ownExtras = (dataVersion: DataVersion | null, deferred: Notification[], shownData: string | undefined): Extras => ({ dataVersion, deferred, shownData })
+
 /** Extras with these fields: {@link noExtras} when none is set. */
 export const extrasOf = (dataVersion: DataVersion | null, deferred: Notification[], shownData: string | undefined): Extras =>
-  dataVersion === null && deferred === nothingYet && shownData === undefined ? noExtras : { dataVersion, deferred, shownData }
+  dataVersion === null && deferred === nothingYet && shownData === undefined ? noExtras : ownExtras(dataVersion, deferred, shownData)
 
-/** The invitation's own extras, made on the first write. */
+/**
+ * The invitation's own extras, made on the first write, by the same literal as a restored
+ * invitation's (a spread of the frozen {@link noExtras} made objects of another hidden class).
+ */
 export const writableExtras = (invitation: Invitation): Extras =>
-  invitation.extras === noExtras ? (invitation.extras = { ...noExtras }) : invitation.extras
+  invitation.extras === noExtras ? (invitation.extras = ownExtras(null, nothingYet, undefined)) : invitation.extras
 
 /**
  * The invitation's own `states`, made on the first write, every entry filled: a sparse array
