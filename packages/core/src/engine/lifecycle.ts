@@ -191,7 +191,13 @@ const forgetOldWatermarks = (state: EngineState, now: number): void => {
 
 /** Drops an ended invitation once its retention is over (its timer fired: nothing to clear). */
 export const removeInvitation = (state: EngineState, invitation: Invitation, effects: Effect[]): void => {
-  if (state.ended[state.endedFrom] === invitation.inviteID) state.endedFrom++
+  const { ended } = state
+  if (ended[state.endedFrom] === invitation.inviteID && ++state.endedFrom === ended.length) {
+    // The queue is empty: it starts again from its first slot (popped, not truncated: a zero
+    // length store gives the array up and the next end allocates another).
+    while (ended.length > 0) ended.pop()
+    state.endedFrom = 0
+  }
   dropInvitation(state, invitation, effects, true)
 }
 
