@@ -162,6 +162,9 @@ const actionOf = (type: Exclude<Answer, 'command.modify'>): ActionType =>
 const factTypeOf = (type: Exclude<Answer, 'command.modify'>): InviteeEventType =>
   type === 'command.accept' ? 'invitee.accepted' : type === 'command.reject' ? 'invitee.rejected' : 'inviter.cancelled'
 
+/** The decided list of an answer by the first invitee. Frozen, like `nothingYet`: nothing writes a decided list. */
+const theFirst: number[] = Object.freeze([0]) as unknown as number[]
+
 export const answer = (state: EngineState, command: AnswerCommand, effects: Effect[]): void => {
   const { commandID, inviteID, data, now } = command
   if (!isId(inviteID) || typeof data !== 'string') return fail(effects, commandID, 'InvalidParameter', 'inviteID and data must be strings')
@@ -173,9 +176,10 @@ export const answer = (state: EngineState, command: AnswerCommand, effects: Effe
     // The user's own position is found once and becomes the decided list: no list of ids to map back.
     const i = ownAnswerable(state, invitation, now)
     if (typeof i !== 'number') return settle(effects, commandID, E.left(i))
-    // A 1:1 invitation's list (shared and frozen) is this user alone: the answer lists it as it is.
+    // A 1:1 invitation's list (shared and frozen) is this user alone: the answer lists it as it is,
+    // and decides the first invitee, as every 1:1 answer does (a shared list, not an array each).
     const targets = invitation.invitees.length === 1 ? invitation.invitees : [state.config.userID]
-    return decide(state, invitation, command, type, targets, [i], effects)
+    return decide(state, invitation, command, type, targets, i === 0 ? theFirst : [i], effects)
   }
   const targets = targetsOf(state, invitation, type, now)
   if (!Array.isArray(targets)) return settle(effects, commandID, E.left(targets))

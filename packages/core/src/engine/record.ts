@@ -77,8 +77,11 @@ const nearEpoch = 2 ** 30 - 1
  */
 export const sinceEpoch = (state: EngineState, at: number): number => {
   const since = at - state.epoch
-  if (since <= nearEpoch && since >= -nearEpoch && state.invitations.size !== 0) return small(since)
-  for (const invitation of state.invitations.values()) invitation.taken = small(invitation.taken + state.epoch - at)
+  const held = state.invitations.size
+  if (since <= nearEpoch && since >= -nearEpoch && held !== 0) return small(since)
+  // A device holding nothing (one 1:1 invitation at a time: each new one) moves the epoch without
+  // iterating: an iterator over the empty table was an allocation per invitation.
+  if (held !== 0) for (const invitation of state.invitations.values()) invitation.taken = small(invitation.taken + state.epoch - at)
   state.epoch = at
   return 0
 }

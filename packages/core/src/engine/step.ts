@@ -105,8 +105,16 @@ const sendTaken = (state: EngineState, sendID: string, messageID: string, server
     inviteTaken(state, envelope, messageID, serverTime, now, effects)
   }
   if (entry.origin === 'engine') return
-  effects.push({ type: 'settle', commandID: entry.commandID, result: E.right(envelope.inviteID) })
+  effects.push({ type: 'settle', commandID: entry.commandID, result: settled(envelope.inviteID) })
 }
+
+/**
+ * `E.right(inviteID)`, built here: every command settles through this, and where fp-ts's CommonJS
+ * build is bundled (esbuild wraps it, as in the bench's child process) `E.right` is read through a
+ * getter per call (an invitee's receipt step timed alone, clock reads included: about 120 against
+ * 170 ns).
+ */
+const settled = (inviteID: string): E.Either<SignalingFailure, string> => ({ _tag: 'Right', right: inviteID })
 
 /**
  * The IM refused a message. A command's promise fails and its optimistic decisions are undone
