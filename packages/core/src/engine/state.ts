@@ -386,7 +386,10 @@ class FreshState implements EngineState {
     this.heldCount = 0
     this.inFlight = new Map()
     this.outbox = []
-    this.soleLists = new Map()
+    // This user's own list from the start: at an invitee's device every 1:1 invitation names it,
+    // and making it on the state's first invitation ran a path V8 had kept no feedback for (it runs
+    // once per state), which threw away the optimised code that creates invitations (`--trace-deopt`).
+    this.soleLists = new Map([[config.userID, Object.freeze([config.userID])]])
   }
 
   /**
