@@ -57,23 +57,38 @@ export const ownInviteeIndex = (state: EngineState, invitation: Invitation): num
 
 export const initialInviteeState = machine.initial
 
+// -------------------------------------------------------------------------------------------------
+// Codes: an invitee's state and what its decision entries hold, in one small number
+// -------------------------------------------------------------------------------------------------
+
+/** The low bits of an invitee's code: its state's index in the compiled machine. */
+const STATE_MASK = 7
+/** Above them: 0 undecided, `rank + 1` a fact laid out in entries, {@link WHOLE} a fact kept whole. */
+const KIND_SHIFT = 3
+const WHOLE = 7
+
+// A fresh code list is zeros (`writableStates`): every invitee in the initial state, undecided.
+if (machine.initial !== 0 || machine.states.length > STATE_MASK + 1 || inviteeEventTypes.length >= WHOLE) throw new Error('invitee codes do not fit the machine')
+
 /**
- * Invitee `i`'s state number. An invitee not yet in its invitation's list (the shared, frozen
- * `nothingYet` until the first answer) is in the initial state; the length is checked rather than
- * read past the end, which sends the load through V8's generic path (about 3 % of an invitee's
- * 1:1 lifecycle in a CPU profile).
+ * Invitee `i`'s code. An invitation whose list is still the shared, frozen `nothingYet` has every
+ * invitee at 0; the length is checked rather than read past the end, which sends the load through
+ * V8's generic path (about 3 % of an invitee's 1:1 lifecycle in a CPU profile).
  */
-const stateAt = (invitation: Invitation, i: number): number => {
+const codeAt = (invitation: Invitation, i: number): number => {
   const states = invitation.states
-  return i < states.length ? states[i]! : machine.initial
+  return i < states.length ? states[i]! : 0
 }
+
+/** Invitee `i`'s state number. */
+const stateAt = (invitation: Invitation, i: number): number => codeAt(invitation, i) & STATE_MASK
 
 export const stateName = (invitation: Invitation, i: number): InviteeState => machine.states[stateAt(invitation, i)]!
 
 export const isAnswerable = (invitation: Invitation, i: number): boolean => machine.answerable[stateAt(invitation, i)] === true
 
-/** The invitee's decision, or `null` while undecided: built from its entries (see {@link storeDecision}). */
-export const decisionOf = (invitation: Invitation, i: number): Decision | null => decisionAt(invitation, invitation.decisions, i)
+/** The invitee's decision, or `null` while undecided: built from its code and entries (see {@link storeDecision}). */
+export const decisionOf = (invitation: Invitation, i: number): Decision | null => decisionAt(invitation, codeAt(invitation, i) >> KIND_SHIFT, i)
 
 // -------------------------------------------------------------------------------------------------
 // Decisions, laid out flat
@@ -97,91 +112,98 @@ const impliedUser = (invitation: Invitation, i: number, rank: number): string =>
 }
 
 /**
- * Keeps `decision` as invitee `i`'s in `slots`: its type's rank, action id and device id in the
- * invitee's {@link DECISION_SLOTS} entries, its user id left to the type to imply. A decision per
- * answer kept as an object of its own (64 bytes) was two thirds of what a million-member group's
- * answers left for the collector to promote (96 bytes an answer against 32 for a loop keeping only
- * the answer's action id). The layout fits the answers and expiries that decide big groups; a
- * decision it does not fit keeps its object in the first entry: one with data (an entry for it
- * made every invitation's list a third longer), or whose user the type does not imply (restored
- * from an unusual snapshot, an invitee timed out by another member).
+ * Keeps `decision` as invitee `i`'s in `slots` and returns the kind its code records: its action
+ * id and device id in the invitee's {@link DECISION_SLOTS} entries, its type's rank in the code,
+ * its user id left to the type to imply. A decision per answer kept as an object of its own
+ * (64 bytes) was two thirds of what a million-member group's answers left for the collector to
+ * promote (96 bytes an answer against 32 for a loop keeping only the answer's action id), and an
+ * entry for the rank a third of what its first answer wrote. The layout fits the answers and
+ * expiries that decide big groups; a decision it does not fit keeps its object in the first
+ * entry: one with data (an entry for it made every invitation's list longer), or whose user the
+ * type does not imply (restored from an unusual snapshot, an invitee timed out by another member).
  */
-const storeDecision = (invitation: Invitation, slots: DecisionSlot[], i: number, decision: Decision | null): void => {
+const storeDecision = (invitation: Invitation, slots: DecisionSlot[], i: number, decision: Decision | null): number => {
   const k = i * DECISION_SLOTS
   const rank = decision === null ? undefined : rankOf[decision.type]
   if (decision === null || rank === undefined || decision.data !== '' || decision.userID !== impliedUser(invitation, i, rank)) {
     slots[k] = decision
     slots[k + 1] = null
-    slots[k + 2] = null
-    return
+    return decision === null ? 0 : WHOLE
   }
-  slots[k] = rank
-  slots[k + 1] = decision.actionID
-  slots[k + 2] = decision.deviceID
+  slots[k] = decision.actionID
+  slots[k + 1] = decision.deviceID
+  return rank + 1
 }
 
-/**
- * The first entry of the invitee whose entries start at `k`: a rank, a fact kept whole, or `null`
- * while undecided. The length is checked rather than read past the end of the shared empty list.
- */
-const headAt = (slots: readonly DecisionSlot[], k: number): number | Decision | null =>
-  k < slots.length ? ((slots[k] ?? null) as number | Decision | null) : null
-
-const decisionAt = (invitation: Invitation, slots: readonly DecisionSlot[], i: number): Decision | null => {
+/** Invitee `i`'s decision, whose code has the kind `kind`. */
+const decisionAt = (invitation: Invitation, kind: number, i: number): Decision | null => {
+  if (kind === 0) return null
+  const slots = invitation.decisions
   const k = i * DECISION_SLOTS
-  const head = headAt(slots, k)
-  if (typeof head !== 'number') return head
+  if (kind === WHOLE) return slots[k] as Decision
+  const rank = kind - 1
   return {
-    type: inviteeEventTypes[head]!,
-    actionID: slots[k + 1] as string,
+    type: inviteeEventTypes[rank]!,
+    actionID: slots[k] as string,
     data: '',
-    userID: impliedUser(invitation, i, head),
-    deviceID: slots[k + 2] as string,
+    userID: impliedUser(invitation, i, rank),
+    deviceID: slots[k + 1] as string,
   }
 }
 
 /**
  * What a view shows of invitee `i`'s decision: the type that decided it (`null` while undecided),
- * its data and the device it came from, read from the entries without building a `Decision`. A
- * notification's view reads every invitee's: building one object each made a 10-member group's
- * answer about a third slower.
+ * its data and the device it came from, read from the code and entries without building a
+ * `Decision`. A notification's view reads every invitee's: building one object each made a
+ * 10-member group's answer about a third slower.
  */
 export const decidedType = (invitation: Invitation, i: number): InviteeEventType | null => {
-  const head = headAt(invitation.decisions, i * DECISION_SLOTS)
-  return head === null ? null : typeof head === 'number' ? inviteeEventTypes[head]! : head.type
+  const kind = codeAt(invitation, i) >> KIND_SHIFT
+  return kind === 0 ? null : kind === WHOLE ? (invitation.decisions[i * DECISION_SLOTS] as Decision).type : inviteeEventTypes[kind - 1]!
 }
 
 /** The data of invitee `i`'s decision (`''` while undecided); see {@link decidedType}. */
-export const decidedData = (invitation: Invitation, i: number): string => {
-  const head = headAt(invitation.decisions, i * DECISION_SLOTS)
-  return head === null || typeof head === 'number' ? '' : head.data
-}
+export const decidedData = (invitation: Invitation, i: number): string =>
+  codeAt(invitation, i) >> KIND_SHIFT === WHOLE ? (invitation.decisions[i * DECISION_SLOTS] as Decision).data : ''
 
 /** The device of invitee `i`'s decision (`''` while undecided); see {@link decidedType}. */
 export const decidedDevice = (invitation: Invitation, i: number): string => {
+  const kind = codeAt(invitation, i) >> KIND_SHIFT
   const k = i * DECISION_SLOTS
-  const head = headAt(invitation.decisions, k)
-  return head === null ? '' : typeof head === 'number' ? (invitation.decisions[k + 2] as string) : head.deviceID
+  return kind === 0 ? '' : kind === WHOLE ? (invitation.decisions[k] as Decision).deviceID : (invitation.decisions[k + 1] as string)
 }
+
+/** The states as a snapshot saves them: a state index per invitee, none while nobody is decided. */
+export const savedStates = (invitation: Invitation): number[] =>
+  invitation.states.length === 0 ? [] : Array.from(invitation.states, (code) => code & STATE_MASK)
 
 /** The decisions as a snapshot saves them: a `Decision` or `null` per invitee, none while nobody is decided. */
 export const savedDecisions = (invitation: Invitation): (Decision | null)[] =>
-  invitation.decisions.length === 0 ? [] : invitation.invitees.map((_, i) => decisionAt(invitation, invitation.decisions, i))
+  invitation.decisions.length === 0 ? [] : invitation.invitees.map((_, i) => decisionOf(invitation, i))
 
 /**
- * Enters `invitation`'s saved `decisions` (older snapshots end the list at the last decided
- * invitee), which it must not have yet. A snapshot's records are checked by nothing but the
- * machine's guard, as before they were laid out flat: one with other fields than a fact's five,
- * or fields that are not strings, is kept whole, as it came.
+ * Enters `invitation`'s saved `states` and `decisions` (older snapshots end either list at the
+ * last invitee out of the initial state, or decided), which it must not have yet. A snapshot's
+ * records are checked by nothing but the machine's guard, as before they were laid out flat: one
+ * with other fields than a fact's five, or fields that are not strings, is kept whole, as it came.
  */
-export const restoreDecisions = (invitation: Invitation, saved: readonly unknown[]): void => {
+export const restoreInvitees = (invitation: Invitation, states: readonly number[], saved: readonly unknown[]): void => {
+  if (states.length === 0 && saved.length === 0) return
+  const codes = writableStates(invitation)
+  const n = invitation.invitees.length
+  for (let i = 0; i < states.length && i < n; i++) codes[i] = states[i]! & STATE_MASK
   if (saved.length === 0) return
   const slots = writableDecisions(invitation)
-  for (let i = 0; i < saved.length && i < invitation.invitees.length; i++) {
+  for (let i = 0; i < saved.length && i < n; i++) {
     const decision = (saved[i] ?? null) as Decision | null
+    let kind: number
     if (decision === null || (Object.keys(decision).length === 5 && Object.values(decision).every((field) => typeof field === 'string'))) {
-      storeDecision(invitation, slots, i, decision)
-    } else slots[i * DECISION_SLOTS] = decision
+      kind = storeDecision(invitation, slots, i, decision)
+    } else {
+      slots[i * DECISION_SLOTS] = decision
+      kind = WHOLE
+    }
+    codes[i] = (codes[i]! & STATE_MASK) | (kind << KIND_SHIFT)
   }
 }
 
@@ -241,20 +263,18 @@ export const applyFact = (
   // the end of that frozen list sent this load, for every later answer too, through V8's generic
   // keyed-load path (4 % of a group answer's step in a CPU profile).
   const states = writableStates(invitation)
-  const decisions = writableDecisions(invitation)
-  // Built only for an invitee decided already (a duplicate, or a fact that may outrank it).
-  const before = decisions[i * DECISION_SLOTS] == null ? null : decisionAt(invitation, decisions, i)
-  // An invitee without a decision is in the initial state (the two change together, here and in
-  // `undoFact`), so its state is not read: in a big group, most answers are an invitee's first,
-  // and the read was a cache miss on a column as large as the group.
-  const from = before === null ? machine.initial : (states[i] ?? machine.initial)
+  const code = states[i]!
+  // Built only for an invitee decided already (a duplicate, or a fact that may outrank it). An
+  // invitee without a decision is in the initial state (the two change together, here and in
+  // `undoFact`): in a big group, most answers are an invitee's first, and read nothing but its code.
+  const before = code >> KIND_SHIFT === 0 ? null : decisionAt(invitation, code >> KIND_SHIFT, i)
+  const from = before === null ? machine.initial : code & STATE_MASK
   current.decision = before
   const to = fireInPlace(machine, from, current, event)
   if (to < 0) return before !== null && before.actionID === event.actionID ? DUPLICATE : OUTRANKED
   const after = current.decision
   state.revision++
-  states[i] = to
-  storeDecision(invitation, decisions, i, after)
+  states[i] = to | (storeDecision(invitation, writableDecisions(invitation), i, after) << KIND_SHIFT)
   const wasAnswerable = machine.answerable[from] === true
   const isNowAnswerable = machine.answerable[to] === true
   if (wasAnswerable !== isNowAnswerable) invitation.pendingCount += isNowAnswerable ? 1 : -1
@@ -284,10 +304,9 @@ export const undoFact = (
 ): boolean => {
   const from = stateAt(invitation, i)
   state.revision++
-  writableStates(invitation)[i] = machine.initial
-  storeDecision(invitation, writableDecisions(invitation), i, null)
+  writableStates(invitation)[i] = storeDecision(invitation, writableDecisions(invitation), i, null)
   if (machine.answerable[from] !== true && machine.answerable[machine.initial] === true) invitation.pendingCount += 1
   if (state.config.trace) effects.push({ type: 'trace.invitation', change: 'reset', inviteID: invitation.inviteID, invitees: [invitation.invitees[i]!] })
   for (const fact of facts) applyFact(state, invitation, i, fact, true, effects)
-  return invitation.decisions[i * DECISION_SLOTS] != null
+  return codeAt(invitation, i) >> KIND_SHIFT !== 0
 }

@@ -10,7 +10,7 @@
  */
 import type { Decision } from '../machine/inviteeMachine.js'
 import type { Envelope } from '../wire/envelope.js'
-import { savedDecisions } from './invitees.js'
+import { savedDecisions, savedStates } from './invitees.js'
 import type { Notification } from './io.js'
 import {
   audienceOf,
@@ -128,7 +128,7 @@ export const newInvitation = (
  * shell's timer slot means nothing to another instance), the server time its invite was taken
  * at, and its extras as fields of their own: the shape snapshots have always had.
  */
-export type SavedInvitation = Omit<Invitation, 'flags' | 'taken' | 'extras' | 'decisions'> &
+export type SavedInvitation = Omit<Invitation, 'flags' | 'taken' | 'extras' | 'states' | 'decisions'> &
   InvitationFlags & {
     readonly onlineUserOnly: boolean
     readonly audience?: 'inviter' | undefined
@@ -136,6 +136,8 @@ export type SavedInvitation = Omit<Invitation, 'flags' | 'taken' | 'extras' | 'd
     readonly dataVersion: DataVersion | null
     readonly deferred: Notification[]
     readonly shownData?: string | undefined
+    /** The invitee machine's state index per invitee index; empty while nobody is decided. */
+    readonly states: readonly number[]
     /** The winning fact per invitee index, `null` while undecided; empty while nobody is decided. */
     readonly decisions: readonly (Decision | null)[]
   }
@@ -154,6 +156,7 @@ export const savedInvitation = (state: EngineState, invitation: Invitation): Sav
     dataVersion: extras.dataVersion,
     deferred: extras.deferred,
     shownData: extras.shownData,
+    states: savedStates(invitation),
     decisions: savedDecisions(invitation),
   }
 }
@@ -162,14 +165,12 @@ export const savedInvitation = (state: EngineState, invitation: Invitation): Sav
 export interface Restored {
   readonly flags: InvitationFlags
   readonly deferred: Notification[]
-  readonly states: Invitation['states']
-  readonly decisions: Invitation['decisions']
   readonly shownData: string | undefined
 }
 
 /**
  * A saved invitation laid out as a fresh one (same fields, same order: the same hidden class),
- * with its flags, lists and shown data as `restore` decided, to be added to `state`.
+ * with its flags, deferred notifications and shown data as `restore` decided (its invitees' states and decisions are entered next, by `restoreInvitees`), to be added to `state`.
  */
 export const restoredInvitation = (state: EngineState, saved: SavedInvitation, restored: Restored): Invitation => {
   return {
@@ -184,8 +185,8 @@ export const restoredInvitation = (state: EngineState, saved: SavedInvitation, r
     // Snapshots from before modifications were ranked have no `dataVersion`.
     extras: extrasOf(saved.dataVersion ?? null, restored.deferred, restored.shownData),
     invitees: saved.invitees,
-    states: restored.states,
-    decisions: restored.decisions,
+    states: nothingYet,
+    decisions: nothingYet,
     pendingCount: saved.pendingCount,
     endedAt: saved.endedAt,
   }

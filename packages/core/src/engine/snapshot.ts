@@ -20,7 +20,7 @@ import * as E from '#fp-ts/Either.js'
 import { pipe } from '#fp-ts/function.js'
 import * as t from 'io-ts'
 import { ActionType, type Envelope } from '../wire/envelope.js'
-import { restoreDecisions } from './invitees.js'
+import { restoreInvitees } from './invitees.js'
 import { newInvitation, savedInvitation, restoredInvitation, type SavedInvitation } from './record.js'
 import type { EngineConfig, EngineState, HeldMessage, InFlight, Invitation } from './state.js'
 import { dictionary, initialState, nothingYet } from './state.js'
@@ -121,11 +121,9 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
         const restored = restoredInvitation(state, invitation, {
           flags: { ...invitation, presented: again ? false : invitation.presented },
           deferred: again ? nothingYet : orNothingYet(invitation.deferred),
-          states: orNothingYet(invitation.states),
-          decisions: nothingYet,
           shownData: again ? shownBefore(invitation) : undefined,
         })
-        restoreDecisions(restored, invitation.decisions)
+        restoreInvitees(restored, invitation.states, invitation.decisions)
         invitations.set(invitation.inviteID, restored)
         if (invitation.endedAt === null) activeCount++
       }

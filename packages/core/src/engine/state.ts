@@ -13,7 +13,6 @@
  *
  * @module
  */
-import { compiledInviteeMachine } from '../machine/compile.js'
 import type { Decision } from '../machine/inviteeMachine.js'
 import type { Conversation, IncomingMessage, SendOptions } from '../ports.js'
 import type { Envelope } from '../wire/envelope.js'
@@ -103,10 +102,12 @@ export interface Invitation {
   extras: Extras
   readonly invitees: readonly string[]
   /**
-   * The invitee machine's state index per invitee; a missing entry is the initial state, and the
-   * array is {@link nothingYet} until the first invitee leaves it (`writableStates`).
+   * A small number per invitee, laid out by `engine/invitees.ts`: the invitee machine's state
+   * index, and what the invitee's {@link decisions} entries hold (nothing yet, a fact of some type,
+   * or a fact kept whole). {@link nothingYet} until the first invitee is decided
+   * (`writableStates`): every invitee is then in the initial state, undecided.
    */
-  states: number[]
+  states: InviteeCodes
   /**
    * The winning fact per invitee, {@link DECISION_SLOTS} entries per invitee index laid out by
    * `engine/invitees.ts` (read one with its `decisionOf`); {@link nothingYet} until the first
@@ -303,26 +304,41 @@ export const writableExtras = (invitation: Invitation): Extras =>
   invitation.extras === noExtras ? (invitation.extras = ownExtras(null, nothingYet, undefined)) : invitation.extras
 
 /**
- * The invitation's own `states`, made on the first write, every entry filled: a sparse array
- * written at a random index of a large group would turn into a slow dictionary.
+ * {@link Invitation.states}: a list of small integers, or bytes for a group of at least
+ * {@link BYTES_FROM} invitees. A million numbers in a list took 8 MB (a byte each here) that the
+ * first answer to a million-member group wrote in full and that every answer then read at a
+ * random place; zeroed bytes cost nothing until touched. A smaller group keeps a list: its codes
+ * stay in the cache either way, and the hot sites of groups up to a few thousand invitees see one
+ * kind of list, as they did before bytes.
  */
-export const writableStates = (invitation: Invitation): number[] => {
+export type InviteeCodes = number[] | Uint8Array
+
+/** The least number of invitees whose codes are bytes (see {@link InviteeCodes}). */
+export const BYTES_FROM = 4_096
+
+/**
+ * The invitation's own `states`, made on the first write, every invitee's code 0: the initial
+ * state, undecided (`engine/invitees.ts` counts on the initial state's index being 0). A list is
+ * filled: a sparse array written at a random index of a large group would turn into a slow
+ * dictionary.
+ */
+export const writableStates = (invitation: Invitation): InviteeCodes => {
   if (invitation.states !== nothingYet) return invitation.states
   const n = invitation.invitees.length
-  invitation.states = n === 1 ? [compiledInviteeMachine.initial] : new Array<number>(n).fill(compiledInviteeMachine.initial)
+  invitation.states = n === 1 ? [0] : n < BYTES_FROM ? new Array<number>(n).fill(0) : new Uint8Array(n)
   return invitation.states
 }
 
 /**
  * One entry of {@link Invitation.decisions}: a decided invitee's fact is spread over
- * {@link DECISION_SLOTS} entries (its type's rank, action id, device id), so a million answers keep
- * their strings and no object each; a fact that does not fit that layout keeps its object in the
- * first entry. `null` or `undefined` while undecided.
+ * {@link DECISION_SLOTS} entries (its action id and device id; its type is in the invitee's code),
+ * so a million answers keep their strings and no object each; a fact that does not fit that
+ * layout keeps its object in the first entry. `null` or `undefined` while undecided.
  */
-export type DecisionSlot = number | string | Decision | null | undefined
+export type DecisionSlot = string | Decision | null | undefined
 
 /** Entries of {@link Invitation.decisions} per invitee. */
-export const DECISION_SLOTS = 3
+export const DECISION_SLOTS = 2
 
 /**
  * The invitation's own `decisions`, made on the first write at its full length, its entries holes

@@ -6,9 +6,8 @@
  */
 import * as E from '#fp-ts/Either.js'
 import { failure, SignalingError } from '../errors.js'
-import { compiledInviteeMachine } from '../machine/compile.js'
 import { restoreState, snapshotOf } from '../engine/snapshot.js'
-import { decisionOf } from '../engine/invitees.js'
+import { decisionOf, stateName } from '../engine/invitees.js'
 import { initialState, type EngineState } from '../engine/state.js'
 import { getInvitation, listInvitations } from '../engine/views.js'
 import type { AnswerCommand, InviteCommand } from '../engine/io.js'
@@ -43,7 +42,7 @@ const mirrorRestored = (mirror: InspectionMirror, state: EngineState): void =>
       invitation.invitees.map((invitee, i) => ({
         inviteID: invitation.inviteID,
         invitee,
-        state: compiledInviteeMachine.states[invitation.states[i] ?? compiledInviteeMachine.initial]!,
+        state: stateName(invitation, i),
         decision: decisionOf(invitation, i),
       })),
     ),

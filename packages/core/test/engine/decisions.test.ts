@@ -1,13 +1,14 @@
 /**
- * How an invitee's decision is kept: spread over the invitation's `decisions` entries rather than
- * as an object per invitee. Whatever a fact holds, the invitee's decision reads back as the winning
- * fact itself, and a snapshot saves and restores it unchanged.
+ * How an invitee's decision is kept: spread over the invitation's `decisions` entries and the
+ * invitee's code rather than as an object per invitee. Whatever a fact holds, the invitee's
+ * decision reads back as the winning fact itself, and a snapshot saves and restores it (and the
+ * invitee's state) unchanged.
  */
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { ActionType, defaultLimits, initialState, type Envelope } from '@beckon/core'
 import { inviteeEventTypes, outranks, type InviteeEvent } from '../../src/machine/inviteeMachine.js'
-import { applyFact, decisionOf, restoreDecisions, savedDecisions } from '../../src/engine/invitees.js'
+import { applyFact, decisionOf, restoreInvitees, savedDecisions, savedStates, stateName } from '../../src/engine/invitees.js'
 import { newInvitation } from '../../src/engine/record.js'
 import type { Invitation } from '../../src/engine/state.js'
 
@@ -58,8 +59,9 @@ describe('an invitee decision', () => {
     }
   })
 
-  // Law: saving the decisions and restoring them into a fresh invitation gives the same decisions,
-  // including saved records that are not facts this engine makes (restored as they were).
+  // Law: saving the states and decisions and restoring them into a fresh invitation gives the same
+  // states and decisions, including saved records that are not facts this engine makes (restored
+  // as they were).
   test.prop([facts, fc.boolean()])('survives a snapshot unchanged', (applied, odd) => {
     const state = initialState({ userID: 'erin', deviceID: 'tablet', limits: defaultLimits, trace: false })
     const invitation = fresh()
@@ -68,7 +70,8 @@ describe('an invitee decision', () => {
     const unusual = { type: 'invitee.accepted', actionID: 'z', data: '', userID: 'bob', deviceID: 'phone', extra: 1 } as InviteeEvent
     if (odd && saved.length > 0) saved[0] = unusual
     const restored = fresh()
-    restoreDecisions(restored, JSON.parse(JSON.stringify(saved)) as unknown[])
+    restoreInvitees(restored, JSON.parse(JSON.stringify(savedStates(invitation))) as number[], JSON.parse(JSON.stringify(saved)) as unknown[])
     expect(savedDecisions(restored)).toEqual(saved)
+    expect(invitees.map((_, k) => stateName(restored, k))).toEqual(invitees.map((_, k) => stateName(invitation, k)))
   })
 })
