@@ -32,15 +32,24 @@ const roomForOne = {} as Effect
  * ```
  */
 export const step = (state: EngineState, input: Input): StepResult<EngineState> => {
-  // A fresh array each step: emptying a shared buffer (a `length` store) and copying it out cost
-  // more than the allocation (~4 % of a group answer's step in a CPU profile). Made with room for
-  // two effects: V8 gives `[]` room for 17 at its first push and a full array 17 more at its next,
-  // 150 bytes of garbage each time, and every 1:1 lifecycle has two steps that emit two effects
-  // (a timer and a settle, a send or a notification): room for one grew twice per lifecycle, a
-  // seventh of the bytes it allocated. (Popping leaves the room: V8 shrinks no array this small.)
+  // Made with room for two effects: V8 gives `[]` room for 17 at its first push and a full array
+  // 17 more at its next, 150 bytes of garbage each time, and every 1:1 lifecycle has two steps that
+  // emit two effects (a timer and a settle, a send or a notification): room for one grew twice per
+  // lifecycle, a seventh of the bytes it allocated. (Popping leaves the room: V8 shrinks no array
+  // this small.)
   const effects: Effect[] = [roomForOne, roomForOne]
   effects.pop()
   effects.pop()
+  const changed = stepInto(state, input, effects)
+  return { state, effects, changed }
+}
+
+/**
+ * {@link step} for a caller that keeps its own effects array (the shell, which reuses one per
+ * nesting level rather than an array and a result object per step): the effects are appended to
+ * `effects`, and the answer says whether the input changed the state.
+ */
+export const stepInto = (state: EngineState, input: Input, effects: Effect[]): boolean => {
   const revision = state.revision
   // A switch compares its cases in order: the input a busy device gets most comes first.
   switch (input.type) {
@@ -74,7 +83,7 @@ export const step = (state: EngineState, input: Input): StepResult<EngineState> 
       connectionChanged(state, input.state === 'connected', input.now, effects)
       break
   }
-  return { state, effects, changed: state.revision !== revision }
+  return state.revision !== revision
 }
 
 // -------------------------------------------------------------------------------------------------

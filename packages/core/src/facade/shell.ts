@@ -20,7 +20,7 @@ import * as E from '#fp-ts/Either.js'
 import { failure, SignalingError, type SignalingFailure } from '../errors.js'
 import type { DiagnosticReason, Effect, Input } from '../engine/io.js'
 import { setTimerSlot, timerSlotOf, type EngineState, type Invitation } from '../engine/state.js'
-import { step } from '../engine/step.js'
+import { stepInto } from '../engine/step.js'
 import { TransportError, type Clock, type TransportFailure, type ConnectionState, type ImTransport, type IncomingMessage, type TimerHandle } from '../ports.js'
 import { ActionType, decodePayload, encodeEnvelope, isDecodeFailure } from '../wire/envelope.js'
 import { Deadlines } from './deadlines.js'
@@ -141,15 +141,24 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
    */
   let timerCount = 0
   let depth = 0
+  /**
+   * The effects array of each nesting level of steps (a listener's call steps again while the
+   * step that told it runs), reused from step to step rather than an array and a result object per
+   * step (a seventh of what a group member's device allocated per answer). Emptied by popping,
+   * which keeps the array's room; setting its length to 0 let go of it, and the next push
+   * allocated room for 17.
+   */
+  const buffers: Effect[][] = []
 
   const run = (input: Input): void => {
     if (closed) return
-    depth++
+    const effects = (buffers[depth++] ??= [])
     try {
-      const { effects, changed } = step(state, input)
-      for (const effect of effects) perform(effect)
+      const changed = stepInto(state, input, effects)
+      for (let i = 0; i < effects.length; i++) perform(effects[i]!)
       if (changed) listeners.changed()
     } finally {
+      while (effects.length > 0) effects.pop()
       if (--depth === 0) applyTimerEffects()
     }
   }
@@ -325,6 +334,14 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
       transport.syncServerTime!().then(done, done)
     })
 
+  /**
+   * The input of every received message, filled in afresh for each: the engine reads its fields
+   * as the step starts and keeps none of it, and an object per message (with the box of its
+   * `now`, a time too large for a small integer) was a tenth of what a group member's device
+   * allocated per answer.
+   */
+  const received: Writable<Extract<Input, { type: 'message.received' }>> = { type: 'message.received', message: undefined!, envelope: undefined!, now: Number.NaN }
+
   const handleMessage = (message: IncomingMessage): void => {
     const decoded = decode(message)
     if (isDecodeFailure(decoded)) {
@@ -333,7 +350,10 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     }
     // No action id: a received message never makes the engine send (a fresh UUID per message
     // was a tenth of a group member's cost per answer).
-    run({ type: 'message.received', message, envelope: decoded, now: transport.serverNow() })
+    received.message = message
+    received.envelope = decoded
+    received.now = transport.serverNow()
+    run(received)
   }
 
   const handle = (event: Event): void => {
