@@ -114,25 +114,45 @@ const impliedUser = (invitation: Invitation, i: number, rank: number): string =>
 /**
  * Keeps `decision` as invitee `i`'s in `slots` and returns the kind its code records: its action
  * id and device id in the invitee's {@link DECISION_SLOTS} entries, its type's rank in the code,
- * its user id left to the type to imply. A decision per answer kept as an object of its own
- * (64 bytes) was two thirds of what a million-member group's answers left for the collector to
- * promote (96 bytes an answer against 32 for a loop keeping only the answer's action id), and an
- * entry for the rank a third of what its first answer wrote. The layout fits the answers and
- * expiries that decide big groups; a decision it does not fit keeps its object in the first
- * entry: one with data (an entry for it made every invitation's list longer), or whose user the
- * type does not imply (restored from an unusual snapshot, an invitee timed out by another member).
+ * its user id left to the type to imply, and its data, if any, in the data column ({@link dataAt}).
+ * A decision per answer kept as an object of its own (64 bytes) was two thirds of what a
+ * million-member group's answers left for the collector to promote (96 bytes an answer against 32
+ * for a loop keeping only the answer's action id), and an entry for the rank a third of what its
+ * first answer wrote; an answer with data kept its object until the data column, a third of what
+ * a group member's device promoted per answer. A decision the layout does not fit keeps its
+ * object in the first entry: one whose user the type does not imply (restored from an unusual
+ * snapshot, an invitee timed out by another member).
  */
 const storeDecision = (invitation: Invitation, slots: DecisionSlot[], i: number, decision: Decision | null): number => {
   const k = i * DECISION_SLOTS
+  const last = invitation.invitees.length * DECISION_SLOTS
   const rank = decision === null ? undefined : rankOf[decision.type]
-  if (decision === null || rank === undefined || decision.data !== '' || decision.userID !== impliedUser(invitation, i, rank)) {
-    slots[k] = decision
-    slots[k + 1] = null
-    return decision === null ? 0 : WHOLE
+  const whole = decision === null || rank === undefined || decision.userID !== impliedUser(invitation, i, rank)
+  slots[k] = whole ? decision : decision.actionID
+  slots[k + 1] = whole ? null : decision.deviceID
+  let data = whole ? '' : decision.data
+  if (data !== '' || slots[last] !== undefined) {
+    // The answers to one invitation often carry the same data (an app's own constant, or the
+    // invitation's room echoed): the copy kept last is kept again, and each message's own dies young.
+    if (data === lastData) data = lastData
+    else lastData = data
+    ;((slots[last] ??= new Array<string>(invitation.invitees.length)) as string[])[i] = data
   }
-  slots[k] = decision.actionID
-  slots[k + 1] = decision.deviceID
-  return rank + 1
+  return whole ? (decision === null ? 0 : WHOLE) : rank + 1
+}
+
+/** The data {@link storeDecision} kept last (only ever compared with, and kept again in its place). */
+let lastData = ''
+
+/**
+ * The data of invitee `i`'s decision laid out as entries: the data column, the last entry of
+ * `decisions`, holds the decisions' data by invitee index (a hole, like `''`, is none); it is made
+ * by the first decision with data, which most invitations never have.
+ */
+const dataAt = (invitation: Invitation, i: number): string => {
+  const slots = invitation.decisions
+  const last = invitation.invitees.length * DECISION_SLOTS
+  return (last < slots.length ? (slots[last] as string[] | undefined)?.[i] : undefined) ?? ''
 }
 
 /** Invitee `i`'s decision, whose code has the kind `kind`. */
@@ -145,7 +165,7 @@ const decisionAt = (invitation: Invitation, kind: number, i: number): Decision |
   return {
     type: inviteeEventTypes[rank]!,
     actionID: slots[k] as string,
-    data: '',
+    data: dataAt(invitation, i),
     userID: impliedUser(invitation, i, rank),
     deviceID: slots[k + 1] as string,
   }
@@ -163,8 +183,10 @@ export const decidedType = (invitation: Invitation, i: number): InviteeEventType
 }
 
 /** The data of invitee `i`'s decision (`''` while undecided); see {@link decidedType}. */
-export const decidedData = (invitation: Invitation, i: number): string =>
-  codeAt(invitation, i) >> KIND_SHIFT === WHOLE ? (invitation.decisions[i * DECISION_SLOTS] as Decision).data : ''
+export const decidedData = (invitation: Invitation, i: number): string => {
+  const kind = codeAt(invitation, i) >> KIND_SHIFT
+  return kind === 0 ? '' : kind === WHOLE ? (invitation.decisions[i * DECISION_SLOTS] as Decision).data : dataAt(invitation, i)
+}
 
 /** The device of invitee `i`'s decision (`''` while undecided); see {@link decidedType}. */
 export const decidedDevice = (invitation: Invitation, i: number): string => {

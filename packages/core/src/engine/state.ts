@@ -109,9 +109,9 @@ export interface Invitation {
    */
   states: InviteeCodes
   /**
-   * The winning fact per invitee, {@link DECISION_SLOTS} entries per invitee index laid out by
-   * `engine/invitees.ts` (read one with its `decisionOf`); {@link nothingYet} until the first
-   * invitee is decided (`writableDecisions`).
+   * The winning fact per invitee, {@link DECISION_SLOTS} entries per invitee index and a last one
+   * for their data, laid out by `engine/invitees.ts` (read one with its `decisionOf`);
+   * {@link nothingYet} until the first invitee is decided (`writableDecisions`).
    */
   decisions: DecisionSlot[]
   /** How many invitees are in an answerable state (derived from `states`, kept for O(1) reads). */
@@ -331,23 +331,25 @@ export const writableStates = (invitation: Invitation): InviteeCodes => {
 
 /**
  * One entry of {@link Invitation.decisions}: a decided invitee's fact is spread over
- * {@link DECISION_SLOTS} entries (its action id and device id; its type is in the invitee's code),
- * so a million answers keep their strings and no object each; a fact that does not fit that
- * layout keeps its object in the first entry. `null` or `undefined` while undecided.
+ * {@link DECISION_SLOTS} entries (its action id and device id; its type is in the invitee's code)
+ * and its data over the last entry (the decisions' data by invitee, once one has data), so a
+ * million answers keep their strings and no object each; a fact that does not fit that layout
+ * keeps its object in the first entry. `null` or `undefined` while undecided.
  */
-export type DecisionSlot = string | Decision | null | undefined
+export type DecisionSlot = string | Decision | null | undefined | string[]
 
 /** Entries of {@link Invitation.decisions} per invitee. */
 export const DECISION_SLOTS = 2
 
 /**
- * The invitation's own `decisions`, made on the first write at its full length, its entries holes
- * (read as `undefined`: undecided) until written. Allocated in full, it stays a fast array however
- * it is written; filling it as well doubled what the first answer to a million-member group wrote.
+ * The invitation's own `decisions`, made on the first write at its full length (every invitee's
+ * entries, then one for the decisions' data, made when one has data), its entries holes (read as
+ * `undefined`: undecided) until written. Allocated in full, it stays a fast array however it is
+ * written; filling it as well doubled what the first answer to a million-member group wrote.
  */
 export const writableDecisions = (invitation: Invitation): DecisionSlot[] => {
   if (invitation.decisions !== nothingYet) return invitation.decisions
-  invitation.decisions = new Array<DecisionSlot>(invitation.invitees.length * DECISION_SLOTS)
+  invitation.decisions = new Array<DecisionSlot>(invitation.invitees.length * DECISION_SLOTS + 1)
   return invitation.decisions
 }
 
