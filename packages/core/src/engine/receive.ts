@@ -10,7 +10,7 @@ import type { IncomingMessage } from '../ports.js'
 import { ActionType, type Envelope } from '../wire/envelope.js'
 import { applyFact, decisionOf, inviteeIndex } from './invitees.js'
 import type { DiagnosticReason, Effect } from './io.js'
-import { armTimers, createInvitation, makeRoom, notify, present, settleActivity } from './lifecycle.js'
+import { armTimers, createInvitation, knownInvitation, makeRoom, notify, present, settleActivity } from './lifecycle.js'
 import { sinceEpoch } from './record.js'
 import { adoptModification } from './modifications.js'
 import { noneOverruled } from './outbound.js'
@@ -378,7 +378,7 @@ export const receive = (state: EngineState, message: IncomingMessage, envelope: 
     return report(effects, 'forged-sender', 'an answer must list its sender alone', message, envelope.inviteID)
   }
   if (notAddressed(state, envelope)) return report(effects, 'not-addressed', 'a 1:1 message about someone else', message, envelope.inviteID)
-  const invitation = state.invitations.get(envelope.inviteID)
+  const invitation = knownInvitation(state, envelope.inviteID)
   if (invitation === undefined) return holdUnknown(state, message, envelope, effects)
   if (invitation.groupID !== envelope.groupID) return report(effects, 'conversation-mismatch', 'another conversation', message)
   if (fromInviter) return applyFollowUp(state, invitation, message, envelope, now, effects)
@@ -389,7 +389,7 @@ export const receive = (state: EngineState, message: IncomingMessage, envelope: 
 const receiveModify = (state: EngineState, message: IncomingMessage, envelope: Envelope, effects: Effect[]): void => {
   if (message.sender !== envelope.inviter) return report(effects, 'forged-sender', 'only the inviter modifies', message, envelope.inviteID)
   if (notAddressed(state, envelope)) return report(effects, 'not-addressed', 'a 1:1 message about someone else', message, envelope.inviteID)
-  const invitation = state.invitations.get(envelope.inviteID)
+  const invitation = knownInvitation(state, envelope.inviteID)
   if (invitation === undefined) return holdUnknown(state, message, envelope, effects)
   if (invitation.groupID !== envelope.groupID) return report(effects, 'conversation-mismatch', 'another conversation', message)
   applyModify(state, invitation, message, envelope, effects)
