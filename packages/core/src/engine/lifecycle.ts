@@ -204,13 +204,11 @@ let lastState: EngineState | undefined
  * the invitation's copy reads the few bytes a hash would, and no table).
  */
 export const knownInvitation = (state: EngineState, inviteID: string): Invitation | undefined => {
-  if (lastFound !== undefined && lastState === state && lastFound.inviteID === inviteID) return lastFound
-  const found = state.invitations.get(inviteID)
-  if (found !== undefined) {
-    lastFound = found
+  if (lastState !== state || lastFound?.inviteID !== inviteID) {
+    lastFound = state.invitations.get(inviteID)
     lastState = state
   }
-  return found
+  return lastFound
 }
 
 /** Drops an ended invitation once its retention is over (its timer fired: nothing to clear). */

@@ -155,7 +155,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     const effects = (buffers[depth++] ??= [])
     try {
       const changed = stepInto(state, input, effects)
-      for (let i = 0; i < effects.length; i++) perform(effects[i]!)
+      for (const effect of effects) perform(effect)
       if (changed) listeners.changed()
     } finally {
       while (effects.length > 0) effects.pop()

@@ -24,7 +24,7 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import * as E from '#fp-ts/Either.js'
 import * as t from 'io-ts'
-import { guardedExtensionKeys, guardedKeys, hasNativeShape, isId, isNativeEnvelope, isRecord, isWireEnvelope } from './guard.js'
+import { hasNativeShape, hasRepeats, isId, isNativeEnvelope, isRecord, isWireEnvelope } from './guard.js'
 import { ActionType, extensionKey, maxEnvelopeBytes, maxIdLength, maxNesting, maxTimeoutSeconds } from './limits.js'
 import { decodeLargeOnce, largeListKey, maxLargeEnvelopeBytes, unwrapLargeList, wrapLargeList } from './largeList.js'
 import { exceedsBytes, nestsDeeperThan, preview, utf8Length } from './payload.js'
@@ -136,13 +136,7 @@ const WireEnvelope = t.intersection(
 export type WireEnvelope = t.TypeOf<typeof WireEnvelope>
 
 /** The list without repeats, first occurrences kept; a fresh array either way. */
-export const distinct = (list: readonly string[]): string[] => {
-  // A set per message was a measurable share of a group member's decoding; short lists (every
-  // answer lists one invitee) are checked in place.
-  if (list.length > 16) return [...new Set(list)]
-  for (let i = 1; i < list.length; i++) if (list.lastIndexOf(list[i]!, i - 1) >= 0) return [...new Set(list)]
-  return list.slice()
-}
+export const distinct = (list: readonly string[]): string[] => (hasRepeats(list) ? [...new Set(list)] : list.slice())
 
 const withDefaults = (wire: WireEnvelope): Envelope => {
   const businessID = 1 as const
@@ -240,7 +234,7 @@ export const decodePayload = (payload: string): Envelope | DecodeFailure => {
   } catch (error) {
     return short && nestsDeeperThan(payload, maxNesting) ? tooDeep(maxNesting) : { _tag: 'NotJson', detail: error instanceof Error ? error.message : 'not JSON' }
   }
-  const wire = isWireEnvelope(json) && (guardCoversAll || guardCovers(json))
+  const wire = isWireEnvelope(json)
   // What beckon writes already is the envelope its defaults would make: it is taken as it is, not copied.
   if (wire && isNativeEnvelope(json as WireEnvelope)) return json as Envelope
   if (short && nestsDeeperThan(payload, maxNesting)) return tooDeep(maxNesting)
@@ -267,21 +261,12 @@ const keysOf = (codec: t.Mixed): string[] => {
 }
 
 const schemaKeys = keysOf(WireEnvelope)
-/** Keys the codec checks and the guard does not (none while the two are kept in step). */
-const unguardedKeys = schemaKeys.filter((key) => !guardedKeys.includes(key))
-const unguardedExtensionKeys = keysOf(BeckonExtensionCodec).filter((key) => !guardedExtensionKeys.includes(key))
-/** Whether the guard checks every key the codec does, so that its yes needs no second look. */
-const guardCoversAll = unguardedKeys.length === 0 && unguardedExtensionKeys.length === 0
 
-/** The guard's yes holds only if `u` has none of the keys only the codec checks. */
-const guardCovers = (u: WireEnvelope): boolean => {
-  const record = u as unknown as Readonly<Record<string, unknown>>
-  for (const key of unguardedKeys) if (record[key] !== undefined) return false
-  const extension = record[extensionKey]
-  if (extension == null) return true
-  for (const key of unguardedExtensionKeys) if ((extension as Readonly<Record<string, unknown>>)[key] !== undefined) return false
-  return true
-}
+/**
+ * The keys the codec checks, of the envelope and of its extension. The guard checks them all (a
+ * law of `guard.test.ts`), so its yes needs no second look by the codec.
+ */
+export const codecKeys = (): { readonly envelope: string[]; readonly extension: string[] } => ({ envelope: schemaKeys, extension: keysOf(BeckonExtensionCodec) })
 
 /**
  * What the codec needs to see of `json` to decide and explain: only the keys it reads, and of an

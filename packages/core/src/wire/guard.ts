@@ -34,7 +34,7 @@ const isSequence = (u: unknown): boolean => typeof u === 'number' && Number.isSa
 const isExtension = (u: unknown): boolean =>
   isRecord(u) && isId(u.actionID) && (u.seq === undefined || isSequence(u.seq)) && (u.audience === undefined || u.audience === 'inviter')
 
-/** The keys this guard checks; a key the codec checks beyond these sends a payload to the codec. */
+/** The keys this guard checks: every key the codec checks (`codecKeys`). */
 export const guardedKeys: readonly string[] = ['businessID', 'inviteID', 'inviter', 'inviteeList', 'actionType', 'groupID', 'data', 'timeout', 'onlineUserOnly', extensionKey]
 /** The extension keys this guard checks. */
 export const guardedExtensionKeys: readonly string[] = ['actionID', 'seq', 'audience']
@@ -61,7 +61,11 @@ const nativeOrder: readonly string[] = ['businessID', 'inviteID', 'groupID', 'in
 /** The extension's keys in the order beckon writes them; `seq` and `audience` may be missing. */
 const extensionOrder: readonly string[] = ['actionID', 'seq', 'audience']
 
-const hasRepeats = (list: readonly string[]): boolean => {
+/**
+ * Whether `list` names someone twice. A set per message was a measurable share of a group member's
+ * decoding; short lists (every answer lists one invitee) are checked in place.
+ */
+export const hasRepeats = (list: readonly string[]): boolean => {
   if (list.length > 16) return new Set(list).size !== list.length
   for (let i = 1; i < list.length; i++) if (list.lastIndexOf(list[i]!, i - 1) >= 0) return true
   return false

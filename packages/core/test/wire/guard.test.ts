@@ -1,8 +1,9 @@
 import { fc, test } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
-import { describe, expect } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ActionType, decodeEnvelope, encodeEnvelope, Envelope, extensionKey, maxEnvelopeBytes, maxTimeoutSeconds } from '@beckon/core'
-import { hasNativeShape, isNativeEnvelope, isWireEnvelope } from '../../src/wire/guard.js'
+import { guardedExtensionKeys, guardedKeys, hasNativeShape, isNativeEnvelope, isWireEnvelope } from '../../src/wire/guard.js'
+import { codecKeys } from '../../src/wire/envelope.js'
 
 // -------------------------------------------------------------------------------------------------
 // Envelopes as they travel, and near misses of them
@@ -112,6 +113,14 @@ const nearNative: fc.Arbitrary<unknown> = fc
 // -------------------------------------------------------------------------------------------------
 
 describe('the one-pass guard and the io-ts codec', () => {
+  // Law: every key the codec checks, of the envelope and of its extension, the guard checks too;
+  // so a value the guard accepts is one the codec accepts, without a second look at other keys.
+  it('the guard checks every key the codec checks', () => {
+    const { envelope, extension } = codecKeys()
+    expect(envelope.filter((key) => !guardedKeys.includes(key))).toEqual([])
+    expect(extension.filter((key) => !guardedExtensionKeys.includes(key))).toEqual([])
+  })
+
   test.prop([candidate], { numRuns: 3000 })('agreement: the guard accepts a JSON value exactly when the codec does', (u) => {
     expect(isWireEnvelope(u)).toBe(E.isRight(Envelope.decode(u)))
   })
