@@ -36,12 +36,16 @@ const actionIDOf = (message: IncomingMessage, envelope: Envelope): string => env
 const isOwn = (state: EngineState, message: IncomingMessage): boolean =>
   message.sender === state.config.userID && message.senderDevice === state.config.deviceID
 
-/** `userID` is the sender's id: the message's own, or the same characters held by the invitation. */
-const factOf = (type: InviteeEventType, userID: string, message: IncomingMessage, envelope: Envelope): InviteeEvent => ({
+/**
+ * The message as a fact about an invitee. A decided invitee keeps the fact's strings but its
+ * sender's id, which the type implies (`invitees.ts`: the invitee, or the inviter): the message's
+ * copy of that id dies with the message, with no need to name the sender by the invitation's copy.
+ */
+const factOf = (type: InviteeEventType, message: IncomingMessage, envelope: Envelope): InviteeEvent => ({
   type,
   actionID: actionIDOf(message, envelope),
   data: envelope.data,
-  userID,
+  userID: message.sender,
   deviceID: message.senderDevice,
 })
 
@@ -105,10 +109,7 @@ export const applyFollowUp = (
       report(effects, 'not-invitee', `${invitee} is not an invitee`, message, inviteID)
       continue
     }
-    // A decided invitee keeps its fact: naming the sender with the invitation's copy of its id
-    // (an answer's sender is the invitee it lists) lets the message's copy die with the message,
-    // which a million answers otherwise kept for the collector to trace.
-    fact ??= factOf(type, fromInviter ? invitation.inviter : invitee === message.sender ? invitation.invitees[i]! : message.sender, message, envelope)
+    fact ??= factOf(type, message, envelope)
     const applied = applyFact(state, invitation, i, fact, silent, effects)
     if (applied.kind === 'changed') {
       changed++
@@ -148,8 +149,7 @@ const applyAnswer = (
     report(effects, 'outranked', 'changes nothing here', message, inviteID)
     return settleActivity(state, invitation, now, effects)
   }
-  // The invitation's copy of the id, as in applyFollowUp: the message's copy dies with the message.
-  const fact = factOf(type, invitation.invitees[i]!, message, envelope)
+  const fact = factOf(type, message, envelope)
   const applied = applyFact(state, invitation, i, fact, isOwn(state, message), effects)
   if (applied.kind === 'changed') {
     if (applied.reported) notify(invitation, notificationOf(invitation, type, envelope.data, invitee, undefined), effects)
