@@ -14,7 +14,7 @@
  */
 import type { IncomingMessage } from '../ports.js'
 import { ActionType, type Envelope } from '../wire/envelope.js'
-import { audienceOf, type EngineState, type Invitation } from './state.js'
+import { audienceOf, groupOf, type EngineState, type Invitation } from './state.js'
 
 /** Whether this party sends `actionType` on `invitation` 1:1 to the inviter instead of to the group. */
 export const answersToInviter = (invitation: Invitation, actionType: ActionType, sender: string): boolean =>
@@ -38,4 +38,4 @@ export const mayBePrivateAnswer = (state: EngineState, message: IncomingMessage,
 
 /** A 1:1 answer about a group invitation that does not send its answers to the inviter alone. */
 export const misdirected = (invitation: Invitation, message: IncomingMessage): boolean =>
-  invitation.groupID !== '' && message.conversation.kind === 'user' && audienceOf(invitation) !== 'inviter'
+  groupOf(invitation) !== '' && message.conversation.kind === 'user' && audienceOf(invitation) !== 'inviter'

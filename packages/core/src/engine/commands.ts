@@ -17,7 +17,7 @@ import { nextSequence } from './modifications.js'
 import { hasOpenEnded } from './openEnded.js'
 import { followUpEnvelope, followUpTarget, noneOverruled, sendOptions, sendTracked } from './outbound.js'
 import { releaseHeld } from './receive.js'
-import { audienceOf, isOnlineOnly, nothingYet, type EngineState, type Invitation } from './state.js'
+import { audienceOf, endedAtOf, groupOf, inviteesOf, isOnlineOnly, nothingYet, type EngineState, type Invitation } from './state.js'
 
 const settle = (effects: Effect[], commandID: string, result: E.Either<SignalingFailure, string>): void => {
   effects.push({ type: 'settle', commandID, result })
@@ -26,7 +26,7 @@ const settle = (effects: Effect[], commandID: string, result: E.Either<Signaling
 const fail = (effects: Effect[], commandID: string, tag: SignalingFailure['_tag'], detail: string): void =>
   settle(effects, commandID, E.left(failure(tag, detail)))
 
-type InviteFields = Pick<Invitation, 'inviteID' | 'groupID' | 'inviter' | 'invitees' | 'timeout'> & { readonly onlineUserOnly: boolean; readonly audience?: 'inviter' | undefined }
+type InviteFields = Pick<Invitation, 'inviteID' | 'inviter' | 'timeout'> & { readonly groupID: string; readonly invitees: readonly string[]; readonly onlineUserOnly: boolean; readonly audience?: 'inviter' | undefined }
 
 const inviteEnvelope = (fields: InviteFields, data: string, actionID: string, seq?: number): Envelope => ({
   businessID: 1,
@@ -130,7 +130,7 @@ type Answer = AnswerCommand['type']
 const targetsOf = (state: EngineState, invitation: Invitation, type: 'command.cancel' | 'command.modify', now: number): string[] | SignalingFailure => {
   const deadline = answerDeadline(state, invitation)
   if (invitation.inviter !== state.config.userID) return failure('NotInviter', 'only the inviter may do this')
-  if (invitation.endedAt !== null) return failure('InvitationInvalid', 'the invitation has ended')
+  if (endedAtOf(invitation) !== null) return failure('InvitationInvalid', 'the invitation has ended')
   // Past the deadline the invitees' devices have ended their answers: a modification would
   // reach nobody who can still act on it, so it is refused like a cancel.
   if (deadline !== undefined && now >= deadline) return failure('InvitationInvalid', 'the invitation is past its deadline')
@@ -178,7 +178,7 @@ export const answer = (state: EngineState, command: AnswerCommand, effects: Effe
     if (typeof i !== 'number') return settle(effects, commandID, E.left(i))
     // A 1:1 invitation's list (shared and frozen) is this user alone: the answer lists it as it is,
     // and decides the first invitee, as every 1:1 answer does (a shared list, not an array each).
-    const targets = invitation.invitees.length === 1 ? invitation.invitees : [state.config.userID]
+    const targets = inviteesOf(invitation).length === 1 ? inviteesOf(invitation) : [state.config.userID]
     return decide(state, invitation, command, type, targets, i === 0 ? theFirst : [i], effects)
   }
   const targets = targetsOf(state, invitation, type, now)
@@ -217,11 +217,12 @@ const decide = (
 const modify = (state: EngineState, invitation: Invitation, command: AnswerCommand, effects: Effect[]): void => {
   // A modification is the invite again, with new data: it replaces the stored invite message. Its
   // sequence number ranks it above every modification this device sent or holds.
-  const fields = { ...invitation, onlineUserOnly: isOnlineOnly(invitation), audience: audienceOf(invitation) === 'inviter' ? ('inviter' as const) : undefined }
+  const groupID = groupOf(invitation)
+  const fields = { ...invitation, groupID, invitees: inviteesOf(invitation), onlineUserOnly: isOnlineOnly(invitation), audience: audienceOf(invitation) === 'inviter' ? ('inviter' as const) : undefined }
   const envelope = inviteEnvelope(fields, command.data, command.actionID, nextSequence(state, invitation))
   const tooLarge = sizeProblem(envelope, state.config.maxPayloadBytes)
   if (tooLarge !== undefined) return settle(effects, command.commandID, E.left(tooLarge))
-  const to = invitation.groupID === '' ? { kind: 'user', userID: invitation.invitees[0]! } as const : { kind: 'group', groupID: invitation.groupID } as const
+  const to = groupID === '' ? { kind: 'user', userID: inviteesOf(invitation)[0]! } as const : { kind: 'group', groupID } as const
   sendTracked(
     state,
     { commandID: command.commandID, origin: 'app', to, envelope, options: sendOptions(false), decided: nothingYet, issuedAt: command.now, overruled: noneOverruled, replaces: invitation.inviteMessageID },

@@ -8,7 +8,7 @@ import { compiledInviteeMachine as machine, fireInPlace } from '../machine/compi
 import { inviteeEventTypes, type Decision, type InviteeEvent, type InviteeEventType, type InviteeState } from '../machine/inviteeMachine.js'
 import type { Effect } from './io.js'
 import { buildInviteeIndex, positionIn, type InviteeIndex } from './inviteeIndex.js'
-import { DECISION_SLOTS, writableDecisions, writableStates, type DecisionSlot, type EngineState, type Invitation } from './state.js'
+import { DECISION_SLOTS, inviteesOf, pendingCountOf, writableDecisions, writableStates, type DecisionSlot, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Derived index
@@ -24,9 +24,9 @@ const indexes = new WeakMap<Invitation, InviteeIndex>()
  */
 const SCANNED_UP_TO = 16
 
-/** The invitee's index in `invitation.invitees`, or -1. */
+/** The invitee's index in `inviteesOf(invitation)`, or -1. */
 export const inviteeIndex = (invitation: Invitation, userID: string): number => {
-  const { invitees } = invitation
+  const invitees = inviteesOf(invitation)
   if (invitees.length <= SCANNED_UP_TO) return invitees.indexOf(userID)
   let index = indexes.get(invitation)
   if (index === undefined) {
@@ -45,7 +45,7 @@ export const inviteeIndex = (invitation: Invitation, userID: string): number => 
  * of someone else.
  */
 export const ownInviteeIndex = (state: EngineState, invitation: Invitation): number => {
-  const { invitees } = invitation
+  const invitees = inviteesOf(invitation)
   const me = state.config.userID
   const index = invitees.length <= SCANNED_UP_TO ? undefined : indexes.get(invitation)
   return index === undefined ? invitees.indexOf(me) : positionIn(index, invitees, me)
@@ -76,7 +76,7 @@ if (machine.initial !== 0 || machine.states.length > STATE_MASK + 1 || inviteeEv
  * V8's generic path (about 3 % of an invitee's 1:1 lifecycle in a CPU profile).
  */
 const codeAt = (invitation: Invitation, i: number): number => {
-  const states = invitation.states
+  const states = invitation.extras.states
   return i < states.length ? states[i]! : 0
 }
 
@@ -108,7 +108,7 @@ const rankOf = Object.fromEntries(inviteeEventTypes.map((type, rank) => [type, r
 
 const impliedUser = (invitation: Invitation, i: number, rank: number): string => {
   const sender = senderByRank[rank]
-  return sender === INVITER ? invitation.inviter : sender === INVITEE ? invitation.invitees[i]! : ''
+  return sender === INVITER ? invitation.inviter : sender === INVITEE ? inviteesOf(invitation)[i]! : ''
 }
 
 /**
@@ -125,7 +125,7 @@ const impliedUser = (invitation: Invitation, i: number, rank: number): string =>
  */
 const storeDecision = (invitation: Invitation, slots: DecisionSlot[], i: number, decision: Decision | null): number => {
   const k = i * DECISION_SLOTS
-  const last = invitation.invitees.length * DECISION_SLOTS
+  const last = inviteesOf(invitation).length * DECISION_SLOTS
   const rank = decision === null ? undefined : rankOf[decision.type]
   const whole = decision === null || rank === undefined || decision.userID !== impliedUser(invitation, i, rank)
   slots[k] = whole ? decision : decision.actionID
@@ -136,7 +136,7 @@ const storeDecision = (invitation: Invitation, slots: DecisionSlot[], i: number,
     // invitation's room echoed): the copy kept last is kept again, and each message's own dies young.
     if (data === lastData) data = lastData
     else lastData = data
-    ;((slots[last] ??= new Array<string>(invitation.invitees.length)) as string[])[i] = data
+    ;((slots[last] ??= new Array<string>(inviteesOf(invitation).length)) as string[])[i] = data
   }
   return whole ? (decision === null ? 0 : WHOLE) : rank + 1
 }
@@ -150,15 +150,15 @@ let lastData = ''
  * by the first decision with data, which most invitations never have.
  */
 const dataAt = (invitation: Invitation, i: number): string => {
-  const slots = invitation.decisions
-  const last = invitation.invitees.length * DECISION_SLOTS
+  const slots = invitation.extras.decisions
+  const last = inviteesOf(invitation).length * DECISION_SLOTS
   return (last < slots.length ? (slots[last] as string[] | undefined)?.[i] : undefined) ?? ''
 }
 
 /** Invitee `i`'s decision, whose code has the kind `kind`. */
 const decisionAt = (invitation: Invitation, kind: number, i: number): Decision | null => {
   if (kind === 0) return null
-  const slots = invitation.decisions
+  const slots = invitation.extras.decisions
   const k = i * DECISION_SLOTS
   if (kind === WHOLE) return slots[k] as Decision
   const rank = kind - 1
@@ -179,29 +179,32 @@ const decisionAt = (invitation: Invitation, kind: number, i: number): Decision |
  */
 export const decidedType = (invitation: Invitation, i: number): InviteeEventType | null => {
   const kind = codeAt(invitation, i) >> KIND_SHIFT
-  return kind === 0 ? null : kind === WHOLE ? (invitation.decisions[i * DECISION_SLOTS] as Decision).type : inviteeEventTypes[kind - 1]!
+  return kind === 0 ? null : kind === WHOLE ? (invitation.extras.decisions[i * DECISION_SLOTS] as Decision).type : inviteeEventTypes[kind - 1]!
 }
 
 /** The data of invitee `i`'s decision (`''` while undecided); see {@link decidedType}. */
 export const decidedData = (invitation: Invitation, i: number): string => {
   const kind = codeAt(invitation, i) >> KIND_SHIFT
-  return kind === 0 ? '' : kind === WHOLE ? (invitation.decisions[i * DECISION_SLOTS] as Decision).data : dataAt(invitation, i)
+  return kind === 0 ? '' : kind === WHOLE ? (invitation.extras.decisions[i * DECISION_SLOTS] as Decision).data : dataAt(invitation, i)
 }
 
 /** The device of invitee `i`'s decision (`''` while undecided); see {@link decidedType}. */
 export const decidedDevice = (invitation: Invitation, i: number): string => {
   const kind = codeAt(invitation, i) >> KIND_SHIFT
   const k = i * DECISION_SLOTS
-  return kind === 0 ? '' : kind === WHOLE ? (invitation.decisions[k] as Decision).deviceID : (invitation.decisions[k + 1] as string)
+  const { decisions } = invitation.extras
+  return kind === 0 ? '' : kind === WHOLE ? (decisions[k] as Decision).deviceID : (decisions[k + 1] as string)
 }
 
 /** The states as a snapshot saves them: a state index per invitee, none while nobody is decided. */
-export const savedStates = (invitation: Invitation): number[] =>
-  invitation.states.length === 0 ? [] : Array.from(invitation.states, (code) => code & STATE_MASK)
+export const savedStates = (invitation: Invitation): number[] => {
+  const { states } = invitation.extras
+  return states.length === 0 ? [] : Array.from(states, (code) => code & STATE_MASK)
+}
 
 /** The decisions as a snapshot saves them: a `Decision` or `null` per invitee, none while nobody is decided. */
 export const savedDecisions = (invitation: Invitation): (Decision | null)[] =>
-  invitation.decisions.length === 0 ? [] : invitation.invitees.map((_, i) => decisionOf(invitation, i))
+  invitation.extras.decisions.length === 0 ? [] : inviteesOf(invitation).map((_, i) => decisionOf(invitation, i))
 
 /**
  * Enters `invitation`'s saved `states` and `decisions` (older snapshots end either list at the
@@ -212,7 +215,7 @@ export const savedDecisions = (invitation: Invitation): (Decision | null)[] =>
 export const restoreInvitees = (invitation: Invitation, states: readonly number[], saved: readonly unknown[]): void => {
   if (states.length === 0 && saved.length === 0) return
   const codes = writableStates(invitation)
-  const n = invitation.invitees.length
+  const n = inviteesOf(invitation).length
   for (let i = 0; i < states.length && i < n; i++) codes[i] = states[i]! & STATE_MASK
   if (saved.length === 0) return
   const slots = writableDecisions(invitation)
@@ -231,8 +234,8 @@ export const restoreInvitees = (invitation: Invitation, states: readonly number[
 
 /** The invitees still answerable, in invitation order. */
 export const pendingInvitees = (invitation: Invitation): string[] => {
-  if (invitation.pendingCount === 0) return []
-  return invitation.invitees.filter((_, i) => isAnswerable(invitation, i))
+  if (pendingCountOf(invitation) === 0) return []
+  return inviteesOf(invitation).filter((_, i) => isAnswerable(invitation, i))
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -299,12 +302,13 @@ export const applyFact = (
   states[i] = to | (storeDecision(invitation, writableDecisions(invitation), i, after) << KIND_SHIFT)
   const wasAnswerable = machine.answerable[from] === true
   const isNowAnswerable = machine.answerable[to] === true
-  if (wasAnswerable !== isNowAnswerable) invitation.pendingCount += isNowAnswerable ? 1 : -1
+  // Both lists are the invitation's own by now, and so are its extras.
+  if (wasAnswerable !== isNowAnswerable) invitation.extras.settled += isNowAnswerable ? -1 : 1
   if (state.config.trace) {
     effects.push({
       type: 'trace',
       inviteID: invitation.inviteID,
-      invitee: invitation.invitees[i]!,
+      invitee: inviteesOf(invitation)[i]!,
       event,
       state: machine.states[to]!,
     })
@@ -327,8 +331,8 @@ export const undoFact = (
   const from = stateAt(invitation, i)
   state.revision++
   writableStates(invitation)[i] = storeDecision(invitation, writableDecisions(invitation), i, null)
-  if (machine.answerable[from] !== true && machine.answerable[machine.initial] === true) invitation.pendingCount += 1
-  if (state.config.trace) effects.push({ type: 'trace.invitation', change: 'reset', inviteID: invitation.inviteID, invitees: [invitation.invitees[i]!] })
+  if (machine.answerable[from] !== true && machine.answerable[machine.initial] === true) invitation.extras.settled -= 1
+  if (state.config.trace) effects.push({ type: 'trace.invitation', change: 'reset', inviteID: invitation.inviteID, invitees: [inviteesOf(invitation)[i]!] })
   for (const fact of facts) applyFact(state, invitation, i, fact, true, effects)
   return codeAt(invitation, i) >> KIND_SHIFT !== 0
 }

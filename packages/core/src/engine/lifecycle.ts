@@ -11,7 +11,7 @@ import { applyFact, inviteeIndex, isAnswerable, ownInviteeIndex, pendingInvitees
 import type { Effect, Notification } from './io.js'
 import { takeOldestOpenEnded, trackOpenEnded } from './openEnded.js'
 import { newInvitation, takenAtOf, type NewInvitation } from './record.js'
-import { isPresented, nothingYet, PRESENTED, sentHere, shareSoleList, writableExtras, type EngineState, type Invitation } from './state.js'
+import { endedAtOf, groupOf, inviteesOf, isPresented, nothingYet, pendingCountOf, PRESENTED, sentHere, writableExtras, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Deadlines
@@ -53,8 +53,9 @@ const dueTimes = [0, 0, 0, 0]
  * computed in one pass (a pass per kind cost a 1:1 step a tenth of its time).
  */
 const dueTimers = (state: EngineState, invitation: Invitation): number => {
-  if (invitation.endedAt !== null) {
-    dueTimes[3] = invitation.endedAt + state.config.limits.retentionMs
+  const endedAt = endedAtOf(invitation)
+  if (endedAt !== null) {
+    dueTimes[3] = endedAt + state.config.limits.retentionMs
     return GC
   }
   const deadline = answerDeadline(state, invitation)
@@ -68,7 +69,7 @@ const dueTimers = (state: EngineState, invitation: Invitation): number => {
   if (sentHere(invitation)) {
     dueTimes[1] = deadline + inviterGraceMs
     due |= INVITER
-  } else if (mine < 0 || invitation.invitees.length > 1) {
+  } else if (mine < 0 || inviteesOf(invitation).length > 1) {
     // When this user is the only invitee, its own deadline ends the invitation first: a second
     // deadline would do nothing but cost the device a timer per pending 1:1 invitation.
     dueTimes[2] = deadline + expiryGraceMs
@@ -124,8 +125,8 @@ export const armTimers = (state: EngineState, invitation: Invitation, effects: E
 export const createInvitation = (state: EngineState, fields: NewInvitation, effects: Effect[]): Invitation => {
   const { envelope } = fields
   const mine = envelope.inviter === state.config.userID
-  const invitation = newInvitation(state, fields, shareSoleList(state, envelope.inviteeList), mine ? fields.inviteMessageID : '')
-  const { invitees } = invitation
+  const invitation = newInvitation(state, fields, mine ? fields.inviteMessageID : '')
+  const invitees = inviteesOf(invitation)
   state.invitations.set(invitation.inviteID, invitation)
   state.activeCount += 1
   countActive(state, invitation.inviter, 1)
@@ -141,12 +142,12 @@ export const createInvitation = (state: EngineState, fields: NewInvitation, effe
  * someone pending again.
  */
 export const settleActivity = (state: EngineState, invitation: Invitation, now: number, effects: Effect[]): void => {
-  const active = invitation.pendingCount > 0
-  if (active === (invitation.endedAt === null)) return
+  const active = pendingCountOf(invitation) > 0
+  if (active === (endedAtOf(invitation) === null)) return
   // A revived invitation was ended, so its tombstone's removal was armed; an ending one arms that
   // removal next, which never needs to know what was armed before (no `hasTimer` pass to find out).
   const armedBefore = active
-  invitation.endedAt = active ? null : now
+  writableExtras(invitation).endedAt = active ? null : now
   state.activeCount += active ? 1 : -1
   countActive(state, invitation.inviter, active ? 1 : -1)
   trackOpenEnded(state, invitation, active)
@@ -166,9 +167,10 @@ const boundTombstones = (state: EngineState, now: number, effects: Effect[]): vo
   while (state.ended.length - state.endedFrom > state.config.limits.maxEndedInvitations) {
     const inviteID = state.ended[state.endedFrom++]!
     const invitation = state.invitations.get(inviteID)
-    if (invitation === undefined || invitation.endedAt === null) continue
+    const endedAt = invitation === undefined ? null : endedAtOf(invitation)
+    if (invitation === undefined || endedAt === null) continue
     const { forgottenUpTo } = state
-    forgottenUpTo.set(invitation.inviter, Math.max(forgottenUpTo.get(invitation.inviter) ?? Number.NEGATIVE_INFINITY, invitation.endedAt))
+    forgottenUpTo.set(invitation.inviter, Math.max(forgottenUpTo.get(invitation.inviter) ?? Number.NEGATIVE_INFINITY, endedAt))
     evicted = true
     dropInvitation(state, invitation, effects)
     effects.push({ type: 'diagnostic', diagnostic: { reason: 'limit-ended', detail: 'tombstone dropped before its retention was over', inviteID } })
@@ -229,14 +231,14 @@ const dropInvitation = (state: EngineState, invitation: Invitation, effects: Eff
   state.invitations.delete(invitation.inviteID)
   if (lastFound === invitation) lastFound = lastState = undefined
   state.revision++
-  if (invitation.endedAt === null) {
+  if (endedAtOf(invitation) === null) {
     state.activeCount -= 1
     countActive(state, invitation.inviter, -1)
     trackOpenEnded(state, invitation, false)
   }
   if (armed) effects.push({ type: 'timer.clear', key: invitation.inviteID })
   if (state.config.trace) {
-    effects.push({ type: 'trace.invitation', change: 'removed', inviteID: invitation.inviteID, invitees: invitation.invitees })
+    effects.push({ type: 'trace.invitation', change: 'removed', inviteID: invitation.inviteID, invitees: inviteesOf(invitation) })
   }
 }
 
@@ -322,7 +324,7 @@ const rings = (state: EngineState, invitation: Invitation, now: number): boolean
   if (deadline !== undefined && now >= deadline) return false
   const mine = ownInviteeIndex(state, invitation)
   if (mine >= 0) return isAnswerable(invitation, mine)
-  return invitation.groupID !== '' && invitation.pendingCount > 0
+  return groupOf(invitation) !== '' && pendingCountOf(invitation) > 0
 }
 
 /**
@@ -349,8 +351,8 @@ export const present = (state: EngineState, invitation: Invitation, now: number,
         type: 'onReceiveNewInvitation',
         inviteID: invitation.inviteID,
         inviter: invitation.inviter,
-        groupID: invitation.groupID,
-        inviteeList: invitation.invitees,
+        groupID: groupOf(invitation),
+        inviteeList: inviteesOf(invitation),
         data: invitation.data,
       },
     })

@@ -9,19 +9,20 @@ import type { Conversation, SendOptions } from '../ports.js'
 import { answersToInviter } from './audience.js'
 import type { Effect } from './io.js'
 import type { Decision } from '../machine/inviteeMachine.js'
-import { isOnlineOnly, type EngineState, type InFlight, type Invitation } from './state.js'
+import { groupOf, inviteesOf, isOnlineOnly, type EngineState, type InFlight, type Invitation } from './state.js'
 
 /**
  * Follow-ups of a group invitation go to the group, except answers when its audience is the
  * inviter (`audience.ts`); 1:1 answers go to the inviter, the rest to the invitee.
  */
 export const followUpTarget = (invitation: Invitation, actionType: ActionType, sender: string): Conversation => {
-  if (invitation.groupID !== '' && !answersToInviter(invitation, actionType, sender)) return { kind: 'group', groupID: invitation.groupID }
+  const groupID = groupOf(invitation)
+  if (groupID !== '' && !answersToInviter(invitation, actionType, sender)) return { kind: 'group', groupID }
   const fromInviter = sender === invitation.inviter
   if (actionType === ActionType.accept || actionType === ActionType.reject || !fromInviter) {
     return { kind: 'user', userID: invitation.inviter }
   }
-  return { kind: 'user', userID: invitation.invitees[0]! }
+  return { kind: 'user', userID: inviteesOf(invitation)[0]! }
 }
 
 /** The envelope of a follow-up action on `invitation`; it inherits timeout and `onlineUserOnly`. */
@@ -34,7 +35,7 @@ export const followUpEnvelope = (
 ): Envelope => ({
   businessID: 1,
   inviteID: invitation.inviteID,
-  groupID: invitation.groupID,
+  groupID: groupOf(invitation),
   inviter: invitation.inviter,
   inviteeList,
   data,

@@ -15,7 +15,7 @@ import { sinceEpoch } from './record.js'
 import { adoptModification } from './modifications.js'
 import { noneOverruled } from './outbound.js'
 import { mayBePrivateAnswer, misdirected } from './audience.js'
-import { isPresented, isProvisional, PROVISIONAL, type DataVersion, type EngineState, type Invitation } from './state.js'
+import { groupOf, inviteesOf, isPresented, isProvisional, PROVISIONAL, type DataVersion, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Helpers
@@ -206,9 +206,9 @@ const notificationOf = (invitation: Invitation, type: InviteeEventType, data: st
  */
 const sameInvitation = (invitation: Invitation, envelope: Envelope): boolean =>
   envelope.inviter === invitation.inviter &&
-  envelope.groupID === invitation.groupID &&
+  envelope.groupID === groupOf(invitation) &&
   envelope.timeout === invitation.timeout &&
-  envelope.inviteeList.length <= invitation.invitees.length &&
+  envelope.inviteeList.length <= inviteesOf(invitation).length &&
   envelope.inviteeList.every((invitee) => inviteeIndex(invitation, invitee) >= 0)
 
 /** A modify replaces the invite's data; the latest by server time, then sequence, then action id wins (`modifications.ts`). */
@@ -347,9 +347,9 @@ const adoptServerTime = (state: EngineState, invitation: Invitation, message: In
 /** The invite names the same inviter, group, invitees (in any order) and timeout as the invitation. */
 const confirms = (invitation: Invitation, envelope: Envelope): boolean =>
   envelope.inviter === invitation.inviter &&
-  envelope.groupID === invitation.groupID &&
+  envelope.groupID === groupOf(invitation) &&
   envelope.timeout === invitation.timeout &&
-  envelope.inviteeList.length === invitation.invitees.length &&
+  envelope.inviteeList.length === inviteesOf(invitation).length &&
   envelope.inviteeList.every((invitee) => inviteeIndex(invitation, invitee) >= 0)
 
 // -------------------------------------------------------------------------------------------------
@@ -380,7 +380,7 @@ export const receive = (state: EngineState, message: IncomingMessage, envelope: 
   if (notAddressed(state, envelope)) return report(effects, 'not-addressed', 'a 1:1 message about someone else', message, envelope.inviteID)
   const invitation = knownInvitation(state, envelope.inviteID)
   if (invitation === undefined) return holdUnknown(state, message, envelope, effects)
-  if (invitation.groupID !== envelope.groupID) return report(effects, 'conversation-mismatch', 'another conversation', message)
+  if (groupOf(invitation) !== envelope.groupID) return report(effects, 'conversation-mismatch', 'another conversation', message)
   if (fromInviter) return applyFollowUp(state, invitation, message, envelope, now, effects)
   applyAnswer(state, invitation, message, envelope, type, now, effects)
 }
@@ -391,7 +391,7 @@ const receiveModify = (state: EngineState, message: IncomingMessage, envelope: E
   if (notAddressed(state, envelope)) return report(effects, 'not-addressed', 'a 1:1 message about someone else', message, envelope.inviteID)
   const invitation = knownInvitation(state, envelope.inviteID)
   if (invitation === undefined) return holdUnknown(state, message, envelope, effects)
-  if (invitation.groupID !== envelope.groupID) return report(effects, 'conversation-mismatch', 'another conversation', message)
+  if (groupOf(invitation) !== envelope.groupID) return report(effects, 'conversation-mismatch', 'another conversation', message)
   applyModify(state, invitation, message, envelope, effects)
 }
 

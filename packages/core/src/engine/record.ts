@@ -14,13 +14,13 @@ import { savedDecisions, savedStates } from './invitees.js'
 import type { Notification } from './io.js'
 import {
   audienceOf,
+  extrasFor,
   extrasOf,
   isOnlineOnly,
   isPresented,
   isProvisional,
-  noExtras,
-  nothingYet,
   ONLINE_ONLY,
+  pendingCountOf,
   PRESENTED,
   PROVISIONAL,
   SENT_HERE,
@@ -94,32 +94,20 @@ export const sinceEpoch = (state: EngineState, at: number): number => {
 const small = (n: number): number => ((n | 0) === n ? n | 0 : n)
 
 /**
- * An invitation with every invitee pending, not yet added to `state`. The envelope's list is the
- * engine's own (decoded, or copied by `distinct` from the app's) and nothing changes it: shared,
- * not copied, unless `invitees` gives a list shared with other invitations.
+ * An invitation with every invitee pending, not yet added to `state`, with the extras
+ * {@link extrasFor} gives it (a 1:1 invitation's are shared, with their one-invitee list).
  */
-export const newInvitation = (
-  state: EngineState,
-  fields: NewInvitation,
-  invitees: readonly string[] = fields.envelope.inviteeList,
-  inviteMessageID = fields.inviteMessageID,
-): Invitation => {
+export const newInvitation = (state: EngineState, fields: NewInvitation, inviteMessageID = fields.inviteMessageID): Invitation => {
   const { envelope } = fields
   return {
     inviteID: envelope.inviteID,
     inviter: envelope.inviter,
-    groupID: envelope.groupID,
     data: envelope.data,
     timeout: envelope.timeout,
     taken: sinceEpoch(state, fields.takenAt),
     flags: flagsOf(fields, { onlineUserOnly: envelope.onlineUserOnly, audience: envelope.beckon?.audience }, envelope.groupID),
     inviteMessageID,
-    extras: noExtras,
-    invitees,
-    states: nothingYet,
-    decisions: nothingYet,
-    pendingCount: invitees.length,
-    endedAt: null,
+    extras: extrasFor(state, envelope.groupID, envelope.inviteeList),
   }
 }
 
@@ -128,8 +116,12 @@ export const newInvitation = (
  * shell's timer slot means nothing to another instance), the server time its invite was taken
  * at, and its extras as fields of their own: the shape snapshots have always had.
  */
-export type SavedInvitation = Omit<Invitation, 'flags' | 'taken' | 'extras' | 'states' | 'decisions'> &
+export type SavedInvitation = Omit<Invitation, 'flags' | 'taken' | 'extras'> &
   InvitationFlags & {
+    readonly groupID: string
+    readonly invitees: readonly string[]
+    readonly pendingCount: number
+    readonly endedAt: number | null
     readonly onlineUserOnly: boolean
     readonly audience?: 'inviter' | undefined
     readonly takenAt: number
@@ -144,9 +136,18 @@ export type SavedInvitation = Omit<Invitation, 'flags' | 'taken' | 'extras' | 's
 
 /** `invitation` of `state` as a snapshot saves it (keys left `undefined` are left out of its JSON). */
 export const savedInvitation = (state: EngineState, invitation: Invitation): SavedInvitation => {
-  const { flags: _bits, taken: _sinceEpoch, extras, ...fields } = invitation
+  const { inviteID, inviter, flags: _bits, taken: _sinceEpoch, extras, ...fields } = invitation
+  // The keys in the order snapshots have always had them (most were fields of the invitation).
   return {
+    inviteID,
+    inviter,
+    groupID: extras.groupID,
     ...fields,
+    invitees: extras.invitees,
+    states: savedStates(invitation),
+    decisions: savedDecisions(invitation),
+    pendingCount: pendingCountOf(invitation),
+    endedAt: extras.endedAt,
     onlineUserOnly: isOnlineOnly(invitation),
     audience: audienceOf(invitation) === 'inviter' ? 'inviter' : undefined,
     takenAt: takenAtOf(state, invitation),
@@ -156,8 +157,6 @@ export const savedInvitation = (state: EngineState, invitation: Invitation): Sav
     dataVersion: extras.dataVersion,
     deferred: extras.deferred,
     shownData: extras.shownData,
-    states: savedStates(invitation),
-    decisions: savedDecisions(invitation),
   }
 }
 
@@ -176,18 +175,21 @@ export const restoredInvitation = (state: EngineState, saved: SavedInvitation, r
   return {
     inviteID: saved.inviteID,
     inviter: saved.inviter,
-    groupID: saved.groupID,
     data: saved.data,
     timeout: saved.timeout,
     taken: sinceEpoch(state, saved.takenAt),
     flags: flagsOf(restored.flags, saved, saved.groupID),
     inviteMessageID: saved.inviteMessageID,
-    // Snapshots from before modifications were ranked have no `dataVersion`.
-    extras: extrasOf(saved.dataVersion ?? null, restored.deferred, restored.shownData),
-    invitees: saved.invitees,
-    states: nothingYet,
-    decisions: nothingYet,
-    pendingCount: saved.pendingCount,
-    endedAt: saved.endedAt,
+    extras: extrasOf(
+      state,
+      saved.groupID,
+      saved.invitees,
+      saved.invitees.length - saved.pendingCount,
+      saved.endedAt,
+      // Snapshots from before modifications were ranked have no `dataVersion`.
+      saved.dataVersion ?? null,
+      restored.deferred,
+      restored.shownData,
+    ),
   }
 }

@@ -72,8 +72,6 @@ export interface EngineConfig {
 export interface Invitation {
   readonly inviteID: string
   readonly inviter: string
-  /** `''` for 1:1. */
-  readonly groupID: string
   /** The invite's data, as last modified. */
   data: string
   readonly timeout: number
@@ -96,10 +94,22 @@ export interface Invitation {
   /** The IM's id of the invite message, for modify (XEP-0308 replaces it). */
   inviteMessageID: string
   /**
-   * What few invitations have: {@link noExtras} (shared) until one of its fields is set, through
-   * `writableExtras`. A field each was 8 bytes more of every invitation.
+   * Its invitees, and what a pending 1:1 invitation that no fact has touched yet does not have:
+   * extras shared by every such invitation to the same invitee ({@link extrasFor}) until one of
+   * its fields is set, through `writableExtras` (or `writableStates`, `writableDecisions`), or its
+   * own from the start for a group invitation. A field each in the invitation was 8 bytes more
+   * of every pending one.
    */
   extras: Extras
+}
+
+/** An invitation's invitees, and what a pending, untouched 1:1 invitation does not have (see {@link Invitation.extras}). */
+export interface Extras {
+  /** Whether these are the extras {@link extrasFor} shares (frozen): the first write makes the invitation its own. */
+  readonly shared: boolean
+  /** `''` for 1:1 (read {@link groupOf}): a group invitation has extras of its own from the start. */
+  readonly groupID: string
+  /** Read with {@link inviteesOf}; never changed, so a one-invitee list is shared like the extras. */
   readonly invitees: readonly string[]
   /**
    * A small number per invitee, laid out by `engine/invitees.ts`: the invitee machine's state
@@ -114,14 +124,13 @@ export interface Invitation {
    * {@link nothingYet} until the first invitee is decided (`writableDecisions`).
    */
   decisions: DecisionSlot[]
-  /** How many invitees are in an answerable state (derived from `states`, kept for O(1) reads). */
-  pendingCount: number
-  /** Server time at which no invitee was pending any more; `null` while active. */
+  /**
+   * How many invitees are in no answerable state (derived from `states`, kept for O(1) reads of
+   * {@link pendingCountOf}): 0, as in the shared extras, while every invitee is in the initial state.
+   */
+  settled: number
+  /** Server time at which no invitee was pending any more; `null` while active (read {@link endedAtOf}). */
   endedAt: number | null
-}
-
-/** What few invitations have (see {@link Invitation.extras}). */
-export interface Extras {
   /** The modification whose data this is, `null` for the invite's own (see `modifications.ts`). */
   dataVersion: DataVersion | null
   /** {@link nothingYet} until a notification waits for the ring decision. */
@@ -255,28 +264,17 @@ export interface EngineState {
   /** Timeouts the engine sent on its own that the IM refused; sent again on reconnect. */
   outbox: InFlight[]
   /**
-   * One-invitee lists shared by the 1:1 invitations that name the same invitee (at an invitee's
-   * device, every one names this user): a list of its own per invitation was about 70 bytes of a
-   * pending 1:1 invitation's ~500. Invitee lists are never changed, so sharing is safe. A cache:
-   * not saved, and emptied when it reaches {@link soleListsKept} entries.
+   * The extras, and in them the one-invitee list, shared by the untouched 1:1 invitations that
+   * name the same invitee (at an invitee's device, every one names this user): a list of its own
+   * per invitation was about 70 bytes of a pending 1:1 invitation's ~500, and the list a field of
+   * the invitation 8 more. A cache: not saved, and emptied when it reaches {@link soleExtrasKept}
+   * entries.
    */
-  readonly soleLists: Map<string, readonly string[]>
+  readonly soleExtras: Map<string, Extras>
 }
 
-/** The most one-invitee lists {@link EngineState.soleLists} keeps. */
-export const soleListsKept = 1_024
-
-/** The shared one-invitee list of `invitees` (see {@link EngineState.soleLists}), or `invitees` itself. */
-export const shareSoleList = (state: EngineState, invitees: readonly string[]): readonly string[] => {
-  if (invitees.length !== 1) return invitees
-  const invitee = invitees[0]!
-  const shared = state.soleLists.get(invitee)
-  if (shared !== undefined) return shared
-  if (state.soleLists.size >= soleListsKept) state.soleLists.clear()
-  const list = Object.freeze([invitee])
-  state.soleLists.set(invitee, list)
-  return list
-}
+/** The most one-invitee extras {@link EngineState.soleExtras} keeps. */
+export const soleExtrasKept = 1_024
 
 /**
  * The one empty list every invitation starts with for `states`, `decisions` and `deferred`: a
@@ -286,25 +284,83 @@ export const shareSoleList = (state: EngineState, invitees: readonly string[]): 
  */
 export const nothingYet: never[] = Object.freeze([]) as unknown as never[]
 
-/** The extras of every invitation that has none set. Frozen, like {@link nothingYet}. */
-export const noExtras: Extras = Object.freeze({ dataVersion: null, deferred: nothingYet, shownData: undefined })
+/**
+ * Extras with these fields, each made by one literal (one hidden class for every invitation's
+ * own); the fields left out are as an untouched invitation has them.
+ */
+const ownExtras = (
+  shared: boolean,
+  groupID: string,
+  invitees: readonly string[],
+  settled = 0,
+  endedAt: number | null = null,
+  dataVersion: DataVersion | null = null,
+  deferred: Notification[] = nothingYet,
+  shownData?: string,
+): Extras => ({ shared, groupID, invitees, states: nothingYet, decisions: nothingYet, settled, endedAt, dataVersion, deferred, shownData })
 
-/** Extras with these fields, each made by one literal (one hidden class for every invitation's own). */
-const ownExtras = (dataVersion: DataVersion | null, deferred: Notification[], shownData: string | undefined): Extras => ({ dataVersion, deferred, shownData })
+/**
+ * The extras of an untouched invitation of `groupID` to `invitees`: shared by every such 1:1
+ * invitation to the one invitee (and frozen, like {@link nothingYet}), a group's or a longer
+ * list's own. An invitee list is the engine's own (decoded, or copied by `distinct` from the
+ * app's) and nothing changes it: it is kept, not copied.
+ */
+export const extrasFor = (state: EngineState, groupID: string, invitees: readonly string[]): Extras => {
+  if (groupID !== '' || invitees.length !== 1) return ownExtras(false, groupID, invitees)
+  const invitee = invitees[0]!
+  const shared = state.soleExtras.get(invitee)
+  if (shared !== undefined) return shared
+  if (state.soleExtras.size >= soleExtrasKept) state.soleExtras.clear()
+  const extras = soleExtrasOf(invitee)
+  state.soleExtras.set(invitee, extras)
+  return extras
+}
 
-/** Extras with these fields: {@link noExtras} when none is set. */
-export const extrasOf = (dataVersion: DataVersion | null, deferred: Notification[], shownData: string | undefined): Extras =>
-  dataVersion === null && deferred === nothingYet && shownData === undefined ? noExtras : ownExtras(dataVersion, deferred, shownData)
+/** The shared (and frozen) extras of the untouched 1:1 invitations to `invitee`. */
+const soleExtrasOf = (invitee: string): Extras => Object.freeze(ownExtras(true, '', Object.freeze([invitee])))
+
+/**
+ * Extras with these fields, every invitee's state and decision still to be entered (`writableStates`,
+ * `writableDecisions`): the shared ones of {@link extrasFor} when nothing else is set.
+ */
+export const extrasOf = (
+  state: EngineState,
+  groupID: string,
+  invitees: readonly string[],
+  settled: number,
+  endedAt: number | null,
+  dataVersion: DataVersion | null,
+  deferred: Notification[],
+  shownData: string | undefined,
+): Extras =>
+  settled === 0 && endedAt === null && dataVersion === null && deferred === nothingYet && shownData === undefined
+    ? extrasFor(state, groupID, invitees)
+    : ownExtras(false, groupID, invitees, settled, endedAt, dataVersion, deferred, shownData)
 
 /**
  * The invitation's own extras, made on the first write, by the same literal as a restored
- * invitation's (a spread of the frozen {@link noExtras} made objects of another hidden class).
+ * invitation's (a spread of frozen shared extras made objects of another hidden class).
  */
-export const writableExtras = (invitation: Invitation): Extras =>
-  invitation.extras === noExtras ? (invitation.extras = ownExtras(null, nothingYet, undefined)) : invitation.extras
+export const writableExtras = (invitation: Invitation): Extras => {
+  const extras = invitation.extras
+  if (!extras.shared) return extras
+  return (invitation.extras = ownExtras(false, extras.groupID, extras.invitees))
+}
+
+/** The invitation's invitees. */
+export const inviteesOf = (invitation: Invitation): readonly string[] => invitation.extras.invitees
+
+/** The invitation's group, `''` for 1:1. */
+export const groupOf = (invitation: Invitation): string => invitation.extras.groupID
+
+/** How many invitees of the invitation are in an answerable state. */
+export const pendingCountOf = (invitation: Invitation): number => invitation.extras.invitees.length - invitation.extras.settled
+
+/** Server time at which no invitee of the invitation was pending any more; `null` while it is active. */
+export const endedAtOf = (invitation: Invitation): number | null => invitation.extras.endedAt
 
 /**
- * {@link Invitation.states}: a list of small integers, or bytes for a group of at least
+ * {@link Extras.states}: a list of small integers, or bytes for a group of at least
  * {@link BYTES_FROM} invitees. A million numbers in a list took 8 MB (a byte each here) that the
  * first answer to a million-member group wrote in full and that every answer then read at a
  * random place; zeroed bytes cost nothing until touched. A smaller group keeps a list: its codes
@@ -323,14 +379,16 @@ export const BYTES_FROM = 4_096
  * dictionary.
  */
 export const writableStates = (invitation: Invitation): InviteeCodes => {
-  if (invitation.states !== nothingYet) return invitation.states
-  const n = invitation.invitees.length
-  invitation.states = n === 1 ? [0] : n < BYTES_FROM ? new Array<number>(n).fill(0) : new Uint8Array(n)
-  return invitation.states
+  const extras = invitation.extras
+  if (extras.states !== nothingYet) return extras.states
+  const n = extras.invitees.length
+  const states = n === 1 ? [0] : n < BYTES_FROM ? new Array<number>(n).fill(0) : new Uint8Array(n)
+  writableExtras(invitation).states = states
+  return states
 }
 
 /**
- * One entry of {@link Invitation.decisions}: a decided invitee's fact is spread over
+ * One entry of {@link Extras.decisions}: a decided invitee's fact is spread over
  * {@link DECISION_SLOTS} entries (its action id and device id; its type is in the invitee's code)
  * and its data over the last entry (the decisions' data by invitee, once one has data), so a
  * million answers keep their strings and no object each; a fact that does not fit that layout
@@ -338,7 +396,7 @@ export const writableStates = (invitation: Invitation): InviteeCodes => {
  */
 export type DecisionSlot = string | Decision | null | undefined | string[]
 
-/** Entries of {@link Invitation.decisions} per invitee. */
+/** Entries of {@link Extras.decisions} per invitee. */
 export const DECISION_SLOTS = 2
 
 /**
@@ -348,9 +406,11 @@ export const DECISION_SLOTS = 2
  * written; filling it as well doubled what the first answer to a million-member group wrote.
  */
 export const writableDecisions = (invitation: Invitation): DecisionSlot[] => {
-  if (invitation.decisions !== nothingYet) return invitation.decisions
-  invitation.decisions = new Array<DecisionSlot>(invitation.invitees.length * DECISION_SLOTS + 1)
-  return invitation.decisions
+  const extras = invitation.extras
+  if (extras.decisions !== nothingYet) return extras.decisions
+  const decisions = new Array<DecisionSlot>(extras.invitees.length * DECISION_SLOTS + 1)
+  writableExtras(invitation).decisions = decisions
+  return decisions
 }
 
 /** A dictionary without a prototype: ids from the network can never reach `Object.prototype`. */
@@ -383,7 +443,7 @@ class FreshState implements EngineState {
   declare heldCount: number
   declare readonly inFlight: Map<string, InFlight>
   declare outbox: InFlight[]
-  declare readonly soleLists: Map<string, readonly string[]>
+  declare readonly soleExtras: Map<string, Extras>
   constructor(config: EngineConfig) {
     this.config = config
     this.revision = 0
@@ -404,10 +464,10 @@ class FreshState implements EngineState {
     this.heldCount = 0
     this.inFlight = new Map()
     this.outbox = []
-    // This user's own list from the start: at an invitee's device every 1:1 invitation names it,
+    // This user's own shared extras (and list) from the start: at an invitee's device every 1:1 invitation names it,
     // and making it on the state's first invitation ran a path V8 had kept no feedback for (it runs
     // once per state), which threw away the optimised code that creates invitations (`--trace-deopt`).
-    this.soleLists = new Map([[config.userID, Object.freeze([config.userID])]])
+    this.soleExtras = new Map([[config.userID, soleExtrasOf(config.userID)]])
   }
 
   /**

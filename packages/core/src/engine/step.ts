@@ -16,7 +16,7 @@ import { armTimers, notify, present, settleActivity } from './lifecycle.js'
 import { modificationTaken } from './modifications.js'
 import { sendEffect } from './outbound.js'
 import { receive, releaseHeld } from './receive.js'
-import { isProvisional, type EngineState, type InFlight, type Invitation } from './state.js'
+import { inviteesOf, isProvisional, type EngineState, type InFlight, type Invitation } from './state.js'
 import { timerFired } from './timers.js'
 
 /** Never emitted: it only gives a step's effects array its first slots (see `step`). */
@@ -161,7 +161,7 @@ const undoDecisions = (
     const decided = undoFact(state, invitation, i, entry.overruled[i] ?? [], effects)
     const winner = decisionOf(invitation, i)
     if (!decided || winner == null) continue
-    const invitee = invitation.invitees[i]!
+    const invitee = inviteesOf(invitation)[i]!
     const { inviteID, inviter } = invitation
     switch (winner.type) {
       case 'invitee.accepted':

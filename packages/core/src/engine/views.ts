@@ -7,7 +7,7 @@ import type { InviteeEventType, InviteeState } from '../machine/inviteeMachine.j
 import { decidedData, decidedDevice, decidedType, stateName } from './invitees.js'
 import { answerDeadline } from './lifecycle.js'
 import { takenAtOf } from './record.js'
-import { audienceOf, isOnlineOnly, type EngineState, type Invitation } from './state.js'
+import { audienceOf, endedAtOf, groupOf, inviteesOf, isOnlineOnly, type EngineState, type Invitation } from './state.js'
 
 /** One invitee as this party sees it. */
 export interface InviteeView {
@@ -46,16 +46,16 @@ export interface InvitationView {
 export const viewOf = (state: EngineState, invitation: Invitation): InvitationView => ({
   inviteID: invitation.inviteID,
   inviter: invitation.inviter,
-  groupID: invitation.groupID,
-  inviteeList: [...invitation.invitees],
+  groupID: groupOf(invitation),
+  inviteeList: [...inviteesOf(invitation)],
   data: invitation.data,
   timeout: invitation.timeout,
   onlineUserOnly: isOnlineOnly(invitation),
   audience: audienceOf(invitation),
   serverTime: takenAtOf(state, invitation),
   deadline: answerDeadline(state, invitation) ?? null,
-  active: invitation.endedAt === null,
-  invitees: invitation.invitees.map((userID, i) => ({
+  active: endedAtOf(invitation) === null,
+  invitees: inviteesOf(invitation).map((userID, i) => ({
     userID,
     state: stateName(invitation, i),
     data: decidedData(invitation, i),

@@ -8,7 +8,7 @@ import * as E from '#fp-ts/Either.js'
 import { failure, SignalingError } from '../errors.js'
 import { restoreState, snapshotOf } from '../engine/snapshot.js'
 import { decisionOf, stateName } from '../engine/invitees.js'
-import { initialState, type EngineState } from '../engine/state.js'
+import { initialState, inviteesOf, type EngineState } from '../engine/state.js'
 import { getInvitation, listInvitations } from '../engine/views.js'
 import type { AnswerCommand, InviteCommand } from '../engine/io.js'
 import type { Clock } from '../ports.js'
@@ -39,7 +39,7 @@ const infoOf = (envelope: Envelope, serverTime?: number): SignalingInfo => {
 const mirrorRestored = (mirror: InspectionMirror, state: EngineState): void =>
   mirror.restored(
     [...state.invitations.values()].flatMap((invitation) =>
-      invitation.invitees.map((invitee, i) => ({
+      inviteesOf(invitation).map((invitee, i) => ({
         inviteID: invitation.inviteID,
         invitee,
         state: stateName(invitation, i),

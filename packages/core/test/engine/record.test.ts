@@ -29,13 +29,18 @@ const restored = (snapshot: unknown, config: EngineConfig): EngineState =>
   })(restoreState(snapshot, config))
 
 describe('the 1:1 invitation record', () => {
-  it("shares one invitee list between the invitations that name the same invitee, and keeps the invite's message id only at the inviter's devices", () => {
+  it("shares one invitee list, and the extras holding it, between the untouched invitations that name the same invitee, and keeps the invite's message id only at the inviter's devices", () => {
     const bob = connected(bobConfig)
     step(bob, fromAlice('one', ActionType.invite, T0))
     step(bob, fromAlice('two', ActionType.invite, T0 + 1, 'room', 'carol'))
     const [one, two] = [bob.invitations.get('one')!, bob.invitations.get('two')!]
-    expect(one.invitees).toEqual(['bob'])
-    expect(two.invitees).toBe(one.invitees)
+    expect(one.extras.invitees).toEqual(['bob'])
+    expect(two.extras).toBe(one.extras)
+    // The first fact makes the extras the invitation's own; the list is still the shared one.
+    step(bob, fromAlice('two', ActionType.cancel, T0 + 2, 'room', 'carol'))
+    expect(two.extras).not.toBe(one.extras)
+    expect(two.extras.invitees).toBe(one.extras.invitees)
+    expect(one.extras.endedAt).toBeNull()
     expect([one.inviteMessageID, two.inviteMessageID]).toEqual(['', ''])
 
     const alice = connected({ ...bobConfig, userID: 'alice', deviceID: 'laptop' })
