@@ -309,7 +309,8 @@ export const applyFact = (
       type: 'trace',
       inviteID: invitation.inviteID,
       invitee: inviteesOf(invitation)[i]!,
-      event,
+      // A copy: a received answer's fact is refilled by the next answer (`receive.ts`).
+      event: { ...event },
       state: machine.states[to]!,
     })
   }

@@ -49,14 +49,24 @@ const factOf = (type: InviteeEventType, message: IncomingMessage, envelope: Enve
   deviceID: message.senderDevice,
 })
 
-/** While a command of this device is in flight, remember facts that lost to its optimistic one. */
+/**
+ * The fact of the answer {@link applyAnswer} applies: one object, refilled per answer (it holds
+ * the last answer's strings until the next). A fact object per answer was a quarter of what a
+ * group member's device allocated per answer (64 of 240 bytes). Nothing keeps it: an answer's
+ * decision is laid out flat (its user is the invitee it names, which the type implies:
+ * `invitees.ts`), and where a fact is kept as it is, a copy is kept (a fact that lost to this
+ * device's command in flight, {@link rememberOverruled}; a trace effect's, `applyFact`).
+ */
+const answerFact: { -readonly [K in keyof InviteeEvent]: InviteeEvent[K] } = { type: 'invitee.accepted', actionID: '', data: '', userID: '', deviceID: '' }
+
+/** While a command of this device is in flight, remember facts that lost to its optimistic one (a copy of each). */
 const rememberOverruled = (state: EngineState, invitation: Invitation, i: number, fact: InviteeEvent): void => {
   const decision = decisionOf(invitation, i)
   if (decision == null || decision.deviceID !== state.config.deviceID || decision.userID !== state.config.userID) return
   const inFlight = state.inFlight.get(decision.actionID)
   if (inFlight === undefined) return
   if (inFlight.overruled === noneOverruled) inFlight.overruled = {}
-  ;(inFlight.overruled[i] ??= []).push(fact)
+  ;(inFlight.overruled[i] ??= []).push({ ...fact })
   state.revision++
 }
 
@@ -149,7 +159,13 @@ const applyAnswer = (
     report(effects, 'outranked', 'changes nothing here', message, inviteID)
     return settleActivity(state, invitation, now, effects)
   }
-  const fact = factOf(type, message, envelope)
+  const fact = answerFact
+  fact.type = type
+  fact.actionID = actionIDOf(message, envelope)
+  fact.data = envelope.data
+  // The invitation's copy of the sender's id (equal to it), which storing the decision compares with itself.
+  fact.userID = inviteesOf(invitation)[i]!
+  fact.deviceID = message.senderDevice
   const applied = applyFact(state, invitation, i, fact, isOwn(state, message), effects)
   if (applied.kind === 'changed') {
     if (applied.reported) notify(invitation, notificationOf(invitation, type, envelope.data, invitee, undefined), effects)
