@@ -52,6 +52,29 @@ describe('limits', () => {
     expect(bob.diagnosticCounts()['limit-inviter']).toBe(45)
   })
 
+  it('counts each inviter share from every invitation active when the party first reaches its cap', async () => {
+    // Per-inviter counts are kept only once the party holds maxActivePerInviter active invitations:
+    // those already active then (alice's two and carol's) count from the start.
+    const im = new MemoryIm()
+    const bob = party(im, 'bob', { maxActivePerInviter: 3 })
+    const alice = party(im, 'alice')
+    const carol = party(im, 'carol')
+    const mallory = party(im, 'mallory')
+    const rang: string[] = []
+    bob.addSignalingListener({ onReceiveNewInvitation: (_id, inviter) => rang.push(inviter) })
+    await alice.invite('bob', 'one', { timeout: 60 })
+    await alice.invite('bob', 'two', { timeout: 60 })
+    await carol.invite('bob', 'one', { timeout: 60 })
+    await im.settle()
+    for (let i = 0; i < 5; i++) await mallory.invite('bob', 'spam', { timeout: 60 })
+    await alice.invite('bob', 'three', { timeout: 60 })
+    await alice.invite('bob', 'four', { timeout: 60 })
+    await im.settle()
+    const count = (who: string) => rang.filter((inviter) => inviter === who).length
+    expect([count('alice'), count('carol'), count('mallory')]).toEqual([3, 1, 3])
+    expect(bob.diagnosticCounts()['limit-inviter']).toBe(3)
+  })
+
   it('holds at most maxHeldMessages messages for invitations it does not know', async () => {
     const im = new MemoryIm()
     const bob = party(im, 'bob', { maxHeldMessages: 10 })

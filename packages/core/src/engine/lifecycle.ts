@@ -243,22 +243,42 @@ const dropInvitation = (state: EngineState, invitation: Invitation, effects: Eff
 }
 
 /**
- * Keeps `state.activeByInviter` in step as an invitation of `inviter` starts or stops being active.
+ * Keeps `state.activeByInviter` in step as an invitation of `inviter` starts or stops being active,
+ * once the table is kept: while this party holds fewer active invitations than
+ * `maxActivePerInviter`, no inviter can be at that cap, and the table is left empty: a device with
+ * one invitation at a time spared four probes of it per 1:1 lifecycle (a read and a write when the
+ * invitation is created, and again when it ends). The first time it holds that many, the table is
+ * filled from the invitations (`restoreState` fills it too) and kept in step from then on; it
+ * never empties again, which is how it tells it is kept.
+ *
  * A count that falls to 0 stays, as 0, while the table is small: deleting a `Map`'s last entries
- * makes V8 shrink (reallocate) its table, once per 1:1 lifecycle at a device with one invitation at
- * a time, and the inviter's next invitation would add the entry back. Past {@link zeroCountsKept}
- * entries zeros go, so a device that heard from many inviters holds no more than that.
+ * makes V8 shrink (reallocate) its table, and the inviter's next invitation would add the entry
+ * back. Past {@link zeroCountsKept} entries zeros go, so a device that heard from many inviters
+ * holds no more than that.
+ *
+ * Called once the invitation's change is in the state (it is in `state.invitations` or not, its
+ * end is written, `activeCount` counts it or not), so a fill counts it as it now is.
  */
 const countActive = (state: EngineState, inviter: string, delta: 1 | -1): void => {
   const counts = state.activeByInviter
+  if (counts.size === 0) {
+    if (state.activeCount < state.config.limits.maxActivePerInviter) return
+    for (const invitation of state.invitations.values()) {
+      if (endedAtOf(invitation) === null) counts.set(invitation.inviter, (counts.get(invitation.inviter) ?? 0) + 1)
+    }
+    return
+  }
   const count = (counts.get(inviter) ?? 0) + delta
   if (count === 0 && counts.size > zeroCountsKept) counts.delete(inviter)
   else counts.set(inviter, count)
 }
 const zeroCountsKept = 64
 
-/** How many active invitations `inviter` has here. */
-export const activeFrom = (state: EngineState, inviter: string): number => state.activeByInviter.get(inviter) ?? 0
+/**
+ * How many active invitations `inviter` has here, once `state.activeByInviter` is kept (see
+ * {@link countActive}): it is whenever this party holds at least `maxActivePerInviter`.
+ */
+const activeFrom = (state: EngineState, inviter: string): number => state.activeByInviter.get(inviter) ?? 0
 
 // -------------------------------------------------------------------------------------------------
 // Open-ended invitations and the caps
@@ -285,7 +305,9 @@ const retire = (state: EngineState, invitation: Invitation, now: number, effects
  */
 export const makeRoom = (state: EngineState, inviter: string | undefined, now: number, effects: Effect[]): 'limit-inviter' | 'limit-active' | undefined => {
   const { limits } = state.config
-  if (inviter !== undefined) {
+  // No inviter holds more active invitations here than all of them together: below the per-inviter
+  // cap in all, nobody is at it (and its counts are not kept).
+  if (inviter !== undefined && state.activeCount >= limits.maxActivePerInviter) {
     while (activeFrom(state, inviter) >= limits.maxActivePerInviter) {
       const oldest = takeOldestOpenEnded(state, inviter)
       if (oldest === undefined) return 'limit-inviter'

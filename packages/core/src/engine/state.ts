@@ -238,8 +238,10 @@ export interface EngineState {
   activeCount: number
   /**
    * Active invitations per inviter, for `maxActivePerInviter`: derived from the invitations and not
-   * saved (`restoreState` counts them again). Kept here rather than in a `WeakMap` beside the
-   * state, which cost a lookup per invitation created or ended.
+   * saved (`restoreState` counts them again). Empty, and not kept, until this party first holds
+   * `maxActivePerInviter` active invitations (below that no inviter can be at the cap); filled then,
+   * and kept from then on (`countActive` in `lifecycle.ts`). Kept here rather than in a `WeakMap`
+   * beside the state, which cost a lookup per invitation created or ended.
    */
   readonly activeByInviter: Map<string, number>
   /**
