@@ -208,10 +208,9 @@ export const fireInPlace = (
   const candidate = enabled(machine, state, context, event)
   if (candidate === undefined) return -1
   const { inPlace } = candidate
-  for (let k = 0; k < inPlace.length; k++) {
-    scratch.context = context
-    scratch.event = event
-    inPlace[k]!(scratch, context)
-  }
+  // `enabled` left the arguments in `scratch`, and the context updated in place is the same object:
+  // nothing to store again (each store of a young event into the long-lived `scratch` is a
+  // write-barrier call).
+  for (let k = 0; k < inPlace.length; k++) inPlace[k]!(scratch, context)
   return candidate.target
 }
