@@ -78,11 +78,14 @@ const dueTimers = (state: EngineState, invitation: Invitation): number => {
   return due
 }
 
-/** The earliest of the due times of `due` (bits of {@link dueTimers}) later than `after`. */
+/**
+ * The earliest of the due times of `due` (bits of {@link dueTimers}) later than `after`. The kinds
+ * in bit order are in time order (the own deadline, then the inviter's 5 s and everyone else's 10 s
+ * after it; the tombstone's removal comes alone), so the first one found is the earliest.
+ */
 const earliestOf = (due: number, after: number): number => {
-  let at = Number.POSITIVE_INFINITY
-  for (let k = 0; k < 4; k++) if ((due & (1 << k)) !== 0 && dueTimes[k]! > after && dueTimes[k]! < at) at = dueTimes[k]!
-  return at
+  for (let k = 0; k < 4; k++) if ((due & (1 << k)) !== 0 && dueTimes[k]! > after) return dueTimes[k]!
+  return Number.POSITIVE_INFINITY
 }
 
 /**
