@@ -71,6 +71,33 @@ describe('VirtualClock timers', () => {
     expect(log).toEqual(['first chain done', 'second timer'])
   })
 
+  // Law: whatever a timer starts that only waits on microtasks — a long await chain, microtasks
+  // queued by microtasks, a rejection handled further down a chain — has run to its end before
+  // the next timer fires, however deep it goes.
+  it('finishes every microtask a timer starts, at any depth, before the next timer runs', async () => {
+    const clock = new VirtualClock()
+    const log: string[] = []
+    const nested = (depth: number, done: () => void): void => queueMicrotask(() => (depth === 0 ? done() : nested(depth - 1, done)))
+    // Timers before and after it too: each step of an advance waits the same way, not only the first.
+    clock.setTimeout(() => log.push('first timer'), 10)
+    clock.setTimeout(() => {
+      void (async () => {
+        for (let k = 0; k < 1_000; k++) await Promise.resolve()
+        log.push('await chain done')
+      })()
+      nested(1_000, () => log.push('nested microtasks done'))
+      void Promise.reject(new Error('later'))
+        .then(() => undefined)
+        .then(() => undefined)
+        .catch(() => log.push('rejection handled'))
+    }, 10)
+    clock.setTimeout(() => log.push('second timer'), 10)
+    await clock.advance(10)
+    expect(log[0]).toBe('first timer')
+    expect(log.slice(1, 4).sort()).toEqual(['await chain done', 'nested microtasks done', 'rejection handled'])
+    expect(log[4]).toBe('second timer')
+  })
+
   it('runs timers armed during the advance when they fall within the window', async () => {
     const clock = new VirtualClock()
     const log: number[] = []
