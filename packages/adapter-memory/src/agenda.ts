@@ -5,6 +5,8 @@
  * @module
  */
 import type { Clock, TimerHandle } from '@beckon/core'
+import { Slot } from './timerQueue.js'
+import { scheduleSlot, VirtualClock } from './virtualClock.js'
 
 /** A scheduled piece of IM work; pass it to {@link Agenda.cancel} to call it off. */
 export interface Ticket {
@@ -17,17 +19,42 @@ interface OpenTicket extends Ticket {
   open: boolean
 }
 
+/**
+ * Work scheduled as an object of its own ({@link Agenda.start}): on the virtual clock it is its
+ * own timer slot, so scheduling it allocates nothing; on a real clock it rides on a runtime timer.
+ * A subclass says what it does in {@link Task.perform}.
+ */
+export abstract class Task extends Slot {
+  /** Real-time mode: the runtime timer it rides on, while it is open. */
+  handle: TimerHandle | undefined = undefined
+  /** Real-time mode: started and neither run nor stopped. */
+  open = false
+
+  /** What the task does when it comes due. */
+  abstract perform(): void
+
+  override run(): void {
+    this.perform()
+  }
+}
+
 /** Timers on the IM's clock, with a count of those not yet run or cancelled. */
 export class Agenda {
   readonly #clock: Clock
-  /** Tickets still open: a count, not a set (the ticket knows whether it is open). */
+  /** The clock, when it is virtual: tasks go straight into its queue. */
+  readonly #virtual: VirtualClock | undefined
+  /** Tickets and real-time tasks still open: a count, not a set (each knows whether it is open). */
   #open = 0
 
   constructor(clock: Clock) {
     this.#clock = clock
+    this.#virtual = clock instanceof VirtualClock ? clock : undefined
   }
 
-  /** How many scheduled pieces of work have neither run nor been cancelled. */
+  /**
+   * How many scheduled pieces of work have neither run nor been cancelled. On the virtual clock
+   * tasks are not counted (they are the clock's own timers, and settling there needs no count).
+   */
   get outstanding(): number {
     return this.#open
   }
@@ -52,5 +79,26 @@ export class Agenda {
     held.open = false
     this.#open--
     this.#clock.clearTimeout(held.handle)
+  }
+
+  /** Perform `task` after `ms` on the IM's clock; a task is started once, or again after it ran or was stopped. */
+  start(task: Task, ms: number): void {
+    if (this.#virtual !== undefined) return scheduleSlot(this.#virtual, task, ms)
+    task.open = true
+    this.#open++
+    task.handle = this.#clock.setTimeout(() => {
+      task.open = false
+      this.#open--
+      task.perform()
+    }, ms)
+  }
+
+  /** Call off a started task; one that already ran (or was never started) is ignored. */
+  stop(task: Task): void {
+    if (this.#virtual !== undefined) return this.#clock.clearTimeout(task)
+    if (!task.open) return
+    task.open = false
+    this.#open--
+    this.#clock.clearTimeout(task.handle)
   }
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Clock, Conversation, IncomingMessage } from '@beckon/core'
-import type { Agenda, Ticket } from './agenda.js'
+import { Task, type Agenda } from './agenda.js'
 import type { LinkTable } from './links.js'
 import { chance, integerBetween, type Random } from './random.js'
 
@@ -16,7 +16,14 @@ export interface DeviceAddress {
   readonly deviceID: string
 }
 
-/** What the server hands the network: one message for some devices (`T`: how the server knows a device). */
+/**
+ * What the server hands the network: one message for some devices (`T`: how the server knows a
+ * device), in a chain of the shipments of one dispatch. The network takes a shipment over: with
+ * every delivery due at once it becomes, as it is, a run of the batch that delivers it (an array
+ * of shipments, an array of runs, a run and an array of devices grown from empty per message
+ * were about a sixth of what the IM allocated per message, by heap sampling). The sender must
+ * not touch it after dispatch.
+ */
 export interface Shipment<T extends DeviceAddress> {
   /** The sending user (the links' source). */
   readonly from: string
@@ -24,11 +31,25 @@ export interface Shipment<T extends DeviceAddress> {
   /** The storage sequence number, for a stored message: it goes back to storage if recalled. */
   readonly seq: number | undefined
   /**
-   * The devices it goes to, in delivery order. The network takes the array over (it may keep it
-   * and clear its entries as deliveries land): the sender must not touch it after dispatch.
+   * The devices it goes to, in delivery order; as a run, `undefined` where a delivery left
+   * (landed, or was taken, dropped or recalled).
    */
   readonly to: (T | undefined)[]
+  /** The next shipment of the dispatch; as a run, the next run of its batch. */
+  next: Shipment<T> | undefined
+  /** As a run: the key of `to[0]`; each next one's is one more. */
+  firstKey: number
 }
+
+/** A shipment of `message` to `target` (more targets are pushed onto its `to`), in no chain yet. */
+export const shipmentTo = <T extends DeviceAddress>(from: string, message: IncomingMessage, seq: number | undefined, target: T): Shipment<T> => ({
+  from,
+  message,
+  seq,
+  to: [target],
+  next: undefined,
+  firstKey: 0,
+})
 
 /** One delivery: a shipment's message for one device. */
 export interface Parcel<T extends DeviceAddress> {
@@ -62,33 +83,47 @@ interface Flight<T extends DeviceAddress> extends Parcel<T> {
 }
 
 /**
- * Deliveries of one shipment in one batch with consecutive keys: a device each, no object per
+ * Deliveries of one message in one batch with consecutive keys: a device each, no object per
  * delivery. With Tencent's semantics a 1,000-member group's answers put a million deliveries in
  * flight at once, all surviving until they land, and what each one keeps alive is what the
  * garbage collector copies.
  */
-interface Run<T extends DeviceAddress> {
-  readonly shipment: Shipment<T>
-  /** The devices, in delivery order; `undefined` once a delivery left (taken, dropped, recalled or landed). */
-  readonly targets: (T | undefined)[]
-  /** The key of `targets[0]`; each next one's is one more. */
-  readonly firstKey: number
-}
+type Run<T extends DeviceAddress> = Shipment<T>
 
 /**
  * Deliveries due at the same moment, sharing one scheduled task: a group message to N devices
  * is one task, not N, so the virtual clock drains the microtask queue once per message rather
- * than once per device.
+ * than once per device. The batch is that task itself (see agenda.ts).
  */
-interface Batch<T extends DeviceAddress> {
-  readonly dueAt: number
-  readonly runs: Run<T>[]
+class Batch<T extends DeviceAddress> extends Task {
+  /** Its runs, in delivery order, chained through `next`. */
+  first: Run<T> | undefined = undefined
+  last: Run<T> | undefined = undefined
   /** How many of its deliveries it will still deliver. */
-  armed: number
-  ticket: Ticket | undefined
-}
+  armed = 0
+  /** Its neighbours in its network's list of armed batches. */
+  before: Batch<T> | undefined = undefined
+  after: Batch<T> | undefined = undefined
 
-const newBatch = <T extends DeviceAddress>(dueAt: number): Batch<T> => ({ dueAt, runs: [], armed: 0, ticket: undefined })
+  constructor(
+    readonly dueAt: number,
+    /** What lands it: its network's `#land`. */
+    private readonly lands: (batch: Batch<T>) => void,
+  ) {
+    super()
+  }
+
+  perform(): void {
+    this.lands(this)
+  }
+
+  append(run: Run<T>): void {
+    run.next = undefined
+    if (this.last === undefined) this.first = run
+    else this.last.next = run
+    this.last = run
+  }
+}
 
 /** Where a delivery sits in its batch. */
 interface Place<T extends DeviceAddress> {
@@ -100,9 +135,10 @@ interface Place<T extends DeviceAddress> {
 /** Each delivery of a batch still to be delivered, as a flight. */
 const flightsOf = <T extends DeviceAddress>(batch: Batch<T>): Flight<T>[] => {
   const flights: Flight<T>[] = []
-  for (const { shipment, targets, firstKey } of batch.runs) {
-    targets.forEach((target, index) => {
-      if (target !== undefined) flights.push({ key: firstKey + index, from: shipment.from, to: target, message: shipment.message, seq: shipment.seq, dueAt: batch.dueAt })
+  for (let run = batch.first; run !== undefined; run = run.next) {
+    const { from, message, seq, firstKey } = run
+    run.to.forEach((target, index) => {
+      if (target !== undefined) flights.push({ key: firstKey + index, from, to: target, message, seq, dueAt: batch.dueAt })
     })
   }
   return flights
@@ -116,19 +152,20 @@ class Loading<T extends DeviceAddress> {
   #first: Batch<T> | undefined
   #byDue: Map<number, Batch<T>> | undefined
 
+  constructor(private readonly lands: (batch: Batch<T>) => void) {}
+
   add(dueAt: number, key: number, shipment: Shipment<T>, target: T): void {
     const batch = this.#batchFor(dueAt)
-    const last = batch.runs[batch.runs.length - 1]
-    if (last?.shipment === shipment && last.firstKey + last.targets.length === key) last.targets.push(target)
-    else batch.runs.push({ shipment, targets: [target], firstKey: key })
+    const last = batch.last
+    // Consecutive deliveries of the same message from the same sender share a run.
+    if (last?.message === shipment.message && last.from === shipment.from && last.seq === shipment.seq && last.firstKey + last.to.length === key) {
+      last.to.push(target)
+    } else {
+      const run = shipmentTo(shipment.from, shipment.message, shipment.seq, target)
+      run.firstKey = key
+      batch.append(run)
+    }
     batch.armed++
-  }
-
-  /** A whole shipment due at `dueAt`, its keys from `firstKey` on: its own `to` array becomes the run's. */
-  addWhole(dueAt: number, firstKey: number, shipment: Shipment<T>): void {
-    const batch = this.#batchFor(dueAt)
-    batch.runs.push({ shipment, targets: shipment.to, firstKey })
-    batch.armed += shipment.to.length
   }
 
   /** The batches filled, in order of first use. */
@@ -137,11 +174,11 @@ class Loading<T extends DeviceAddress> {
   }
 
   #batchFor(dueAt: number): Batch<T> {
-    if (this.#first === undefined) return (this.#first = newBatch(dueAt))
+    if (this.#first === undefined) return (this.#first = new Batch(dueAt, this.lands))
     if (this.#first.dueAt === dueAt) return this.#first
     this.#byDue ??= new Map([[this.#first.dueAt, this.#first]])
     let batch = this.#byDue.get(dueAt)
-    if (batch === undefined) this.#byDue.set(dueAt, (batch = newBatch(dueAt)))
+    if (batch === undefined) this.#byDue.set(dueAt, (batch = new Batch(dueAt, this.lands)))
     return batch
   }
 }
@@ -157,8 +194,11 @@ const flightID = (key: number): string => `d${key}`
  * deliveries (manual mode) are kept by number, for a test to pick.
  */
 export class Network<T extends DeviceAddress> {
-  /** Batches waiting to land. */
-  readonly #armed = new Set<Batch<T>>()
+  /**
+   * Batches waiting to land, as a list chained through the batches (a `Set` of them cost an
+   * entry added and deleted per message).
+   */
+  #armedFirst: Batch<T> | undefined = undefined
   /** Deliveries in no batch: held for a test (manual mode), by number. */
   readonly #loose = new Map<number, Flight<T>>()
   /**
@@ -171,6 +211,7 @@ export class Network<T extends DeviceAddress> {
   #latestDue = Number.NEGATIVE_INFINITY
   #nextKey = 1
   #held = false
+  readonly #lands = (batch: Batch<T>): void => this.#land(batch)
 
   constructor(
     private readonly clock: Clock,
@@ -186,18 +227,16 @@ export class Network<T extends DeviceAddress> {
   }
 
   /**
-   * Send shipments, in order, each delivery on its link: maybe lose it, maybe duplicate it, else
-   * schedule its arrival. Deliveries due at the same moment arrive in one step, in this order.
+   * Send a chain of shipments, in order, each delivery on its link: maybe lose it, maybe
+   * duplicate it, else schedule its arrival. Deliveries due at the same moment arrive in one
+   * step, in this order.
    */
-  dispatchAll(shipments: readonly Shipment<T>[]): void {
+  dispatch(first: Shipment<T> | undefined): void {
+    if (first === undefined) return
     const now = this.clock.now()
-    const loading = new Loading<T>()
-    const instant = this.#instant(now)
-    for (const shipment of shipments) {
-      if (instant) {
-        this.#loadWhole(loading, now, shipment)
-        continue
-      }
+    if (this.#instant(now)) return this.#dispatchWhole(now, first)
+    const loading = new Loading<T>(this.#lands)
+    for (let shipment: Shipment<T> | undefined = first; shipment !== undefined; shipment = shipment.next) {
       for (const target of shipment.to as T[]) {
         const link = this.links.resolve(shipment.from, target.userID)
         if (chance(this.random, link.loss)) continue
@@ -224,12 +263,21 @@ export class Network<T extends DeviceAddress> {
     return link !== undefined && link.latency.max === 0 && link.loss === 0 && link.duplicate === 0 && !this.#held && this.#latestDue <= now
   }
 
-  #loadWhole(loading: Loading<T>, now: number, shipment: Shipment<T>): void {
-    // One latency draw per delivery, as on any link (always 0 here), so a seed replays the same
-    // run whichever way the deliveries went.
-    for (let k = 0; k < shipment.to.length; k++) this.random.next()
-    loading.addWhole(now, this.#nextKey, shipment)
-    this.#nextKey += shipment.to.length
+  /** Every shipment due now, whole: one batch, whose runs are the shipments themselves. */
+  #dispatchWhole(now: number, first: Shipment<T>): void {
+    const batch = new Batch<T>(now, this.#lands)
+    batch.first = first
+    for (let shipment: Shipment<T> | undefined = first; shipment !== undefined; shipment = shipment.next) {
+      const count = shipment.to.length
+      // One latency draw per delivery, as on any link (always 0 here), so a seed replays the same
+      // run whichever way the deliveries went.
+      for (let k = 0; k < count; k++) this.random.next()
+      shipment.firstKey = this.#nextKey
+      this.#nextKey += count
+      batch.armed += count
+      batch.last = shipment
+    }
+    this.#arm(batch)
   }
 
   #dueAt(from: string, target: T, drawn: number, reorder: boolean): number {
@@ -245,7 +293,7 @@ export class Network<T extends DeviceAddress> {
   /** Every delivery in flight, held or armed, in the order they were sent. */
   #all(): Flight<T>[] {
     const flights = [...this.#loose.values()]
-    for (const batch of this.#armed) flights.push(...flightsOf(batch))
+    for (const batch of this.#armedBatches()) flights.push(...flightsOf(batch))
     return flights.sort((a, b) => a.key - b.key)
   }
 
@@ -268,7 +316,7 @@ export class Network<T extends DeviceAddress> {
   hold(): void {
     this.#held = true
     for (const flight of this.#all()) this.#loose.set(flight.key, flight)
-    for (const batch of this.#armed) this.#unload(batch)
+    for (const batch of this.#armedBatches()) this.#unload(batch)
   }
 
   /** Resume automatic delivery; overdue deliveries arrive now, in due-time order. */
@@ -304,9 +352,9 @@ export class Network<T extends DeviceAddress> {
     const bound = (target: DeviceAddress): boolean => target.userID === to.userID && target.deviceID === to.deviceID
     const recalled = this.#all().filter((flight) => bound(flight.to))
     for (const flight of recalled) this.#loose.delete(flight.key)
-    for (const batch of this.#armed) {
-      for (const run of batch.runs) {
-        run.targets.forEach((target, index) => {
+    for (const batch of this.#armedBatches()) {
+      for (let run = batch.first; run !== undefined; run = run.next) {
+        run.to.forEach((target, index) => {
           if (target !== undefined && bound(target)) this.#disarm({ batch, run, index })
         })
       }
@@ -315,25 +363,27 @@ export class Network<T extends DeviceAddress> {
   }
 
   #armAlone(flight: Flight<T>): void {
-    const batch = newBatch<T>(flight.dueAt)
-    const to = [flight.to]
-    batch.runs.push({ shipment: { from: flight.from, message: flight.message, seq: flight.seq, to }, targets: to, firstKey: flight.key })
+    const batch = new Batch<T>(flight.dueAt, this.#lands)
+    const run = shipmentTo(flight.from, flight.message, flight.seq, flight.to)
+    run.firstKey = flight.key
+    batch.append(run)
     batch.armed = 1
     this.#arm(batch)
   }
 
   #arm(batch: Batch<T>): void {
-    this.#armed.add(batch)
-    batch.ticket = this.agenda.schedule(Math.max(0, batch.dueAt - this.clock.now()), () => this.#land(batch))
+    batch.after = this.#armedFirst
+    if (batch.after !== undefined) batch.after.before = batch
+    this.#armedFirst = batch
+    this.agenda.start(batch, Math.max(0, batch.dueAt - this.clock.now()))
   }
 
   /** Deliver what of a batch is still armed; a listener that throws does not stop the others. */
   #land(batch: Batch<T>): void {
-    batch.ticket = undefined
-    this.#armed.delete(batch)
+    this.#disarmBatch(batch)
     let failure: { readonly error: unknown } | undefined
-    for (const { shipment, targets } of batch.runs) {
-      const message = shipment.message
+    for (let run = batch.first; run !== undefined; run = run.next) {
+      const { message, to: targets } = run
       for (let index = 0; index < targets.length; index++) {
         const target = targets[index]
         if (target === undefined) continue // taken, dropped or recalled meanwhile
@@ -349,19 +399,34 @@ export class Network<T extends DeviceAddress> {
     if (failure !== undefined) throw failure.error
   }
 
+  /** Take a batch out of the list of armed batches (if it is in it). */
+  #disarmBatch(batch: Batch<T>): void {
+    const { before, after } = batch
+    if (before !== undefined) before.after = after
+    else if (this.#armedFirst === batch) this.#armedFirst = after
+    if (after !== undefined) after.before = before
+    batch.before = batch.after = undefined
+  }
+
+  /** The batches waiting to land, most recently armed first. */
+  #armedBatches(): Batch<T>[] {
+    const batches: Batch<T>[] = []
+    for (let batch = this.#armedFirst; batch !== undefined; batch = batch.after) batches.push(batch)
+    return batches
+  }
+
   /** Call off an armed delivery's automatic delivery; its batch's task is cancelled once none is left. */
   #disarm({ batch, run, index }: Place<T>): void {
-    run.targets[index] = undefined
+    run.to[index] = undefined
     if (--batch.armed === 0) this.#unload(batch)
   }
 
   /** Call off a whole batch (its deliveries are wherever the caller put them). */
   #unload(batch: Batch<T>): void {
-    for (const { targets } of batch.runs) targets.fill(undefined)
+    for (let run = batch.first; run !== undefined; run = run.next) run.to.fill(undefined)
     batch.armed = 0
-    if (batch.ticket !== undefined) this.agenda.cancel(batch.ticket)
-    batch.ticket = undefined
-    this.#armed.delete(batch)
+    this.agenda.stop(batch)
+    this.#disarmBatch(batch)
   }
 
   #find(id: string): Flight<T> {
@@ -373,10 +438,10 @@ export class Network<T extends DeviceAddress> {
 
   /** Where an armed delivery sits (a test picking one while delivery runs by itself: rare, and few in flight). */
   #armedPlace(key: number): Place<T> | undefined {
-    for (const batch of this.#armed) {
-      for (const run of batch.runs) {
+    for (const batch of this.#armedBatches()) {
+      for (let run = batch.first; run !== undefined; run = run.next) {
         const index = key - run.firstKey
-        if (index >= 0 && index < run.targets.length && run.targets[index] !== undefined) return { batch, run, index }
+        if (index >= 0 && index < run.to.length && run.to[index] !== undefined) return { batch, run, index }
       }
     }
     return undefined
@@ -386,8 +451,8 @@ export class Network<T extends DeviceAddress> {
     const found = this.#armedPlace(key)
     if (found === undefined) return undefined
     const { batch, run, index } = found
-    const { from, message, seq } = run.shipment
-    return { key, from, to: run.targets[index]!, message, seq, dueAt: batch.dueAt }
+    const { from, message, seq } = run
+    return { key, from, to: run.to[index]!, message, seq, dueAt: batch.dueAt }
   }
 
   #take(id: string): Flight<T> {

@@ -20,10 +20,10 @@ import type { ClockSkew } from './clocks.js'
 import { Device } from './device.js'
 import { GroupDirectory } from './groups.js'
 import type { LinkTable } from './links.js'
-import { Network, type Shipment } from './network.js'
+import { Network, shipmentTo, type Shipment } from './network.js'
 import type { Random } from './random.js'
 import { carbonOf, excludedDevice, MessageStore, viewFor, type Posting } from './storage.js'
-import { sameConversation } from './validate.js'
+import { requireConversation, sameConversation } from './validate.js'
 
 /** A push notification the IM would have sent to a user with no device online. */
 export interface OfflinePush {
@@ -33,14 +33,6 @@ export interface OfflinePush {
   readonly payload: string
   readonly serverTime: number
   readonly messageID: string
-}
-
-/** A shipment while the server fills it. */
-interface Loading {
-  readonly from: string
-  readonly message: IncomingMessage
-  readonly seq: number | undefined
-  readonly to: Device[]
 }
 
 /** The server. Methods taking a `Device` act as that authenticated device. */
@@ -183,6 +175,17 @@ export class ImServer {
     return { messageID, serverTime }
   }
 
+  /**
+   * The shared object for the conversation `to` names, checked as `requireConversation` checks
+   * it; a copy is made only the first time (one per send was a tenth of what a send allocated).
+   */
+  conversationOf(to: unknown): Conversation {
+    const candidate = to as Partial<Record<'kind' | 'userID' | 'groupID', unknown>> | null
+    const known =
+      candidate?.kind === 'user' ? this.#users.get(candidate.userID as string) : candidate?.kind === 'group' ? this.#groupConversations.get(candidate.groupID as string) : undefined
+    return known ?? this.#intern(requireConversation(to))
+  }
+
   /** The shared object for this conversation (`to` itself the first time: validation made it, nobody else holds it). */
   #intern(to: Conversation): Conversation {
     const table = to.kind === 'user' ? this.#users : this.#groupConversations
@@ -215,10 +218,14 @@ export class ImServer {
    */
   #fanOut(sender: Device, to: Conversation, members: readonly string[] | undefined, message: IncomingMessage, posting: Posting | undefined, push: OfflinePushInfo | undefined): void {
     const me = sender.userID
-    const shipments: Shipment<Device>[] = []
-    let shipment: Loading | undefined
+    let first: Shipment<Device> | undefined
+    let shipment: Shipment<Device> | undefined
     let carbon: IncomingMessage | undefined
-    for (const userID of members ?? recipientsOf(to, me)) {
+    // A 1:1 message is for the addressee, then the sender's other devices (sending to oneself: those only).
+    const addressee = members === undefined && to.kind === 'user' && to.userID !== me ? to.userID : undefined
+    const count = members?.length ?? (addressee === undefined ? 1 : 2)
+    for (let k = 0; k < count; k++) {
+      const userID = members !== undefined ? members[k]! : k === 0 && addressee !== undefined ? addressee : me
       const mine = userID === me
       if (posting !== undefined) this.#store.store(userID, posting)
       let online = false
@@ -227,14 +234,15 @@ export class ImServer {
         if (target === sender || !(posting === undefined ? target.online : target.state === 'connected')) continue
         const copy = mine ? (carbon ??= carbonOf(message, to)) : message
         // Copies with the same message travel as one shipment: a group's fan-out is one object, not one per member.
-        if (shipment?.message !== copy) shipments.push((shipment = { from: me, message: copy, seq: posting?.seq, to: [] }))
-        shipment.to.push(target)
+        if (shipment?.message === copy) shipment.to.push(target)
+        else if (shipment === undefined) first = shipment = shipmentTo(me, copy, posting?.seq, target)
+        else shipment = shipment.next = shipmentTo(me, copy, posting?.seq, target)
       }
       if (push !== undefined && !mine && !online) {
         this.pushes.push({ userID, offlinePushInfo: push, payload: message.payload, serverTime: message.serverTime, messageID: message.messageID })
       }
     }
-    this.network.dispatchAll(shipments)
+    this.network.dispatch(first)
   }
 
   // --- groups -------------------------------------------------------------------------------------
@@ -318,9 +326,6 @@ const addresseeView = (sender: Device, conversation: Conversation, stamp: Stamp)
   conversation,
   fromMyOtherDevice: false,
 })
-
-/** Who a 1:1 message is for: the addressee, then the sender's other devices (sending to oneself: those only). */
-const recipientsOf = (to: Conversation, me: string): readonly string[] => (to.kind === 'user' && to.userID !== me ? [to.userID, me] : [me])
 
 /** The number in an id the server gave (`m<number>`), or `NaN` for any other string. */
 const messageNumber = (messageID: string): number => (/^m[1-9][0-9]*$/.test(messageID) ? Number(messageID.slice(1)) : Number.NaN)

@@ -16,7 +16,7 @@ import type {
 } from '@beckon/core'
 import type { Device, Listeners } from './device.js'
 import type { ImServer } from './server.js'
-import { requireConversation, requireID, requireIDs, requirePayload, requireSendOptions } from './validate.js'
+import { requireID, requireIDs, requirePayload, requireSendOptions } from './validate.js'
 
 const subscribe = <T>(listeners: Listeners<T>, listener: (value: T) => void): Unsubscribe => {
   if (typeof listener !== 'function') throw new TypeError('a listener must be a function')
@@ -94,11 +94,11 @@ export class MemoryTransport implements ImTransport {
   }
 
   async send(to: Conversation, payload: string, options: SendOptions): Promise<SendReceipt> {
-    return this.#server.send(this.#device, requireConversation(to), requirePayload(payload), requireSendOptions(options))
+    return this.#server.send(this.#device, this.#server.conversationOf(to), requirePayload(payload), requireSendOptions(options))
   }
 
   async replace(to: Conversation, messageID: string, payload: string): Promise<SendReceipt> {
-    return this.#server.replace(this.#device, requireConversation(to), requireID(messageID, 'messageID'), requirePayload(payload))
+    return this.#server.replace(this.#device, this.#server.conversationOf(to), requireID(messageID, 'messageID'), requirePayload(payload))
   }
 
   onMessage(listener: (message: IncomingMessage) => void): Unsubscribe {
