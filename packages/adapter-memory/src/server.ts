@@ -22,7 +22,7 @@ import { GroupDirectory } from './groups.js'
 import type { LinkTable } from './links.js'
 import { Network, shipmentTo, type Shipment } from './network.js'
 import type { Random } from './random.js'
-import { carbonOf, excludedDevice, MessageStore, viewFor, type Posting } from './storage.js'
+import { carbonOf, MessageStore } from './storage.js'
 import { requireConversation, sameConversation } from './validate.js'
 
 /** A push notification the IM would have sent to a user with no device online. */
@@ -114,13 +114,13 @@ export class ImServer {
   #catchUpStep(device: Device): void {
     device.catchUp = undefined
     if (device.state !== 'connecting') return
-    const entry = this.#peekBacklog(device)
-    if (entry === undefined) return this.#caughtUp(device)
-    if (!device.missed.delete(entry.seq)) device.cursor = entry.seq + 1
+    const seq = this.#peekBacklog(device)
+    if (seq === undefined) return this.#caughtUp(device)
+    if (!device.missed.delete(seq)) device.cursor = seq + 1
     // The next step is scheduled before the app sees the message, so a listener that throws
     // cannot stall the catch-up.
     this.#scheduleCatchUp(device)
-    device.receive(viewFor(entry, device.userID))
+    device.receive(this.#store.viewFor(seq, device.userID))
   }
 
   #caughtUp(device: Device): void {
@@ -129,16 +129,15 @@ export class ImServer {
     device.enter('connected')
   }
 
-  /** The next stored entry the device has not had: first what was recalled, then newer ones. */
-  #peekBacklog(device: Device): Posting | undefined {
+  /** The sequence number of the next stored message the device has not had: first what was recalled, then newer ones. */
+  #peekBacklog(device: Device): number | undefined {
     for (const seq of [...device.missed].sort((a, b) => a - b)) {
-      const entry = this.#store.entry(device.userID, seq)
-      if (entry !== undefined) return entry
+      if (this.#store.has(device.userID, seq)) return seq
       device.missed.delete(seq) // past retention
     }
-    for (let entry = this.#store.firstFrom(device.userID, device.cursor); entry !== undefined; entry = this.#store.firstFrom(device.userID, device.cursor)) {
-      if (excludedDevice(entry, device.userID) !== device.deviceID) return entry
-      device.cursor = entry.seq + 1
+    for (let seq = this.#store.firstFrom(device.userID, device.cursor); seq !== undefined; seq = this.#store.firstFrom(device.userID, device.cursor)) {
+      if (this.#store.excludedDevice(seq, device.userID) !== device.deviceID) return seq
+      device.cursor = seq + 1
     }
     return undefined
   }
@@ -156,7 +155,7 @@ export class ImServer {
     const stored = !options.onlineUserOnly
     const message = addresseeView(device, this.#seenBy(device, to), { messageID, payload, serverTime, modified: false, onlineUserOnly: !stored })
     const push = stored && options.offlinePushInfo?.disablePush !== true ? options.offlinePushInfo : undefined
-    this.#fanOut(device, to, members, message, stored ? this.#store.post(to, message, number) : undefined, push)
+    this.#fanOut(device, to, members, message, stored ? this.#store.post(device, to, message, number, true) : undefined, push)
     return { messageID, serverTime }
   }
 
@@ -164,14 +163,15 @@ export class ImServer {
   replace(device: Device, addressee: Conversation, messageID: string, payload: string): SendReceipt {
     requireOnline(device)
     const to = this.#intern(addressee)
-    const original = this.#store.sent(messageNumber(messageID))
-    if (original === undefined || original.message.sender !== device.userID || !sameConversation(original.to, to)) {
+    const number = messageNumber(messageID)
+    const originalTo = this.#store.sentTo(number, device.userID)
+    if (originalTo === undefined || !sameConversation(originalTo, to)) {
       throw new TransportError('NoSuchMessage', `${device.userID} sent no stored message ${JSON.stringify(messageID)} to ${describe(to)}`)
     }
     const members = this.#membersFor(device, to)
     const serverTime = this.clock.now()
     const message = addresseeView(device, this.#seenBy(device, to), { messageID, payload, serverTime, modified: true, onlineUserOnly: false })
-    this.#fanOut(device, to, members, message, this.#store.post(to, message, undefined), undefined)
+    this.#fanOut(device, to, members, message, this.#store.post(device, to, message, number, false), undefined)
     return { messageID, serverTime }
   }
 
@@ -208,7 +208,7 @@ export class ImServer {
 
   /**
    * Store the message for each recipient and send it to the devices that take it live: for a
-   * stored message (`posting`) the caught-up (`connected`) devices, the others getting it when
+   * stored message (`seq`, its sequence number) the caught-up (`connected`) devices, the others getting it when
    * they catch up; for an online-only message every online device, and nobody else ever.
    *
    * Recipients, in delivery order: a group's members in join order, or the addressee then the
@@ -216,7 +216,7 @@ export class ImServer {
    * thing), and the sender's other devices one carbon, built only if one of them takes it live:
    * a message to N members builds one or two objects, not N. All of it leaves in one dispatch.
    */
-  #fanOut(sender: Device, to: Conversation, members: readonly string[] | undefined, message: IncomingMessage, posting: Posting | undefined, push: OfflinePushInfo | undefined): void {
+  #fanOut(sender: Device, to: Conversation, members: readonly string[] | undefined, message: IncomingMessage, seq: number | undefined, push: OfflinePushInfo | undefined): void {
     const me = sender.userID
     let first: Shipment<Device> | undefined
     let shipment: Shipment<Device> | undefined
@@ -227,16 +227,16 @@ export class ImServer {
     for (let k = 0; k < count; k++) {
       const userID = members !== undefined ? members[k]! : k === 0 && addressee !== undefined ? addressee : me
       const mine = userID === me
-      if (posting !== undefined) this.#store.store(userID, posting)
+      if (seq !== undefined) this.#store.store(userID, seq)
       let online = false
       for (const target of this.#devices.get(userID) ?? noDevices) {
         online ||= target.online
-        if (target === sender || !(posting === undefined ? target.online : target.state === 'connected')) continue
+        if (target === sender || !(seq === undefined ? target.online : target.state === 'connected')) continue
         const copy = mine ? (carbon ??= carbonOf(message, to)) : message
         // Copies with the same message travel as one shipment: a group's fan-out is one object, not one per member.
         if (shipment?.message === copy) shipment.to.push(target)
-        else if (shipment === undefined) first = shipment = shipmentTo(me, copy, posting?.seq, target)
-        else shipment = shipment.next = shipmentTo(me, copy, posting?.seq, target)
+        else if (shipment === undefined) first = shipment = shipmentTo(me, copy, seq, target)
+        else shipment = shipment.next = shipmentTo(me, copy, seq, target)
       }
       if (push !== undefined && !mine && !online) {
         this.pushes.push({ userID, offlinePushInfo: push, payload: message.payload, serverTime: message.serverTime, messageID: message.messageID })

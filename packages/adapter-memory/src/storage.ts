@@ -1,28 +1,12 @@
 /**
- * The offline store: every stored (not online-only) message, kept per addressed user in server
- * order for a retention period, so devices that were away — or are new — can catch up.
+ * The offline store: every stored (not online-only) message, kept in server order for a
+ * retention period and listed per addressed user, so devices that were away — or are new — can
+ * catch up.
  *
  * @module
  */
 import type { Clock, Conversation, IncomingMessage } from '@beckon/core'
-
-/**
- * One stored message: a single record, however many users it is stored for. Every user's backlog
- * holds the record itself, and a user's view of it is derived ({@link viewFor}): a store that
- * kept a copy, an entry and a sent record per user and message retained ~590 bytes per 1:1
- * message, and a run that never lets time pass retains every message it sends.
- */
-export interface Posting {
-  /** Server order: one sequence number per message, shared by every user it is stored for. */
-  readonly seq: number
-  /** Where the sender sent it. */
-  readonly to: Conversation
-  /**
-   * The message as its addressees see it (every member of a group but the sender, or the
-   * addressee of a 1:1 message); the sender's own copy, the carbon, is derived from it.
-   */
-  readonly message: IncomingMessage
-}
+import type { DeviceAddress } from './network.js'
 
 /** The sender's own copy of a message (a carbon): the conversation they sent to, from another of their devices. */
 export const carbonOf = (message: IncomingMessage, to: Conversation): IncomingMessage => ({
@@ -37,125 +21,201 @@ export const carbonOf = (message: IncomingMessage, to: Conversation): IncomingMe
   fromMyOtherDevice: true,
 })
 
-/** The stored message as `userID`'s devices receive it: the carbon for its sender, else the shared view. */
-export const viewFor = (posting: Posting, userID: string): IncomingMessage =>
-  userID === posting.message.sender ? carbonOf(posting.message, posting.to) : posting.message
-
-/** The device a stored message is not for: the sending device, in its sender's backlog. */
-export const excludedDevice = (posting: Posting, userID: string): string | undefined =>
-  userID === posting.message.sender ? posting.message.senderDevice : undefined
-
-/** Index of the first posting with `seq >= wanted` (postings are sorted by seq). */
-const lowerBound = (postings: readonly Posting[], wanted: number): number => {
-  let [low, high] = [0, postings.length]
+/** Index of the first of `seqs` (sorted) that is `>= wanted`. */
+const lowerBound = (seqs: readonly number[], wanted: number): number => {
+  let [low, high] = [0, seqs.length]
   while (low < high) {
     const middle = (low + high) >> 1
-    if (postings[middle]!.seq < wanted) low = middle + 1
+    if (seqs[middle]! < wanted) low = middle + 1
     else high = middle
   }
   return low
 }
 
-/** Stored messages per user, dropped once older (by server time) than the retention period. */
+/**
+ * Stored messages, dropped once older (by server time) than the retention period.
+ *
+ * A stored message is a sequence number (server order, one per message however many users it is
+ * stored for) naming a row of columns: its payload, sending device, conversations, server time,
+ * message number and whether it replaces another. A user's backlog is a list of sequence numbers;
+ * what a device receives from the store is built from the row when it catches up. A run that never
+ * lets time pass keeps every message it sends, and every object kept per message is one the
+ * garbage collector copies out of the young generation and marks again later: a record and a
+ * message object per stored message, with its boxed server time and its id, were about a third
+ * of what the IM added to 1:1 lifecycles; the columns keep the payload alone as an object.
+ */
 export class MessageStore {
-  readonly #byUser = new Map<string, Posting[]>()
-  readonly #sent: SentIndex
-  #nextSeq = 1
+  /** The rows, from the oldest retained (`#head`) on; `#payloads[0]` is the row of sequence number `#base`. */
+  #payloads: (string | undefined)[] = []
+  #senders: (DeviceAddress | undefined)[] = []
+  /** Where the sender sent it. */
+  #to: (Conversation | undefined)[] = []
+  /** The conversation it is in for its addressees: the group, or (1:1) the sender. */
+  #seenBy: (Conversation | undefined)[] = []
+  #times: number[] = []
+  /** The digits of its id (`m<number>`): a replacement keeps the original's. */
+  #numbers: number[] = []
+  #replaces: boolean[] = []
+  #base = 1
+  #head = 0
+  /** Each user's stored messages, by sequence number, in server order; the front may have expired. */
+  readonly #byUser = new Map<string, number[]>()
+  readonly #sent = new SentIndex()
 
   constructor(
     private readonly clock: Clock,
     private readonly retentionMs: number,
-  ) {
-    this.#sent = new SentIndex(() => clock.now() - retentionMs)
-  }
+  ) {}
 
   /** The sequence number the next stored message will get: everything before it is placed. */
   get nextSeq(): number {
-    return this.#nextSeq
+    return this.#base + this.#payloads.length
   }
 
   /**
-   * A new stored message, in server order; `number` is the sender-facing message number (the
-   * digits of its id), by which {@link sent} finds it again. A replacement passes none: it keeps
-   * the original's id, and only originals may be replaced.
+   * Store a new message (its addressees' view, `message`, sent by `sender` to `to`) in server
+   * order; returns its sequence number. `number` is the digits of its id; an original (not a
+   * replacement) is found by it again with {@link sentTo}.
    */
-  post(to: Conversation, message: IncomingMessage, number: number | undefined): Posting {
-    const posting: Posting = { seq: this.#nextSeq++, to, message }
-    if (number !== undefined) this.#sent.record(number, posting)
-    return posting
+  post(sender: DeviceAddress, to: Conversation, message: IncomingMessage, number: number, original: boolean): number {
+    this.#prune()
+    const seq = this.nextSeq
+    this.#payloads.push(message.payload)
+    this.#senders.push(sender)
+    this.#to.push(to)
+    this.#seenBy.push(message.conversation)
+    this.#times.push(message.serverTime)
+    this.#numbers.push(number)
+    this.#replaces.push(message.modified)
+    if (original) this.#sent.record(number, seq)
+    return seq
   }
 
-  /** Store a message for a user. */
-  store(userID: string, posting: Posting): void {
-    const postings = this.#byUser.get(userID)
-    if (postings === undefined) return void this.#byUser.set(userID, [posting])
-    postings.push(posting)
-    this.#prune(postings)
+  /** List a stored message in a user's backlog. */
+  store(userID: string, seq: number): void {
+    const seqs = this.#byUser.get(userID)
+    if (seqs === undefined) return void this.#byUser.set(userID, [seq])
+    seqs.push(seq)
+    this.#pruneUser(seqs)
   }
 
-  /** The user's retained message with this sequence number, if any. */
-  entry(userID: string, seq: number): Posting | undefined {
-    const postings = this.#byUser.get(userID) ?? []
-    this.#prune(postings)
-    const found = postings[lowerBound(postings, seq)]
-    return found?.seq === seq ? found : undefined
+  /** Whether the user's backlog has this still retained message. */
+  has(userID: string, seq: number): boolean {
+    const seqs = this.#retainedOf(userID)
+    return seqs !== undefined && seqs[lowerBound(seqs, seq)] === seq
   }
 
   /** The user's first retained message with a sequence number at or after `seq`. */
-  firstFrom(userID: string, seq: number): Posting | undefined {
-    const postings = this.#byUser.get(userID)
-    if (postings === undefined) return undefined
-    this.#prune(postings)
-    return postings[lowerBound(postings, seq)]
+  firstFrom(userID: string, seq: number): number | undefined {
+    const seqs = this.#retainedOf(userID)
+    return seqs?.[lowerBound(seqs, seq)]
   }
 
-  /** The retained original with this message number, for `replace`. */
-  sent(number: number): Posting | undefined {
-    return this.#sent.find(number)
+  /** The device a stored message is not for: the sending device, in its sender's backlog. */
+  excludedDevice(seq: number, userID: string): string | undefined {
+    const sender = this.#senders[seq - this.#base]!
+    return userID === sender.userID ? sender.deviceID : undefined
   }
 
-  #prune(postings: Posting[]): void {
+  /** A retained message as `userID`'s devices receive it: the carbon for its sender, else the addressees' view. */
+  viewFor(seq: number, userID: string): IncomingMessage {
+    const row = seq - this.#base
+    const sender = this.#senders[row]!
+    const mine = userID === sender.userID
+    return {
+      messageID: `m${this.#numbers[row]!}`,
+      sender: sender.userID,
+      senderDevice: sender.deviceID,
+      payload: this.#payloads[row]!,
+      serverTime: this.#times[row]!,
+      modified: this.#replaces[row]!,
+      onlineUserOnly: false,
+      conversation: mine ? this.#to[row]! : this.#seenBy[row]!,
+      fromMyOtherDevice: mine,
+    }
+  }
+
+  /** Where `userID` sent the retained original with this message number, if they sent it. */
+  sentTo(number: number, userID: string): Conversation | undefined {
+    this.#prune()
+    const seq = this.#sent.find(number)
+    if (seq === undefined || seq < this.#base + this.#head || this.#senders[seq - this.#base]!.userID !== userID) return undefined
+    return this.#to[seq - this.#base]
+  }
+
+  /** The user's backlog with what expired dropped from its front. */
+  #retainedOf(userID: string): number[] | undefined {
+    const seqs = this.#byUser.get(userID)
+    if (seqs === undefined) return undefined
+    this.#prune()
+    this.#pruneUser(seqs)
+    return seqs
+  }
+
+  /** Let go of the rows older than the retention period (server time only grows with the sequence number). */
+  #prune(): void {
     const horizon = this.clock.now() - this.retentionMs
-    let expired = 0
-    while (expired < postings.length && postings[expired]!.message.serverTime < horizon) expired++
-    if (expired > 0) postings.splice(0, expired)
+    const times = this.#times
+    let head = this.#head
+    if (head >= times.length || times[head]! >= horizon) return
+    for (; head < times.length && times[head]! < horizon; head++) {
+      this.#payloads[head] = undefined
+      this.#senders[head] = undefined
+      this.#to[head] = undefined
+      this.#seenBy[head] = undefined
+    }
+    this.#head = head
+    this.#sent.forgetBefore(this.#base + head)
+    if (head > 1_024 && head * 2 > times.length) {
+      for (const column of [this.#payloads, this.#senders, this.#to, this.#seenBy, this.#times, this.#numbers, this.#replaces]) column.splice(0, head)
+      this.#base += head
+      this.#head = 0
+    }
+  }
+
+  /** Drop the expired sequence numbers from the front of a backlog. */
+  #pruneUser(seqs: number[]): void {
+    const first = this.#base + this.#head
+    if (seqs.length === 0 || seqs[0]! >= first) return
+    seqs.splice(0, lowerBound(seqs, first))
   }
 }
 
 /**
- * Stored originals by message number, for `replace`: an array from the oldest retained number on
- * (online-only messages leave holes), not a map keyed by id, which cost a hash entry per message.
- * Numbers come in server-time order, so what passed retention is always at the front.
+ * Stored originals' sequence numbers by message number, for `replace`: an array from the oldest
+ * number still recorded on (online-only messages leave holes), not a map keyed by id, which cost
+ * a hash entry per message. Numbers come in server order, so what expired is always at the front.
  */
 class SentIndex {
-  #postings: (Posting | undefined)[] = []
-  /** The message number of `#postings[#head]`. */
+  /** Sequence numbers, 0 for a hole; those before `#head` are forgotten. */
+  #seqs: number[] = []
+  /** The message number of `#seqs[0]`. */
   #base = 1
   #head = 0
 
-  constructor(private readonly horizon: () => number) {}
-
-  record(number: number, posting: Posting): void {
-    if (this.#postings.length === this.#head) this.#base = number - (this.#postings.length - this.#head)
-    while (this.#base + this.#postings.length - this.#head < number) this.#postings.push(undefined)
-    this.#postings.push(posting)
-    this.#forgetExpired()
-  }
-
-  find(number: number): Posting | undefined {
-    const posting = this.#postings[this.#head + number - this.#base]
-    return posting !== undefined && posting.message.serverTime >= this.horizon() ? posting : undefined
-  }
-
-  #forgetExpired(): void {
-    const horizon = this.horizon()
-    const postings = this.#postings
-    while (this.#head < postings.length && (postings[this.#head]?.message.serverTime ?? Number.NEGATIVE_INFINITY) < horizon) {
-      postings[this.#head++] = undefined
-      this.#base++
+  record(number: number, seq: number): void {
+    if (this.#head === this.#seqs.length) {
+      this.#seqs = []
+      this.#head = 0
+      this.#base = number
     }
-    if (this.#head > 1_024 && this.#head * 2 > postings.length) {
-      postings.splice(0, this.#head)
+    while (this.#base + this.#seqs.length < number) this.#seqs.push(0)
+    this.#seqs.push(seq)
+  }
+
+  find(number: number): number | undefined {
+    const index = number - this.#base
+    const seq = index >= this.#head ? this.#seqs[index] : undefined
+    return seq === undefined || seq === 0 ? undefined : seq
+  }
+
+  /** Forget the messages with a sequence number before `seq` (they expired). */
+  forgetBefore(seq: number): void {
+    const seqs = this.#seqs
+    while (this.#head < seqs.length && seqs[this.#head]! < seq) this.#head++
+    if (this.#head > 1_024 && this.#head * 2 > seqs.length) {
+      seqs.splice(0, this.#head)
+      this.#base += this.#head
       this.#head = 0
     }
   }
