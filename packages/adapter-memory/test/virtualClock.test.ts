@@ -98,6 +98,23 @@ describe('VirtualClock timers', () => {
     expect(log[4]).toBe('second timer')
   })
 
+  it('lets real timers run during an advance that never runs out of due timers', async () => {
+    const clock = new VirtualClock()
+    let realTimerRan = false
+    let virtualTimers = 0
+    // Re-armed at the same instant until a real timer has run: without turns of the event loop
+    // during the advance, it never would, and the advance would never end.
+    const again = (): void => {
+      virtualTimers++
+      if (!realTimerRan) clock.setTimeout(again, 0)
+    }
+    clock.setTimeout(again, 0)
+    setTimeout(() => (realTimerRan = true), 0)
+    await clock.advance(0)
+    expect(realTimerRan).toBe(true)
+    expect(virtualTimers).toBeGreaterThan(1)
+  })
+
   it('runs timers armed during the advance when they fall within the window', async () => {
     const clock = new VirtualClock()
     const log: number[] = []
