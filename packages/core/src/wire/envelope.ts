@@ -24,10 +24,10 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import * as E from '#fp-ts/Either.js'
 import * as t from 'io-ts'
-import { hasNativeShape, hasRepeats, isId, isNativeEnvelope, isRecord, isWireEnvelope } from './guard.js'
+import { hasNativeShape, hasRepeats, isId, isRecord, isWireEnvelope } from './guard.js'
 import { ActionType, extensionKey, maxEnvelopeBytes, maxIdLength, maxNesting, maxTimeoutSeconds } from './limits.js'
 import { decodeLargeOnce, largeListKey, maxLargeEnvelopeBytes, unwrapLargeList, wrapLargeList } from './largeList.js'
-import { exceedsBytes, nestsDeeperThan, preview, utf8Length } from './payload.js'
+import { exceedsBytes, nestsDeeperThan, preview, readNative, utf8Length } from './payload.js'
 
 export { ActionType, extensionKey, maxEnvelopeBytes, maxNesting, maxTimeoutSeconds } from './limits.js'
 export { utf8Length } from './payload.js'
@@ -222,23 +222,24 @@ export const decodePayload = (payload: string): Envelope | DecodeFailure => {
   if (payload.length > maxLargeEnvelopeBytes) return { _tag: 'Oversized', detail: `payload exceeds ${maxLargeEnvelopeBytes} bytes` }
   // Over Tencent's cap, only beckon's large-list extension (largeList.ts) may still decode.
   if (payload.length > maxEnvelopeBytes || exceedsBytes(payload, maxEnvelopeBytes)) return unwrapped(decodeLargeOnce(payload, decodeLargeList))
+  // A text as beckon writes it (`readNative`) nests 2 deep and has every key, none `null`: what
+  // the guard accepts of it is the envelope its defaults would make, taken as it is, not copied,
+  // unless its list names someone twice.
+  const native = readNative(payload)
+  if (native !== undefined && isWireEnvelope(native) && !hasRepeats(native.inviteeList)) return native as Envelope
   // Parsing JSON nested thousands deep costs ~0.2 µs a level; no envelope needs more than a few.
   // A payload of at most `parsedFirst` units nests at most half as deep, which parses in about
-  // the time a valid 12 KB envelope takes: it is parsed first and scanned only if it is not an
-  // envelope as beckon writes it (nested 2 deep, every value checked), which most messages are.
+  // the time a valid 12 KB envelope takes: it is parsed first and scanned after.
   const short = payload.length <= parsedFirst
   if (!short && nestsDeeperThan(payload, maxNesting)) return tooDeep(maxNesting)
   let json: unknown
   try {
-    json = JSON.parse(payload)
+    json = native ?? JSON.parse(payload)
   } catch (error) {
     return short && nestsDeeperThan(payload, maxNesting) ? tooDeep(maxNesting) : { _tag: 'NotJson', detail: error instanceof Error ? error.message : 'not JSON' }
   }
-  const wire = isWireEnvelope(json)
-  // What beckon writes already is the envelope its defaults would make: it is taken as it is, not copied.
-  if (wire && isNativeEnvelope(json as WireEnvelope)) return json as Envelope
   if (short && nestsDeeperThan(payload, maxNesting)) return tooDeep(maxNesting)
-  if (wire) return withDefaults(json as WireEnvelope)
+  if (isWireEnvelope(json)) return withDefaults(json)
   const decoded = Envelope.decode(bounded(json))
   if (E.isRight(decoded)) return decoded.right
   return looksLikeSignaling(json) ? { _tag: 'Malformed', detail: describe(decoded.left) } : { _tag: 'NotSignaling', detail: describe(decoded.left) }

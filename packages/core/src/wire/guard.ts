@@ -86,22 +86,6 @@ const isNativeExtension = (x: Readonly<Record<string, unknown>>): boolean => {
 }
 
 /**
- * Whether a value {@link isWireEnvelope} accepted is already the envelope its defaults make — every
- * key present and none `null`, in the native order, no other key, no repeated invitee, the
- * extension with only its own keys — so the parsed value can be the decoded envelope itself, with
- * nothing copied. Every envelope beckon writes is; a payload that is not is copied with its
- * defaults filled in, to the same result.
- */
-export const isNativeEnvelope = (u: WireEnvelope): boolean => {
-  let at = 0
-  for (const key in u) if (key !== nativeOrder[at++]) return false
-  if (at < nativeOrder.length - 1) return false
-  const x = u[extensionKey]
-  if (u.groupID === null || u.data === null || u.timeout === null || u.onlineUserOnly === null || x === null) return false
-  return (x === undefined || isNativeExtension(x)) && !hasRepeats(u.inviteeList)
-}
-
-/**
  * Whether `JSON.stringify(e)` writes what encoding `e` writes: a plain object with the envelope's
  * keys only, in the native order (the extension last or missing), and an extension with its own
  * keys only, in its order. Every envelope the engine builds is, so a message sent is stringified

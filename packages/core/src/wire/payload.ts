@@ -77,6 +77,97 @@ export const nestsDeeperThan = (payload: string, limit: number): boolean => {
   return false
 }
 
+// -------------------------------------------------------------------------------------------------
+// Reading what beckon writes
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * A text laid out as beckon writes an envelope: every key in the native order, no space, strings
+ * without escapes but in `data`, numbers as at most 15 digits (so read exactly by adding them up).
+ * Its parts are linear: no text makes it backtrack.
+ */
+const nativeLayout =
+  /^\{"businessID":1,"inviteID":"[ !#-[\]-\uffff]*","groupID":"[ !#-[\]-\uffff]*","inviter":"[ !#-[\]-\uffff]*","inviteeList":\["[ !#-[\]-\uffff]*"(?:,"[ !#-[\]-\uffff]*")*\],"data":"(?:[ !#-[\]-\uffff]|\\["\\/bfnrt]|\\u[\da-fA-F]{4})*","timeout":(?:0|[1-9]\d{0,14}),"actionType":(?:0|[1-9]\d{0,14}),"onlineUserOnly":(?:true|false)(?:,"beckon":\{"actionID":"[ !#-[\]-\uffff]*"(?:,"seq":(?:0|[1-9]\d{0,14}))?(?:,"audience":"[ !#-[\]-\uffff]*")?\})?\}$/
+
+/** The last character of the value {@link readNative} read last. */
+let at = 0
+
+/**
+ * For each place in the layout but the action id (unique to each message), the text last read
+ * there as written (escapes and all) and the string it read as. Answers to one invitation repeat
+ * its id, group, inviter and often their data: such a value is the string read before, with
+ * nothing parsed or allocated, and what the engine keeps of a thousand answers holds one string.
+ */
+const lastTexts = ['', '', '', '', '', '']
+const lastStrings = ['', '', '', '', '', '']
+
+/** Whether `s` has `text` at `from`; a short text is compared here, quicker than by a call out. */
+const hasAt = (s: string, text: string, from: number): boolean => {
+  if (text.length >= 13) return s.startsWith(text, from)
+  for (let i = 0; i < text.length; i++) if (s.charCodeAt(from + i) !== text.charCodeAt(i)) return false
+  return true
+}
+
+/**
+ * The string value that opens `gap` characters after {@link at}, as `JSON.parse` reads it, for
+ * place `slot` of the layout (-1: none; only `data` may be `escaped`: the layout has no escape
+ * elsewhere). Never a slice of 13 units or more of `s`: V8 makes that a view that keeps all of `s`
+ * alive, and the engine keeps some of these strings; a shorter slice is a copy, a longer or
+ * escaped string is parsed alone.
+ */
+const stringAfter = (s: string, gap: number, slot: number, escaped = false): string => {
+  const open = at + gap + 1
+  at = closingQuote(s, open - 1)
+  const length = at - open
+  if (slot >= 0 && lastTexts[slot]!.length === length && hasAt(s, lastTexts[slot]!, open)) return lastStrings[slot]!
+  const read = length < 13 && !escaped ? s.slice(open, at) : (JSON.parse(s.slice(open - 1, at + 1)) as string)
+  if (slot >= 0) {
+    lastTexts[slot] = escaped ? s.slice(open, at) : read
+    lastStrings[slot] = read
+  }
+  return read
+}
+
+/** The number that starts `gap` characters after {@link at} (digits alone, at most 15 of them). */
+const countAfter = (s: string, gap: number): number => {
+  let n = 0
+  for (at += gap; ; at++) {
+    const digit = s.charCodeAt(at) - 48
+    if (!(digit >= 0 && digit <= 9)) break
+    n = n * 10 + digit
+  }
+  at--
+  return n
+}
+
+/**
+ * `JSON.parse(s)` for a text in {@link nativeLayout}: the same value, key for key and in the same
+ * order, without the general parser's work per key and per value; any other text, valid JSON or
+ * not, is `undefined`, for the general parser (`payload.test.ts` holds the two to agree). Every
+ * message beckon sends is in that layout, and most a device receives are.
+ */
+export const readNative = (s: string): Record<string, unknown> | undefined => {
+  if (!nativeLayout.test(s)) return undefined
+  at = 14 // the `1` of businessID; each value starts one character past its key, after the last value
+  const inviteID = stringAfter(s, 13, 0)
+  const groupID = stringAfter(s, 12, 1)
+  const inviter = stringAfter(s, 12, 2)
+  const inviteeList = [stringAfter(s, 17, 3)]
+  while (s.charCodeAt(at + 1) === 0x2c) inviteeList.push(stringAfter(s, 2, -1))
+  const data = stringAfter(s, 10, 4, s.includes('\\'))
+  const timeout = countAfter(s, 12)
+  const actionType = countAfter(s, 15)
+  const onlineUserOnly = s.charCodeAt(at + 19) === 0x74
+  at += onlineUserOnly ? 22 : 23
+  if (at === s.length - 2) return { businessID: 1, inviteID, groupID, inviter, inviteeList, data, timeout, actionType, onlineUserOnly }
+  const actionID = stringAfter(s, 23, -1)
+  const seq = s.charCodeAt(at + 3) === 0x73 ? countAfter(s, 8) : undefined
+  const audience = s.charCodeAt(at + 3) === 0x61 ? stringAfter(s, 13, 5) : undefined
+  // One literal per case, as the codec's defaults make the extension: one shape for each.
+  const beckon = seq === undefined ? (audience === undefined ? { actionID } : { actionID, audience }) : audience === undefined ? { actionID, seq } : { actionID, seq, audience }
+  return { businessID: 1, inviteID, groupID, inviter, inviteeList, data, timeout, actionType, onlineUserOnly, beckon }
+}
+
 /**
  * A value as JSON text, cut after `budget` characters: the same text as `JSON.stringify` up to the
  * cut, built without visiting more of the value than the cut needs.
