@@ -6,9 +6,10 @@
  * read it.
  *
  * The io-ts codec {@link Envelope} is the definition. Received payloads take a faster road to the
- * same answer (`guard.ts`, proven equal to the codec): a payload is measured and scanned for
- * nesting before it is parsed, checked in one pass after, and only a payload the guard does not
- * accept meets the codec, which decides and says why, on a bounded copy.
+ * same answer (`guard.ts`, proven equal to the codec): a payload is measured, read without the
+ * general JSON parser when it is laid out as beckon writes it (`payload.ts`, proven to read what
+ * `JSON.parse` reads), else scanned for nesting and parsed, then checked in one pass, and only a
+ * payload the guard does not accept meets the codec, which decides and says why, on a bounded copy.
  *
  * Laws (checked in `envelope.test.ts` and `guard.test.ts`):
  * - round trip: for every valid `e`, `decodeEnvelope(encodeEnvelope(e))` is `right(e)`;
@@ -222,15 +223,16 @@ export const decodePayload = (payload: string): Envelope | DecodeFailure => {
   if (payload.length > maxLargeEnvelopeBytes) return { _tag: 'Oversized', detail: `payload exceeds ${maxLargeEnvelopeBytes} bytes` }
   // Over Tencent's cap, only beckon's large-list extension (largeList.ts) may still decode.
   if (payload.length > maxEnvelopeBytes || exceedsBytes(payload, maxEnvelopeBytes)) return unwrapped(decodeLargeOnce(payload, decodeLargeList))
-  // A text as beckon writes it (`readNative`) nests 2 deep and has every key, none `null`: what
-  // the guard accepts of it is the envelope its defaults would make, taken as it is, not copied,
-  // unless its list names someone twice.
-  const native = readNative(payload)
+  // A short text as beckon writes it (`readNative`) nests 2 deep and has every key, none `null`:
+  // what the guard accepts of it is the envelope its defaults would make, taken as it is, not
+  // copied, unless its list names someone twice. A long one (kilobytes of data, an invite to
+  // hundreds) the runtime's parser reads faster than the reader's expression matches it.
+  const short = payload.length <= parsedFirst
+  const native = short ? readNative(payload) : undefined
   if (native !== undefined && isWireEnvelope(native) && !hasRepeats(native.inviteeList)) return native as Envelope
   // Parsing JSON nested thousands deep costs ~0.2 µs a level; no envelope needs more than a few.
   // A payload of at most `parsedFirst` units nests at most half as deep, which parses in about
   // the time a valid 12 KB envelope takes: it is parsed first and scanned after.
-  const short = payload.length <= parsedFirst
   if (!short && nestsDeeperThan(payload, maxNesting)) return tooDeep(maxNesting)
   let json: unknown
   try {
@@ -245,7 +247,7 @@ export const decodePayload = (payload: string): Envelope | DecodeFailure => {
   return looksLikeSignaling(json) ? { _tag: 'Malformed', detail: describe(decoded.left) } : { _tag: 'NotSignaling', detail: describe(decoded.left) }
 }
 
-/** Payloads up to this length are parsed before their nesting is scanned (see {@link decodePayload}). */
+/** Payloads up to this length are read natively or parsed before their nesting is scanned (see {@link decodePayload}). */
 const parsedFirst = 512
 
 const unwrapped = (decoded: Either<DecodeFailure, Envelope>): Envelope | DecodeFailure => (E.isRight(decoded) ? decoded.right : decoded.left)
