@@ -120,7 +120,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
   const commands = new Map<string, PendingCommand>()
   // An invitation holds its own deadline's record number; the keys of held messages have none.
   const deadlines = new Deadlines<Invitation>({ holderOf: (key) => state.invitations.get(key), slotOf: timerSlotOf, setSlot: setTimerSlot })
-  /** The one clock timer, set for the earliest deadline (`wakeFor`), while there is one. */
+  /** The one clock timer, set for `wakeFor` (no later than the earliest deadline), while there is one. */
   let wake: TimerHandle | undefined
   let wakeFor = Number.POSITIVE_INFINITY
   const queue: Event[] = []
@@ -231,16 +231,21 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     if (entry !== undefined && entry.origin === 'app') settle(entry.commandID, result)
   }
 
-  // One clock timer for every deadline (see deadlines.ts): it is set for the earliest, and moved
-  // only when an earlier one is armed or the earliest is cleared.
+  // One clock timer for every deadline (see deadlines.ts), set for a time no later than the
+  // earliest: it is moved only when an earlier deadline is armed, and cancelled when no deadline
+  // is left. A deadline cleared or moved later leaves it where it is; if it then wakes with
+  // nothing due, it is set for the earliest then (`wakeUp`). Moving it at once cost a clock
+  // timer cleared and one set, a closure and a look into the heap, about three times per 1:1
+  // lifecycle (the engine moves an invitation's deadline to its tombstone's removal when it ends).
 
   const arm = (key: string, at: number, deadline: boolean): void => {
-    const replaced = deadlines.set(key, at, deadline)
-    if (at < wakeFor || replaced === wakeFor) rearm()
+    deadlines.set(key, at, deadline)
+    if (at < wakeFor) rearm()
   }
 
   const disarm = (key: string): void => {
-    if (deadlines.clear(key) === wakeFor) rearm()
+    deadlines.clear(key)
+    if (deadlines.size === 0 && wake !== undefined) rearm()
   }
 
   const rearm = (): void => {
