@@ -5,7 +5,8 @@
  * thousand pending invitations has a thousand deadlines. A runtime timer per key cost a closure,
  * a handle and the clock's own record each (most of what a pending 1:1 invitation cost a device)
  * and a clock call per arm and per clear (a tenth of a 1:1 lifecycle through the facade, in a CPU
- * profile). Here the shell keeps one clock timer for the earliest deadline, and deadlines are a
+ * profile). Here the shell keeps one clock timer, set no later than the earliest deadline (it is
+ * not moved for a deadline cleared or moved later: `shell.ts`), and deadlines are a
  * binary heap ordered by due time, then by the order they were set in (timers due at once fire in
  * the order they were armed, as separate runtime timers would).
  *
