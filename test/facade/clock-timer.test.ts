@@ -8,30 +8,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { MemoryIm } from '@beckon/adapter-memory'
-import { createSignaling, type Clock, type TimerHandle } from '@beckon/core'
-
-/** `clock`, counting the timers armed on it that have neither fired nor been cleared. */
-const counting = (clock: Clock): { clock: Clock; armed: () => number } => {
-  const armed = new Set<TimerHandle>()
-  return {
-    armed: () => armed.size,
-    clock: {
-      now: () => clock.now(),
-      setTimeout: (fn, ms) => {
-        const handle: TimerHandle = clock.setTimeout(() => {
-          armed.delete(handle)
-          fn()
-        }, ms)
-        armed.add(handle)
-        return handle
-      },
-      clearTimeout: (handle) => {
-        armed.delete(handle)
-        clock.clearTimeout(handle)
-      },
-    },
-  }
-}
+import { createSignaling } from '@beckon/core'
+import { recordingTimers } from '../support/armedTimers.js'
 
 const SECOND = 1000
 const retentionMs = 10 * 60 * SECOND
@@ -40,7 +18,7 @@ describe('the clock timer behind the deadlines', () => {
   it('still removes an answered invitation when its retention is over, after waking first at the deadline it no longer has', async () => {
     const im = new MemoryIm()
     const transport = im.connect('alice')
-    const aliceClock = counting(transport.clock!)
+    const aliceClock = recordingTimers(transport.clock!)
     const alice = createSignaling({ transport, clock: aliceClock.clock })
     const bob = createSignaling({ transport: im.connect('bob') })
     bob.addSignalingListener({ onReceiveNewInvitation: (inviteID) => void bob.accept(inviteID) })
@@ -50,12 +28,12 @@ describe('the clock timer behind the deadlines', () => {
     expect(alice.getInvitation(inviteID)?.active).toBe(false)
     await im.clock.advance(31 * SECOND) // past the deadline the invitation had: nothing is due
     expect(alice.getInvitation(inviteID)).toBeDefined()
-    expect(aliceClock.armed()).toBe(1)
+    expect(aliceClock.dueTimes().length).toBe(1)
     await im.clock.advance(retentionMs - 40 * SECOND) // just before its retention is over
     expect(alice.getInvitation(inviteID)).toBeDefined()
     await im.clock.advance(20 * SECOND)
     expect(alice.getInvitation(inviteID)).toBeUndefined()
-    expect(aliceClock.armed()).toBe(0)
+    expect(aliceClock.dueTimes().length).toBe(0)
   })
 
 })

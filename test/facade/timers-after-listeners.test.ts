@@ -7,30 +7,14 @@
  */
 import { describe, expect, it } from 'vitest'
 import { MemoryIm } from '@beckon/adapter-memory'
-import { createSignaling, type Clock, type TimerHandle } from '@beckon/core'
+import { createSignaling, type Clock } from '@beckon/core'
+import { recordingTimers } from '../support/armedTimers.js'
 
-/** `clock`, keeping when each timer armed on it that has neither fired nor been cleared is due. */
+/** `clock`, and the timers armed on it and still pending, due in how many whole seconds from now. */
 const recording = (clock: Clock): { clock: Clock; armed: () => number[] } => {
-  const armed = new Map<TimerHandle, number>()
-  return {
-    // In whole seconds from now: the two runs compared end at slightly different times.
-    armed: () => [...armed.values()].map((due) => Math.round((due - clock.now()) / 1000)).sort((a, b) => a - b),
-    clock: {
-      now: () => clock.now(),
-      setTimeout: (fn, ms) => {
-        const handle: TimerHandle = clock.setTimeout(() => {
-          armed.delete(handle)
-          fn()
-        }, ms)
-        armed.set(handle, clock.now() + ms)
-        return handle
-      },
-      clearTimeout: (handle) => {
-        armed.delete(handle)
-        clock.clearTimeout(handle)
-      },
-    },
-  }
+  const timers = recordingTimers(clock)
+  // In whole seconds from now: the two runs compared end at slightly different times.
+  return { clock: timers.clock, armed: () => timers.dueTimes().map((due) => Math.round((due - clock.now()) / 1000)).sort((a, b) => a - b) }
 }
 
 /** Bob answers every ring `when` told; returns when his armed timers are due once all settled. */
