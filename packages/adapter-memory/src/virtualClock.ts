@@ -68,7 +68,7 @@ const afterMicrotasks = (next: () => void, hop: () => void, step: number): void 
 }
 
 /** On Node, how many timers an advance fires between turns of the event loop. */
-export const TIMERS_PER_TURN = 1_024
+const TIMERS_PER_TURN = 1_024
 
 /**
  * Arm a slot of the IM's own work (see agenda.ts) on a virtual clock after `ms`, as its
