@@ -19,7 +19,7 @@ const output = process.argv[3] ?? join(dirname(input), 'cost-per-event.svg')
 const results = JSON.parse(readFileSync(input, 'utf8')) as Results
 
 const series: readonly { readonly name: GroupContenderName; readonly label: string; readonly colour: string }[] = [
-  { name: 'engine', label: 'engine step()', colour: '#d62728' },
+  { name: 'engine', label: 'engine stepInto()', colour: '#d62728' },
   { name: 'reducer', label: 'hand-written reducer', colour: '#1f77b4' },
   { name: 'bare', label: 'bare loop (bookkeeping only)', colour: '#7f7f7f' },
 ]

@@ -62,7 +62,7 @@ export { compileMachine, compiledInviteeMachine, fire } from './machine/compile.
 export type { CompiledMachine, Fired } from './machine/compile.js'
 
 // The engine
-export { step } from './engine/step.js'
+export { step, stepInto } from './engine/step.js'
 export { initialState, defaultLimits, isPresented, isProvisional, sentHere } from './engine/state.js'
 export type { EngineState, EngineConfig, Limits, Invitation, DataVersion } from './engine/state.js'
 export type { Input, Effect, Notification, Diagnostic, DiagnosticReason, StepResult } from './engine/io.js'
