@@ -39,9 +39,12 @@ export const engineState = (userID: string, deviceID: string, maxInvitees: numbe
  * The engine as the library's own shell drives it: `stepInto` with one effects array, emptied
  * before each input, so what is timed is the engine's work rather than a result object and a fresh
  * array per input (`step` is `stepInto` plus those two). Returns how many effects the input gave.
+ * Emptied by popping, as the shell empties its arrays: setting the length to 0 lets go of the
+ * array's backing store, and the next push allocates room for 17 again (a runtime call and a
+ * store per input, about a fifth of the instructions a 1:1 lifecycle's steps took under callgrind).
  */
 const into = (state: EngineState, input: Input, effects: Effect[]): number => {
-  effects.length = 0
+  while (effects.length > 0) effects.pop()
   stepInto(state, input, effects)
   return effects.length
 }
