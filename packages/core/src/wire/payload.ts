@@ -101,25 +101,41 @@ let at = 0
 const lastTexts = ['', '', '', '', '', '']
 const lastStrings = ['', '', '', '', '', '']
 
-/** Whether `s` has `text` at `from`; a short text is compared here, quicker than by a call out. */
+/**
+ * Whether `s` has `text` at `from`; a short text is compared here, quicker than by a call out. A
+ * longer one is searched for from `from` on: V8's `startsWith` from a position past 0 took 4× as
+ * long as that search for a 36-character id, and 5× for 100 characters (the search, when the text
+ * is not there, goes on to the end of a payload of at most 512 characters).
+ */
 const hasAt = (s: string, text: string, from: number): boolean => {
-  if (text.length >= 13) return s.startsWith(text, from)
+  if (text.length >= 13) return s.indexOf(text, from) === from
   for (let i = 0; i < text.length; i++) if (s.charCodeAt(from + i) !== text.charCodeAt(i)) return false
   return true
 }
 
 /**
  * The string value that opens `gap` characters after {@link at}, as `JSON.parse` reads it, for
- * place `slot` of the layout (-1: none; only `data` may be `escaped`: the layout has no escape
- * elsewhere). Never a slice of 13 units or more of `s`: V8 makes that a view that keeps all of `s`
- * alive, and the engine keeps some of these strings; a shorter slice is a copy, a longer or
- * escaped string is parsed alone.
+ * place `slot` of the layout (-1: none). The text read last at that place is looked for first,
+ * before the closing quote: most values are found so (answers to one invitation repeat its id,
+ * group, inviter and data). Only `data` may have escapes (the layout has none elsewhere); they are
+ * looked for only there, and only in a value not read last. Never a slice of 13 units or more of
+ * `s`: V8 makes that a view that keeps all of `s` alive, and the engine keeps some of these
+ * strings; a shorter slice is a copy, a longer or escaped string is parsed alone.
  */
-const stringAfter = (s: string, gap: number, slot: number, escaped = false): string => {
+const stringAfter = (s: string, gap: number, slot: number, data = false): string => {
   const open = at + gap + 1
+  if (slot >= 0) {
+    // The text read last, then a quote, is the whole value: that quote closes it (the text is a
+    // whole JSON string's, and ends outside an escape).
+    const last = lastTexts[slot]!
+    if (s.charCodeAt(open + last.length) === quote && hasAt(s, last, open)) {
+      at = open + last.length
+      return lastStrings[slot]!
+    }
+  }
   at = closingQuote(s, open - 1)
   const length = at - open
-  if (slot >= 0 && lastTexts[slot]!.length === length && hasAt(s, lastTexts[slot]!, open)) return lastStrings[slot]!
+  const escaped = data && s.lastIndexOf('\\', at) >= open
   const read = length < 13 && !escaped ? s.slice(open, at) : (JSON.parse(s.slice(open - 1, at + 1)) as string)
   if (slot >= 0) {
     lastTexts[slot] = escaped ? s.slice(open, at) : read
@@ -154,7 +170,7 @@ export const readNative = (s: string): Record<string, unknown> | undefined => {
   const inviter = stringAfter(s, 12, 2)
   const inviteeList = [stringAfter(s, 17, 3)]
   while (s.charCodeAt(at + 1) === 0x2c) inviteeList.push(stringAfter(s, 2, -1))
-  const data = stringAfter(s, 10, 4, s.includes('\\'))
+  const data = stringAfter(s, 10, 4, true)
   const timeout = countAfter(s, 12)
   const actionType = countAfter(s, 15)
   const onlineUserOnly = s.charCodeAt(at + 19) === 0x74

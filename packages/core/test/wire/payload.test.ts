@@ -116,6 +116,25 @@ describe('reading what beckon writes', () => {
     expect(JSON.stringify(read)).toBe(JSON.stringify(json))
   })
 
+  /**
+   * A few values, some the start of another (short and long, with escapes or not): texts made of
+   * them repeat the value a place held in the text before, or start the same and go on, or stop short.
+   */
+  const sharedValues = ['', 'a', 'ab', 'abc', 'x'.repeat(12), 'x'.repeat(13), 'x'.repeat(14), '9b2f6c1e-0d4a-4c5e-9a7b-000000000001', '9b2f6c1e-0d4a-4c5e-9a7b-0000000000012', '{"room_id":42}', '{"room_id":4}', 'a\\', 'a\\"', '"', 'é']
+  const sharedText = fc.oneof(fc.constantFrom(...sharedValues).map((s) => JSON.stringify(s)), fc.constantFrom('"a\\"', '"a\\\\"', '"abc'))
+  const sharedLayout = layout(sharedText, sharedText, fc.constantFrom('0', '30'), fc.constantFrom('true', 'false'))
+
+  // Law: what the reader read before never changes what it reads now: each text of a sequence
+  // whose texts share values (as the answers to one invitation share its id, group, inviter and
+  // data) is read as JSON.parse reads it, or left to it.
+  test.prop([fc.array(sharedLayout, { minLength: 2, maxLength: 8 })], { numRuns: 1000 })('reads each of a sequence of texts sharing values as JSON.parse reads it, whatever it read before', (texts) => {
+    for (const text of texts) {
+      const read = readNative(text)
+      if (read === undefined) continue
+      expect(read).toStrictEqual(parsed(text))
+    }
+  })
+
   // Law: a text in the layout, valid JSON, strings but `data` without escapes and numbers as digits, is read natively.
   test.prop([plainLayout], { numRuns: 2000 })('reads every text in the layout whose strings but data have no escape and whose numbers are digits', (text) => {
     expect(readNative(text)).toStrictEqual(JSON.parse(text))
