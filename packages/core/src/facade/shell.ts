@@ -21,7 +21,7 @@ import { failure, SignalingError, type SignalingFailure } from '../errors.js'
 import type { DiagnosticReason, Effect, Input } from '../engine/io.js'
 import { setTimerSlot, timerSlotOf, type EngineState, type Invitation } from '../engine/state.js'
 import { stepInto } from '../engine/step.js'
-import { TransportError, type Clock, type TransportFailure, type ConnectionState, type ImTransport, type IncomingMessage, type TimerHandle } from '../ports.js'
+import { TransportError, type Clock, type TransportFailure, type ConnectionState, type ImTransport, type IncomingMessage, type SendReceipt, type TimerHandle } from '../ports.js'
 import { ActionType, decodePayload, encodeEnvelope, isDecodeFailure } from '../wire/envelope.js'
 import { Deadlines } from './deadlines.js'
 import type { InspectionMirror } from './inspection.js'
@@ -96,6 +96,20 @@ interface PendingCommand {
   readonly withID: boolean
   /** The invitation whose callbacks wait for this promise to settle, if any (`holdCallbacks`). */
   readonly holding: string | undefined
+  /** The promise, for {@link rejectCommand}. */
+  readonly promise: Promise<unknown>
+}
+
+/**
+ * Rejects a command's promise. One that holds callbacks (an invite's) is first marked handled: its
+ * failure is not an unhandled rejection when the app handles it a while later (after awaiting
+ * something else first), as it was when its callbacks were held by a reaction on the promise.
+ * Marked as it fails rather than as it is made: a reaction per invite was one more promise and
+ * reaction in every 1:1 lifecycle, for the few that fail.
+ */
+const rejectCommand = (command: PendingCommand, error: Error): void => {
+  if (command.holding !== undefined) command.promise.catch(ignore)
+  command.reject(error)
 }
 
 /** Something that happened outside the app's calls, waiting its turn for the engine. */
@@ -205,10 +219,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     const payload = encodeEnvelope(effect.envelope)
     const sent = effect.type === 'send' ? transport.send(effect.to, payload, effect.options) : transport.replace(effect.to, effect.messageID, payload)
     sent.then(
-      (receipt) =>
-        closed
-          ? settleClosed(effect.sendID, E.right(effect.envelope.inviteID))
-          : run({ type: 'send.taken', sendID: effect.sendID, receipt, now: transport.serverNow() }),
+      (receipt) => (closed ? settleClosed(effect.sendID, E.right(effect.envelope.inviteID)) : sendTaken(effect.sendID, receipt)),
       (error: unknown) =>
         closed
           ? settleClosed(effect.sendID, E.left(failureOf(error)))
@@ -216,12 +227,27 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     )
   }
 
+  /**
+   * The input of every receipt, filled in afresh for each, as `received` is for messages: the
+   * engine reads its fields as the step starts and keeps none of it (two objects fewer per 1:1
+   * lifecycle).
+   */
+  const taken: Writable<Extract<Input, { type: 'send.taken' }>> = { type: 'send.taken', sendID: '', receipt: undefined!, now: Number.NaN }
+
+  const sendTaken = (sendID: string, receipt: SendReceipt): void => {
+    taken.sendID = sendID
+    taken.receipt = receipt
+    taken.now = transport.serverNow()
+    run(taken)
+    taken.receipt = undefined!
+  }
+
   const settle = (commandID: string, result: E.Either<SignalingFailure, string>): void => {
     const command = commands.get(commandID)
     if (command === undefined) return
     commands.delete(commandID)
     if (E.isRight(result)) command.resolve(command.withID ? result.right : undefined)
-    else command.reject(new SignalingError(result.left))
+    else rejectCommand(command, new SignalingError(result.left))
     if (command.holding !== undefined) releaseHeld(listeners, command.holding)
   }
 
@@ -386,10 +412,9 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
   /** Stamps and runs a command; its promise settles when the engine says so (after the IM answered). */
   const start = <T>(input: Unstamped, withID: boolean, holding: string | undefined): Promise<T> => {
     const promise = new Promise<T>(captureSettlers)
-    const resolve = capturedResolve
-    const reject = capturedReject
+    const pending: PendingCommand = { resolve: capturedResolve, reject: capturedReject, withID, holding, promise }
     if (closed) {
-      reject(new SignalingError(failure('Disconnected', 'this signaling instance is closed')))
+      rejectCommand(pending, new SignalingError(failure('Disconnected', 'this signaling instance is closed')))
       return promise
     }
     if (holding !== undefined) holdCallbacks(listeners, holding)
@@ -397,7 +422,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     // one id per call instead of two. It stays unique across a restore, which a counter would not
     // (a restored message in flight still names the command of the instance that saved it).
     const actionID = ids()
-    commands.set(actionID, { resolve, reject, withID, holding })
+    commands.set(actionID, pending)
     input.commandID = actionID
     input.actionID = actionID
     input.now = transport.serverNow()
@@ -410,14 +435,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
    * that invitation wait until the promise settled and the app's continuation of it ran
    * (`holdCallbacks`).
    */
-  const command = (input: Unstamped, holding?: string): Promise<string> => {
-    const promise = start<string>(input, true, holding)
-    // An invite's failure is not an unhandled rejection when the app handles it a while later
-    // (after awaiting something else first), as it was when its callbacks were held by a
-    // reaction on this promise.
-    if (holding !== undefined) promise.catch(ignore)
-    return promise
-  }
+  const command = (input: Unstamped, holding?: string): Promise<string> => start<string>(input, true, holding)
 
   /**
    * Runs a command whose promise settles with nothing (an answer to an invitation): resolved so at
@@ -433,11 +451,11 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     if (wake !== undefined) clock.clearTimeout(wake)
     wake = undefined
     const sending = new Set([...state.inFlight.values()].map((entry) => entry.commandID))
-    for (const [commandID, { reject, holding }] of commands) {
+    for (const [commandID, pending] of commands) {
       if (sending.has(commandID)) continue
       commands.delete(commandID)
-      reject(new SignalingError(failure('Disconnected', 'this signaling instance was closed')))
-      if (holding !== undefined) releaseHeld(listeners, holding)
+      rejectCommand(pending, new SignalingError(failure('Disconnected', 'this signaling instance was closed')))
+      if (pending.holding !== undefined) releaseHeld(listeners, pending.holding)
     }
     mirror?.stop()
   }
