@@ -137,11 +137,11 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
     if (members !== undefined) input.members = members
     if (opts?.offlinePushInfo !== undefined) input.offlinePushInfo = opts.offlinePushInfo
     if (opts?.audience !== undefined) input.audience = opts.audience
-    return shell.command(input, holding)
+    return shell.command<string>(input, holding)
   }
 
   const answer = (type: AnswerCommand['type'], inviteID: string, data: string | undefined) =>
-    shell.commandWithoutResult({ type, commandID: '', now: 0, actionID: '', inviteID, data: data ?? '' })
+    shell.command<void>({ type, commandID: '', now: 0, actionID: '', inviteID, data: data ?? '' })
 
   return refuseTencentWebShape(guardSignaling({
     userID: transport.userID,
@@ -178,7 +178,7 @@ export const createSignaling = (options: SignalingOptions): Signaling => {
       const read = readSignalingInfo(info)
       if (E.isLeft(read)) return Promise.reject(new SignalingError(failure('InvalidParameter', `addInvitedSignaling: ${read.left}`)))
       const { envelope, serverTime } = read.right
-      return shell.commandWithoutResult({ type: 'command.addInvited', commandID: '', now: 0, actionID: '', envelope, ...(serverTime === undefined ? {} : { serverTime }) })
+      return shell.command<void>({ type: 'command.addInvited', commandID: '', now: 0, actionID: '', envelope, ...(serverTime === undefined ? {} : { serverTime }) })
     },
     getInvitation: (inviteID) => getInvitation(state, inviteID),
     listInvitations: () => listInvitations(state),

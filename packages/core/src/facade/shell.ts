@@ -409,10 +409,16 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
    */
   type Unstamped = Writable<CommandInput>
 
-  /** Stamps and runs a command; its promise settles when the engine says so (after the IM answered). */
-  const start = <T>(input: Unstamped, withID: boolean, holding: string | undefined): Promise<T> => {
+  /**
+   * Stamps and runs a command; its promise settles when the engine says so (after the IM
+   * answered): an invite's with the invite id, any other's with nothing (resolved so at the source,
+   * rather than through one more promise per call). With `holding`, the callbacks about that
+   * invitation wait until the promise settled and the app's continuation of it ran
+   * (`holdCallbacks`).
+   */
+  const command = <T>(input: Unstamped, holding?: string): Promise<T> => {
     const promise = new Promise<T>(captureSettlers)
-    const pending: PendingCommand = { resolve: capturedResolve, reject: capturedReject, withID, holding, promise }
+    const pending: PendingCommand = { resolve: capturedResolve, reject: capturedReject, withID: input.type === 'command.invite', holding, promise }
     if (closed) {
       rejectCommand(pending, new SignalingError(failure('Disconnected', 'this signaling instance is closed')))
       return promise
@@ -429,19 +435,6 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     run(input as CommandInput)
     return promise
   }
-
-  /**
-   * Runs a command whose promise resolves with the invite id. With `holding`, the callbacks about
-   * that invitation wait until the promise settled and the app's continuation of it ran
-   * (`holdCallbacks`).
-   */
-  const command = (input: Unstamped, holding?: string): Promise<string> => start<string>(input, true, holding)
-
-  /**
-   * Runs a command whose promise settles with nothing (an answer to an invitation): resolved so at
-   * the source, rather than through one more promise per call.
-   */
-  const commandWithoutResult = (input: Unstamped): Promise<void> => start<void>(input, false, undefined)
 
   const close = (): void => {
     if (closed) return
@@ -481,7 +474,6 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     onMessage,
     onConnectionChange: (connection: ConnectionState) => enqueue({ type: 'connection', state: connection }),
     command,
-    commandWithoutResult,
     close,
   }
 }
