@@ -8,7 +8,7 @@ import { compiledInviteeMachine as machine, fireInPlace } from '../machine/compi
 import { inviteeEventTypes, type Decision, type InviteeEvent, type InviteeEventType, type InviteeState } from '../machine/inviteeMachine.js'
 import type { Effect } from './io.js'
 import { buildInviteeIndex, positionIn, type InviteeIndex } from './inviteeIndex.js'
-import { audienceOf, DECISION_SLOTS, inviteesOf, pendingCountOf, writableDecisions, writableStates, type DecisionSlot, type EngineState, type Invitation } from './state.js'
+import { audienceOf, inviteesOf, pendingCountOf, writableDecisions, writableStates, type DecisionSlot, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Derived index
@@ -116,61 +116,83 @@ const impliedUser = (invitation: Invitation, i: number, rank: number): string =>
 
 /**
  * Keeps `decision` as invitee `i`'s in `slots` and returns the kind its code records: its action
- * id and device id in the invitee's {@link DECISION_SLOTS} entries, its type's rank in the code,
- * its user id left to the type to imply, and its data, if any, in the data column ({@link dataAt}).
+ * id in the invitee's entry, its device in the devices entry ({@link storeDevice}), its type's
+ * rank in the code, its user id left to the type to imply, and its data, if any, in the data
+ * column ({@link dataAt}).
  * A decision per answer kept as an object of its own (64 bytes) was two thirds of what a
  * million-member group's answers left for the collector to promote (96 bytes an answer against 32
  * for a loop keeping only the answer's action id), and an entry for the rank a third of what its
  * first answer wrote; an answer with data kept its object until the data column, a third of what
  * a group member's device promoted per answer. A decision the layout does not fit keeps its
- * object in the first entry: one whose user the type does not imply (restored from an unusual
+ * object in its entry: one whose user the type does not imply (restored from an unusual
  * snapshot, an invitee timed out by another member).
  */
 const storeDecision = (invitation: Invitation, slots: DecisionSlot[], i: number, decision: Decision | null): number => {
-  const k = i * DECISION_SLOTS
-  const last = inviteesOf(invitation).length * DECISION_SLOTS
+  const n = inviteesOf(invitation).length
   const rank = decision === null ? undefined : rankOf[decision.type]
   const whole = decision === null || rank === undefined || decision.userID !== impliedUser(invitation, i, rank)
-  slots[k] = whole ? decision : decision.actionID
-  slots[k + 1] = whole ? null : decision.deviceID
+  slots[i] = whole ? decision : decision.actionID
+  if (!whole) storeDevice(slots, n, i, decision.deviceID)
   let data = whole ? '' : decision.data
-  if (data !== '' || slots[last] !== undefined) {
+  if (data !== '' || slots[n] !== undefined) {
     // The answers to one invitation often carry the same data (an app's own constant, or the
     // invitation's room echoed): the copy kept last is kept again, and each message's own dies young.
     if (data === lastData) data = lastData
     else lastData = data
-    ;((slots[last] ??= new Array<string>(inviteesOf(invitation).length)) as string[])[i] = data
+    ;((slots[n] ??= new Array<string>(n)) as string[])[i] = data
   }
   return whole ? (decision === null ? 0 : WHOLE) : rank + 1
+}
+
+/**
+ * Keeps `device` as invitee `i`'s in the devices entry of `slots` (the last, after the data
+ * column): the one device every decision laid out so far came from, kept once, until a decision
+ * comes from another; then a column of devices by invitee index, every entry so far that one
+ * device. An entry per invitee for its device from the first answer on made the list twice as long
+ * (16 MB, all of it written when it is made, for a million invitees whose answers came from one
+ * kind of device); where every answer comes from a device of its own, the column costs what
+ * that entry did, from the second answer on.
+ */
+const storeDevice = (slots: DecisionSlot[], n: number, i: number, device: string): void => {
+  const kept = slots[n + 1]
+  if (kept === device) return
+  if (kept === undefined) slots[n + 1] = device
+  else if (typeof kept === 'string') (slots[n + 1] = new Array<string>(n).fill(kept))[i] = device
+  else (kept as string[])[i] = device
+}
+
+/** The device of invitee `i`'s decision laid out as entries (see {@link storeDevice}). */
+const deviceAt = (invitation: Invitation, i: number): string => {
+  const devices = invitation.extras.decisions[inviteesOf(invitation).length + 1] as string | string[]
+  return typeof devices === 'string' ? devices : devices[i]!
 }
 
 /** The data {@link storeDecision} kept last (only ever compared with, and kept again in its place). */
 let lastData = ''
 
 /**
- * The data of invitee `i`'s decision laid out as entries: the data column, the last entry of
- * `decisions`, holds the decisions' data by invitee index (a hole, like `''`, is none); it is made
+ * The data of invitee `i`'s decision laid out as entries: the data column, the entry of
+ * `decisions` after the invitees' own, holds the decisions' data by invitee index (a hole, like `''`, is none); it is made
  * by the first decision with data, which most invitations never have.
  */
 const dataAt = (invitation: Invitation, i: number): string => {
   const slots = invitation.extras.decisions
-  const last = inviteesOf(invitation).length * DECISION_SLOTS
-  return (last < slots.length ? (slots[last] as string[] | undefined)?.[i] : undefined) ?? ''
+  const n = inviteesOf(invitation).length
+  return (n < slots.length ? (slots[n] as string[] | undefined)?.[i] : undefined) ?? ''
 }
 
 /** Invitee `i`'s decision, whose code has the kind `kind`. */
 const decisionAt = (invitation: Invitation, kind: number, i: number): Decision | null => {
   if (kind === 0) return null
   const slots = invitation.extras.decisions
-  const k = i * DECISION_SLOTS
-  if (kind === WHOLE) return slots[k] as Decision
+  if (kind === WHOLE) return slots[i] as Decision
   const rank = kind - 1
   return {
     type: inviteeEventTypes[rank]!,
-    actionID: slots[k] as string,
+    actionID: slots[i] as string,
     data: dataAt(invitation, i),
     userID: impliedUser(invitation, i, rank),
-    deviceID: slots[k + 1] as string,
+    deviceID: deviceAt(invitation, i),
   }
 }
 
@@ -182,21 +204,19 @@ const decisionAt = (invitation: Invitation, kind: number, i: number): Decision |
  */
 export const decidedType = (invitation: Invitation, i: number): InviteeEventType | null => {
   const kind = codeAt(invitation, i) >> KIND_SHIFT
-  return kind === 0 ? null : kind === WHOLE ? (invitation.extras.decisions[i * DECISION_SLOTS] as Decision).type : inviteeEventTypes[kind - 1]!
+  return kind === 0 ? null : kind === WHOLE ? (invitation.extras.decisions[i] as Decision).type : inviteeEventTypes[kind - 1]!
 }
 
 /** The data of invitee `i`'s decision (`''` while undecided); see {@link decidedType}. */
 export const decidedData = (invitation: Invitation, i: number): string => {
   const kind = codeAt(invitation, i) >> KIND_SHIFT
-  return kind === 0 ? '' : kind === WHOLE ? (invitation.extras.decisions[i * DECISION_SLOTS] as Decision).data : dataAt(invitation, i)
+  return kind === 0 ? '' : kind === WHOLE ? (invitation.extras.decisions[i] as Decision).data : dataAt(invitation, i)
 }
 
 /** The device of invitee `i`'s decision (`''` while undecided); see {@link decidedType}. */
 export const decidedDevice = (invitation: Invitation, i: number): string => {
   const kind = codeAt(invitation, i) >> KIND_SHIFT
-  const k = i * DECISION_SLOTS
-  const { decisions } = invitation.extras
-  return kind === 0 ? '' : kind === WHOLE ? (decisions[k] as Decision).deviceID : (decisions[k + 1] as string)
+  return kind === 0 ? '' : kind === WHOLE ? (invitation.extras.decisions[i] as Decision).deviceID : deviceAt(invitation, i)
 }
 
 /** The states as a snapshot saves them: a state index per invitee, none while nobody is decided. */
@@ -228,7 +248,7 @@ export const restoreInvitees = (invitation: Invitation, states: readonly number[
     if (decision === null || (Object.keys(decision).length === 5 && Object.values(decision).every((field) => typeof field === 'string'))) {
       kind = storeDecision(invitation, slots, i, decision)
     } else {
-      slots[i * DECISION_SLOTS] = decision
+      slots[i] = decision
       kind = WHOLE
     }
     codes[i] = (codes[i]! & STATE_MASK) | (kind << KIND_SHIFT)

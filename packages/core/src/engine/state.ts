@@ -119,8 +119,8 @@ export interface Extras {
    */
   states: InviteeCodes
   /**
-   * The winning fact per invitee, {@link DECISION_SLOTS} entries per invitee index and a last one
-   * for their data, laid out by `engine/invitees.ts` (read one with its `decisionOf`);
+   * The winning fact per invitee, an entry per invitee index and two last ones for their data and
+   * devices, laid out by `engine/invitees.ts` (read one with its `decisionOf`);
    * {@link nothingYet} until the first invitee is decided (`writableDecisions`).
    */
   decisions: DecisionSlot[]
@@ -390,27 +390,28 @@ export const writableStates = (invitation: Invitation): InviteeCodes => {
 }
 
 /**
- * One entry of {@link Extras.decisions}: a decided invitee's fact is spread over
- * {@link DECISION_SLOTS} entries (its action id and device id; its type is in the invitee's code)
- * and its data over the last entry (the decisions' data by invitee, once one has data), so a
- * million answers keep their strings and no object each; a fact that does not fit that layout
- * keeps its object in the first entry. `null` or `undefined` while undecided.
+ * One entry of {@link Extras.decisions}: a decided invitee's fact is its action id in the
+ * invitee's entry (its type is in the invitee's code), its data in the data column and its device
+ * in the devices entry (the one device every decision came from, or a column of devices once two
+ * differ: see `engine/invitees.ts`), so a million answers keep their strings and no object each; a
+ * fact that does not fit that layout keeps its object in its entry. `null` or `undefined` while
+ * undecided.
  */
 export type DecisionSlot = string | Decision | null | undefined | string[]
 
-/** Entries of {@link Extras.decisions} per invitee. */
-export const DECISION_SLOTS = 2
+/** Entries of {@link Extras.decisions} after the invitees' own: the data column, then the devices. */
+export const DECISION_EXTRA = 2
 
 /**
  * The invitation's own `decisions`, made on the first write at its full length (every invitee's
- * entries, then one for the decisions' data, made when one has data), its entries holes (read as
+ * entry, then the data column's and the devices', made when needed), its entries holes (read as
  * `undefined`: undecided) until written. Allocated in full, it stays a fast array however it is
  * written; filling it as well doubled what the first answer to a million-member group wrote.
  */
 export const writableDecisions = (invitation: Invitation): DecisionSlot[] => {
   const extras = invitation.extras
   if (extras.decisions !== nothingYet) return extras.decisions
-  const decisions = new Array<DecisionSlot>(extras.invitees.length * DECISION_SLOTS + 1)
+  const decisions = new Array<DecisionSlot>(extras.invitees.length + DECISION_EXTRA)
   writableExtras(invitation).decisions = decisions
   return decisions
 }
