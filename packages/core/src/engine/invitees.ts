@@ -38,7 +38,7 @@ export const inviteeIndex = (invitation: Invitation, userID: string): number => 
 
 /**
  * This user's own position in the invitation, or -1. Where the other invitees' answers reach this
- * device (they go to the group, or this user invited), the first lookup builds the index, which
+ * device (they go to the group), the first lookup builds the index, which
  * the first of those answers needs anyway: the ring decision scanned the whole list for this user
  * first (at a million invitees, 2–7 ms of reading every id). With `audience: 'inviter'`
  * nobody else's answer reaches a member's device, so building the index there hashed every
@@ -49,7 +49,7 @@ export const ownInviteeIndex = (state: EngineState, invitation: Invitation): num
   const invitees = inviteesOf(invitation)
   const me = state.config.userID
   if (invitees.length <= SCANNED_UP_TO) return invitees.indexOf(me)
-  if (audienceOf(invitation) === 'all' || invitation.inviter === me) return inviteeIndex(invitation, me)
+  if (audienceOf(invitation) === 'all') return inviteeIndex(invitation, me)
   const index = indexes.get(invitation)
   return index === undefined ? invitees.indexOf(me) : positionIn(index, invitees, me)
 }
@@ -161,12 +161,6 @@ const storeDevice = (slots: DecisionSlot[], n: number, i: number, device: string
   else (kept as string[])[i] = device
 }
 
-/** The device of invitee `i`'s decision laid out as entries (see {@link storeDevice}). */
-const deviceAt = (invitation: Invitation, i: number): string => {
-  const devices = invitation.extras.decisions[inviteesOf(invitation).length + 1] as string | string[]
-  return typeof devices === 'string' ? devices : devices[i]!
-}
-
 /** The data {@link storeDecision} kept last (only ever compared with, and kept again in its place). */
 let lastData = ''
 
@@ -192,7 +186,7 @@ const decisionAt = (invitation: Invitation, kind: number, i: number): Decision |
     actionID: slots[i] as string,
     data: dataAt(invitation, i),
     userID: impliedUser(invitation, i, rank),
-    deviceID: deviceAt(invitation, i),
+    deviceID: decidedDevice(invitation, i),
   }
 }
 
@@ -213,10 +207,12 @@ export const decidedData = (invitation: Invitation, i: number): string => {
   return kind === 0 ? '' : kind === WHOLE ? (invitation.extras.decisions[i] as Decision).data : dataAt(invitation, i)
 }
 
-/** The device of invitee `i`'s decision (`''` while undecided); see {@link decidedType}. */
+/** The device of invitee `i`'s decision (`''` while undecided; see {@link storeDevice}); see {@link decidedType}. */
 export const decidedDevice = (invitation: Invitation, i: number): string => {
   const kind = codeAt(invitation, i) >> KIND_SHIFT
-  return kind === 0 ? '' : kind === WHOLE ? (invitation.extras.decisions[i] as Decision).deviceID : deviceAt(invitation, i)
+  const { decisions } = invitation.extras
+  const devices = kind === 0 ? '' : kind === WHOLE ? (decisions[i] as Decision).deviceID : (decisions[inviteesOf(invitation).length + 1] as string | string[])
+  return typeof devices === 'string' ? devices : devices[i]!
 }
 
 /** The states as a snapshot saves them: a state index per invitee, none while nobody is decided. */

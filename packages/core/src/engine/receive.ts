@@ -360,13 +360,12 @@ const adoptServerTime = (state: EngineState, invitation: Invitation, message: In
   armTimers(state, invitation, effects)
 }
 
-/** The invite names the same inviter, group, invitees (in any order) and timeout as the invitation. */
+/**
+ * The invite names the same inviter, group, invitees (in any order) and timeout as the invitation:
+ * a modification's checks ({@link sameInvitation}), and every invitee listed.
+ */
 const confirms = (invitation: Invitation, envelope: Envelope): boolean =>
-  envelope.inviter === invitation.inviter &&
-  envelope.groupID === groupOf(invitation) &&
-  envelope.timeout === invitation.timeout &&
-  envelope.inviteeList.length === inviteesOf(invitation).length &&
-  envelope.inviteeList.every((invitee) => inviteeIndex(invitation, invitee) >= 0)
+  envelope.inviteeList.length === inviteesOf(invitation).length && sameInvitation(invitation, envelope)
 
 // -------------------------------------------------------------------------------------------------
 // Entry
