@@ -8,7 +8,7 @@ import { compiledInviteeMachine as machine, fireInPlace } from '../machine/compi
 import { inviteeEventTypes, type Decision, type InviteeEvent, type InviteeEventType, type InviteeState } from '../machine/inviteeMachine.js'
 import type { Effect } from './io.js'
 import { buildInviteeIndex, positionIn, type InviteeIndex } from './inviteeIndex.js'
-import { audienceOf, inviteesOf, pendingCountOf, writableDecisions, writableStates, type DecisionSlot, type EngineState, type Invitation } from './state.js'
+import { inviteesOf, pendingCountOf, writableDecisions, writableStates, type DecisionSlot, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Derived index
@@ -37,20 +37,17 @@ export const inviteeIndex = (invitation: Invitation, userID: string): number => 
 }
 
 /**
- * This user's own position in the invitation, or -1. Where the other invitees' answers reach this
- * device (they go to the group), the first lookup builds the index, which
- * the first of those answers needs anyway: the ring decision scanned the whole list for this user
- * first (at a million invitees, 2–7 ms of reading every id). With `audience: 'inviter'`
- * nobody else's answer reaches a member's device, so building the index there hashed every
- * invitee at every member: N² over a room of N. There a scan serves until the index exists (three
- * or four scans of the list cost less than hashing it once).
+ * This user's own position in the invitation, or -1: a scan until the index exists, which spares
+ * building it for the lookups a member's device makes of itself (its deadline, the ring decision,
+ * its own answer). With `audience: 'inviter'` nobody else's answer reaches a member's device, so
+ * building the index there hashed every invitee at every member: N² over a room of N. Three or
+ * four scans of the list cost less than hashing it once; the index comes with the first lookup
+ * of someone else.
  */
 export const ownInviteeIndex = (state: EngineState, invitation: Invitation): number => {
   const invitees = inviteesOf(invitation)
   const me = state.config.userID
-  if (invitees.length <= SCANNED_UP_TO) return invitees.indexOf(me)
-  if (audienceOf(invitation) === 'all') return inviteeIndex(invitation, me)
-  const index = indexes.get(invitation)
+  const index = invitees.length <= SCANNED_UP_TO ? undefined : indexes.get(invitation)
   return index === undefined ? invitees.indexOf(me) : positionIn(index, invitees, me)
 }
 
