@@ -400,7 +400,7 @@ export const writableStates = (invitation: Invitation): InviteeCodes => {
 export type DecisionSlot = string | Decision | null | undefined | string[]
 
 /** Entries of {@link Extras.decisions} after the invitees' own: the data column, then the devices. */
-export const DECISION_EXTRA = 2
+const DECISION_EXTRA = 2
 
 /**
  * The invitation's own `decisions`, made on the first write at its full length (every invitee's
