@@ -113,12 +113,6 @@ export class TimerQueue {
     return top
   }
 
-  /** Remove and return the next live timer, as a record of its own (the slot keeps no callback alive). */
-  pop(): Timer | undefined {
-    const slot = this.take()
-    return slot === undefined ? undefined : { id: slot.id, at: slot.at, fn: () => slot.run() }
-  }
-
   #skipCancelled(): void {
     for (let top = this.#heap[0]; top !== undefined && !top.live; top = this.#heap[0]) {
       this.#removeTop()

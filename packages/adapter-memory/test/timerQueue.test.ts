@@ -25,7 +25,7 @@ describe('TimerQueue', () => {
           else if (step.kind === 'cancel' && model.length > 0) queue.cancel(model.splice(step.pick % model.length, 1)[0])
           else if (step.kind === 'pop') {
             const expected = next()
-            const popped = queue.pop()
+            const popped = queue.take()
             expect(popped === undefined ? undefined : { id: popped.id, at: popped.at }).toEqual(expected === undefined ? undefined : { id: expected.id, at: expected.at })
             if (expected !== undefined) model.splice(model.indexOf(expected), 1)
           }
@@ -33,7 +33,7 @@ describe('TimerQueue', () => {
         }
         expect(queue.peek()?.id).toBe(next()?.id)
         const rest: number[] = []
-        for (let timer = queue.pop(); timer !== undefined; timer = queue.pop()) rest.push(timer.id)
+        for (let timer = queue.take(); timer !== undefined; timer = queue.take()) rest.push(timer.id)
         expect(rest).toEqual([...model].sort((a, b) => a.at - b.at || a.id - b.id).map(({ id }) => id))
       }),
       { numRuns: 60, endOnFailure: true },
@@ -45,7 +45,7 @@ describe('TimerQueue', () => {
     const timers = Array.from({ length: 300 }, (_, k) => queue.add(1_000 - k, () => undefined))
     timers.filter((_, k) => k % 5 !== 0).forEach((timer) => queue.cancel(timer))
     const popped: number[] = []
-    for (let timer = queue.pop(); timer !== undefined; timer = queue.pop()) popped.push(timer.at)
+    for (let timer = queue.take(); timer !== undefined; timer = queue.take()) popped.push(timer.at)
     expect(popped).toEqual(Array.from({ length: 60 }, (_, k) => 1_000 - 295 + 5 * k))
   })
 
@@ -62,10 +62,10 @@ describe('TimerQueue', () => {
     queue.cancel(cancelled)
     queue.cancel(cancelled)
     expect(queue.size).toBe(1)
-    expect(queue.pop()?.id).toBe(timer.id)
+    expect(queue.take()?.id).toBe(timer.id)
     queue.cancel(timer)
     expect(queue.size).toBe(0)
-    expect(queue.pop()).toBeUndefined()
-    expect(other.pop()?.id).toBe(elsewhere.id)
+    expect(queue.take()).toBeUndefined()
+    expect(other.take()?.id).toBe(elsewhere.id)
   })
 })
