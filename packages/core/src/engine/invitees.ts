@@ -24,16 +24,24 @@ const indexes = new WeakMap<Invitation, InviteeIndex>()
  */
 const SCANNED_UP_TO = 16
 
+/**
+ * The index looked up last and its invitation: a group's answers come one after another, and
+ * each probed the `WeakMap` by its invitation. Holds one invitation past its end at most, as
+ * `knownInvitation` does.
+ */
+let lastIndexed: Invitation | undefined
+let lastIndex: InviteeIndex | undefined
+
 /** The invitee's index in `inviteesOf(invitation)`, or -1. */
 export const inviteeIndex = (invitation: Invitation, userID: string): number => {
   const invitees = inviteesOf(invitation)
   if (invitees.length <= SCANNED_UP_TO) return invitees.indexOf(userID)
-  let index = indexes.get(invitation)
-  if (index === undefined) {
-    index = buildInviteeIndex(invitees)
-    indexes.set(invitation, index)
+  if (lastIndexed !== invitation) {
+    lastIndex = indexes.get(invitation)
+    if (lastIndex === undefined) indexes.set(invitation, (lastIndex = buildInviteeIndex(invitees)))
+    lastIndexed = invitation
   }
-  return positionIn(index, invitees, userID)
+  return positionIn(lastIndex!, invitees, userID)
 }
 
 /**
