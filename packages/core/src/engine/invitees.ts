@@ -121,9 +121,8 @@ const impliedUser = (invitation: Invitation, i: number, rank: number): string =>
 
 /**
  * Keeps `decision` as invitee `i`'s in `slots` and returns the kind its code records: its action
- * id in the invitee's entry, its device in the devices entry ({@link storeDevice}), its type's
- * rank in the code, its user id left to the type to imply, and its data, if any, in the data
- * column ({@link dataAt}).
+ * id in the invitee's entry, its data and its device in the data and devices entries
+ * ({@link storeShared}), its type's rank in the code, its user id left to the type to imply.
  * A decision per answer kept as an object of its own (64 bytes) was two thirds of what a
  * million-member group's answers left for the collector to promote (96 bytes an answer against 32
  * for a loop keeping only the answer's action id), and an entry for the rank a third of what its
@@ -137,47 +136,40 @@ const storeDecision = (invitation: Invitation, slots: DecisionSlot[], i: number,
   const rank = decision === null ? undefined : rankOf[decision.type]
   const whole = decision === null || rank === undefined || decision.userID !== impliedUser(invitation, i, rank)
   slots[i] = whole ? decision : decision.actionID
-  if (!whole) storeDevice(slots, n, i, decision.deviceID)
-  let data = whole ? '' : decision.data
-  if (data !== '' || slots[n] !== undefined) {
-    // The answers to one invitation often carry the same data (an app's own constant, or the
-    // invitation's room echoed): the copy kept last is kept again, and each message's own dies young.
-    if (data === lastData) data = lastData
-    else lastData = data
-    ;((slots[n] ??= new Array<string>(n)) as string[])[i] = data
-  }
-  return whole ? (decision === null ? 0 : WHOLE) : rank + 1
+  if (whole) return decision === null ? 0 : WHOLE
+  // The answers to one invitation often carry the same data (an app's own constant, or the
+  // invitation's room echoed): the copy kept last is kept again, and each message's own dies young.
+  const { data } = decision
+  storeShared(slots, n, n, i, data === lastData ? lastData : (lastData = data))
+  storeShared(slots, n + 1, n, i, decision.deviceID)
+  return rank + 1
 }
 
 /**
- * Keeps `device` as invitee `i`'s in the devices entry of `slots` (the last, after the data
- * column): the one device every decision laid out so far came from, kept once, until a decision
- * comes from another; then a column of devices by invitee index, every entry so far that one
- * device. An entry per invitee for its device from the first answer on made the list twice as long
- * (16 MB, all of it written when it is made, for a million invitees whose answers came from one
- * kind of device); where every answer comes from a device of its own, the column costs what
- * that entry did, from the second answer on.
+ * Keeps `value` as invitee `i`'s in entry `at` of `slots` (the data entry, or the devices entry
+ * after it): the one value every decision laid out so far had, kept once, until a decision has
+ * another; then a column by invitee index, every entry so far that one value. An entry per
+ * invitee for its device from the first answer on made the list twice as long (16 MB, all of it
+ * written when it is made, for a million invitees whose answers came from one kind of device);
+ * a column of data for a 1,000-member group whose answers all echoed the invitation's data was
+ * 8 KB more of what each ended invitation left for the collector to copy. Where every answer has
+ * a value of its own, the column costs what that entry did, from the second answer on.
  */
-const storeDevice = (slots: DecisionSlot[], n: number, i: number, device: string): void => {
-  const kept = slots[n + 1]
-  if (kept === device) return
-  if (kept === undefined) slots[n + 1] = device
-  else if (typeof kept === 'string') (slots[n + 1] = new Array<string>(n).fill(kept))[i] = device
-  else (kept as string[])[i] = device
+const storeShared = (slots: DecisionSlot[], at: number, n: number, i: number, value: string): void => {
+  const kept = slots[at]
+  if (kept === value) return
+  if (kept === undefined) slots[at] = value
+  else if (typeof kept === 'string') (slots[at] = new Array<string>(n).fill(kept))[i] = value
+  else (kept as string[])[i] = value
 }
 
 /** The data {@link storeDecision} kept last (only ever compared with, and kept again in its place). */
 let lastData = ''
 
-/**
- * The data of invitee `i`'s decision laid out as entries: the data column, the entry of
- * `decisions` after the invitees' own, holds the decisions' data by invitee index (a hole, like `''`, is none); it is made
- * by the first decision with data, which most invitations never have.
- */
-const dataAt = (invitation: Invitation, i: number): string => {
-  const slots = invitation.extras.decisions
-  const n = inviteesOf(invitation).length
-  return (n < slots.length ? (slots[n] as string[] | undefined)?.[i] : undefined) ?? ''
+/** Invitee `i`'s value in entry `at` of `slots`, which {@link storeShared} kept for its decision. */
+const sharedAt = (slots: readonly DecisionSlot[], at: number, i: number): string => {
+  const kept = slots[at] as string | string[]
+  return typeof kept === 'string' ? kept : kept[i]!
 }
 
 /** Invitee `i`'s decision, whose code has the kind `kind`. */
@@ -189,7 +181,7 @@ const decisionAt = (invitation: Invitation, kind: number, i: number): Decision |
   return {
     type: inviteeEventTypes[rank]!,
     actionID: slots[i] as string,
-    data: dataAt(invitation, i),
+    data: sharedAt(slots, inviteesOf(invitation).length, i),
     userID: impliedUser(invitation, i, rank),
     deviceID: decidedDevice(invitation, i),
   }
@@ -209,15 +201,15 @@ export const decidedType = (invitation: Invitation, i: number): InviteeEventType
 /** The data of invitee `i`'s decision (`''` while undecided); see {@link decidedType}. */
 export const decidedData = (invitation: Invitation, i: number): string => {
   const kind = codeAt(invitation, i) >> KIND_SHIFT
-  return kind === 0 ? '' : kind === WHOLE ? (invitation.extras.decisions[i] as Decision).data : dataAt(invitation, i)
+  const { decisions } = invitation.extras
+  return kind === 0 ? '' : kind === WHOLE ? (decisions[i] as Decision).data : sharedAt(decisions, inviteesOf(invitation).length, i)
 }
 
-/** The device of invitee `i`'s decision (`''` while undecided; see {@link storeDevice}); see {@link decidedType}. */
+/** The device of invitee `i`'s decision (`''` while undecided; see {@link storeShared}); see {@link decidedType}. */
 export const decidedDevice = (invitation: Invitation, i: number): string => {
   const kind = codeAt(invitation, i) >> KIND_SHIFT
   const { decisions } = invitation.extras
-  const devices = kind === 0 ? '' : kind === WHOLE ? (decisions[i] as Decision).deviceID : (decisions[inviteesOf(invitation).length + 1] as string | string[])
-  return typeof devices === 'string' ? devices : devices[i]!
+  return kind === 0 ? '' : kind === WHOLE ? (decisions[i] as Decision).deviceID : sharedAt(decisions, inviteesOf(invitation).length + 1, i)
 }
 
 /** The states as a snapshot saves them: a state index per invitee, none while nobody is decided. */

@@ -391,20 +391,20 @@ export const writableStates = (invitation: Invitation): InviteeCodes => {
 
 /**
  * One entry of {@link Extras.decisions}: a decided invitee's fact is its action id in the
- * invitee's entry (its type is in the invitee's code), its data in the data column and its device
- * in the devices entry (the one device every decision came from, or a column of devices once two
- * differ: see `engine/invitees.ts`), so a million answers keep their strings and no object each; a
+ * invitee's entry (its type is in the invitee's code), its data in the data entry and its device
+ * in the devices entry (each the one value every decision had, or a column by invitee index once
+ * two differ: see `engine/invitees.ts`), so a million answers keep their strings and no object each; a
  * fact that does not fit that layout keeps its object in its entry. `null` or `undefined` while
  * undecided.
  */
 export type DecisionSlot = string | Decision | null | undefined | string[]
 
-/** Entries of {@link Extras.decisions} after the invitees' own: the data column, then the devices. */
+/** Entries of {@link Extras.decisions} after the invitees' own: the data, then the devices. */
 const DECISION_EXTRA = 2
 
 /**
  * The invitation's own `decisions`, made on the first write at its full length (every invitee's
- * entry, then the data column's and the devices', made when needed), its entries holes (read as
+ * entry, then the data's and the devices', made when needed), its entries holes (read as
  * `undefined`: undecided) until written. Allocated in full, it stays a fast array however it is
  * written; filling it as well doubled what the first answer to a million-member group wrote.
  */
