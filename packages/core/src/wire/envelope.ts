@@ -25,7 +25,7 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import * as E from '#fp-ts/Either.js'
 import * as t from 'io-ts'
-import { hasNativeShape, hasRepeats, isId, isRecord, isWireEnvelope } from './guard.js'
+import { hasRepeats, isId, isRecord, isWireEnvelope } from './guard.js'
 import { ActionType, extensionKey, maxEnvelopeBytes, maxIdLength, maxNesting, maxTimeoutSeconds } from './limits.js'
 import { decodeLargeOnce, largeListKey, maxLargeEnvelopeBytes, unwrapLargeList, wrapLargeList } from './largeList.js'
 import { exceedsBytes, nestsDeeperThan, preview, readNative, utf8Length } from './payload.js'
@@ -300,10 +300,77 @@ const decodeLargeList = (payload: string): Either<DecodeFailure, Envelope> => {
 }
 
 /**
+ * The pieces {@link written} joins into a payload, kept from message to message with their room.
+ * `JSON.stringify` builds its text in parts joined as a rope, which the receiver's first read
+ * copies into one string again: about 820 bytes allocated per 1:1 invite, where a join makes the
+ * string at once (about 470 with the copy of the pieces it makes), in about half the time.
+ */
+const pieces: string[] = []
+let count = 0
+const put = (piece: string): void => void (pieces[count++] = piece)
+/** What JSON writes escaped, and lone surrogates (which it escapes; a pair it does not). */
+const escaped = /["\\\u0000-\u001f\ud800-\udfff]/
+/** A string as JSON writes it between its quotes. */
+const text = (s: string): string => (escaped.test(s) ? JSON.stringify(s).slice(1, -1) : s)
+/** A number as JSON writes it. */
+const number = (n: number): string => (Number.isFinite(n) ? String(n) : 'null')
+
+/**
+ * `JSON.stringify(Envelope.encode(e))`, written piece by piece; `undefined` for a long list (the
+ * pieces would keep room for the longest), which that writes.
+ */
+const written = (e: Envelope): string | undefined => {
+  const { inviteeList, beckon } = e
+  if (inviteeList.length > 8) return undefined
+  count = 0
+  put('{"businessID":')
+  put(number(e.businessID))
+  put(',"inviteID":"')
+  put(text(e.inviteID))
+  put('","groupID":"')
+  put(text(e.groupID))
+  put('","inviter":"')
+  put(text(e.inviter))
+  put('","inviteeList":[')
+  for (let i = 0; i < inviteeList.length; i++) {
+    put(i > 0 ? ',"' : '"')
+    put(text(inviteeList[i]!))
+    put('"')
+  }
+  put('],"data":"')
+  put(text(e.data))
+  put('","timeout":')
+  put(number(e.timeout))
+  put(',"actionType":')
+  put(number(e.actionType))
+  put(',"onlineUserOnly":')
+  put(String(e.onlineUserOnly))
+  if (beckon !== undefined) {
+    const { seq, audience } = beckon
+    put(`,"${extensionKey}":{"actionID":"`)
+    put(text(beckon.actionID))
+    put('"')
+    if (seq !== undefined) {
+      put(',"seq":')
+      put(number(seq))
+    }
+    if (audience !== undefined) {
+      put(',"audience":"')
+      put(text(audience))
+      put('"')
+    }
+    put('}')
+  }
+  put('}')
+  for (let i = count; i < pieces.length; i++) pieces[i] = ''
+  return pieces.join('')
+}
+
+/**
  * Encodes an envelope as the payload string, every key present, in the native SDKs' order; one
  * over 12 KB is wrapped in beckon's large-list extension (largeList.ts), which Tencent clients ignore.
  */
 export const encodeEnvelope = (envelope: Envelope): string => {
-  const json = JSON.stringify(hasNativeShape(envelope) ? envelope : Envelope.encode(envelope))
+  const json = written(envelope) ?? JSON.stringify(Envelope.encode(envelope))
   return json.length * 3 > maxEnvelopeBytes && utf8Length(json) > maxEnvelopeBytes ? wrapLargeList(json) : json
 }

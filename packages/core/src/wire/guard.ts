@@ -56,11 +56,6 @@ export const isWireEnvelope = (u: unknown): u is WireEnvelope =>
   (u.onlineUserOnly == null || typeof u.onlineUserOnly === 'boolean') &&
   (u[extensionKey] == null || isExtension(u[extensionKey]))
 
-/** The envelope's keys in the order beckon and the native SDKs write them. */
-const nativeOrder: readonly string[] = ['businessID', 'inviteID', 'groupID', 'inviter', 'inviteeList', 'data', 'timeout', 'actionType', 'onlineUserOnly', extensionKey]
-/** The extension's keys in the order beckon writes them; `seq` and `audience` may be missing. */
-const extensionOrder: readonly string[] = ['actionID', 'seq', 'audience']
-
 /**
  * Whether `list` names someone twice. A set per message was a measurable share of a group member's
  * decoding; short lists (every answer lists one invitee) are checked in place.
@@ -69,33 +64,4 @@ export const hasRepeats = (list: readonly string[]): boolean => {
   if (list.length > 16) return new Set(list).size !== list.length
   for (let i = 1; i < list.length; i++) if (list.lastIndexOf(list[i]!, i - 1) >= 0) return true
   return false
-}
-
-/** Whether the extension has `actionID` and nothing else but `seq` and `audience`, in that order. */
-const isNativeExtension = (x: Readonly<Record<string, unknown>>): boolean => {
-  let at = 0
-  for (const key in x) {
-    while (at < extensionOrder.length && extensionOrder[at] !== key) {
-      if (at === 0) return false
-      at++
-    }
-    if (at === extensionOrder.length) return false
-    at++
-  }
-  return at > 0
-}
-
-/**
- * Whether `JSON.stringify(e)` writes what encoding `e` writes: a plain object with the envelope's
- * keys only, in the native order (the extension last or missing), and an extension with its own
- * keys only, in its order. Every envelope the engine builds is, so a message sent is stringified
- * as it is, without a copy of the envelope and its extension first.
- */
-export const hasNativeShape = (e: object): boolean => {
-  if (Object.getPrototypeOf(e) !== Object.prototype) return false
-  let at = 0
-  for (const key in e) if (key !== nativeOrder[at++]) return false
-  if (at < nativeOrder.length - 1) return false
-  const x = (e as Readonly<Record<string, unknown>>)[extensionKey]
-  return x === undefined || (isRecord(x) && Object.getPrototypeOf(x) === Object.prototype && isNativeExtension(x))
 }
