@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { signalingCallbacks } from './arguments.js'
 import { preview } from './describe.js'
 import { isTSignalingEventName, tSignalingKeyOf, type TSignalingEventKey } from '../tencentWeb/events.js'
 import type { Signaling, SignalingListener } from './types.js'
@@ -27,8 +28,7 @@ const callbackFor: Record<TSignalingEventKey, string> = {
   INVITATION_MODIFIED: 'onInvitationModified(inviteID, data)',
 }
 
-const listenerShape =
-  '{ onReceiveNewInvitation?, onInviteeAccepted?, onInviteeRejected?, onInvitationCancelled?, onInvitationTimeout?, onInvitationModified? }'
+const listenerShape = `{ ${signalingCallbacks.map((name) => `${name}?`).join(', ')} }`
 
 const isOptionsObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
