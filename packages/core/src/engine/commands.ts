@@ -17,7 +17,7 @@ import { nextSequence } from './modifications.js'
 import { hasOpenEnded } from './openEnded.js'
 import { followUpEnvelope, followUpTarget, noneOverruled, sendOptions, sendTracked } from './outbound.js'
 import { releaseHeld } from './receive.js'
-import { audienceOf, endedAtOf, groupOf, inviteesOf, isOnlineOnly, nothingYet, type EngineState, type Invitation } from './state.js'
+import { audienceOf, endedAtOf, groupOf, inviteesOf, isOnlineOnly, nothingYet, positionOf, type EngineState, type Invitation } from './state.js'
 
 const settle = (effects: Effect[], commandID: string, result: E.Either<SignalingFailure, string>): void => {
   effects.push({ type: 'settle', commandID, result })
@@ -58,7 +58,7 @@ const checkInvite = (state: EngineState, command: InviteCommand): SignalingFailu
   const { userID, limits } = state.config
   const { inviteeList, groupID, timeout } = command
   if (inviteeList.length === 0 || !inviteeList.every(isId)) return failure('InvalidParameter', 'invitees must be non-empty ids')
-  if (inviteeList.includes(userID)) return failure('InvalidParameter', 'the inviter may not invite itself')
+  if (positionOf(inviteeList, userID) >= 0) return failure('InvalidParameter', 'the inviter may not invite itself')
   if (!Number.isFinite(timeout) || timeout < 0 || timeout > maxTimeoutSeconds) {
     return failure('InvalidParameter', `timeout must be between 0 and ${maxTimeoutSeconds} seconds`)
   }
@@ -87,7 +87,8 @@ export const invite = (state: EngineState, command: InviteCommand, effects: Effe
       inviteID: command.inviteID,
       groupID: command.groupID,
       inviter: state.config.userID,
-      invitees: distinct(command.inviteeList),
+      // One invitee: a list of its own without `distinct`'s checks and copy (builtin calls).
+      invitees: command.inviteeList.length === 1 ? [command.inviteeList[0]!] : distinct(command.inviteeList),
       timeout: command.timeout,
       onlineUserOnly: command.onlineUserOnly,
       // 1:1 answers reach only the inviter anyway: the option narrows group invitations alone.
@@ -162,8 +163,11 @@ const actionOf = (type: Exclude<Answer, 'command.modify'>): ActionType =>
 const factTypeOf = (type: Exclude<Answer, 'command.modify'>): InviteeEventType =>
   type === 'command.accept' ? 'invitee.accepted' : type === 'command.reject' ? 'invitee.rejected' : 'inviter.cancelled'
 
-/** The decided list of an answer by the first invitee. Frozen, like `nothingYet`: nothing writes a decided list. */
-const theFirst: number[] = Object.freeze([0]) as unknown as number[]
+/**
+ * The decided list of an answer by the first invitee, shared: nothing writes a decided list. Not
+ * frozen: V8's optimised code reads an element of a frozen array through a generic stub call.
+ */
+const theFirst: number[] = [0]
 
 export const answer = (state: EngineState, command: AnswerCommand, effects: Effect[]): void => {
   const { commandID, inviteID, data, now } = command
@@ -176,7 +180,7 @@ export const answer = (state: EngineState, command: AnswerCommand, effects: Effe
     // The user's own position is found once and becomes the decided list: no list of ids to map back.
     const i = ownAnswerable(state, invitation, now)
     if (typeof i !== 'number') return settle(effects, commandID, E.left(i))
-    // A 1:1 invitation's list (shared and frozen) is this user alone: the answer lists it as it is,
+    // A 1:1 invitation's list (shared) is this user alone: the answer lists it as it is,
     // and decides the first invitee, as every 1:1 answer does (a shared list, not an array each).
     const targets = inviteesOf(invitation).length === 1 ? inviteesOf(invitation) : [state.config.userID]
     return decide(state, invitation, command, type, targets, i === 0 ? theFirst : [i], effects)

@@ -8,7 +8,7 @@ import { compiledInviteeMachine as machine, fireInPlace } from '../machine/compi
 import { inviteeEventTypes, type Decision, type InviteeEvent, type InviteeEventType, type InviteeState } from '../machine/inviteeMachine.js'
 import type { Effect } from './io.js'
 import { buildInviteeIndex, positionIn, type InviteeIndex } from './inviteeIndex.js'
-import { inviteesOf, pendingCountOf, writableDecisions, writableStates, type DecisionSlot, type EngineState, type Invitation } from './state.js'
+import { inviteesOf, pendingCountOf, positionOf, writableDecisions, writableStates, type DecisionSlot, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Derived index
@@ -35,7 +35,7 @@ let lastIndex: InviteeIndex | undefined
 /** The invitee's index in `inviteesOf(invitation)`, or -1. */
 export const inviteeIndex = (invitation: Invitation, userID: string): number => {
   const invitees = inviteesOf(invitation)
-  if (invitees.length <= SCANNED_UP_TO) return invitees.indexOf(userID)
+  if (invitees.length <= SCANNED_UP_TO) return positionOf(invitees, userID)
   if (lastIndexed !== invitation) {
     lastIndex = indexes.get(invitation)
     if (lastIndex === undefined) indexes.set(invitation, (lastIndex = buildInviteeIndex(invitees)))
@@ -56,7 +56,7 @@ export const ownInviteeIndex = (state: EngineState, invitation: Invitation): num
   const invitees = inviteesOf(invitation)
   const me = state.config.userID
   const index = invitees.length <= SCANNED_UP_TO ? undefined : indexes.get(invitation)
-  return index === undefined ? invitees.indexOf(me) : positionIn(index, invitees, me)
+  return index === undefined ? positionOf(invitees, me) : positionIn(index, invitees, me)
 }
 
 // -------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import { sinceEpoch } from './record.js'
 import { adoptModification } from './modifications.js'
 import { noneOverruled } from './outbound.js'
 import { mayBePrivateAnswer, misdirected } from './audience.js'
-import { groupOf, inviteesOf, isPresented, isProvisional, PROVISIONAL, type DataVersion, type EngineState, type Invitation } from './state.js'
+import { groupOf, inviteesOf, isPresented, isProvisional, positionOf, PROVISIONAL, type DataVersion, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Helpers
@@ -182,7 +182,7 @@ const applyAnswer = (
  */
 const notAddressed = (state: EngineState, envelope: Envelope): boolean => {
   const me = state.config.userID
-  return envelope.groupID === '' && envelope.inviter !== me && !envelope.inviteeList.includes(me)
+  return envelope.groupID === '' && envelope.inviter !== me && positionOf(envelope.inviteeList, me) < 0
 }
 
 const factType = (actionType: ActionType, fromInviter: boolean): InviteeEventType | undefined => {
@@ -309,13 +309,13 @@ const receiveInvite = (state: EngineState, message: IncomingMessage, envelope: E
   const { config } = state
   const known = state.invitations.get(envelope.inviteID)
   if (message.sender !== envelope.inviter) return report(effects, 'forged-sender', 'the sender is not the inviter', message)
-  if (envelope.inviteeList.includes(envelope.inviter)) return report(effects, 'malformed', 'the inviter invites itself', message)
+  if (positionOf(envelope.inviteeList, envelope.inviter) >= 0) return report(effects, 'malformed', 'the inviter invites itself', message)
   if (known !== undefined) return adoptServerTime(state, known, message, envelope, effects)
   const own = isOwn(state, message)
   // This device's own invite: an echo of one in flight (its receipt will create the invitation),
   // or one an earlier run of this device sent (held as sent here, silently).
   if (own && state.inFlight.has(actionIDOf(message, envelope))) return report(effects, 'duplicate', 'an echo of this device’s own invite', message)
-  if (envelope.groupID === '' && !message.fromMyOtherDevice && !envelope.inviteeList.includes(config.userID)) {
+  if (envelope.groupID === '' && !message.fromMyOtherDevice && positionOf(envelope.inviteeList, config.userID) < 0) {
     return report(effects, 'not-addressed', 'a 1:1 invite that does not invite this user', message)
   }
   if (isForgotten(state, message, envelope)) return report(effects, 'duplicate', forgottenDetail, message)

@@ -318,8 +318,12 @@ export const extrasFor = (state: EngineState, groupID: string, invitees: readonl
   return extras
 }
 
-/** The shared (and frozen) extras of the untouched 1:1 invitations to `invitee`. */
-const soleExtrasOf = (invitee: string): Extras => Object.freeze(ownExtras(true, '', Object.freeze([invitee])))
+/**
+ * The shared (and frozen) extras of the untouched 1:1 invitations to `invitee`. Their list is not
+ * frozen (nothing writes an invitee list): V8's optimised code reads an element of a frozen array
+ * through a call to its generic keyed-load stub, and a 1:1 lifecycle read this one several times.
+ */
+const soleExtrasOf = (invitee: string): Extras => Object.freeze(ownExtras(true, '', [invitee]))
 
 /**
  * Extras with these fields, every invitee's state and decision still to be entered (`writableStates`,
@@ -349,6 +353,12 @@ export const writableExtras = (invitation: Invitation): Extras => {
   return (invitation.extras = ownExtras(false, extras.groupID, extras.invitees))
 }
 
+/**
+ * `list.indexOf(id)`, compared in place for a one-id list (every 1:1 invitation's, and a 1:1
+ * message's): the builtin call cost a 1:1 lifecycle more than the comparisons it made.
+ */
+export const positionOf = (list: readonly string[], id: string): number => (list.length === 1 ? (list[0] === id ? 0 : -1) : list.indexOf(id))
+
 /** The invitation's invitees. */
 export const inviteesOf = (invitation: Invitation): readonly string[] => invitation.extras.invitees
 
@@ -375,6 +385,12 @@ export type InviteeCodes = number[] | Uint8Array
 export const BYTES_FROM = 4_096
 
 /**
+ * A fresh invitee's code, as a variable: a literal `[0]` shares V8's copy-on-write elements with
+ * its boilerplate, and the first write into it (every 1:1 decision's) copied them.
+ */
+const undecided = 0
+
+/**
  * The invitation's own `states`, made on the first write, every invitee's code 0: the initial
  * state, undecided (`engine/invitees.ts` counts on the initial state's index being 0). A list is
  * filled: a sparse array written at a random index of a large group would turn into a slow
@@ -384,7 +400,7 @@ export const writableStates = (invitation: Invitation): InviteeCodes => {
   const extras = invitation.extras
   if (extras.states !== nothingYet) return extras.states
   const n = extras.invitees.length
-  const states = n === 1 ? [0] : n < BYTES_FROM ? new Array<number>(n).fill(0) : new Uint8Array(n)
+  const states = n === 1 ? [undecided] : n < BYTES_FROM ? new Array<number>(n).fill(0) : new Uint8Array(n)
   writableExtras(invitation).states = states
   return states
 }
