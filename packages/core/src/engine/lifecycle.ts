@@ -44,15 +44,16 @@ const INVITER = 2
 const EXPIRY = 4
 const GC = 8
 
-/** Due times by bit of {@link dueTimers}, valid until its next call (no array per call). */
+/** Due times by bit of {@link timersDue}, valid until its next call (no array per call). */
 const dueTimes = [0, 0, 0, 0]
 
 /**
  * Which of the invitation's timers are due at this party now, one bit per kind of
- * `invitationTimers`, their times left in `dueTimes`: the one place that says when each is due,
- * computed in one pass (a pass per kind cost a 1:1 step a tenth of its time).
+ * `invitationTimers`, their times left in `dueTimes` (read with {@link dueTime} until the next call
+ * of this or {@link armTimers}): the one place that says when each is due, computed in one pass (a
+ * pass per kind cost a 1:1 step a tenth of its time).
  */
-const dueTimers = (state: EngineState, invitation: Invitation): number => {
+export const timersDue = (state: EngineState, invitation: Invitation): number => {
   const endedAt = endedAtOf(invitation)
   if (endedAt !== null) {
     dueTimes[3] = endedAt + state.config.limits.retentionMs
@@ -79,7 +80,7 @@ const dueTimers = (state: EngineState, invitation: Invitation): number => {
 }
 
 /**
- * The earliest of the due times of `due` (bits of {@link dueTimers}) later than `after`. The kinds
+ * The earliest of the due times of `due` (bits of {@link timersDue}) later than `after`. The kinds
  * in bit order are in time order (the own deadline, then the inviter's 5 s and everyone else's 10 s
  * after it; the tombstone's removal comes alone), so the first one found is the earliest.
  */
@@ -88,25 +89,16 @@ const earliestOf = (due: number, after: number): number => {
   return Number.POSITIVE_INFINITY
 }
 
-/**
- * The invitation's timers due at this party now, one bit per kind of `invitationTimers`; their
- * times are read with {@link dueTime} until the next call of this or {@link armTimers}.
- */
-export const timersDue = (state: EngineState, invitation: Invitation): number => dueTimers(state, invitation)
-
 /** The due time of the `k`-th kind of `invitationTimers` (own, inviter, expiry, gc), as the last {@link timersDue} found it. */
 export const dueTime = (k: number): number => dueTimes[k]!
-
-/** Whether the invitation has a timer armed at this party now. */
-export const hasTimer = (state: EngineState, invitation: Invitation): boolean => dueTimers(state, invitation) !== 0
 
 /**
  * Arms the invitation's timer for the earliest of its due times (those later than `after` only:
  * the deadlines at or before it have just been acted on), or clears it when it has none and
- * `armedBefore` (see {@link hasTimer}, taken before the change) says one was armed.
+ * `armedBefore` (whether {@link timersDue} found any, before the change) says one was armed.
  */
 export const armTimers = (state: EngineState, invitation: Invitation, effects: Effect[], armedBefore = false, after = Number.NEGATIVE_INFINITY): void => {
-  const due = dueTimers(state, invitation)
+  const due = timersDue(state, invitation)
   const at = due === 0 ? Number.POSITIVE_INFINITY : earliestOf(due, after)
   if (at === Number.POSITIVE_INFINITY) {
     if (armedBefore) effects.push({ type: 'timer.clear', key: invitation.inviteID })
@@ -148,7 +140,7 @@ export const settleActivity = (state: EngineState, invitation: Invitation, now: 
   const active = pendingCountOf(invitation) > 0
   if (active === (endedAtOf(invitation) === null)) return
   // A revived invitation was ended, so its tombstone's removal was armed; an ending one arms that
-  // removal next, which never needs to know what was armed before (no `hasTimer` pass to find out).
+  // removal next, which never needs to know what was armed before (no `timersDue` pass to find out).
   const armedBefore = active
   writableExtras(invitation).endedAt = active ? null : now
   state.activeCount += active ? 1 : -1
@@ -230,7 +222,7 @@ export const removeInvitation = (state: EngineState, invitation: Invitation, eff
 
 /** Forgets an invitation, clearing its timer if it has one armed (but not when that just fired). */
 const dropInvitation = (state: EngineState, invitation: Invitation, effects: Effect[], fired = false): void => {
-  const armed = !fired && hasTimer(state, invitation)
+  const armed = !fired && timersDue(state, invitation) !== 0
   state.invitations.delete(invitation.inviteID)
   if (lastFound === invitation) lastFound = lastState = undefined
   state.revision++
