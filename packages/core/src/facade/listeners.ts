@@ -55,8 +55,11 @@ export interface Listeners {
   readonly counts: Partial<Record<DiagnosticReason, number>>
   /** Notifications waiting for the end of construction; `undefined` once delivered. */
   held: Notification[] | undefined
-  /** Notifications about invitations whose `invite()` has not yet handed the app their id. */
-  readonly awaiting: Map<string, Notification[]>
+  /**
+   * Notifications about invitations whose `invite()` has not yet handed the app their id: a fresh
+   * `Map` whenever it empties, for the reason the shell's table of commands is (`shell.ts`).
+   */
+  awaiting: Map<string, Notification[]>
   diagnose(diagnostic: Diagnostic): void
   /** One of the app's listeners threw: count it and hand the error to the app. */
   threw(error: unknown, context: ListenerErrorContext): void
@@ -150,6 +153,7 @@ export const releaseHeld = (listeners: Listeners, inviteID: string): void =>
   void settled.then(() => {
     const waiting = listeners.awaiting.get(inviteID) ?? []
     listeners.awaiting.delete(inviteID)
+    if (listeners.awaiting.size === 0) listeners.awaiting = new Map()
     for (const notification of waiting) deliverNotification(listeners, notification)
   })
 
