@@ -261,8 +261,14 @@ export interface EngineState {
   /** By invite id, in arrival order. */
   readonly held: Map<string, HeldMessage[]>
   heldCount: number
-  /** By send id (the action id). `snapshotOf` saves its entries as a list. */
-  readonly inFlight: Map<string, InFlight>
+  /**
+   * By send id (the action id). `snapshotOf` saves its entries as a list. A fresh `Map` whenever
+   * a receipt empties it: V8 rehashes a `Map` into the generation of the table it replaces, and a
+   * replaced table keeps pointing at the entries it held, so a long-lived table of sends made every
+   * later table in the old generation, and each one it left behind kept its entries (envelopes and
+   * what they reach) alive through young collections until a full one.
+   */
+  inFlight: Map<string, InFlight>
   /** Timeouts the engine sent on its own that the IM refused; sent again on reconnect. */
   outbox: InFlight[]
   /**
@@ -460,7 +466,7 @@ class FreshState implements EngineState {
   declare readonly forgottenUpTo: Map<string, number>
   declare readonly held: Map<string, HeldMessage[]>
   declare heldCount: number
-  declare readonly inFlight: Map<string, InFlight>
+  declare inFlight: Map<string, InFlight>
   declare outbox: InFlight[]
   declare readonly soleExtras: Map<string, Extras>
   constructor(config: EngineConfig) {

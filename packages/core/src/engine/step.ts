@@ -94,6 +94,7 @@ const sendTaken = (state: EngineState, sendID: string, messageID: string, server
   const entry = state.inFlight.get(sendID)
   if (entry === undefined) return
   state.inFlight.delete(sendID)
+  if (state.inFlight.size === 0) state.inFlight = new Map() // see `EngineState.inFlight`
   state.revision++
   const { envelope } = entry
   // The invitation is looked up only where it is read: an answer's receipt needs none, and an
