@@ -15,6 +15,7 @@ import type { SignalingFailure } from '../errors.js'
 import type { InviteeEvent, InviteeState } from '../machine/inviteeMachine.js'
 import type { ConnectionState, Conversation, IncomingMessage, OfflinePushInfo, SendOptions, SendReceipt } from '../ports.js'
 import type { Envelope } from '../wire/envelope.js'
+import type { Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Inputs
@@ -171,7 +172,12 @@ export type Effect =
       /** A deadline: read the server's clock before it fires (false for the removal of what is kept). */
       readonly deadline: boolean
     }
-  | { readonly type: 'timer.clear'; readonly key: string }
+  /**
+   * Disarm the timer `key`. When the invitation whose timer it is was forgotten in the same step
+   * (a tombstone dropped early), `invitation` names it: a shell that keeps what it knows of a timer
+   * in the invitation finds it there, no longer by the invite id.
+   */
+  | { readonly type: 'timer.clear'; readonly key: string; readonly invitation?: Invitation }
   | { readonly type: 'settle'; readonly commandID: string; readonly result: Either<SignalingFailure, string> }
   | { readonly type: 'diagnostic'; readonly diagnostic: Diagnostic }
   /** Only with `config.trace`: an invitee took a transition (mirrored into the Stately inspector). */

@@ -231,7 +231,7 @@ const dropInvitation = (state: EngineState, invitation: Invitation, effects: Eff
     countActive(state, invitation.inviter, -1)
     trackOpenEnded(state, invitation, false)
   }
-  if (armed) effects.push({ type: 'timer.clear', key: invitation.inviteID })
+  if (armed) effects.push({ type: 'timer.clear', key: invitation.inviteID, invitation })
   if (state.config.trace) {
     effects.push({ type: 'trace.invitation', change: 'removed', inviteID: invitation.inviteID, invitees: inviteesOf(invitation) })
   }

@@ -76,6 +76,26 @@ describe('timer effects of a 1:1 lifecycle', () => {
     const effects = run('bob', 'phone', [invite('one', T0), cancel('one', T0 + 100), invite('two', T0 + 200), cancel('two', T0 + 300)], { ...defaultLimits, maxEndedInvitations: 1 })
     expect(effects[3]).toEqual(['notify', `timer.set two +${300 + retention} removal`, 'timer.clear one', 'diagnostic'])
   })
+
+  // The shell keeps a timer's record number in its invitation and finds it there by the invite id;
+  // a dropped tombstone has left the state by the time its clear is carried out, so the clear names it.
+  it('the clear of a tombstone dropped early names the invitation the state no longer holds', () => {
+    const state = connected('bob', 'phone', { ...defaultLimits, maxEndedInvitations: 1 })
+    const received = (actionType: ActionType, inviteID: string, at: number): Input => ({
+      type: 'message.received', now: at, actionID: `r-${inviteID}-${actionType}`, message: message('alice', 'laptop', at, `m-${inviteID}-${actionType}`), envelope: envelope(actionType, ['bob'], `a-${inviteID}-${actionType}`, inviteID),
+    })
+    const clears = (input: Input) => step(state, input).effects.filter((effect) => effect.type === 'timer.clear')
+    clears(received(ActionType.invite, 'one', T0))
+    const one = state.invitations.get('one')
+    expect(one).toBeDefined()
+    clears(received(ActionType.cancel, 'one', T0 + 100))
+    clears(received(ActionType.invite, 'two', T0 + 200))
+    const cleared = clears(received(ActionType.cancel, 'two', T0 + 300))
+    expect(state.invitations.has('one')).toBe(false)
+    expect(cleared).toHaveLength(1)
+    expect(cleared[0]).toMatchObject({ type: 'timer.clear', key: 'one' })
+    expect(cleared[0]?.invitation).toBe(one)
+  })
 })
 
 describe('timer effects of a group invitation', () => {
