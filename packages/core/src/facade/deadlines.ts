@@ -68,8 +68,6 @@ export interface Holders<H> {
   readonly setSlot: (holder: H, record: number) => void
 }
 
-/** No key has a holder: every record is kept in the `Map`. */
-const noHolders = <H>(): Holders<H> => ({ holderOf: () => undefined, slotOf: () => noRecord, setSlot: () => undefined })
 
 /**
  * A record's flags, the low bits of its order column: set as a deadline (`timer.set`'s flag);
@@ -108,7 +106,7 @@ export class Deadlines<H = never> {
    * Keys for which `holders` finds no holder keep their record in a `Map`. `limit`: how many
    * deadlines are set before their orders are numbered again ({@link orderLimit}; less, to test that).
    */
-  constructor(holders: Holders<H> = noHolders<H>(), limit = orderLimit) {
+  constructor(holders: Holders<H>, limit = orderLimit) {
     this.#holderOf = holders.holderOf
     this.#slotOf = holders.slotOf
     this.#setSlot = holders.setSlot
@@ -135,9 +133,16 @@ export class Deadlines<H = never> {
     return replaced
   }
 
-  /** Forgets `key`'s deadline; returns its time, if it had one. */
-  clear(key: string): number | undefined {
-    const record = this.#forget(key, this.#holderOf(key))
+  /**
+   * Forgets `key`'s deadline; returns its time, if it had one. `holder`: the key's holder when
+   * `holderOf` no longer finds it (by default, the one it finds): an invitation dropped in the step
+   * that clears its timer still keeps its record's number, and the record is counted off at once.
+   * Looked up after it was gone, the record stayed counted, so the heap, which is rebuilt when
+   * stale records outnumber live ones, kept it and its key until it came up (the 10 minutes of a
+   * tombstone's retention, for every tombstone a flood dropped early).
+   */
+  clear(key: string, holder?: H): number | undefined {
+    const record = this.#forget(key, holder ?? this.#holderOf(key))
     return record === noRecord ? undefined : this.#at[record]
   }
 
@@ -176,7 +181,9 @@ export class Deadlines<H = never> {
   /** The live record of `key` (whose holder is `holder`), or {@link noRecord}. */
   #liveRecord(key: string, holder: H | undefined): number {
     const slot = holder === undefined ? noRecord : this.#slotOf(holder)
-    if (slot !== noRecord) return slot
+    // A holder given after it went away may name a record already let go of (stale: a rebuild
+    // released it) and perhaps reused for another key; only a record still under its key is its.
+    if (slot !== noRecord && this.#keys[slot] === key) return slot
     return this.#unheld.size === 0 ? noRecord : (this.#unheld.get(key) ?? noRecord)
   }
 

@@ -192,7 +192,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
       const effect = timerEffects[i]!
       if (closed) break
       if (effect.type === 'timer.set') arm(effect.key, effect.at, effect.deadline)
-      else disarm(effect.key)
+      else disarm(effect.key, effect.invitation)
     }
     timerCount = 0
   }
@@ -280,8 +280,10 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     if (at < wakeFor) rearm()
   }
 
-  const disarm = (key: string): void => {
-    deadlines.clear(key)
+  // A clear names its invitation when the step forgot it (a tombstone dropped early): the store
+  // no longer finds it by the key, and the record it keeps the number of is counted off at once.
+  const disarm = (key: string, invitation: Invitation | undefined): void => {
+    deadlines.clear(key, invitation)
     if (deadlines.size === 0 && wake !== undefined) rearm()
   }
 

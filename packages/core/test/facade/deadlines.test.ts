@@ -47,7 +47,7 @@ describe('the deadline heap', () => {
   // a cleared or taken key never comes up again until set again; `earliest` is the smallest time left.
   // All of it holds however often the orders are numbered again.
   test.prop([ops, limit])('takes what is due, in order, as a plain table would', (script: Op[], sets: number) => {
-    const heap = new Deadlines(undefined, sets)
+    const heap = new Deadlines<never>({ holderOf: () => undefined, slotOf: () => -1, setSlot: () => undefined }, sets)
     const table: Table = new Map()
     script.forEach((step, seq) => {
       applyBoth(heap, table, step, seq, false)
@@ -90,5 +90,76 @@ describe('the deadline heap with holders', () => {
     })
     heap.takeDue(Number.POSITIVE_INFINITY)
     expect(heap.size).toBe(0)
+  })
+})
+
+type DropOp = Op | { readonly op: 'hold'; readonly key: string } | { readonly op: 'leave'; readonly key: string } | { readonly op: 'clearGone' }
+
+const dropOps = fc.array(
+  fc.oneof(
+    { weight: 5, arbitrary: fc.record({ op: fc.constant('set' as const), key, at: time, deadline: fc.boolean() }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('clear' as const), key }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('take' as const), upTo: time }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('hold' as const), key }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('leave' as const), key }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('clearGone' as const) }) },
+  ),
+  // Scripts long enough that a key is often held, set and dropped in turn, and the heap rebuilt.
+  { minLength: 20, maxLength: 300, size: 'max' },
+)
+
+describe('the deadline heap, told of a holder after it went', () => {
+  // Law: a holder that goes away (`leave`: the engine forgets an invitation) and has its key
+  // cleared through it later (`clearGone`: the clear the engine made as it forgot it, carried out
+  // after the step, with timers of other keys set in between) counts its deadline off once: at
+  // once if its record is still in the heap, and not again if a rebuild let go of the record
+  // meanwhile (its number may be reused by then). The heap behaves as the plain table throughout,
+  // and once every holder that went was cleared, `size` is exactly what is live. Cleared by key
+  // alone, the deadline stayed counted, and stale records were no longer let go of while it did.
+  // As in the engine, a key whose holder went gets no new deadline or holder until that clear.
+  test.prop([dropOps, limit])('counts off the deadline of a holder forgotten and cleared', (script: DropOp[], sets: number) => {
+    const holders = new Map<string, { timerSlot: number }>()
+    const gone = new Map<string, { timerSlot: number }>()
+    const heap = new Deadlines({ holderOf: (k) => holders.get(k), slotOf: (h) => h.timerSlot, setSlot: (h, record) => void (h.timerSlot = record) }, sets)
+    const table: Table = new Map()
+    script.forEach((step, seq) => {
+      if (step.op === 'hold') {
+        if (!holders.has(step.key) && !gone.has(step.key)) holders.set(step.key, { timerSlot: -1 })
+      } else if (step.op === 'leave') {
+        const holder = holders.get(step.key)
+        if (holder === undefined) return
+        holders.delete(step.key)
+        gone.set(step.key, holder)
+        if (table.get(step.key)?.held === true) table.delete(step.key)
+      } else if (step.op === 'clearGone') {
+        // The clear disarms the key, as any clear does (a deadline set for it before the holder came goes too).
+        for (const [k, holder] of gone) {
+          heap.clear(k, holder)
+          table.delete(k)
+        }
+        gone.clear()
+      } else if ((step.op === 'set' || step.op === 'clear') && gone.has(step.key)) return
+      else applyBoth(heap, table, step, seq, step.op === 'set' && holders.has(step.key))
+      if (gone.size === 0) expect(heap.size).toBe(table.size)
+      else expect(heap.size).toBeGreaterThanOrEqual(table.size)
+    })
+  })
+
+  // The same in a flood's shape: each invitation holds its deadline, and the oldest but ten are
+  // dropped and cleared as the next comes; ten stay counted, and only those come up.
+  test.prop([fc.integer({ min: 100, max: 2_000 })])('counts only the deadlines of the holders kept through a flood', (n: number) => {
+    const holders = new Map<string, { timerSlot: number }>()
+    const heap = new Deadlines({ holderOf: (k) => holders.get(k), slotOf: (h) => h.timerSlot, setSlot: (h, record) => void (h.timerSlot = record) })
+    for (let i = 0; i < n; i++) {
+      holders.set(`k${i}`, { timerSlot: -1 })
+      heap.set(`k${i}`, 1_000 + i, false)
+      if (i >= 10) {
+        const old = holders.get(`k${i - 10}`)!
+        holders.delete(`k${i - 10}`)
+        heap.clear(`k${i - 10}`, old)
+      }
+    }
+    expect(heap.size).toBe(10)
+    expect(heap.takeDue(Number.POSITIVE_INFINITY).map((due) => due.key)).toEqual(Array.from({ length: 10 }, (_, k) => `k${n - 10 + k}`))
   })
 })
