@@ -8,7 +8,7 @@ import { compiledInviteeMachine as machine, fireInPlace } from '../machine/compi
 import { inviteeEventTypes, type Decision, type InviteeEvent, type InviteeEventType, type InviteeState } from '../machine/inviteeMachine.js'
 import type { Effect } from './io.js'
 import { buildInviteeIndex, positionIn, type InviteeIndex } from './inviteeIndex.js'
-import { inviteesOf, pendingCountOf, positionOf, writableDecisions, writableStates, type DecisionSlot, type EngineState, type Invitation } from './state.js'
+import { decidableStates, inviteesOf, pendingCountOf, positionOf, writableDecisions, writableStates, type DecisionSlot, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Derived index
@@ -157,10 +157,11 @@ const storeDecision = (invitation: Invitation, slots: DecisionSlot[], i: number,
  */
 const storeShared = (slots: DecisionSlot[], at: number, n: number, i: number, value: string): void => {
   const kept = slots[at]
-  if (kept === value) return
+  // `undefined` and the type first: a comparison of `kept` with `value` before them saw an
+  // entry of any kind and called V8's generic equality (twice a decision).
   if (kept === undefined) slots[at] = value
-  else if (typeof kept === 'string') (slots[at] = new Array<string>(n).fill(kept))[i] = value
-  else (kept as string[])[i] = value
+  else if (typeof kept !== 'string') (kept as string[])[i] = value
+  else if (kept !== value) (slots[at] = new Array<string>(n).fill(kept))[i] = value
 }
 
 /** The data {@link storeDecision} kept last (only ever compared with, and kept again in its place). */
@@ -303,7 +304,7 @@ export const applyFact = (
   // shared empty list (`nothingYet`) always applies (nothing outranks it yet), and reading past
   // the end of that frozen list sent this load, for every later answer too, through V8's generic
   // keyed-load path (4 % of a group answer's step in a CPU profile).
-  const states = writableStates(invitation)
+  const states = decidableStates(invitation)
   const code = states[i]!
   // Built only for an invitee decided already (a duplicate, or a fact that may outrank it). An
   // invitee without a decision is in the initial state (the two change together, here and in

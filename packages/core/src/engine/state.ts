@@ -300,12 +300,20 @@ const ownExtras = (
   shared: boolean,
   groupID: string,
   invitees: readonly string[],
-  settled = 0,
-  endedAt: number | null = null,
-  dataVersion: DataVersion | null = null,
-  deferred: Notification[] = nothingYet,
-  shownData?: string,
+  settled: number,
+  endedAt: number | null,
+  dataVersion: DataVersion | null,
+  deferred: Notification[],
+  shownData: string | undefined,
 ): Extras => ({ shared, groupID, invitees, states: nothingYet, decisions: nothingYet, settled, endedAt, dataVersion, deferred, shownData })
+
+/**
+ * Extras of an untouched invitation of `groupID` to `invitees`, made by {@link ownExtras}: every
+ * other field as such an invitation has it (nothing settled, not ended, the invite's own data,
+ * nothing deferred or shown).
+ */
+const untouchedExtras = (shared: boolean, groupID: string, invitees: readonly string[]): Extras =>
+  ownExtras(shared, groupID, invitees, 0, null, null, nothingYet, undefined)
 
 /**
  * The extras of an untouched invitation of `groupID` to `invitees`: shared by every such 1:1
@@ -314,7 +322,7 @@ const ownExtras = (
  * app's) and nothing changes it: it is kept, not copied.
  */
 export const extrasFor = (state: EngineState, groupID: string, invitees: readonly string[]): Extras => {
-  if (groupID !== '' || invitees.length !== 1) return ownExtras(false, groupID, invitees)
+  if (groupID !== '' || invitees.length !== 1) return untouchedExtras(false, groupID, invitees)
   const invitee = invitees[0]!
   const shared = state.soleExtras.get(invitee)
   if (shared !== undefined) return shared
@@ -329,7 +337,7 @@ export const extrasFor = (state: EngineState, groupID: string, invitees: readonl
  * frozen (nothing writes an invitee list): V8's optimised code reads an element of a frozen array
  * through a call to its generic keyed-load stub, and a 1:1 lifecycle read this one several times.
  */
-const soleExtrasOf = (invitee: string): Extras => Object.freeze(ownExtras(true, '', [invitee]))
+const soleExtrasOf = (invitee: string): Extras => Object.freeze(untouchedExtras(true, '', [invitee]))
 
 /**
  * Extras with these fields, every invitee's state and decision still to be entered (`writableStates`,
@@ -356,7 +364,7 @@ export const extrasOf = (
 export const writableExtras = (invitation: Invitation): Extras => {
   const extras = invitation.extras
   if (!extras.shared) return extras
-  return (invitation.extras = ownExtras(false, extras.groupID, extras.invitees))
+  return (invitation.extras = untouchedExtras(false, extras.groupID, extras.invitees))
 }
 
 /**
@@ -409,6 +417,21 @@ export const writableStates = (invitation: Invitation): InviteeCodes => {
   const states = n === 1 ? [undecided] : n < BYTES_FROM ? new Array<number>(n).fill(0) : new Uint8Array(n)
   writableExtras(invitation).states = states
   return states
+}
+
+/**
+ * {@link writableStates} for an invitee about to be decided, with the decisions' list made too
+ * when the invitation is an untouched 1:1 one (its extras shared): extras of its own with both
+ * lists, in one step rather than a check and a call to make the extras its own per list (every 1:1
+ * decision's first).
+ */
+export const decidableStates = (invitation: Invitation): InviteeCodes => {
+  const extras = invitation.extras
+  if (!extras.shared) return writableStates(invitation)
+  // Shared extras are a 1:1 invitation's: one invitee.
+  const own = (invitation.extras = untouchedExtras(false, extras.groupID, extras.invitees))
+  own.decisions = new Array<DecisionSlot>(1 + DECISION_EXTRA)
+  return (own.states = [undecided])
 }
 
 /**
