@@ -224,6 +224,7 @@ export const removeInvitation = (state: EngineState, invitation: Invitation, eff
 const dropInvitation = (state: EngineState, invitation: Invitation, effects: Effect[], fired = false): void => {
   const armed = !fired && timersDue(state, invitation) !== 0
   state.invitations.delete(invitation.inviteID)
+  if (state.invitations.size === 0) state.invitations = new Map() // see `EngineState.invitations`
   if (lastFound === invitation) lastFound = lastState = undefined
   state.revision++
   if (endedAtOf(invitation) === null) {

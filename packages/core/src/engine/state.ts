@@ -227,7 +227,13 @@ export interface EngineState {
   revision: number
   /** Caught up with the IM: timers may act and invitations may ring. */
   connected: boolean
-  readonly invitations: Map<string, Invitation>
+  /**
+   * By invite id, ended ones (tombstones) included. A fresh `Map` whenever the last one leaves it,
+   * for the reason `inFlight` is one: on a device whose tombstones go when their retention is over,
+   * a promoted table made every later one old, each keeping the invitations it held alive through
+   * young collections.
+   */
+  invitations: Map<string, Invitation>
   /**
    * The server time the invitations' `taken` counts from: moved to the new invitation's time when
    * there is none, and every `taken` with it when one would be more than about twelve days away
@@ -480,7 +486,7 @@ class FreshState implements EngineState {
   declare readonly config: EngineConfig
   declare revision: number
   declare connected: boolean
-  declare readonly invitations: Map<string, Invitation>
+  declare invitations: Map<string, Invitation>
   declare epoch: number
   declare activeCount: number
   declare readonly activeByInviter: Map<string, number>
