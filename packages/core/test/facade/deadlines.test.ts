@@ -8,14 +8,13 @@ const key = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h')
 /** How many deadlines are set before their orders are numbered again: the real limit, or one a script passes often. */
 const limit = fc.oneof(fc.constant(orderLimit), fc.integer({ min: 1, max: 40 }))
 const time = fc.integer({ min: 0, max: 50 })
-const ops = fc.array(
-  fc.oneof(
-    { weight: 5, arbitrary: fc.record({ op: fc.constant('set' as const), key, at: time, deadline: fc.boolean() }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant('clear' as const), key }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant('take' as const), upTo: time }) },
-  ),
-  { maxLength: 300 },
-)
+/** The heap's own operations, weighted: sets most, takes least. */
+const heapOps = [
+  { weight: 5, arbitrary: fc.record({ op: fc.constant('set' as const), key, at: time, deadline: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('clear' as const), key }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('take' as const), upTo: time }) },
+] as const
+const ops = fc.array(fc.oneof(...heapOps), { maxLength: 300 })
 
 /** What the heap must behave as: each key's time, the order it was set in, its flag. */
 type Table = Map<string, { at: number; seq: number; deadline: boolean; held?: boolean }>
@@ -60,9 +59,7 @@ type HolderOp = Op | { readonly op: 'hold'; readonly key: string } | { readonly 
 
 const holderOps = fc.array(
   fc.oneof(
-    { weight: 5, arbitrary: fc.record({ op: fc.constant('set' as const), key, at: time, deadline: fc.boolean() }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant('clear' as const), key }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant('take' as const), upTo: time }) },
+    ...heapOps,
     { weight: 1, arbitrary: fc.record({ op: fc.constant('hold' as const), key }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('forget' as const), key }) },
   ),
@@ -97,9 +94,7 @@ type DropOp = Op | { readonly op: 'hold'; readonly key: string } | { readonly op
 
 const dropOps = fc.array(
   fc.oneof(
-    { weight: 5, arbitrary: fc.record({ op: fc.constant('set' as const), key, at: time, deadline: fc.boolean() }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant('clear' as const), key }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant('take' as const), upTo: time }) },
+    ...heapOps,
     { weight: 2, arbitrary: fc.record({ op: fc.constant('hold' as const), key }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('leave' as const), key }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('clearGone' as const) }) },
