@@ -132,14 +132,10 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
   const { transport, clock, ids, listeners, mirror } = ports
   /**
    * Commands waiting for the engine, by command id; a fresh `Map` whenever the last one is taken
-   * out. V8 rehashes a `Map` (as it grows, shrinks or fills with deleted entries) into a table in
-   * the generation of the table it replaces, and the replaced table keeps pointing at the entries
-   * it held: once a long-lived `Map`'s table had been promoted, each of its later tables was made in
-   * the old generation, and each one it left behind kept the commands it held then (their promises,
-   * settling functions and what those reach) alive through every young collection until the next
-   * full one, which promoted them all. Over the direct IM about 1.8 KB a 1:1 lifecycle was promoted
-   * only to die, about a third of it through this table and the engine's table of sends in flight,
-   * and the rest through what those reached; a young `Map` per emptying costs a hundred bytes.
+   * out, for the reason the engine's table of sends in flight is one (`EngineState.inFlight`): a
+   * promoted table kept the commands it had held (their promises, settling functions and what those
+   * reach) alive through young collections. Over the direct IM about 1.8 KB a 1:1 lifecycle was
+   * promoted only to die through these two tables; a young `Map` per emptying costs a hundred bytes.
    */
   let commands = new Map<string, PendingCommand>()
   // An invitation holds its own deadline's record number; the keys of held messages have none.
