@@ -1,0 +1,108 @@
+/**
+ * Ended invitations (tombstones) as bob's phone holds them: what each answers is its own, however
+ * many ended alike beside it (ended 1:1 invitations share the list of their one invitee's code),
+ * and the time it ended at is the server time, however far the times the state counts from move
+ * while it is held.
+ */
+import { fc, test } from '@fast-check/vitest'
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import { ActionType, defaultLimits, getInvitation, initialState, restoreState, snapshotOf, step, type EngineConfig, type EngineState, type Input } from '@beckon/core'
+
+const T0 = 1_000_000
+const DAY = 24 * 60 * 60_000
+const config: EngineConfig = { userID: 'bob', deviceID: 'phone', limits: defaultLimits, trace: false }
+
+const connected = (limits = defaultLimits): EngineState => {
+  const state = initialState({ ...config, limits })
+  step(state, { type: 'connection.changed', state: 'connected', now: T0 })
+  return state
+}
+
+/** Alice's message about `inviteID`, sent (and taken by the server) at `at`. */
+const fromAlice = (inviteID: string, actionType: ActionType, at: number, timeout = 30): Input => ({
+  type: 'message.received',
+  now: at,
+  message: { messageID: `m-${inviteID}-${at}`, sender: 'alice', senderDevice: 'laptop', conversation: { kind: 'user', userID: 'alice' }, payload: '', serverTime: at, fromMyOtherDevice: false, modified: false },
+  envelope: { businessID: 1, inviteID, groupID: '', inviter: 'alice', inviteeList: ['bob'], data: 'room', timeout, actionType, onlineUserOnly: false, beckon: { actionID: `a-${inviteID}-${at}` } },
+})
+
+/** Bob's answer to one invitation and what the IM does with it. */
+interface Answer {
+  readonly type: 'command.accept' | 'command.reject'
+  readonly data: string
+  readonly refused: boolean
+}
+
+const answer: fc.Arbitrary<Answer> = fc.record({ type: fc.constantFrom('command.accept' as const, 'command.reject' as const), data: fc.constantFrom('', 'ok'), refused: fc.boolean() })
+
+/**
+ * Invitation `k`'s inputs, by phase: its invite, bob's answer (which ends it here at once), the IM
+ * taking or refusing that answer (a refusal makes bob pending again), then a late copy of the invite.
+ */
+const phasesOf = (k: number, { type, data, refused }: Answer): Input[][] => {
+  const inviteID = `inv-${k}`
+  const actionID = `answer-${k}`
+  const settled: Input = refused
+    ? { type: 'send.failed', now: T0 + 200 + k, sendID: actionID, failure: { _tag: 'TransportFailed', detail: 'refused' } }
+    : { type: 'send.taken', now: T0 + 200 + k, sendID: actionID, receipt: { messageID: `m-${actionID}`, serverTime: T0 + 200 + k } }
+  return [[fromAlice(inviteID, ActionType.invite, T0 + k)], [{ type, commandID: `c-${k}`, now: T0 + 100 + k, actionID, inviteID, data }], [settled], [fromAlice(inviteID, ActionType.invite, T0 + k)]]
+}
+
+describe('a tombstone', () => {
+  test.prop([fc.array(answer, { minLength: 2, maxLength: 6 })])(
+    'answers for itself alone: its view, its saved form and what each input about it does are what they are when it is the only invitation held',
+    (answers) => {
+      const together = connected()
+      const phases = answers.map((a, k) => phasesOf(k, a))
+      const effects: unknown[][] = answers.map(() => [])
+      for (let phase = 0; phase < 4; phase++) {
+        for (const [k, inputs] of phases.entries()) for (const input of inputs[phase]!) effects[k]!.push(step(together, input).effects)
+      }
+      for (const [k, inputs] of phases.entries()) {
+        const alone = connected()
+        const own = inputs.flat().map((input) => step(alone, input).effects)
+        expect(own).toEqual(effects[k])
+        expect(getInvitation(together, `inv-${k}`)).toEqual(getInvitation(alone, `inv-${k}`))
+        expect(snapshotOf(together).invitations.find((saved) => saved.inviteID === `inv-${k}`)).toEqual(snapshotOf(alone).invitations[0])
+      }
+    },
+  )
+
+  it('ended at the server time it ended at: saved, restored and removed at it, after the times the state counts from moved while it was held', () => {
+    const limits = { ...defaultLimits, retentionMs: 60 * DAY }
+    const bob = connected(limits)
+    step(bob, fromAlice('one', ActionType.invite, T0))
+    step(bob, fromAlice('one', ActionType.cancel, T0 + 5))
+    // An invitation three weeks later, while the tombstone is held: past what is counted in a small integer.
+    step(bob, fromAlice('two', ActionType.invite, T0 + 21 * DAY, 0))
+    const saved = snapshotOf(bob).invitations
+    expect(saved.map((invitation) => [invitation.inviteID, invitation.endedAt])).toEqual([
+      ['one', T0 + 5],
+      ['two', null],
+    ])
+    const again = E.getOrElseW((why: string) => {
+      throw new Error(why)
+    })(restoreState(snapshotOf(bob), { ...config, limits }))
+    // Connected, the restored one gets its ring decision again; then it is as it was saved.
+    step(again, { type: 'connection.changed', state: 'connected', now: T0 + 21 * DAY })
+    expect(snapshotOf(again).invitations).toEqual(saved)
+    for (const state of [bob, again]) {
+      // Its removal is due at its end plus the retention, not before.
+      expect(step(state, { type: 'timer.fired', key: 'one', now: T0 + 5 + limits.retentionMs - 1, actionID: 'early' }).effects).toContainEqual(
+        expect.objectContaining({ type: 'timer.set', key: 'one', at: T0 + 5 + limits.retentionMs }),
+      )
+      step(state, { type: 'timer.fired', key: 'one', now: T0 + 5 + limits.retentionMs, actionID: 'gc' })
+      expect(getInvitation(state, 'one')).toBeUndefined()
+    }
+  })
+
+  it('dropped early past the bound on tombstones leaves the server time it ended at as its inviter\'s mark', () => {
+    const bob = connected({ ...defaultLimits, maxEndedInvitations: 1 })
+    step(bob, fromAlice('one', ActionType.invite, T0))
+    step(bob, fromAlice('one', ActionType.cancel, T0 + 5))
+    step(bob, fromAlice('two', ActionType.invite, T0 + 10))
+    step(bob, fromAlice('two', ActionType.cancel, T0 + 15))
+    expect(snapshotOf(bob).forgottenUpTo).toEqual({ alice: T0 + 5 })
+  })
+})
