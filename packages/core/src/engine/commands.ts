@@ -17,7 +17,7 @@ import { nextSequence } from './modifications.js'
 import { hasOpenEnded } from './openEnded.js'
 import { followUpEnvelope, followUpTarget, noneOverruled, sendOptions, sendTracked } from './outbound.js'
 import { releaseHeld } from './receive.js'
-import { audienceOf, groupOf, inviteesOf, isActive, isOnlineOnly, nothingYet, positionOf, type EngineState, type Invitation } from './state.js'
+import { audienceOf, endedAtOf, groupOf, inviteesOf, isOnlineOnly, nothingYet, positionOf, type EngineState, type Invitation } from './state.js'
 
 const settle = (effects: Effect[], commandID: string, result: E.Either<SignalingFailure, string>): void => {
   effects.push({ type: 'settle', commandID, result })
@@ -131,7 +131,7 @@ type Answer = AnswerCommand['type']
 const targetsOf = (state: EngineState, invitation: Invitation, type: 'command.cancel' | 'command.modify', now: number): string[] | SignalingFailure => {
   const deadline = answerDeadline(state, invitation)
   if (invitation.inviter !== state.config.userID) return failure('NotInviter', 'only the inviter may do this')
-  if (!isActive(invitation)) return failure('InvitationInvalid', 'the invitation has ended')
+  if (endedAtOf(invitation) !== null) return failure('InvitationInvalid', 'the invitation has ended')
   // Past the deadline the invitees' devices have ended their answers: a modification would
   // reach nobody who can still act on it, so it is refused like a cancel.
   if (deadline !== undefined && now >= deadline) return failure('InvitationInvalid', 'the invitation is past its deadline')

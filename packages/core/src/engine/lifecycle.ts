@@ -11,7 +11,7 @@ import { applyFact, inviteeIndex, isAnswerable, ownInviteeIndex, pendingInvitees
 import type { Effect, Notification } from './io.js'
 import { takeOldestOpenEnded, trackOpenEnded } from './openEnded.js'
 import { newInvitation, takenAtOf, type NewInvitation } from './record.js'
-import { endedAtOf, groupOf, inviteesOf, isActive, isPresented, nothingYet, pendingCountOf, PRESENTED, sentHere, shareEndedStates, writableExtras, type EngineState, type Invitation } from './state.js'
+import { endedAtOf, groupOf, inviteesOf, isPresented, nothingYet, pendingCountOf, PRESENTED, sentHere, writableExtras, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Deadlines
@@ -138,7 +138,7 @@ export const createInvitation = (state: EngineState, fields: NewInvitation, effe
  */
 export const settleActivity = (state: EngineState, invitation: Invitation, now: number, effects: Effect[]): void => {
   const active = pendingCountOf(invitation) > 0
-  if (active === isActive(invitation)) return
+  if (active === (endedAtOf(invitation) === null)) return
   // A revived invitation was ended, so its tombstone's removal was armed; an ending one arms that
   // removal next, which never needs to know what was armed before (no `timersDue` pass to find out).
   const armedBefore = active
@@ -149,7 +149,6 @@ export const settleActivity = (state: EngineState, invitation: Invitation, now: 
   state.revision++
   armTimers(state, invitation, effects, armedBefore)
   if (active) return
-  shareEndedStates(invitation)
   state.ended.push(invitation.inviteID)
   boundTombstones(state, now, effects)
 }
@@ -228,7 +227,7 @@ const dropInvitation = (state: EngineState, invitation: Invitation, effects: Eff
   if (state.invitations.size === 0) state.invitations = new Map() // see `EngineState.invitations`
   if (lastFound === invitation) lastFound = lastState = undefined
   state.revision++
-  if (isActive(invitation)) {
+  if (endedAtOf(invitation) === null) {
     state.activeCount -= 1
     countActive(state, invitation.inviter, -1)
     trackOpenEnded(state, invitation, false)
@@ -261,7 +260,7 @@ const countActive = (state: EngineState, inviter: string, delta: 1 | -1): void =
   if (counts.size === 0) {
     if (state.activeCount < state.config.limits.maxActivePerInviter) return
     for (const invitation of state.invitations.values()) {
-      if (isActive(invitation)) counts.set(invitation.inviter, (counts.get(invitation.inviter) ?? 0) + 1)
+      if (endedAtOf(invitation) === null) counts.set(invitation.inviter, (counts.get(invitation.inviter) ?? 0) + 1)
     }
     return
   }

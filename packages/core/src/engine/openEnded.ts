@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { isActive, type EngineState, type Invitation } from './state.js'
+import { endedAtOf, type EngineState, type Invitation } from './state.js'
 
 interface OpenEnded {
   /** Insertion-ordered: the first is the one held longest. */
@@ -39,7 +39,7 @@ const indexOf = (state: EngineState): OpenEnded => {
   let index = indexes.get(state)
   if (index === undefined) {
     index = { all: new Set(), byInviter: new Map() }
-    const open = [...state.invitations.values()].filter((invitation) => isActive(invitation) && isOpenEnded(invitation))
+    const open = [...state.invitations.values()].filter((invitation) => endedAtOf(invitation) === null && isOpenEnded(invitation))
     for (const invitation of open.sort((a, b) => a.taken - b.taken)) add(index, invitation)
     indexes.set(state, index)
   }
@@ -71,6 +71,6 @@ export const takeOldestOpenEnded = (state: EngineState, inviter?: string): Invit
     if (oldest === undefined) return undefined
     const invitation = state.invitations.get(oldest)
     remove(index, oldest, invitation?.inviter ?? inviter ?? '')
-    if (invitation !== undefined && isActive(invitation)) return invitation
+    if (invitation !== undefined && endedAtOf(invitation) === null) return invitation
   }
 }

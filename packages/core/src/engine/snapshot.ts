@@ -23,7 +23,7 @@ import { ActionType, type Envelope } from '../wire/envelope.js'
 import { restoreInvitees } from './invitees.js'
 import { newInvitation, savedInvitation, restoredInvitation, type SavedInvitation } from './record.js'
 import type { EngineConfig, EngineState, HeldMessage, InFlight, Invitation } from './state.js'
-import { dictionary, initialState, isActive, nothingYet } from './state.js'
+import { dictionary, endedAtOf, initialState, nothingYet } from './state.js'
 
 export type { SavedInvitation } from './record.js'
 
@@ -135,10 +135,10 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
       }
       state.ended = decoded.invitations
         .filter((invitation) => invitation.endedAt !== null)
-        .sort((a, b) => a.endedAt! - b.endedAt!)
+        .sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0))
         .map((invitation) => invitation.inviteID)
       for (const invitation of invitations.values()) {
-        if (isActive(invitation)) activeByInviter.set(invitation.inviter, (activeByInviter.get(invitation.inviter) ?? 0) + 1)
+        if (endedAtOf(invitation) === null) activeByInviter.set(invitation.inviter, (activeByInviter.get(invitation.inviter) ?? 0) + 1)
       }
       for (const entry of decoded.held) {
         const list = held.get(entry.envelope.inviteID)

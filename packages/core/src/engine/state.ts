@@ -388,9 +388,6 @@ export const groupOf = (invitation: Invitation): string => invitation.extras.gro
 /** How many invitees of the invitation are in an answerable state. */
 export const pendingCountOf = (invitation: Invitation): number => invitation.extras.invitees.length - invitation.extras.settled
 
-/** Whether some invitee of the invitation is pending, i.e. it has not ended (is no tombstone). */
-export const isActive = (invitation: Invitation): boolean => invitation.extras.endedAt === null
-
 /** Server time at which no invitee of the invitation was pending any more; `null` while it is active. */
 export const endedAtOf = (invitation: Invitation): number | null => invitation.extras.endedAt
 
@@ -421,29 +418,11 @@ const undecided = 0
  */
 export const writableStates = (invitation: Invitation): InviteeCodes => {
   const extras = invitation.extras
-  const kept = extras.states
-  if (kept !== nothingYet && kept !== soleCodes[kept[0]!]) return kept
+  if (extras.states !== nothingYet) return extras.states
   const n = extras.invitees.length
-  // A one-invitee list shared by tombstones is copied: a late fact or an undone command writes it.
-  const states = kept !== nothingYet ? kept.slice() : n === 1 ? [undecided] : n < BYTES_FROM ? new Array<number>(n).fill(0) : new Uint8Array(n)
+  const states = n === 1 ? [undecided] : n < BYTES_FROM ? new Array<number>(n).fill(0) : new Uint8Array(n)
   writableExtras(invitation).states = states
   return states
-}
-
-/**
- * One-invitee `states` lists shared by ended invitations, one per code, made when first needed: a
- * 1:1 tombstone kept its one code in a list of its own (56 bytes of the ~550 it holds until its
- * retention is over, copied twice by young collections). Not frozen, for the reason the shared
- * one-invitee list is not (see `soleExtrasOf`); nothing writes them: {@link writableStates} gives
- * a tombstone a list of its own again first (a late fact, or an undone command reviving it).
- */
-const soleCodes: number[][] = []
-
-/** Has the ended `invitation` share its `states` list when it is a one-invitee list (see `soleCodes`). */
-export const shareEndedStates = (invitation: Invitation): void => {
-  const extras = invitation.extras
-  const code = extras.states[0]!
-  if (extras.states.length === 1) extras.states = soleCodes[code] ??= [code]
 }
 
 /**

@@ -11,7 +11,7 @@ import { applyFact, inviteeIndex, isAnswerable, ownInviteeIndex, pendingInvitees
 import type { Effect } from './io.js'
 import { armTimers, dueTime, notify, removeInvitation, settleActivity, timersDue } from './lifecycle.js'
 import { sendOwnTimeout } from './outbound.js'
-import { isActive, type EngineState, type Invitation } from './state.js'
+import { endedAtOf, type EngineState, type Invitation } from './state.js'
 
 /** Drops messages held for an invitation that never arrived within the retention period. */
 const dropHeld = (state: EngineState, inviteID: string, effects: Effect[]): void => {
@@ -87,5 +87,5 @@ export const timerFired = (state: EngineState, key: string, now: number, actionI
   for (let k = 0; k < deadlineActions.length; k++) if ((fired & (1 << k)) !== 0) deadlineActions[k]!(state, invitation, actionID, now, effects)
   settleActivity(state, invitation, now, effects)
   // Still active: a later deadline (the local expiry after this user's own) may remain.
-  if (isActive(invitation)) armTimers(state, invitation, effects, false, now)
+  if (endedAtOf(invitation) === null) armTimers(state, invitation, effects, false, now)
 }

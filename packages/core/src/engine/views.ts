@@ -7,7 +7,7 @@ import type { InviteeEventType, InviteeState } from '../machine/inviteeMachine.j
 import { decidedData, decidedDevice, decidedType, stateName } from './invitees.js'
 import { answerDeadline } from './lifecycle.js'
 import { takenAtOf } from './record.js'
-import { audienceOf, groupOf, inviteesOf, isActive, isOnlineOnly, type EngineState, type Invitation } from './state.js'
+import { audienceOf, endedAtOf, groupOf, inviteesOf, isOnlineOnly, type EngineState, type Invitation } from './state.js'
 
 /** One invitee as this party sees it. */
 export interface InviteeView {
@@ -54,7 +54,7 @@ export const viewOf = (state: EngineState, invitation: Invitation): InvitationVi
   audience: audienceOf(invitation),
   serverTime: takenAtOf(state, invitation),
   deadline: answerDeadline(state, invitation) ?? null,
-  active: isActive(invitation),
+  active: endedAtOf(invitation) === null,
   invitees: inviteesOf(invitation).map((userID, i) => ({
     userID,
     state: stateName(invitation, i),

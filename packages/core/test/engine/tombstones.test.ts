@@ -1,8 +1,9 @@
 /**
  * Ended invitations (tombstones) as bob's phone holds them: what each answers is its own, however
- * many ended alike beside it (ended 1:1 invitations share the list of their one invitee's code),
- * and the time it ended at is the server time, however far the times the state counts from move
- * while it is held.
+ * many ended alike beside it (a layout that shared anything between tombstones, such as a list of
+ * their invitee's code, must keep it so), and the time it ended at is the server time, however far
+ * the times the state counts from move while it is held (a layout that counted it from the state's
+ * epoch must move it with the epoch).
  */
 import { fc, test } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
