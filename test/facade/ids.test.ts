@@ -43,9 +43,9 @@ describe('default ids', () => {
     const real = globalThis.crypto
     let draws = 0
     const ids = randomIdSource({ getRandomValues: (array: Uint8Array) => (draws++, real.getRandomValues(array as Uint8Array<ArrayBuffer>)) })
-    const drawn = Array.from({ length: 300 }, () => ids())
+    const drawn = Array.from({ length: 2_100 }, () => ids())
     for (const id of drawn) expect(id).toMatch(uuidV4)
-    expect(new Set(drawn).size).toBe(300)
+    expect(new Set(drawn).size).toBe(2_100)
     expect(draws).toBe(3)
   })
 
