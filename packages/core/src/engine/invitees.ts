@@ -213,6 +213,9 @@ export const decidedDevice = (invitation: Invitation, i: number): string => {
   return kind === 0 ? '' : kind === WHOLE ? (decisions[i] as Decision).deviceID : sharedAt(decisions, inviteesOf(invitation).length + 1, i)
 }
 
+/** How many states the invitee machine has: a snapshot saves each invitee's as an index below it ({@link savedStates}). */
+export const inviteeStateCount = machine.states.length
+
 /** The states as a snapshot saves them: a state index per invitee, none while nobody is decided. */
 export const savedStates = (invitation: Invitation): number[] => {
   const { states } = invitation.extras
@@ -233,7 +236,7 @@ export const restoreInvitees = (invitation: Invitation, states: readonly number[
   if (states.length === 0 && saved.length === 0) return
   const codes = writableStates(invitation)
   const n = inviteesOf(invitation).length
-  for (let i = 0; i < states.length && i < n; i++) codes[i] = states[i]! & STATE_MASK
+  for (let i = 0; i < states.length && i < n; i++) codes[i] = states[i]! // each one checked by restoreState
   if (saved.length === 0) return
   const slots = writableDecisions(invitation)
   for (let i = 0; i < saved.length && i < n; i++) {

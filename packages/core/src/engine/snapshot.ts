@@ -20,7 +20,7 @@ import * as E from '#fp-ts/Either.js'
 import { pipe } from '#fp-ts/function.js'
 import * as t from 'io-ts'
 import { ActionType, type Envelope } from '../wire/envelope.js'
-import { restoreInvitees } from './invitees.js'
+import { inviteeStateCount, restoreInvitees } from './invitees.js'
 import { newInvitation, savedInvitation, restoredInvitation, type SavedInvitation } from './record.js'
 import type { EngineConfig, EngineState, HeldMessage, InFlight, Invitation } from './state.js'
 import { dictionary, endedAtOf, initialState, nothingYet } from './state.js'
@@ -104,6 +104,11 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
   pipe(
     SnapshotShape.decode(JSON.parse(JSON.stringify(snapshot ?? null)) as unknown),
     E.mapLeft(() => 'not a beckon engine snapshot'),
+    E.chain((decoded) => {
+      // A state index the machine does not have would be read as another state, or as none.
+      const bad = decoded.invitations.find((invitation) => !invitation.states.every((code) => Number.isInteger(code) && code >= 0 && code < inviteeStateCount))
+      return bad === undefined ? E.right(decoded) : E.left(`invitation ${bad.inviteID}: states: expected integers from 0 to ${inviteeStateCount - 1}, got ${JSON.stringify(bad.states)}`)
+    }),
     E.chain((decoded) =>
       decoded.userID === config.userID && decoded.deviceID === config.deviceID
         ? E.right(decoded as unknown as EngineSnapshot)
