@@ -104,16 +104,16 @@ export const restoreState = (snapshot: unknown, config: EngineConfig): Either<st
   pipe(
     SnapshotShape.decode(JSON.parse(JSON.stringify(snapshot ?? null)) as unknown),
     E.mapLeft(() => 'not a beckon engine snapshot'),
-    E.chain((decoded) => {
-      // A state index the machine does not have would be read as another state, or as none.
-      const bad = decoded.invitations.find((invitation) => !invitation.states.every((code) => Number.isInteger(code) && code >= 0 && code < inviteeStateCount))
-      return bad === undefined ? E.right(decoded) : E.left(`invitation ${bad.inviteID}: states: expected integers from 0 to ${inviteeStateCount - 1}, got ${JSON.stringify(bad.states)}`)
-    }),
     E.chain((decoded) =>
       decoded.userID === config.userID && decoded.deviceID === config.deviceID
         ? E.right(decoded as unknown as EngineSnapshot)
         : E.left(`the snapshot belongs to ${decoded.userID}/${decoded.deviceID}`),
     ),
+    E.chain((decoded) => {
+      // A state index the machine does not have would be read as another state, or as none.
+      const bad = decoded.invitations.find((invitation) => !invitation.states.every((code) => Number.isInteger(code) && code >= 0 && code < inviteeStateCount))
+      return bad === undefined ? E.right(decoded) : E.left(`invitation ${bad.inviteID}: states: expected integers from 0 to ${inviteeStateCount - 1}, got ${JSON.stringify(bad.states)}`)
+    }),
     E.map((decoded) => {
       // Filled in rather than written as a literal: every state of a process has the one shape
       // the engine's optimised code was compiled for (see initialState).

@@ -39,3 +39,7 @@ test.prop([fc.constantFrom(ActionType.accept, ActionType.reject)])('a snapshot a
   if (E.isLeft(restored)) throw new Error(restored.left)
   expect(getInvitation(restored.right, 'one')?.invitees.map((invitee) => invitee.state)).toEqual(['pending', answer === ActionType.accept ? 'accepted' : 'rejected'])
 })
+
+test.prop([fc.integer({ min: 5 })])('a snapshot of another device is refused as such first, whatever its states hold', (code) => {
+  expect(restoreState(withStates(saved(ActionType.accept), [0, code]), { ...config, deviceID: 'watch' })).toEqual(E.left('the snapshot belongs to bob/phone'))
+})
