@@ -68,7 +68,6 @@ export interface Holders<H> {
   readonly setSlot: (holder: H, record: number) => void
 }
 
-
 /**
  * A record's flags, the low bits of its order column: set as a deadline (`timer.set`'s flag);
  * counted in `size` (not yet forgotten). The order it was set in is above them.
