@@ -13,7 +13,7 @@
  * The bench starts its own Prosody (`.prosody/bench/`, port 15223) and always stops it. If Prosody
  * cannot be installed or started, it says why and exits 0: the XMPP part is skipped.
  *
- * `BECKON_BENCH_LATENCY_SAMPLES` (default 500), `BECKON_BENCH_BURSTS` (default 6 of
+ * `BECKON_BENCH_LATENCY_SAMPLES` (default 500), `BECKON_BENCH_BURSTS` (default 20 of
  * `BECKON_BENCH_BURST`, default 500, messages each) and `BECKON_BENCH_INVITATIONS` (default 1000)
  * shrink or grow the run; `BECKON_BENCH_LATENCY_RECEIVER=process` measures latency with the
  * receiving device in a process of its own (see xmpp/latency.ts). `npm run bench:xmpp` runs this
@@ -32,7 +32,7 @@ const SAMPLES = Number(process.env['BECKON_BENCH_LATENCY_SAMPLES'] ?? 500)
 const WARMUP = 50
 const USERS = 50
 const INVITATIONS = Number(process.env['BECKON_BENCH_INVITATIONS'] ?? 1000)
-const BURSTS = Number(process.env['BECKON_BENCH_BURSTS'] ?? 6)
+const BURSTS = Number(process.env['BECKON_BENCH_BURSTS'] ?? 20)
 const BURST = Number(process.env['BECKON_BENCH_BURST'] ?? 500)
 const LATENCY_TARGET = 1.1
 const THROUGHPUT_TARGET = 0.9
@@ -67,7 +67,7 @@ const overall = (rates: readonly number[], burst: number): number => (rates.leng
 
 const printThroughput = (r: ThroughputResult): void => {
   const row = (name: string, rates: readonly number[]): string[] => [name, `${Math.round(overall(rates, r.burst)).toLocaleString('en')}/s`, `${Math.round(Math.min(...rates)).toLocaleString('en')}/s`, `${Math.round(Math.max(...rates)).toLocaleString('en')}/s`]
-  console.log(`Throughput between two devices (${r.raw.length} bursts of ${count(r.burst)} of each, interleaved; a burst is sent in one tick, timed from its first send to its last arrival)`)
+  console.log(`Throughput between two devices (${r.raw.length} bursts of ${count(r.burst)} of each, interleaved, after one unmeasured burst of each; a burst is sent in one tick, timed from its first send to its last arrival)`)
   table([
     ['path', 'overall', 'slowest burst', 'fastest burst'],
     row('raw XMPP messages: send → onMessage', r.raw),

@@ -8,6 +8,10 @@
  * - bursts alternate (raw, invite, invite, raw, …), so drift falls on both alike;
  * - a burst is issued in one tick, and its rate runs from the first send to the last arrival;
  * - raw payloads are padded to the size of an invite's envelope;
+ * - one burst of each kind runs unmeasured first, as the latency bench's warm-up rounds do: the
+ *   first measured invite burst otherwise ran the engine and codec while V8 was still compiling them;
+ * - many bursts (20 of each by default): a burst's rate moves by a fifth from one to the next on a
+ *   shared machine, and with 6 of each the ratio of the same code read 0.87×–0.97× from run to run;
  * - the invitations need no answer (they would add traffic the raw burst does not have): their
  *   timeout outlasts the run, and both devices' limits on active invitations are raised to hold
  *   every burst.
@@ -77,6 +81,8 @@ export const measureThroughput = async (server: BenchServer, bursts: number, bur
       await until(() => rang >= target)
       return burst / ((lastArrival - began) / 1000)
     }
+    await rawBurst()
+    await inviteBurst()
     for (let round = 0; round < bursts; round++) {
       const order = round % 2 === 0 ? (['raw', 'invite'] as const) : (['invite', 'raw'] as const)
       for (const kind of order) (kind === 'raw' ? raw : signaling).push(kind === 'raw' ? await rawBurst() : await inviteBurst())
