@@ -326,7 +326,7 @@ export const makeRoom = (state: EngineState, inviter: string | undefined, now: n
 export const notify = (invitation: Invitation, notification: Notification, effects: Effect[]): void => {
   if (isPresented(invitation)) effects.push({ type: 'notify', notification })
   // The caller has changed the state already.
-  else if (invitation.extras.deferred === nothingYet) writableExtras(invitation).deferred = [notification]
+  else if (invitation.extras.deferred.length === 0) writableExtras(invitation).deferred = [notification]
   else invitation.extras.deferred.push(notification)
 }
 
@@ -375,7 +375,7 @@ export const present = (state: EngineState, invitation: Invitation, now: number,
       },
     })
   }
-  if (extras.deferred === nothingYet) return
+  if (extras.deferred.length === 0) return
   for (const notification of extras.deferred) effects.push({ type: 'notify', notification })
   // Written only when something waited: the shared extras are never written.
   extras.deferred = nothingYet

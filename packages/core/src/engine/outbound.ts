@@ -60,7 +60,8 @@ export const actionIDOf = (envelope: Envelope): string => envelope.beckon?.actio
 /**
  * What a send in flight starts with: no fact has lost to its own yet. Shared and frozen, so the
  * first fact to lose (`rememberOverruled`) gives the entry a table of its own: an empty object per
- * send was one of a 1:1 step's few allocations that nothing ever read.
+ * send was one of a 1:1 step's few allocations that nothing ever read. It is told apart by being
+ * empty, not by identity, as `nothingYet` is (a `structuredClone` of a state shares one copy).
  */
 export const noneOverruled: Record<string, Decision[]> = Object.freeze({}) as Record<string, Decision[]>
 

@@ -13,7 +13,6 @@ import type { DiagnosticReason, Effect } from './io.js'
 import { armTimers, createInvitation, knownInvitation, makeRoom, notify, present, settleActivity } from './lifecycle.js'
 import { sinceEpoch } from './record.js'
 import { adoptModification } from './modifications.js'
-import { noneOverruled } from './outbound.js'
 import { mayBePrivateAnswer, misdirected } from './audience.js'
 import { groupOf, inviteesOf, isPresented, isProvisional, positionOf, PROVISIONAL, type DataVersion, type EngineState, type Invitation } from './state.js'
 
@@ -65,7 +64,8 @@ const rememberOverruled = (state: EngineState, invitation: Invitation, i: number
   if (decision == null || decision.deviceID !== state.config.deviceID || decision.userID !== state.config.userID) return
   const inFlight = state.inFlight.get(decision.actionID)
   if (inFlight === undefined) return
-  if (inFlight.overruled === noneOverruled) inFlight.overruled = {}
+  // Empty: the shared record, or in a structuredClone of a state a copy other entries may share.
+  if (Object.keys(inFlight.overruled).length === 0) inFlight.overruled = {}
   ;(inFlight.overruled[i] ??= []).push({ ...fact })
   state.revision++
 }

@@ -10,6 +10,7 @@
  *
  * `step` owns the state it is given and updates it in place (a group invitation answered by a
  * million invitees must not be copied per answer); keep a `structuredClone` to hold an old one.
+ * Such a copy steps as the state it was taken from would, apart from it (a law in `step.test.ts`).
  *
  * @module
  */
@@ -295,6 +296,11 @@ export const soleExtrasKept = 1_024
  * pending 1:1 invitation carried three arrays of its own (about 150 bytes of its ~700, measured
  * through `createSignaling`) that most never fill. Frozen, so a write that forgot to take a list
  * of its own (`writableStates`, `writableDecisions`) throws instead of reaching every invitation.
+ *
+ * Whether a list is still this one is asked by its length (an own list is never empty), not by
+ * identity: in a `structuredClone` of a state, every invitation that had this list has one and
+ * the same unfrozen copy of it, which must be treated as this list (written, it would reach
+ * every one of them).
  */
 export const nothingYet: never[] = Object.freeze([]) as unknown as never[]
 
@@ -359,7 +365,7 @@ export const extrasOf = (
   deferred: Notification[],
   shownData: string | undefined,
 ): Extras =>
-  settled === 0 && endedAt === null && dataVersion === null && deferred === nothingYet && shownData === undefined
+  settled === 0 && endedAt === null && dataVersion === null && deferred.length === 0 && shownData === undefined
     ? extrasFor(state, groupID, invitees)
     : ownExtras(false, groupID, invitees, settled, endedAt, dataVersion, deferred, shownData)
 
@@ -418,7 +424,7 @@ const undecided = 0
  */
 export const writableStates = (invitation: Invitation): InviteeCodes => {
   const extras = invitation.extras
-  if (extras.states !== nothingYet) return extras.states
+  if (extras.states.length !== 0) return extras.states
   const n = extras.invitees.length
   const states = n === 1 ? [undecided] : n < BYTES_FROM ? new Array<number>(n).fill(0) : new Uint8Array(n)
   writableExtras(invitation).states = states
@@ -461,7 +467,7 @@ const DECISION_EXTRA = 2
  */
 export const writableDecisions = (invitation: Invitation): DecisionSlot[] => {
   const extras = invitation.extras
-  if (extras.decisions !== nothingYet) return extras.decisions
+  if (extras.decisions.length !== 0) return extras.decisions
   const decisions = new Array<DecisionSlot>(extras.invitees.length + DECISION_EXTRA)
   writableExtras(invitation).decisions = decisions
   return decisions

@@ -2,7 +2,8 @@
  * The engine: `step(state, input) -> { state, effects }`. Deterministic, and it owns its state: it
  * reads no clock and no randomness (inputs carry `now` and fresh ids), performs nothing (effects
  * are data for the facade to carry out), and updates the state it is given in place rather than
- * copying it (so it is not a pure function: keep a `structuredClone` to hold an old state).
+ * copying it (so it is not a pure function: keep a `structuredClone` to hold an old state; the
+ * copy is a state of its own, which `step` takes like any other).
  *
  * @module
  */

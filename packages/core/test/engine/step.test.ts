@@ -165,6 +165,24 @@ describe('step', () => {
     expect(restored.heldCount).toBe(whole.state.heldCount)
   })
 
+  // Law (a copy to hold): `step` updates the state it is given, so the docs say to keep a
+  // `structuredClone` to hold an old one. Such a copy, taken at any point, is a state of its own:
+  // stepped with the rest of the inputs it gives what the original gives (the same effects, the
+  // same invitations and saved form), and stepping it leaves the original as it was.
+  test.prop([fc.array(move, { maxLength: 40 }), fc.nat()])('a structuredClone of a state steps as the state does, and apart from it', (moves, cut) => {
+    const whole = play(moves)
+    const at = cut % (whole.inputs.length + 1)
+    const original = initialState(config)
+    for (const input of whole.inputs.slice(0, at)) step(original, input)
+    const before = json(original)
+    const copy = structuredClone(original)
+    const copied = whole.inputs.slice(at).map((input) => step(copy, input).effects)
+    expect(json(original)).toBe(before)
+    expect(copied).toEqual(whole.inputs.slice(at).map((input) => step(original, input).effects))
+    expect(listInvitations(copy)).toEqual(listInvitations(original))
+    expect(json(copy)).toBe(json(original))
+  })
+
   // Law (older snapshots): earlier versions wrote every invitation's `states` and `decisions` in
   // full, one entry per invitee, where this one leaves both empty until an invitee is decided. A
   // snapshot written either way restores to an engine that does the same from then on: the same
