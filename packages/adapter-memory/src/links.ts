@@ -48,7 +48,7 @@ const milliseconds = (name: string, value: number): void => {
 }
 
 /** Reject settings that cannot mean anything (negative latency, probability above 1, ...). */
-export const validateLink = (settings: LinkSettings): void => {
+const validateLink = (settings: LinkSettings): void => {
   const { latency } = settings
   if (typeof latency === 'number') milliseconds('latency', latency)
   else if (latency !== undefined) {

@@ -63,8 +63,6 @@ export const ownInviteeIndex = (state: EngineState, invitation: Invitation): num
 // Reading
 // -------------------------------------------------------------------------------------------------
 
-export const initialInviteeState = machine.initial
-
 // -------------------------------------------------------------------------------------------------
 // Codes: an invitee's state and what its decision entries hold, in one small number
 // -------------------------------------------------------------------------------------------------
