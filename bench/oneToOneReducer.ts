@@ -4,7 +4,7 @@
  * (commands, the IM's receipts, received messages, fired timers), the same checks (connection,
  * parameters, the sender's role, addressing, retention, the active and per-inviter caps, the
  * deadline), SPEC §3's arbitration (rank, then the smallest action id), the in-flight table that
- * ties a receipt to its command, tombstones with their removal timer, and the effects a shell needs:
+ * ties a receipt to its command, tombstones with one removal timer (the first's), and the effects a shell needs:
  * send, settle, notify, and a timer set or cleared only when one was armed.
  *
  * Like the group reducer it exists only here: a second transition table in the library is what
@@ -59,6 +59,8 @@ export interface OneToOneState {
   readonly invitations: Map<string, OneToOne>
   readonly inFlight: Map<string, Tracked>
   readonly activeFrom: Map<string, number>
+  /** Tombstones in the order they ended; only the first has a timer, its removal. */
+  readonly ended: OneToOne[]
   active: number
   connected: boolean
 }
@@ -77,6 +79,7 @@ class FreshOneToOneState implements OneToOneState {
   declare readonly invitations: Map<string, OneToOne>
   declare readonly inFlight: Map<string, Tracked>
   declare readonly activeFrom: Map<string, number>
+  declare readonly ended: OneToOne[]
   declare active: number
   declare connected: boolean
   constructor(userID: string, deviceID: string, limits: Limits) {
@@ -86,6 +89,7 @@ class FreshOneToOneState implements OneToOneState {
     this.invitations = new Map()
     this.inFlight = new Map()
     this.activeFrom = new Map()
+    this.ended = []
     this.active = 0
     this.connected = true
   }
@@ -144,8 +148,11 @@ const end = (state: OneToOneState, invitation: OneToOne, now: number, effects: E
   const left = state.activeFrom.get(invitation.inviter)! - 1
   if (left === 0) state.activeFrom.delete(invitation.inviter)
   else state.activeFrom.set(invitation.inviter, left)
-  // Moves the deadline's timer, if it had one, to the tombstone's removal.
-  effects.push({ type: 'timer.set', key: invitation.inviteID, at: now + state.limits.retentionMs, deadline: false })
+  // First of the tombstones: its deadline's timer, if it had one, moves to its removal; behind
+  // others, that timer goes.
+  if (state.ended.length === 0) effects.push({ type: 'timer.set', key: invitation.inviteID, at: now + state.limits.retentionMs, deadline: false })
+  else if (invitation.timeout > 0) effects.push({ type: 'timer.clear', key: invitation.inviteID })
+  state.ended.push(invitation)
 }
 
 const invite = (state: OneToOneState, input: Extract<Input, { type: 'command.invite' }>): Effect[] => {
@@ -272,10 +279,15 @@ const received = (state: OneToOneState, input: Received): Effect[] => {
 
 const timerFired = (state: OneToOneState, key: string, now: number): Effect[] => {
   const invitation = state.invitations.get(key)
-  // Deadlines do not come due in these flows: only a tombstone's removal.
+  // Deadlines do not come due in these flows: only the first tombstone's removal, which removes
+  // every tombstone then due and arms the next.
   if (invitation?.endedAt == null || now < invitation.endedAt + state.limits.retentionMs) return []
-  state.invitations.delete(invitation.inviteID)
-  return []
+  const { ended } = state
+  let due = 0
+  while (due < ended.length && now >= ended[due]!.endedAt! + state.limits.retentionMs) state.invitations.delete(ended[due++]!.inviteID)
+  ended.splice(0, due)
+  const next = ended[0]
+  return next === undefined ? [] : [{ type: 'timer.set', key: next.inviteID, at: next.endedAt! + state.limits.retentionMs, deadline: false }]
 }
 
 /** The reducer's step: the engine's inputs, the effects a shell needs for them. */

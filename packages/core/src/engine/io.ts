@@ -163,7 +163,8 @@ export type Effect =
   | { readonly type: 'notify'; readonly notification: Notification }
   /**
    * Arm (or move) the timer `key` to fire at server time `at`. The key is an invite id: one timer
-   * per invitation (its earliest deadline), or per invite id whose messages are held.
+   * per active invitation (its earliest deadline), one for the tombstone that ended first (its
+   * removal, which removes every tombstone then due), or one per invite id whose messages are held.
    */
   | {
       readonly type: 'timer.set'

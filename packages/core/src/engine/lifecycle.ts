@@ -30,22 +30,27 @@ export const expiryGraceMs = 10 * SECOND
  * invitation) and a clear and a set where one set now moves the timer. Messages held for an
  * unknown invitation use the same key: they are released (and their timer cleared) when the
  * invitation arrives, so the two never coexist.
+ *
+ * Tombstones have no timer each: only the first of the queue of ended invitations
+ * ({@link EngineState.ended}) has one, for its removal, and that removal takes every tombstone
+ * then due and arms the next (see {@link removeDue}). A removal timer per tombstone kept the
+ * shell's store of deadlines as large as the tombstones (thousands at a busy device, each a
+ * record the heap of deadlines sifted through).
  */
-export type TimerKind = 'own' | 'inviter' | 'expiry' | 'gc'
+export type TimerKind = 'own' | 'inviter' | 'expiry'
 
 /** The invitees' deadline (`t + timeout`), or `undefined` for `timeout: 0`. */
 export const answerDeadline = (state: EngineState, invitation: Invitation): number | undefined =>
   invitation.timeout > 0 ? takenAtOf(state, invitation) + invitation.timeout * SECOND : undefined
 
 /** The kinds in bit order: bit `k` of a timer set is `invitationTimers[k]`. */
-export const invitationTimers: readonly TimerKind[] = ['own', 'inviter', 'expiry', 'gc']
+export const invitationTimers: readonly TimerKind[] = ['own', 'inviter', 'expiry']
 const OWN = 1
 const INVITER = 2
 const EXPIRY = 4
-const GC = 8
 
 /** Due times by bit of {@link timersDue}, valid until its next call (no array per call). */
-const dueTimes = [0, 0, 0, 0]
+const dueTimes = [0, 0, 0]
 
 /**
  * Which of the invitation's timers are due at this party now, one bit per kind of
@@ -54,11 +59,7 @@ const dueTimes = [0, 0, 0, 0]
  * pass per kind cost a 1:1 step a tenth of its time).
  */
 export const timersDue = (state: EngineState, invitation: Invitation): number => {
-  const endedAt = endedAtOf(invitation)
-  if (endedAt !== null) {
-    dueTimes[3] = endedAt + state.config.limits.retentionMs
-    return GC
-  }
+  if (endedAtOf(invitation) !== null) return 0
   const deadline = answerDeadline(state, invitation)
   if (deadline === undefined) return 0
   const mine = ownInviteeIndex(state, invitation)
@@ -82,14 +83,14 @@ export const timersDue = (state: EngineState, invitation: Invitation): number =>
 /**
  * The earliest of the due times of `due` (bits of {@link timersDue}) later than `after`. The kinds
  * in bit order are in time order (the own deadline, then the inviter's 5 s and everyone else's 10 s
- * after it; the tombstone's removal comes alone), so the first one found is the earliest.
+ * after it), so the first one found is the earliest.
  */
 const earliestOf = (due: number, after: number): number => {
-  for (let k = 0; k < 4; k++) if ((due & (1 << k)) !== 0 && dueTimes[k]! > after) return dueTimes[k]!
+  for (let k = 0; k < 3; k++) if ((due & (1 << k)) !== 0 && dueTimes[k]! > after) return dueTimes[k]!
   return Number.POSITIVE_INFINITY
 }
 
-/** The due time of the `k`-th kind of `invitationTimers` (own, inviter, expiry, gc), as the last {@link timersDue} found it. */
+/** The due time of the `k`-th kind of `invitationTimers` (own, inviter, expiry), as the last {@link timersDue} found it. */
 export const dueTime = (k: number): number => dueTimes[k]!
 
 /**
@@ -104,8 +105,7 @@ export const armTimers = (state: EngineState, invitation: Invitation, effects: E
     if (armedBefore) effects.push({ type: 'timer.clear', key: invitation.inviteID })
     return
   }
-  // A deadline needs the server's clock read first; the tombstone's removal does not.
-  effects.push({ type: 'timer.set', key: invitation.inviteID, at, deadline: due !== GC })
+  effects.push({ type: 'timer.set', key: invitation.inviteID, at, deadline: true })
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -132,25 +132,89 @@ export const createInvitation = (state: EngineState, fields: NewInvitation, effe
 }
 
 /**
- * Call after an invitation's invitees changed: ends it when nobody is pending any more (its
- * deadline timers give way to the tombstone's removal), or revives it if an undone command left
- * someone pending again.
+ * Call after an invitation's invitees changed: ends it when nobody is pending any more, or revives
+ * it if an undone command left someone pending again. `fired` says that its timer has just fired
+ * (and is armed no more).
+ *
+ * An ending invitation joins the queue of tombstones. First in it, its timer moves from its
+ * deadline to its removal; behind others, its deadline's timer is cleared, when it has a deadline
+ * and the timer did not just fire (one that fired while the device was catching up was not armed
+ * again: clearing it then clears nothing). A revived one arms its deadlines again, and if it was
+ * the first tombstone, the next one gets the removal timer.
  */
-export const settleActivity = (state: EngineState, invitation: Invitation, now: number, effects: Effect[]): void => {
+export const settleActivity = (state: EngineState, invitation: Invitation, now: number, effects: Effect[], fired = false): void => {
   const active = pendingCountOf(invitation) > 0
   if (active === (endedAtOf(invitation) === null)) return
-  // A revived invitation was ended, so its tombstone's removal was armed; an ending one arms that
-  // removal next, which never needs to know what was armed before (no `timersDue` pass to find out).
-  const armedBefore = active
+  // Read before the change, a reviving one being still ended. Whether any tombstone is held is a
+  // count (no look into the queue on the common path: an ending beside thousands of tombstones).
+  const tombstones = state.invitations.size - state.activeCount
+  const first = active ? firstTombstone(state) : undefined
   writableExtras(invitation).endedAt = active ? null : now
   state.activeCount += active ? 1 : -1
   countActive(state, invitation.inviter, active ? 1 : -1)
   trackOpenEnded(state, invitation, active)
   state.revision++
-  armTimers(state, invitation, effects, armedBefore)
-  if (active) return
+  if (active) {
+    armTimers(state, invitation, effects, first === invitation)
+    if (first === invitation) armRemoval(state, effects)
+    return
+  }
+  if (tombstones === 0) {
+    // The first tombstone: what the queue still lists is of invitations removed or revived since.
+    startQueueAgain(state)
+    effects.push({ type: 'timer.set', key: invitation.inviteID, at: now + state.config.limits.retentionMs, deadline: false })
+  } else if (!fired && invitation.timeout > 0) effects.push({ type: 'timer.clear', key: invitation.inviteID })
   state.ended.push(invitation.inviteID)
   boundTombstones(state, now, effects)
+}
+
+/**
+ * The first tombstone in the queue of ended invitations, the one whose timer is its removal;
+ * entries of invitations removed or revived since are passed over for good. When none is left,
+ * the queue starts again from its first slot.
+ */
+const firstTombstone = (state: EngineState): Invitation | undefined => {
+  const { ended } = state
+  while (state.endedFrom < ended.length) {
+    const invitation = state.invitations.get(ended[state.endedFrom]!)
+    if (invitation !== undefined && endedAtOf(invitation) !== null) return invitation
+    state.endedFrom++
+  }
+  startQueueAgain(state)
+  return undefined
+}
+
+/** Empties the queue of ended invitations, keeping its room (popped, not truncated: a zero length store gives the array up and the next end allocates another). */
+const startQueueAgain = (state: EngineState): void => {
+  const { ended } = state
+  while (ended.length > 0) ended.pop()
+  state.endedFrom = 0
+}
+
+/** Arms the first tombstone's removal, if there is one. */
+export const armRemoval = (state: EngineState, effects: Effect[]): void => {
+  const first = firstTombstone(state)
+  if (first !== undefined) effects.push({ type: 'timer.set', key: first.inviteID, at: endedAtOf(first)! + state.config.limits.retentionMs, deadline: false })
+}
+
+/**
+ * A tombstone's timer fired: removes every tombstone whose retention is over, from the first on,
+ * and arms the removal of the first one left. Tombstones are queued in the order they ended; one
+ * that ended at an earlier server time than the one before it (the clock read backwards) waits for
+ * that one, and an invitation ended again after a revival is where it first ended: either is
+ * removed a little late, never early.
+ */
+export const removeDue = (state: EngineState, fired: Invitation, now: number, effects: Effect[]): void => {
+  for (let first = firstTombstone(state); first !== undefined; first = firstTombstone(state)) {
+    if (now < endedAtOf(first)! + state.config.limits.retentionMs) {
+      if (first !== fired) return armRemoval(state, effects)
+      // Early (a fast local clock): the same removal again.
+      return void effects.push({ type: 'timer.set', key: first.inviteID, at: endedAtOf(first)! + state.config.limits.retentionMs, deadline: false })
+    }
+    state.endedFrom++
+    // Only the first tombstone has a timer, and the one that fired is armed no more.
+    dropInvitation(state, first, effects, true)
+  }
 }
 
 /**
@@ -166,10 +230,13 @@ const boundTombstones = (state: EngineState, now: number, effects: Effect[]): vo
     if (invitation === undefined || endedAt === null) continue
     const { forgottenUpTo } = state
     forgottenUpTo.set(invitation.inviter, Math.max(forgottenUpTo.get(invitation.inviter) ?? Number.NEGATIVE_INFINITY, endedAt))
+    // The first one dropped was the first tombstone, whose removal was armed.
+    if (!evicted) effects.push({ type: 'timer.clear', key: inviteID, invitation })
     evicted = true
-    dropInvitation(state, invitation, effects)
+    dropInvitation(state, invitation, effects, true)
     effects.push({ type: 'diagnostic', diagnostic: { reason: 'limit-ended', detail: 'tombstone dropped before its retention was over', inviteID } })
   }
+  if (evicted) armRemoval(state, effects)
   if (state.endedFrom > 1024 && state.endedFrom * 2 > state.ended.length) {
     state.ended = state.ended.slice(state.endedFrom)
     state.endedFrom = 0
@@ -208,21 +275,12 @@ export const knownInvitation = (state: EngineState, inviteID: string): Invitatio
   return lastFound
 }
 
-/** Drops an ended invitation once its retention is over (its timer fired: nothing to clear). */
-export const removeInvitation = (state: EngineState, invitation: Invitation, effects: Effect[]): void => {
-  const { ended } = state
-  if (ended[state.endedFrom] === invitation.inviteID && ++state.endedFrom === ended.length) {
-    // The queue is empty: it starts again from its first slot (popped, not truncated: a zero
-    // length store gives the array up and the next end allocates another).
-    while (ended.length > 0) ended.pop()
-    state.endedFrom = 0
-  }
-  dropInvitation(state, invitation, effects, true)
-}
-
-/** Forgets an invitation, clearing its timer if it has one armed (but not when that just fired). */
-const dropInvitation = (state: EngineState, invitation: Invitation, effects: Effect[], fired = false): void => {
-  const armed = !fired && timersDue(state, invitation) !== 0
+/**
+ * Forgets an invitation, clearing its deadline's timer if it has one armed, unless `cleared` says
+ * there is none to clear (it just fired, or the caller cleared it).
+ */
+const dropInvitation = (state: EngineState, invitation: Invitation, effects: Effect[], cleared = false): void => {
+  const armed = !cleared && timersDue(state, invitation) !== 0
   state.invitations.delete(invitation.inviteID)
   if (state.invitations.size === 0) state.invitations = new Map() // see `EngineState.invitations`
   if (lastFound === invitation) lastFound = lastState = undefined

@@ -252,8 +252,10 @@ export interface EngineState {
    */
   readonly activeByInviter: Map<string, number>
   /**
-   * Ended invitations, oldest end first, from index `endedFrom` on (a queue for the tombstone
-   * bound). Entries of invitations removed or revived since are skipped when they come up.
+   * Ended invitations, oldest end first, from index `endedFrom` on: the queue tombstones are
+   * removed in (only the first has a timer, its removal: `lifecycle.ts`) and dropped early from
+   * past `maxEndedInvitations`. Entries of invitations removed or revived since are skipped when
+   * they come up.
    */
   ended: string[]
   endedFrom: number

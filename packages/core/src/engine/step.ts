@@ -13,7 +13,7 @@ import { ActionType } from '../wire/envelope.js'
 import { addInvited, answer, invite, inviteTaken } from './commands.js'
 import { decisionOf, undoFact } from './invitees.js'
 import type { Effect, Input, StepResult } from './io.js'
-import { armTimers, notify, present, settleActivity } from './lifecycle.js'
+import { armRemoval, armTimers, notify, present, settleActivity } from './lifecycle.js'
 import { modificationTaken } from './modifications.js'
 import { sendEffect } from './outbound.js'
 import { receive, releaseHeld } from './receive.js'
@@ -190,7 +190,7 @@ const sendID = (entry: InFlight): string => entry.envelope.beckon?.actionID ?? '
 
 /**
  * Caught up: every deadline is re-armed from its absolute time (those that came due while away
- * fire at once), invitations that arrived meanwhile get their ring decision, and timeouts the IM
+ * fire at once), and the first tombstone's removal with them; invitations that arrived meanwhile get their ring decision, and timeouts the IM
  * refused are sent again.
  */
 const connectionChanged = (state: EngineState, connected: boolean, now: number, effects: Effect[]): void => {
@@ -203,6 +203,7 @@ const connectionChanged = (state: EngineState, connected: boolean, now: number, 
     armTimers(state, invitation, effects)
     present(state, invitation, now, effects)
   }
+  armRemoval(state, effects)
   const outbox = state.outbox
   state.outbox = []
   for (const entry of outbox) {

@@ -9,7 +9,7 @@
 import type { InviteeEvent } from '../machine/inviteeMachine.js'
 import { applyFact, inviteeIndex, isAnswerable, ownInviteeIndex, pendingInvitees } from './invitees.js'
 import type { Effect } from './io.js'
-import { armTimers, dueTime, notify, removeInvitation, settleActivity, timersDue } from './lifecycle.js'
+import { armTimers, dueTime, notify, removeDue, settleActivity, timersDue } from './lifecycle.js'
 import { sendOwnTimeout } from './outbound.js'
 import { endedAtOf, type EngineState, type Invitation } from './state.js'
 
@@ -68,24 +68,24 @@ const deadlineActions: readonly DeadlineAction[] = [
   inviterDeadline,
   (state, invitation, _actionID, _now, effects) => localExpiry(state, invitation, effects),
 ]
-const GC = 3
 
 /**
- * Handles a fired timer, keyed by invite id: the invitation's deadlines that are due, or its
- * tombstone's removal, or else the messages held for that id. A timer that fires early (a fast
- * local clock) is armed again, and one that leaves a later deadline pending is armed for it.
+ * Handles a fired timer, keyed by invite id: the invitation's deadlines that are due, or for a
+ * tombstone the removal of those whose retention is over, or else the messages held for that id.
+ * A timer that fires early (a fast local clock) is armed again, and one that leaves a later
+ * deadline pending is armed for it.
  */
 export const timerFired = (state: EngineState, key: string, now: number, actionID: string, effects: Effect[]): void => {
   const invitation = state.invitations.get(key)
   if (invitation === undefined) return dropHeld(state, key, effects)
+  if (endedAtOf(invitation) !== null) return removeDue(state, invitation, now, effects)
   const due = timersDue(state, invitation)
-  if ((due & (1 << GC)) !== 0) return now < dueTime(GC) ? armTimers(state, invitation, effects) : removeInvitation(state, invitation, effects)
   let fired = 0
   for (let k = 0; k < deadlineActions.length; k++) if ((due & (1 << k)) !== 0 && dueTime(k) <= now) fired |= 1 << k
   if (fired === 0) return due === 0 ? undefined : armTimers(state, invitation, effects)
   if (!state.connected) return
   for (let k = 0; k < deadlineActions.length; k++) if ((fired & (1 << k)) !== 0) deadlineActions[k]!(state, invitation, actionID, now, effects)
-  settleActivity(state, invitation, now, effects)
+  settleActivity(state, invitation, now, effects, true)
   // Still active: a later deadline (the local expiry after this user's own) may remain.
   if (endedAtOf(invitation) === null) armTimers(state, invitation, effects, false, now)
 }

@@ -1,7 +1,8 @@
 /**
- * The timer effects of whole 1:1 lifecycles: the engine keeps one timer per invitation, keyed by
- * its invite id and set for its earliest deadline, moves it rather than clearing and setting, and
- * clears only what it armed, so the shell does no work for timers that never existed.
+ * The timer effects of whole 1:1 lifecycles: the engine keeps one timer per active invitation,
+ * keyed by its invite id and set for its earliest deadline, and one for the tombstones (the removal
+ * of the one that ended first); it moves a timer rather than clearing and setting, and clears only
+ * what it armed, so the shell does no work for timers that never existed.
  */
 import { describe, expect, it } from 'vitest'
 import { ActionType, defaultLimits, initialState, step, type Effect, type Input } from '@beckon/core'
@@ -74,7 +75,30 @@ describe('timer effects of a 1:1 lifecycle', () => {
       type: 'message.received', now: at, actionID: `x-${inviteID}`, message: message('alice', 'laptop', at, `c-${inviteID}`), envelope: envelope(ActionType.cancel, ['bob'], `c-${inviteID}`, inviteID),
     })
     const effects = run('bob', 'phone', [invite('one', T0), cancel('one', T0 + 100), invite('two', T0 + 200), cancel('two', T0 + 300)], { ...defaultLimits, maxEndedInvitations: 1 })
-    expect(effects[3]).toEqual(['notify', `timer.set two +${300 + retention} removal`, 'timer.clear one', 'diagnostic'])
+    // `two` ends behind `one` (its deadline cleared), `one` goes early (its removal cleared), and `two` is first now.
+    expect(effects[3]).toEqual(['notify', 'timer.clear two', 'timer.clear one', 'diagnostic', `timer.set two +${300 + retention} removal`])
+  })
+
+  it('only the first tombstone has a timer: its removal removes every tombstone then due and arms the next', () => {
+    const invite = (inviteID: string, at: number): Input => ({
+      type: 'message.received', now: at, actionID: `i-${inviteID}`, message: message('alice', 'laptop', at, `m-${inviteID}`), envelope: envelope(ActionType.invite, ['bob'], `a-${inviteID}`, inviteID),
+    })
+    const cancel = (inviteID: string, at: number): Input => ({
+      type: 'message.received', now: at, actionID: `x-${inviteID}`, message: message('alice', 'laptop', at, `c-${inviteID}`), envelope: envelope(ActionType.cancel, ['bob'], `c-${inviteID}`, inviteID),
+    })
+    const fired = (key: string, at: number): Input => ({ type: 'timer.fired', now: at, actionID: `t-${key}-${at}`, key })
+    const effects = run('bob', 'phone', [
+      invite('one', T0), invite('two', T0 + 10), invite('three', T0 + 20),
+      cancel('one', T0 + 100), cancel('two', T0 + 200), cancel('three', T0 + 200),
+      fired('one', T0 + 100 + retention), fired('two', T0 + 200 + retention),
+    ])
+    expect(effects.slice(3)).toEqual([
+      ['notify', `timer.set one +${100 + retention} removal`],
+      ['notify', 'timer.clear two'],
+      ['notify', 'timer.clear three'],
+      [`timer.set two +${200 + retention} removal`],
+      [],
+    ])
   })
 
   // The shell keeps a timer's record number in its invitation and finds it there by the invite id;
@@ -92,9 +116,9 @@ describe('timer effects of a 1:1 lifecycle', () => {
     clears(received(ActionType.invite, 'two', T0 + 200))
     const cleared = clears(received(ActionType.cancel, 'two', T0 + 300))
     expect(state.invitations.has('one')).toBe(false)
-    expect(cleared).toHaveLength(1)
-    expect(cleared[0]).toMatchObject({ type: 'timer.clear', key: 'one' })
-    expect(cleared[0]?.invitation).toBe(one)
+    // `two`'s deadline (it ended behind `one`), then `one`'s removal.
+    expect(cleared.map((effect) => effect.key)).toEqual(['two', 'one'])
+    expect(cleared[1]?.invitation).toBe(one)
   })
 })
 

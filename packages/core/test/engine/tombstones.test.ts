@@ -3,12 +3,13 @@
  * many ended alike beside it (a layout that shared anything between tombstones, such as a list of
  * their invitee's code, must keep it so), and the time it ended at is the server time, however far
  * the times the state counts from move while it is held (a layout that counted it from the state's
- * epoch must move it with the epoch).
+ * epoch must move it with the epoch). Only the first tombstone has a timer, its removal, which
+ * removes every tombstone then due: each goes once its retention is over, none before, none left.
  */
 import { fc, test } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { ActionType, defaultLimits, getInvitation, initialState, restoreState, snapshotOf, step, type EngineConfig, type EngineState, type Input } from '@beckon/core'
+import { ActionType, defaultLimits, getInvitation, initialState, restoreState, snapshotOf, step, type Effect, type EngineConfig, type EngineState, type Input } from '@beckon/core'
 
 const T0 = 1_000_000
 const DAY = 24 * 60 * 60_000
@@ -50,23 +51,67 @@ const phasesOf = (k: number, { type, data, refused }: Answer): Input[][] => {
   return [[fromAlice(inviteID, ActionType.invite, T0 + k)], [{ type, commandID: `c-${k}`, now: T0 + 100 + k, actionID, inviteID, data }], [settled], [fromAlice(inviteID, ActionType.invite, T0 + k)]]
 }
 
+/** A step's effects but its timers': only the first tombstone has one, so they depend on what else is held. */
+const untimed = (effects: readonly Effect[]) => effects.filter((effect) => effect.type !== 'timer.set' && effect.type !== 'timer.clear')
+
+/** The timers armed after `effects` (a shell's view: a set moves the key's timer, a clear removes it). */
+const follow = (armed: Map<string, number>, effects: readonly Effect[]) => {
+  for (const effect of effects) {
+    if (effect.type === 'timer.set') armed.set(effect.key, effect.at)
+    if (effect.type === 'timer.clear') armed.delete(effect.key)
+  }
+}
+
 describe('a tombstone', () => {
   test.prop([fc.array(answer, { minLength: 2, maxLength: 6 })])(
-    'answers for itself alone: its view, its saved form and what each input about it does are what they are when it is the only invitation held',
+    'answers for itself alone: its view, its saved form and what each input about it does (timers aside) are what they are when it is the only invitation held',
     (answers) => {
       const together = connected()
       const phases = answers.map((a, k) => phasesOf(k, a))
       const effects: unknown[][] = answers.map(() => [])
       for (let phase = 0; phase < 4; phase++) {
-        for (const [k, inputs] of phases.entries()) for (const input of inputs[phase]!) effects[k]!.push(step(together, input).effects)
+        for (const [k, inputs] of phases.entries()) for (const input of inputs[phase]!) effects[k]!.push(untimed(step(together, input).effects))
       }
       for (const [k, inputs] of phases.entries()) {
         const alone = connected()
-        const own = inputs.flat().map((input) => step(alone, input).effects)
+        const own = inputs.flat().map((input) => untimed(step(alone, input).effects))
         expect(own).toEqual(effects[k])
         expect(getInvitation(together, `inv-${k}`)).toEqual(getInvitation(alone, `inv-${k}`))
         expect(snapshotOf(together).invitations.find((saved) => saved.inviteID === `inv-${k}`)).toEqual(snapshotOf(alone).invitations[0])
       }
+    },
+  )
+
+  test.prop([fc.array(fc.record({ answer, at: fc.integer({ min: 0, max: 30_000 }) }), { minLength: 1, maxLength: 8 })])(
+    'is removed by the timers the engine arms once its retention is over: none before, none left held',
+    (plan) => {
+      const bob = connected()
+      const armed = new Map<string, number>()
+      // Invitations end at their own times (in the order bob answers, not the order they came).
+      const order = plan.map((p, k) => ({ ...p, k })).sort((a, b) => a.at - b.at || a.k - b.k)
+      for (const { k } of order) follow(armed, step(bob, fromAlice(`inv-${k}`, ActionType.invite, T0 + k)).effects)
+      for (const { k, at, answer: { type, data, refused } } of order) {
+        const actionID = `answer-${k}`
+        follow(armed, step(bob, { type, commandID: `c-${k}`, now: T0 + 100 + at, actionID, inviteID: `inv-${k}`, data }).effects)
+        const settled: Input = refused
+          ? { type: 'send.failed', now: T0 + 100 + at, sendID: actionID, failure: { _tag: 'TransportFailed', detail: 'refused' } }
+          : { type: 'send.taken', now: T0 + 100 + at, sendID: actionID, receipt: { messageID: `m-${actionID}`, serverTime: T0 + 100 + at } }
+        follow(armed, step(bob, settled).effects)
+      }
+      // Fire the earliest armed timer until none is left, as a shell's clock would.
+      for (let fired = 0; armed.size > 0; fired++) {
+        expect(fired).toBeLessThan(100)
+        const [key, now] = [...armed].sort((a, b) => a[1] - b[1])[0]!
+        armed.delete(key)
+        const before = snapshotOf(bob).invitations
+        follow(armed, step(bob, { type: 'timer.fired', key, now, actionID: `t-${fired}` }).effects)
+        const held = new Set(snapshotOf(bob).invitations.map((saved) => saved.inviteID))
+        for (const gone of before.filter((saved) => !held.has(saved.inviteID))) {
+          expect(gone.endedAt).not.toBeNull()
+          expect(now).toBeGreaterThanOrEqual(gone.endedAt! + defaultLimits.retentionMs)
+        }
+      }
+      expect(snapshotOf(bob).invitations).toEqual([])
     },
   )
 
