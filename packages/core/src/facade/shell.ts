@@ -269,7 +269,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
   // is left. A deadline cleared or moved later leaves it where it is; if it then wakes with
   // nothing due, it is set for the earliest then (`wakeUp`). Moving it at once cost a clock
   // timer cleared and one set, a closure and a look into the heap, about three times per 1:1
-  // lifecycle (the engine moves an invitation's deadline to its tombstone's removal when it ends).
+  // lifecycle (the engine moves or clears an invitation's deadline when it ends).
 
   const arm = (key: string, at: number, deadline: boolean): void => {
     deadlines.set(key, at, deadline)
