@@ -190,8 +190,8 @@ const sendID = (entry: InFlight): string => entry.envelope.beckon?.actionID ?? '
 
 /**
  * Caught up: every deadline is re-armed from its absolute time (those that came due while away
- * fire at once), and the first tombstone's removal with them; invitations that arrived meanwhile get their ring decision, and timeouts the IM
- * refused are sent again.
+ * fire at once), and the first tombstone's removal with them; invitations that arrived meanwhile
+ * get their ring decision, and timeouts the IM refused are sent again.
  */
 const connectionChanged = (state: EngineState, connected: boolean, now: number, effects: Effect[]): void => {
   const wasConnected = state.connected
