@@ -29,9 +29,9 @@ export interface OutgoingSignal {
   readonly at: number
   readonly onlineOnly: boolean
   /** The id of the message this one corrects (XEP-0308). */
-  readonly replaces?: string
+  readonly replaces?: string | undefined
   /** The push info for the push service (`push.ts`): a 1:1 message's `<body>`; a group message's notices. */
-  readonly pushBody?: string
+  readonly pushBody?: string | undefined
 }
 
 const hints = (onlineOnly: boolean): Element[] =>
