@@ -59,8 +59,9 @@ export interface OneToOneState {
   readonly invitations: Map<string, OneToOne>
   readonly inFlight: Map<string, Tracked>
   readonly activeFrom: Map<string, number>
-  /** Tombstones in the order they ended; only the first has a timer, its removal. */
+  /** Tombstones in the order they ended, from `endedFrom` on; only the first has a timer, its removal. */
   readonly ended: OneToOne[]
+  endedFrom: number
   active: number
   connected: boolean
 }
@@ -80,6 +81,7 @@ class FreshOneToOneState implements OneToOneState {
   declare readonly inFlight: Map<string, Tracked>
   declare readonly activeFrom: Map<string, number>
   declare readonly ended: OneToOne[]
+  declare endedFrom: number
   declare active: number
   declare connected: boolean
   constructor(userID: string, deviceID: string, limits: Limits) {
@@ -90,6 +92,7 @@ class FreshOneToOneState implements OneToOneState {
     this.inFlight = new Map()
     this.activeFrom = new Map()
     this.ended = []
+    this.endedFrom = 0
     this.active = 0
     this.connected = true
   }
@@ -150,7 +153,7 @@ const end = (state: OneToOneState, invitation: OneToOne, now: number, effects: E
   else state.activeFrom.set(invitation.inviter, left)
   // First of the tombstones: its deadline's timer, if it had one, moves to its removal; behind
   // others, that timer goes.
-  if (state.ended.length === 0) effects.push({ type: 'timer.set', key: invitation.inviteID, at: now + state.limits.retentionMs, deadline: false })
+  if (state.endedFrom === state.ended.length) effects.push({ type: 'timer.set', key: invitation.inviteID, at: now + state.limits.retentionMs, deadline: false })
   else if (invitation.timeout > 0) effects.push({ type: 'timer.clear', key: invitation.inviteID })
   state.ended.push(invitation)
 }
@@ -283,11 +286,13 @@ const timerFired = (state: OneToOneState, key: string, now: number): Effect[] =>
   // every tombstone then due and arms the next.
   if (invitation?.endedAt == null || now < invitation.endedAt + state.limits.retentionMs) return []
   const { ended } = state
-  let due = 0
-  while (due < ended.length && now >= ended[due]!.endedAt! + state.limits.retentionMs) state.invitations.delete(ended[due++]!.inviteID)
-  ended.splice(0, due)
-  const next = ended[0]
-  return next === undefined ? [] : [{ type: 'timer.set', key: next.inviteID, at: next.endedAt! + state.limits.retentionMs, deadline: false }]
+  while (state.endedFrom < ended.length && now >= ended[state.endedFrom]!.endedAt! + state.limits.retentionMs) state.invitations.delete(ended[state.endedFrom++]!.inviteID)
+  const next = ended[state.endedFrom]
+  if (next !== undefined) return [{ type: 'timer.set', key: next.inviteID, at: next.endedAt! + state.limits.retentionMs, deadline: false }]
+  // Empty: the queue starts again from its first slot, keeping its room (as the engine's does).
+  while (ended.length > 0) ended.pop()
+  state.endedFrom = 0
+  return []
 }
 
 /** The reducer's step: the engine's inputs, the effects a shell needs for them. */
