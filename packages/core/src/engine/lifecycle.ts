@@ -162,7 +162,7 @@ export const settleActivity = (state: EngineState, invitation: Invitation, now: 
   if (tombstones === 0) {
     // The first tombstone: what the queue still lists is of invitations removed or revived since.
     startQueueAgain(state)
-    effects.push({ type: 'timer.set', key: invitation.inviteID, at: now + state.config.limits.retentionMs, deadline: false })
+    effects.push(removalTimer(state, invitation))
   } else if (!fired && invitation.timeout > 0) effects.push({ type: 'timer.clear', key: invitation.inviteID })
   state.ended.push(invitation.inviteID)
   boundTombstones(state, now, effects)
@@ -191,28 +191,31 @@ const startQueueAgain = (state: EngineState): void => {
   state.endedFrom = 0
 }
 
+/** When a tombstone's retention is over. */
+const removalAt = (state: EngineState, tombstone: Invitation): number => endedAtOf(tombstone)! + state.config.limits.retentionMs
+
+/** The timer of a tombstone's removal (no deadline: the server's clock need not be read first). */
+const removalTimer = (state: EngineState, tombstone: Invitation): Effect => ({ type: 'timer.set', key: tombstone.inviteID, at: removalAt(state, tombstone), deadline: false })
+
 /** Arms the first tombstone's removal, if there is one. */
 export const armRemoval = (state: EngineState, effects: Effect[]): void => {
   const first = firstTombstone(state)
-  if (first !== undefined) effects.push({ type: 'timer.set', key: first.inviteID, at: endedAtOf(first)! + state.config.limits.retentionMs, deadline: false })
+  if (first !== undefined) effects.push(removalTimer(state, first))
 }
 
 /**
  * A tombstone's timer fired: removes every tombstone whose retention is over, from the first on,
- * and arms the removal of the first one left. Tombstones are queued in the order they ended; one
- * that ended at an earlier server time than the one before it (the clock read backwards) waits for
- * that one, and an invitation ended again after a revival is where it first ended: either is
- * removed a little late, never early.
+ * and arms the removal of the first one left (the same one again when the timer fired early, a
+ * fast local clock). Tombstones are queued in the order they ended; one that ended at an earlier
+ * server time than the one before it (the clock read backwards) waits for that one, and an
+ * invitation ended again after a revival is where it first ended: either is removed a little
+ * late, never early.
  */
-export const removeDue = (state: EngineState, fired: Invitation, now: number, effects: Effect[]): void => {
+export const removeDue = (state: EngineState, now: number, effects: Effect[]): void => {
   for (let first = firstTombstone(state); first !== undefined; first = firstTombstone(state)) {
-    if (now < endedAtOf(first)! + state.config.limits.retentionMs) {
-      if (first !== fired) return armRemoval(state, effects)
-      // Early (a fast local clock): the same removal again.
-      return void effects.push({ type: 'timer.set', key: first.inviteID, at: endedAtOf(first)! + state.config.limits.retentionMs, deadline: false })
-    }
+    if (now < removalAt(state, first)) return void effects.push(removalTimer(state, first))
     state.endedFrom++
-    // Only the first tombstone has a timer, and the one that fired is armed no more.
+    // Only the first tombstone has a timer, and it has just fired.
     dropInvitation(state, first, effects, true)
   }
 }
@@ -224,12 +227,12 @@ export const removeDue = (state: EngineState, fired: Invitation, now: number, ef
 const boundTombstones = (state: EngineState, now: number, effects: Effect[]): void => {
   let evicted = false
   while (state.ended.length - state.endedFrom > state.config.limits.maxEndedInvitations) {
-    const inviteID = state.ended[state.endedFrom++]!
-    const invitation = state.invitations.get(inviteID)
-    const endedAt = invitation === undefined ? null : endedAtOf(invitation)
-    if (invitation === undefined || endedAt === null) continue
+    const invitation = firstTombstone(state)
+    if (invitation === undefined) break
+    state.endedFrom++
+    const { inviteID } = invitation
     const { forgottenUpTo } = state
-    forgottenUpTo.set(invitation.inviter, Math.max(forgottenUpTo.get(invitation.inviter) ?? Number.NEGATIVE_INFINITY, endedAt))
+    forgottenUpTo.set(invitation.inviter, Math.max(forgottenUpTo.get(invitation.inviter) ?? Number.NEGATIVE_INFINITY, endedAtOf(invitation)!))
     // The first one dropped was the first tombstone, whose removal was armed.
     if (!evicted) effects.push({ type: 'timer.clear', key: inviteID, invitation })
     evicted = true

@@ -78,7 +78,7 @@ const deadlineActions: readonly DeadlineAction[] = [
 export const timerFired = (state: EngineState, key: string, now: number, actionID: string, effects: Effect[]): void => {
   const invitation = state.invitations.get(key)
   if (invitation === undefined) return dropHeld(state, key, effects)
-  if (endedAtOf(invitation) !== null) return removeDue(state, invitation, now, effects)
+  if (endedAtOf(invitation) !== null) return removeDue(state, now, effects)
   const due = timersDue(state, invitation)
   let fired = 0
   for (let k = 0; k < deadlineActions.length; k++) if ((due & (1 << k)) !== 0 && dueTime(k) <= now) fired |= 1 << k
