@@ -37,7 +37,7 @@ import { runNode } from './run.js'
  * turn of the event loop (what it adds to a 1:1 lifecycle from about 21 to about 3 µs, the row's
  * ≤ 50 %) added 0.7 KB (49.1 KB), hence 49.5 KB. Tombstones sharing one removal timer (the first's)
  * instead of one each (the facade's 1:1 lifecycles ×1.07 in wall time and ×1.09 in CPU time at the
- * bench's 100,000, about 49 bytes less per tombstone) added 0.14 KB (49.6 KB with 29 bytes to
+ * bench's 100,000, about 49 bytes less per tombstone) added 0.13 KB (49.6 KB with 40 bytes to
  * spare), hence 49.6 KB.
  */
 export const budgetBytes = 49.6 * 1024
