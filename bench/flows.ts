@@ -148,7 +148,7 @@ const startOf = (k: number): number => t0 + k * (retentionMs + 10_000)
 
 /**
  * The inviter's device: `command.invite` → `send.taken` → bob's accept arrives → the tombstone's
- * `gc` timer fires. Four inputs, every one counted as an event.
+ * removal timer fires (the only tombstone, so the one with the timer). Four inputs, every one counted as an event.
  */
 export const inviterLifecycle = (k: number): Input[] => {
   const at = startOf(k)
@@ -199,7 +199,7 @@ export const inviterLifecycle = (k: number): Input[] => {
 
 /**
  * The invitee's device: alice's invite arrives (it rings) → `command.accept` → `send.taken` → the
- * tombstone's `gc` timer fires. Four inputs, every one counted as an event.
+ * tombstone's removal timer fires (the only tombstone, so the one with the timer). Four inputs, every one counted as an event.
  */
 export const inviteeLifecycle = (k: number): Input[] => {
   const at = startOf(k)
