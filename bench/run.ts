@@ -198,7 +198,8 @@ const machine = () => {
 }
 
 const started = machine()
-console.log(`beckon bench${quick ? ' (--quick: fewer sizes and repetitions, no XMPP; not for quoting)' : ''}${groupsOnly ? ' (--groups: the group rows alone)' : ''} — ${new Date().toISOString()}`)
+const startedAt = new Date().toISOString()
+console.log(`beckon bench${quick ? ' (--quick: fewer sizes and repetitions, no XMPP; not for quoting)' : ''}${groupsOnly ? ' (--groups: the group rows alone)' : ''} — ${startedAt}`)
 console.log(`Node ${started.node} (V8 ${started.v8}), ${started.cpu}, ${started.cores} cores, ${started.memoryGiB} GiB`)
 console.log(`Load average at start ${started.load.join(' / ')} (1 / 5 / 15 min) on ${started.cores} cores${started.load[0]! > started.cores / 2 ? ': other processes share the CPU, so absolute figures are low and noisy; ratios between contenders measured side by side hold better' : ''}.`)
 console.log('Each measurement runs in a fresh process; repetitions are interleaved and contenders shuffled within each round.')
@@ -206,7 +207,7 @@ console.log('Cells read min / median / max of the repetitions; ratios are betwee
 
 await bundleChild()
 const results: Results = {
-  plan: { quick, ...plan, groupReps: plan.groupSizes.map(plan.groupReps) },
+  plan: { quick, startedAt, ...plan, groupReps: plan.groupSizes.map(plan.groupReps) },
   machine: { start: started, end: started },
   group: {},
   lifecycles: {},
@@ -232,8 +233,16 @@ console.log(`${jobsRun} measurements in ${((performance.now() - t) / 1e3).toFixe
 const targets = report(results)
 const out = join(here, 'results', quick ? 'quick.json' : groupsOnly ? 'groups.json' : 'latest.json')
 mkdirSync(dirname(out), { recursive: true })
-writeFileSync(out, `${JSON.stringify({ ...results, targets }, null, 1)}\n`)
-console.log(`Results written to ${out}; \`npm run bench:plot\` draws cost per event against N from them.\n`)
+const written = `${JSON.stringify({ ...results, targets }, null, 1)}\n`
+writeFileSync(out, written)
+console.log(`Results written to ${out}; \`npm run bench:plot\` draws cost per event against N from them.`)
+if (!quick && !groupsOnly) {
+  // A full run is also kept under its start time, for `npm run bench:combine` to pool with others.
+  const kept = join(here, 'results', `run-${startedAt.replace(/[:.]/g, '-')}.json`)
+  writeFileSync(kept, written)
+  console.log(`Kept as ${kept} too: \`npm run bench:combine\` pools every such run into one table.`)
+}
+console.log()
 
 if (withXmpp) {
   const xmpp = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', join(here, 'xmpp.bench.ts')], { stdio: 'inherit' })
