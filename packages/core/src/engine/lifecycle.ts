@@ -11,7 +11,7 @@ import { applyFact, inviteeIndex, isAnswerable, ownInviteeIndex, pendingInvitees
 import type { Effect, Notification } from './io.js'
 import { takeOldestOpenEnded, trackOpenEnded } from './openEnded.js'
 import { newInvitation, takenAtOf, type NewInvitation } from './record.js'
-import { endedAtOf, groupOf, inviteesOf, isPresented, nothingYet, pendingCountOf, PRESENTED, sentHere, writableExtras, type EngineState, type Invitation } from './state.js'
+import { endedAtOf, groupOf, inviteesOf, isPresented, nothingYet, pendingCountOf, PRESENTED, sentHere, withoutEntry, writableExtras, type EngineState, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Deadlines
@@ -284,8 +284,7 @@ export const knownInvitation = (state: EngineState, inviteID: string): Invitatio
  */
 const dropInvitation = (state: EngineState, invitation: Invitation, effects: Effect[], cleared = false): void => {
   const armed = !cleared && timersDue(state, invitation) !== 0
-  state.invitations.delete(invitation.inviteID)
-  if (state.invitations.size === 0) state.invitations = new Map() // see `EngineState.invitations`
+  state.invitations = withoutEntry(state.invitations, invitation.inviteID) // see `EngineState.invitations`
   if (lastFound === invitation) lastFound = lastState = undefined
   state.revision++
   if (endedAtOf(invitation) === null) {

@@ -17,7 +17,7 @@ import { armRemoval, armTimers, notify, present, settleActivity } from './lifecy
 import { modificationTaken } from './modifications.js'
 import { sendEffect } from './outbound.js'
 import { receive, releaseHeld } from './receive.js'
-import { inviteesOf, isProvisional, type EngineState, type InFlight, type Invitation } from './state.js'
+import { inviteesOf, isProvisional, withoutEntry, type EngineState, type InFlight, type Invitation } from './state.js'
 import { timerFired } from './timers.js'
 
 /** Never emitted: it only gives a step's effects array its first slots (see `step`). */
@@ -94,8 +94,7 @@ export const stepInto = (state: EngineState, input: Input, effects: Effect[]): b
 const sendTaken = (state: EngineState, sendID: string, messageID: string, serverTime: number, now: number, effects: Effect[]): void => {
   const entry = state.inFlight.get(sendID)
   if (entry === undefined) return
-  state.inFlight.delete(sendID)
-  if (state.inFlight.size === 0) state.inFlight = new Map() // see `EngineState.inFlight`
+  state.inFlight = withoutEntry(state.inFlight, sendID) // see `EngineState.inFlight`
   state.revision++
   const { envelope } = entry
   // The invitation is looked up only where it is read: an answer's receipt needs none, and an

@@ -13,6 +13,7 @@
  * @module
  */
 import type { Diagnostic, DiagnosticReason, Notification } from '../engine/io.js'
+import { withoutEntry } from '../engine/state.js'
 import { reportListenerError, type ListenerErrorContext } from './defaults.js'
 import type { SignalingListener } from './types.js'
 
@@ -152,8 +153,7 @@ export const holdCallbacks = (listeners: Listeners, inviteID: string): void => {
 export const releaseHeld = (listeners: Listeners, inviteID: string): void =>
   void settled.then(() => {
     const waiting = listeners.awaiting.get(inviteID) ?? []
-    listeners.awaiting.delete(inviteID)
-    if (listeners.awaiting.size === 0) listeners.awaiting = new Map()
+    listeners.awaiting = withoutEntry(listeners.awaiting, inviteID)
     for (const notification of waiting) deliverNotification(listeners, notification)
   })
 

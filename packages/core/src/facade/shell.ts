@@ -19,7 +19,7 @@
 import * as E from '#fp-ts/Either.js'
 import { failure, SignalingError, type SignalingFailure } from '../errors.js'
 import type { DiagnosticReason, Effect, Input } from '../engine/io.js'
-import { setTimerSlot, timerSlotOf, type EngineState, type Invitation } from '../engine/state.js'
+import { setTimerSlot, timerSlotOf, withoutEntry, type EngineState, type Invitation } from '../engine/state.js'
 import { stepInto } from '../engine/step.js'
 import { TransportError, type Clock, type TransportFailure, type ConnectionState, type ImTransport, type IncomingMessage, type SendReceipt, type TimerHandle } from '../ports.js'
 import { ActionType, decodePayload, encodeEnvelope, isDecodeFailure } from '../wire/envelope.js'
@@ -251,8 +251,7 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
   const settle = (commandID: string, result: E.Either<SignalingFailure, string>): void => {
     const command = commands.get(commandID)
     if (command === undefined) return
-    commands.delete(commandID)
-    if (commands.size === 0) commands = new Map() // see `commands`
+    commands = withoutEntry(commands, commandID) // see `commands`
     if (E.isRight(result)) command.resolve(command.withID ? result.right : undefined)
     else rejectCommand(command, new SignalingError(result.left))
     if (command.holding !== undefined) releaseHeld(listeners, command.holding)
