@@ -13,7 +13,8 @@
  *   is the median of the runs' figures, and a big-group row keeps every repetition's time.
  *
  * Writes the pooled results to `bench/results/combined.json` (`npm run bench:plot
- * bench/results/combined.json` draws them).
+ * bench/results/combined.json` draws them). The part over Prosody (`xmpp.bench.ts`, which a full
+ * run prints after its table) keeps no JSON and is not pooled: each run's log has its own.
  *
  * @module
  */
