@@ -267,6 +267,12 @@ export interface EngineState {
    * much delayed invite from the same inviter is dropped too.)
    */
   readonly forgottenUpTo: Map<string, number>
+  /**
+   * The size `forgottenUpTo` may reach before its old marks are swept out: twice what was left after
+   * the last sweep, and no less than {@link marksSweptFrom}. Not saved (a restored state starts from
+   * the least).
+   */
+  sweepMarksAt: number
   /** By invite id, in arrival order. */
   readonly held: Map<string, HeldMessage[]>
   heldCount: number
@@ -303,6 +309,9 @@ export const withoutEntry = <K, V>(table: Map<K, V>, key: K): Map<K, V> => {
   table.delete(key)
   return table
 }
+
+/** The fewest marks of `EngineState.forgottenUpTo` swept for old ones at a time. */
+export const marksSweptFrom = 64
 
 /** The most one-invitee extras {@link EngineState.soleExtras} keeps. */
 export const soleExtrasKept = 1_024
@@ -515,6 +524,7 @@ class FreshState implements EngineState {
   declare ended: string[]
   declare endedFrom: number
   declare readonly forgottenUpTo: Map<string, number>
+  declare sweepMarksAt: number
   declare readonly held: Map<string, HeldMessage[]>
   declare heldCount: number
   declare inFlight: Map<string, InFlight>
@@ -536,6 +546,7 @@ class FreshState implements EngineState {
     this.ended = stringsFromTheStart.slice()
     this.endedFrom = 0
     this.forgottenUpTo = new Map()
+    this.sweepMarksAt = marksSweptFrom
     this.held = new Map()
     this.heldCount = 0
     this.inFlight = new Map()

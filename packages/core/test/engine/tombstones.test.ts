@@ -151,4 +151,32 @@ describe('a tombstone', () => {
     step(bob, fromAlice('two', ActionType.cancel, T0 + 15))
     expect(snapshotOf(bob).forgottenUpTo).toEqual({ alice: T0 + 5 })
   })
+
+  // The law: past the bound on tombstones, every inviter's mark younger than the retention period
+  // is kept (it still guards late copies), and the marks older than it that are still held are
+  // never more than the young ones (with the least sweep's worth allowed), however many inviters
+  // flood the device: the table stays within twice its useful size.
+  it('keeps every young mark and sweeps the old ones, with thousands of inviters flooding past the bound', () => {
+    const limits = { ...defaultLimits, maxEndedInvitations: 1 }
+    const bob = connected(limits)
+    const spacing = limits.retentionMs / 500 // 500 inviters' ends within any retention period
+    for (let k = 0; k < 5_000; k++) {
+      const at = T0 + k * spacing
+      const inviter = `user-${k}`
+      const from = (actionType: ActionType, t: number): Input => {
+        const input = fromAlice(`invite-${k}`, actionType, t) as Extract<Input, { type: 'message.received' }>
+        return { ...input, message: { ...input.message, sender: inviter, conversation: { kind: 'user', userID: inviter } }, envelope: { ...input.envelope, inviter } }
+      }
+      step(bob, from(ActionType.invite, at))
+      step(bob, from(ActionType.cancel, at + 1))
+      if (k % 37 !== 0) continue
+      const marks = Object.entries(snapshotOf(bob).forgottenUpTo ?? {})
+      const now = at + 1
+      const young = marks.filter(([, upTo]) => upTo >= now - limits.retentionMs)
+      // Inviters 0 .. k - 1 were dropped early (k's tombstone is the one held); the young are those ended within the period.
+      const expectedYoung = Array.from({ length: k }, (_, j) => j).filter((j) => T0 + j * spacing + 1 >= now - limits.retentionMs)
+      expect(young.map(([inviter]) => inviter).sort()).toEqual(expectedYoung.map((j) => `user-${j}`).sort())
+      expect(marks.length - young.length).toBeLessThanOrEqual(Math.max(64, young.length))
+    }
+  })
 })
