@@ -70,7 +70,8 @@ const plan = quick
       lifecycleReps: 5,
       // 2^17 + 1 sits just past a doubling of a hash table's capacity: the worst case for one.
       memorySizes: [100, 1_000, 10_000, 100_000, 2 ** 17 + 1, 1_000_000],
-      facadeLifecycles: 10_000,
+      // About a second timed per sample, after the warm-up `sampleFacade` runs (see `WARM_UP` there).
+      facadeLifecycles: 50_000,
       facadeReps: 3,
       bigGroup: { all: [250, 1_000], inviter: [250, 500, 1_000] },
       // One run of the inviter rows moved its slope between N^0.89 and N^1.24 from run to run (a
