@@ -5,14 +5,16 @@
  * never loops.
  *
  * The views are built lazily, on the first `getSnapshot` after a change, and shared: an invitation
- * whose view is unchanged keeps its object (a memoized row does not re-render), and a change the
- * views do not show (a message in flight taken by the IM) keeps the whole snapshot. Views are
- * frozen, since every reader shares them.
+ * whose view is unchanged keeps its object (a memoized row does not re-render), as does an invitee
+ * whose view is unchanged, and a change the views do not show (a message in flight taken by the IM)
+ * keeps the whole snapshot. Views are frozen, since every reader shares them. Only what changed is
+ * made again (`keptView`): a snapshot after a change costs a comparison per invitee held and objects
+ * for what changed.
  *
  * @module
  */
-import type { EngineState } from '../engine/state.js'
-import { listInvitations, type InvitationView } from '../engine/views.js'
+import type { EngineState, Invitation } from '../engine/state.js'
+import { keptView, type InvitationView, type KeptView } from '../engine/views.js'
 import { Subscribers, type Listeners } from './listeners.js'
 
 /** What this device sees now: the value of `Signaling.getSnapshot()`. */
@@ -26,22 +28,6 @@ export interface SignalingView {
   readonly connected: boolean
   /** `close()` was called: the instance follows nothing any more, and `invitations` is empty. */
   readonly closed: boolean
-}
-
-/** Plain JSON-like values (what views are made of), compared in depth. */
-const same = (a: unknown, b: unknown): boolean => {
-  if (a === b) return true
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false
-  const aKeys = Object.keys(a)
-  if (aKeys.length !== Object.keys(b).length) return false
-  return aKeys.every((key) => same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
-}
-
-const frozen = (view: InvitationView): InvitationView => {
-  for (const invitee of view.invitees) Object.freeze(invitee)
-  Object.freeze(view.invitees)
-  Object.freeze(view.inviteeList)
-  return Object.freeze(view)
 }
 
 const closedView: SignalingView = Object.freeze({ invitations: Object.freeze([]), connected: false, closed: true })
@@ -70,19 +56,21 @@ export const createStore = (state: EngineState, listeners: Listeners): Store => 
     }
   }
 
+  /** Each invitation's view as the last snapshot showed it; an invitation forgotten takes its own with it. */
+  const kept = new WeakMap<Invitation, KeptView>()
+
   const rebuild = (previous: SignalingView | undefined): SignalingView => {
-    const before = new Map(previous?.invitations.map((view) => [view.inviteID, view]))
-    let unchanged = previous !== undefined && previous.connected === state.connected
-    const invitations = listInvitations(state).map((fresh, i) => {
-      const old = before.get(fresh.inviteID)
-      if (old !== undefined && same(old, fresh)) {
-        if (previous?.invitations[i] !== old) unchanged = false
-        return old
-      }
-      unchanged = false
-      return frozen(fresh)
-    })
-    if (unchanged && invitations.length === previous!.invitations.length) return previous!
+    const invitations = new Array<InvitationView>(state.invitations.size)
+    let unchanged = previous !== undefined && previous.connected === state.connected && previous.invitations.length === invitations.length
+    let i = 0
+    for (const invitation of state.invitations.values()) {
+      const before = kept.get(invitation)
+      const now = keptView(state, invitation, before)
+      if (now !== before) kept.set(invitation, now)
+      if (previous?.invitations[i] !== now.view) unchanged = false
+      invitations[i++] = now.view
+    }
+    if (unchanged) return previous!
     return Object.freeze({ invitations: Object.freeze(invitations), connected: state.connected, closed: false })
   }
 
