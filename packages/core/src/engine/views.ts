@@ -51,7 +51,8 @@ const inviteeViewOf = (invitation: Invitation, userID: string, i: number): Invit
   decidedBy: decidedType(invitation, i),
 })
 
-export const viewOf = (state: EngineState, invitation: Invitation): InvitationView => ({
+/** The view of `invitation` with these invitees' views. */
+const viewWith = (state: EngineState, invitation: Invitation, invitees: readonly InviteeView[]): InvitationView => ({
   inviteID: invitation.inviteID,
   inviter: invitation.inviter,
   groupID: groupOf(invitation),
@@ -63,8 +64,11 @@ export const viewOf = (state: EngineState, invitation: Invitation): InvitationVi
   serverTime: takenAtOf(state, invitation),
   deadline: answerDeadline(state, invitation) ?? null,
   active: endedAtOf(invitation) === null,
-  invitees: inviteesOf(invitation).map((userID, i) => inviteeViewOf(invitation, userID, i)),
+  invitees,
 })
+
+export const viewOf = (state: EngineState, invitation: Invitation): InvitationView =>
+  viewWith(state, invitation, inviteesOf(invitation).map((userID, i) => inviteeViewOf(invitation, userID, i)))
 
 export const getInvitation = (state: EngineState, inviteID: string): InvitationView | undefined => {
   const invitation = state.invitations.get(inviteID)
@@ -88,7 +92,7 @@ export interface KeptView {
   readonly serverTime: number
   readonly data: string
   readonly endedAt: number | null
-  readonly codes: readonly (number | undefined)[]
+  readonly codes: readonly number[]
   readonly slots: readonly DecisionSlot[]
 }
 
@@ -101,50 +105,28 @@ export interface KeptView {
  * than without one) and a thousand objects per change beside a thousand tombstones.
  */
 export const keptView = (state: EngineState, invitation: Invitation, kept: KeptView | undefined): KeptView => {
-  const { extras } = invitation
-  const { states, decisions } = extras
+  const { states, decisions } = invitation.extras
   const invitees = inviteesOf(invitation)
-  const n = invitees.length
   const serverTime = takenAtOf(state, invitation)
   const endedAt = endedAtOf(invitation)
-  if (kept !== undefined && kept.serverTime === serverTime && kept.data === invitation.data && kept.endedAt === endedAt && sameCodes(kept, states, decisions, n)) return kept
-  const before = kept?.view
-  let same = before !== undefined && kept!.serverTime === serverTime && kept!.data === invitation.data && kept!.endedAt === endedAt
-  const codes = new Array<number | undefined>(n)
-  const slots = new Array<DecisionSlot>(n)
-  const views = new Array<InviteeView>(n)
-  for (let i = 0; i < n; i++) {
-    codes[i] = states[i]
-    slots[i] = decisions[i]
-    const old = before?.invitees[i]
-    if (old !== undefined && kept!.codes[i] === states[i] && kept!.slots[i] === decisions[i]) {
-      views[i] = old
-      continue
-    }
-    const fresh = inviteeViewOf(invitation, invitees[i]!, i)
-    if (old !== undefined && sameInvitee(old, fresh)) views[i] = old
-    else {
-      views[i] = Object.freeze(fresh)
-      same = false
-    }
+  let same = kept !== undefined && kept.serverTime === serverTime && kept.data === invitation.data && kept.endedAt === endedAt
+  if (same && sameCodes(kept!, states, decisions, invitees.length)) return kept!
+  const views = invitees.map((userID, i) => {
+    const old = kept?.view.invitees[i]
+    if (old !== undefined && kept!.codes[i] === states[i] && kept!.slots[i] === decisions[i]) return old
+    const fresh = inviteeViewOf(invitation, userID, i)
+    if (old !== undefined && sameInvitee(old, fresh)) return old
+    same = false
+    return Object.freeze(fresh)
+  })
+  let view = kept?.view
+  if (!same) {
+    view = viewWith(state, invitation, Object.freeze(views))
+    Object.freeze(view.inviteeList)
+    Object.freeze(view)
   }
-  const view: InvitationView = same
-    ? before!
-    : Object.freeze({
-        inviteID: invitation.inviteID,
-        inviter: invitation.inviter,
-        groupID: groupOf(invitation),
-        inviteeList: Object.freeze([...invitees]),
-        data: invitation.data,
-        timeout: invitation.timeout,
-        onlineUserOnly: isOnlineOnly(invitation),
-        audience: audienceOf(invitation),
-        serverTime,
-        deadline: answerDeadline(state, invitation) ?? null,
-        active: endedAt === null,
-        invitees: Object.freeze(views),
-      })
-  return { view, serverTime, data: invitation.data, endedAt, codes, slots }
+  // A list without codes or decisions yet (nothingYet) copies as an empty one: every entry reads `undefined`, as there.
+  return { view: view!, serverTime, data: invitation.data, endedAt, codes: Array.from(states), slots: decisions.slice(0, invitees.length) }
 }
 
 const sameCodes = (kept: KeptView, states: ArrayLike<number>, decisions: readonly DecisionSlot[], n: number): boolean => {
