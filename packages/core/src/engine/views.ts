@@ -83,15 +83,13 @@ export const listInvitations = (state: EngineState): InvitationView[] => Array.f
 // -------------------------------------------------------------------------------------------------
 
 /**
- * A frozen view of one invitation, with what it was made from: the invitation's server time, data
- * and end, and per invitee its code and decision entry (`engine/invitees.ts`: equal both, equal
- * invitee view). Enough to tell, without making the view again, that it still shows the invitation.
+ * A frozen view of one invitation, with what its invitees' views were made from: per invitee its
+ * code and decision entry (`engine/invitees.ts`: equal both, equal invitee view). With the view's
+ * own server time, data and activity, enough to tell, without making the view again, that it still
+ * shows the invitation.
  */
 export interface KeptView {
   readonly view: InvitationView
-  readonly serverTime: number
-  readonly data: string
-  readonly endedAt: number | null
   readonly codes: readonly number[]
   readonly slots: readonly DecisionSlot[]
 }
@@ -107,26 +105,25 @@ export interface KeptView {
 export const keptView = (state: EngineState, invitation: Invitation, kept: KeptView | undefined): KeptView => {
   const { states, decisions } = invitation.extras
   const invitees = inviteesOf(invitation)
-  const serverTime = takenAtOf(state, invitation)
-  const endedAt = endedAtOf(invitation)
-  let same = kept !== undefined && kept.serverTime === serverTime && kept.data === invitation.data && kept.endedAt === endedAt
+  const before = kept?.view
+  let same = before !== undefined && before.serverTime === takenAtOf(state, invitation) && before.data === invitation.data && before.active === (endedAtOf(invitation) === null)
   if (same && sameCodes(kept!, states, decisions, invitees.length)) return kept!
   const views = invitees.map((userID, i) => {
-    const old = kept?.view.invitees[i]
+    const old = before?.invitees[i]
     if (old !== undefined && kept!.codes[i] === states[i] && kept!.slots[i] === decisions[i]) return old
     const fresh = inviteeViewOf(invitation, userID, i)
     if (old !== undefined && sameInvitee(old, fresh)) return old
     same = false
     return Object.freeze(fresh)
   })
-  let view = kept?.view
+  let view = before
   if (!same) {
     view = viewWith(state, invitation, Object.freeze(views))
     Object.freeze(view.inviteeList)
     Object.freeze(view)
   }
   // A list without codes or decisions yet (nothingYet) copies as an empty one: every entry reads `undefined`, as there.
-  return { view: view!, serverTime, data: invitation.data, endedAt, codes: Array.from(states), slots: decisions.slice(0, invitees.length) }
+  return { view: view!, codes: Array.from(states), slots: decisions.slice(0, invitees.length) }
 }
 
 const sameCodes = (kept: KeptView, states: ArrayLike<number>, decisions: readonly DecisionSlot[], n: number): boolean => {
