@@ -14,7 +14,7 @@ import { armTimers, createInvitation, knownInvitation, makeRoom, notify, present
 import { sinceEpoch } from './record.js'
 import { adoptModification } from './modifications.js'
 import { mayBePrivateAnswer, misdirected } from './audience.js'
-import { groupOf, inviteesOf, isPresented, isProvisional, positionOf, PROVISIONAL, type DataVersion, type EngineState, type Invitation } from './state.js'
+import { groupOf, heldKeysFrom, inviteesOf, isPresented, isProvisional, positionOf, PROVISIONAL, type DataVersion, type EngineState, type HeldMessage, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Helpers
@@ -267,22 +267,41 @@ const forgottenDetail = 'possibly a late copy about an invitation forgotten earl
 // -------------------------------------------------------------------------------------------------
 
 const hold = (state: EngineState, message: IncomingMessage, envelope: Envelope, effects: Effect[]): void => {
+  const { inviteID } = envelope
+  const held = state.held.get(inviteID)
+  // A copy of a message already held is no news, even when the cap is reached.
+  if (held !== undefined && isHeld(state, held, inviteID, message, envelope)) return report(effects, 'duplicate', 'already held', message, inviteID)
   if (state.heldCount >= state.config.limits.maxHeldMessages) {
-    return report(effects, 'limit-held', 'too many messages held for unknown invitations', message, envelope.inviteID)
-  }
-  const held = state.held.get(envelope.inviteID)
-  const actionID = actionIDOf(message, envelope)
-  if (held?.some((h) => h.message.sender === message.sender && actionIDOf(h.message, h.envelope) === actionID) === true) {
-    return report(effects, 'duplicate', 'already held', message, envelope.inviteID)
+    return report(effects, 'limit-held', 'too many messages held for unknown invitations', message, inviteID)
   }
   if (held === undefined) {
-    state.held.set(envelope.inviteID, [{ message, envelope }])
+    state.held.set(inviteID, [{ message, envelope }])
     const at = message.serverTime + state.config.limits.retentionMs
-    effects.push({ type: 'timer.set', key: envelope.inviteID, at, deadline: false })
-  } else held.push({ message, envelope })
+    effects.push({ type: 'timer.set', key: inviteID, at, deadline: false })
+  } else {
+    held.push({ message, envelope })
+    state.heldKeys.get(inviteID)?.add(heldKey(message, envelope))
+  }
   state.heldCount++
   state.revision++
-  report(effects, 'held', 'its invitation is not known yet', message, envelope.inviteID)
+  report(effects, 'held', 'its invitation is not known yet', message, inviteID)
+}
+
+/** What tells held messages apart: their sender and action id (the sender's length first, so no two pairs read alike). */
+const heldKey = (message: IncomingMessage, envelope: Envelope): string => `${message.sender.length}:${message.sender}${actionIDOf(message, envelope)}`
+
+/** Whether a message from the same sender with the same action id is held for `inviteID` already. */
+const isHeld = (state: EngineState, held: readonly HeldMessage[], inviteID: string, message: IncomingMessage, envelope: Envelope): boolean => {
+  if (held.length < heldKeysFrom) {
+    const actionID = actionIDOf(message, envelope)
+    return held.some((h) => h.message.sender === message.sender && actionIDOf(h.message, h.envelope) === actionID)
+  }
+  let keys = state.heldKeys.get(inviteID)
+  if (keys === undefined) {
+    keys = new Set(held.map((h) => heldKey(h.message, h.envelope)))
+    state.heldKeys.set(inviteID, keys)
+  }
+  return keys.has(heldKey(message, envelope))
 }
 
 /** Applies, in arrival order, what was held for a new invitation. */
@@ -292,6 +311,7 @@ export const releaseHeld = (state: EngineState, invitation: Invitation, now: num
   const held = state.held.get(invitation.inviteID)
   if (held === undefined) return
   state.held.delete(invitation.inviteID)
+  state.heldKeys.delete(invitation.inviteID)
   state.heldCount -= held.length
   state.revision++
   effects.push({ type: 'timer.clear', key: invitation.inviteID })

@@ -18,6 +18,7 @@ const dropHeld = (state: EngineState, inviteID: string, effects: Effect[]): void
   const held = state.held.get(inviteID)
   if (held === undefined) return
   state.held.delete(inviteID)
+  state.heldKeys.delete(inviteID)
   state.heldCount -= held.length
   state.revision++
   effects.push({
