@@ -356,8 +356,12 @@ export const createShell = (state: EngineState, ports: ShellPorts) => {
     void syncServerClock().then(() => {
       waitingForReading = undefined
       if (closed) return
-      for (const waited of waiting) clockChecked.add(waited)
-      queue.push(...waiting)
+      // One by one: spread as arguments, a reading that a flood of old invites waited for (past
+      // ~100,000) would overflow the stack.
+      for (const waited of waiting) {
+        clockChecked.add(waited)
+        queue.push(waited)
+      }
       drain()
     })
   }
