@@ -6,23 +6,31 @@
  */
 import type { Unsubscribe } from '@beckon/core'
 
-/** Subscribers to one kind of event. A listener that throws does not stop the others. */
+/**
+ * Subscribers to one kind of event. A listener that throws does not stop the others. An emit calls
+ * the listeners subscribed when it began: one added meanwhile hears the next event, one removed
+ * meanwhile still hears this one.
+ */
 export class Listeners<T> {
   readonly #listeners = new Set<(value: T) => void>()
+  /** The listeners as a list, the same one until a listener is added or removed (an emit walks it; no copy per event). */
+  #current: readonly ((value: T) => void)[] | undefined
 
   constructor(private readonly onError: (error: unknown) => void = () => undefined) {}
 
   add(listener: (value: T) => void): Unsubscribe {
     this.#listeners.add(listener)
+    this.#current = undefined
     return () => {
-      this.#listeners.delete(listener)
+      if (this.#listeners.delete(listener)) this.#current = undefined
     }
   }
 
   emit(value: T): void {
-    for (const listener of [...this.#listeners]) {
+    const listeners = (this.#current ??= [...this.#listeners])
+    for (let k = 0; k < listeners.length; k++) {
       try {
-        listener(value)
+        listeners[k]!(value)
       } catch (error) {
         this.onError(error)
       }

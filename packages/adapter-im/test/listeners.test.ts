@@ -1,6 +1,6 @@
-import { describe, expect } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { fc, test } from '@fast-check/vitest'
-import { BoundedMap } from '../src/listeners.js'
+import { BoundedMap, Listeners } from '../src/listeners.js'
 
 /** The rule as plainly as it can be written: the keys in the order they were last set, the oldest dropped beyond the capacity. */
 class Model {
@@ -44,5 +44,29 @@ describe('BoundedMap', () => {
       map.set(key, value)
       expect(map.queued).toBeLessThanOrEqual(2 * capacity + 32)
     }
+  })
+})
+
+describe('Listeners', () => {
+  it('calls the listeners subscribed when an emit began: one added meanwhile hears the next event, one removed meanwhile still hears this one, and one that throws stops none', () => {
+    const errors: unknown[] = []
+    const listeners = new Listeners<number>((error) => errors.push(error))
+    const heard: string[] = []
+    let stopB: () => void = () => undefined
+    listeners.add((n) => {
+      heard.push(`a${n}`)
+      if (n === 1) {
+        stopB()
+        listeners.add((m) => void heard.push(`c${m}`))
+      }
+    })
+    listeners.add(() => {
+      throw new Error('listener failed')
+    })
+    stopB = listeners.add((n) => void heard.push(`b${n}`))
+    listeners.emit(1)
+    listeners.emit(2)
+    expect(heard).toEqual(['a1', 'b1', 'a2', 'c2'])
+    expect(errors).toHaveLength(2)
   })
 })
