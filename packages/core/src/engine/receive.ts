@@ -14,7 +14,7 @@ import { armTimers, createInvitation, knownInvitation, makeRoom, notify, present
 import { sinceEpoch } from './record.js'
 import { adoptModification } from './modifications.js'
 import { mayBePrivateAnswer, misdirected } from './audience.js'
-import { groupOf, heldKeysFrom, inviteesOf, isPresented, isProvisional, positionOf, PROVISIONAL, type DataVersion, type EngineState, type HeldMessage, type Invitation } from './state.js'
+import { groupOf, inviteesOf, isPresented, isProvisional, positionOf, PROVISIONAL, type DataVersion, type EngineState, type HeldMessage, type Invitation } from './state.js'
 
 // -------------------------------------------------------------------------------------------------
 // Helpers
@@ -290,12 +290,13 @@ const hold = (state: EngineState, message: IncomingMessage, envelope: Envelope, 
 /** What tells held messages apart: their sender and action id (the sender's length first, so no two pairs read alike). */
 const heldKey = (message: IncomingMessage, envelope: Envelope): string => `${message.sender.length}:${message.sender}${actionIDOf(message, envelope)}`
 
-/** Whether a message from the same sender with the same action id is held for `inviteID` already. */
+/**
+ * Whether a message from the same sender with the same action id is held for `inviteID` already.
+ * The pairs held are kept in a set from the second message on (made from the list, also after a
+ * restore): scanning the list made a group invite overtaken by its answers quadratic (10,000
+ * answers held at a member's device: 0.34 s).
+ */
 const isHeld = (state: EngineState, held: readonly HeldMessage[], inviteID: string, message: IncomingMessage, envelope: Envelope): boolean => {
-  if (held.length < heldKeysFrom) {
-    const actionID = actionIDOf(message, envelope)
-    return held.some((h) => h.message.sender === message.sender && actionIDOf(h.message, h.envelope) === actionID)
-  }
   let keys = state.heldKeys.get(inviteID)
   if (keys === undefined) {
     keys = new Set(held.map((h) => heldKey(h.message, h.envelope)))

@@ -277,10 +277,9 @@ export interface EngineState {
   readonly held: Map<string, HeldMessage[]>
   heldCount: number
   /**
-   * By invite id, the sender and action id of each message held for it, for the invitations with
-   * at least {@link heldKeysFrom} held (a group invite overtaken by its answers): each new message
-   * is checked against them for a copy. Made when a list reaches that length, dropped with it; not
-   * saved (a restored state makes them again as messages arrive).
+   * By invite id, the sender and action id of each message held for it, which a new message is
+   * checked against for a copy. Made when a second message arrives for the invitation (from its
+   * list, so also after a restore: not saved), dropped with the list.
    */
   readonly heldKeys: Map<string, Set<string>>
   /**
@@ -319,13 +318,6 @@ export const withoutEntry = <K, V>(table: Map<K, V>, key: K): Map<K, V> => {
 
 /** The fewest marks of `EngineState.forgottenUpTo` swept for old ones at a time. */
 export const marksSweptFrom = 64
-
-/**
- * How many messages held for one invitation are checked for a copy one by one; past that, by
- * `EngineState.heldKeys`. Scanning the list made a group invite overtaken by its answers quadratic
- * (10,000 answers held at a member's device: 0.34 s, 2,000: 29 ms).
- */
-export const heldKeysFrom = 16
 
 /** The most one-invitee extras {@link EngineState.soleExtras} keeps. */
 export const soleExtrasKept = 1_024

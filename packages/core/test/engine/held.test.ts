@@ -2,10 +2,10 @@
  * Messages about an invitation a device does not know yet (answers that overtook their group
  * invite) are held until the invite comes. Held messages are told apart by their sender and
  * action id alone: a message is held when no message with the same pair was held for that
- * invitation before it, and is otherwise reported as a copy, the same below and past the number
- * held at which the engine looks copies up in a set rather than scanning the list, and the same
- * whether the state was saved and restored in between (a restored state has no sets yet). A copy
- * is reported as one even when the cap on held messages is reached.
+ * invitation before it, and is otherwise reported as a copy, however many are held, and the same
+ * whether the state was saved and restored in between (a restored state has no set of the pairs
+ * held yet: it makes one from the list). A copy is reported as one even when the cap on held
+ * messages is reached.
  */
 import { fc, test } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
@@ -60,11 +60,11 @@ describe('held messages', () => {
     fc.array(fc.tuple(fc.nat(senders.length - 1), fc.nat(actionIDs.length - 1)), { minLength: 1, maxLength: 40 }),
     fc.option(fc.nat(64), { nil: undefined }),
   ])(
-    'a message is held iff no message from its sender with its action id is held for the invitation, below and past the set threshold and across a restore',
+    'a message is held iff no message from its sender with its action id is held for the invitation, however many are held and across a restore',
     (others, messages, restoreAt) => {
       let state = connected()
       const seen = new Set<string>()
-      // `others` distinct answers first, so the messages drawn meet the list, the set, or both.
+      // `others` distinct answers first, so the messages drawn meet short lists and long ones.
       const inputs = [...Array.from({ length: others }, (_, k) => [`member-${k}`, `answer-${k}`] as const), ...messages.map(([s, a]) => [senders[s]!, actionIDs[a]!] as const)]
       for (const [k, [sender, actionID]] of inputs.entries()) {
         if (k === restoreAt) state = restored(state)
