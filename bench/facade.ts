@@ -13,9 +13,29 @@
 import { ActionType, createSignaling, encodeEnvelope, type ImTransport, type Signaling } from '@beckon/core'
 import { MemoryIm } from '@beckon/adapter-memory'
 import { DirectIm } from './directIm.js'
+import { FloorDevice, type FloorListener } from './facadeFloor.js'
 import { retainedBytes } from './memory.js'
 
 export type ImKind = 'direct' | 'memory'
+/**
+ * What a facade sample runs: the library over either IM, or the floor (`facadeFloor.ts`: a device
+ * with none of the library's logic) over the direct IM.
+ */
+export type FacadeContender = ImKind | 'floor'
+
+/** The part of `Signaling` the lifecycles call, which the floor's device has too. */
+interface Device {
+  readonly userID: string
+  invite(invitee: string, data: string): Promise<string>
+  accept(inviteID: string): Promise<void>
+  addSignalingListener(listener: FloorListener): void
+}
+
+const devices: Readonly<Record<FacadeContender, { readonly world: ImKind; readonly device: (transport: ImTransport) => Device }>> = {
+  direct: { world: 'direct', device: (transport) => createSignaling({ transport }) },
+  memory: { world: 'memory', device: (transport) => createSignaling({ transport }) },
+  floor: { world: 'direct', device: (transport) => new FloorDevice(transport) },
+}
 
 interface World {
   readonly connect: (userID: string) => ImTransport
@@ -47,15 +67,16 @@ export interface RateSample {
 }
 
 /** Builds `PAIRS` caller/callee pairs on a fresh IM; callees accept on ring, callers count what they are told. */
-const pairsOn = async (kind: ImKind) => {
+const pairsOn = async (contender: FacadeContender) => {
+  const { world: kind, device } = devices[contender]
   const world = worlds[kind]()
   const counts = { told: 0, failed: 0 }
   // One handler for every failed command, rather than a closure per call: the app's code here is
   // the bench's, not the library's.
   const failed = (): void => void counts.failed++
   const pairs = Array.from({ length: PAIRS }, (_, p) => {
-    const caller = createSignaling({ transport: world.connect(`caller-${p}`) })
-    const callee = createSignaling({ transport: world.connect(`callee-${p}`) })
+    const caller = device(world.connect(`caller-${p}`))
+    const callee = device(world.connect(`callee-${p}`))
     callee.addSignalingListener({ onReceiveNewInvitation: (inviteID) => void callee.accept(inviteID).catch(failed) })
     caller.addSignalingListener({ onInviteeAccepted: () => void counts.told++ })
     return { caller, callee: callee.userID }
@@ -96,8 +117,8 @@ const runLifecycles = async ({ world, counts, failed, pairs }: Pairs, lifecycles
 const WARM_UP = 20_000
 
 /** One sample: a warm-up on the same pairs ({@link WARM_UP}), a full GC, then `lifecycles` timed. */
-export const sampleFacade = async (kind: ImKind, lifecycles: number): Promise<RateSample> => {
-  const pairs = await pairsOn(kind)
+export const sampleFacade = async (contender: FacadeContender, lifecycles: number): Promise<RateSample> => {
+  const pairs = await pairsOn(contender)
   await runLifecycles(pairs, Math.min(lifecycles, WARM_UP))
   globalThis.gc?.()
   return runLifecycles(pairs, lifecycles)

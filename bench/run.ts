@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url'
 import type { Audience } from './bigGroup.js'
 import { oneToOneContenderNames, type GroupContenderName } from './contenders.js'
 import { countEffects } from './effects.js'
-import type { ImKind } from './facade.js'
+import type { FacadeContender } from './facade.js'
 import { report, type BigGroupRun, type Results } from './report.js'
 import type { Job } from './sample.js'
 import { bundleChild, runJob, type JobResult } from './spawn.js'
@@ -151,7 +151,7 @@ const measureMemory = async (results: Results): Promise<void> => {
 
 const measureFacade = async (results: Results): Promise<void> => {
   for (let rep = 0; rep < plan.facadeReps; rep++) {
-    for (const im of shuffled<ImKind>(['direct', 'memory'])) push(results.facade, im, valueOf(await run({ kind: 'facade', im, lifecycles: plan.facadeLifecycles })))
+    for (const contender of shuffled<FacadeContender>(['direct', 'memory', 'floor'])) push(results.facade, contender, valueOf(await run({ kind: 'facade', contender, lifecycles: plan.facadeLifecycles })))
   }
 }
 

@@ -10,7 +10,7 @@
  */
 import { answerAll, audienceHonoured, openHall, type Audience } from './bigGroup.js'
 import type { GroupContenderName, OneToOneContenderName } from './contenders.js'
-import { bytesPerPendingInvitation, sampleFacade, type ImKind } from './facade.js'
+import { bytesPerPendingInvitation, sampleFacade, type FacadeContender } from './facade.js'
 import { bytesPerPendingInvitee } from './memory.js'
 import { sampleGroup, sampleLifecycles, type Side } from './timing.js'
 
@@ -20,7 +20,7 @@ export type Job =
   | { readonly kind: 'lifecycles'; readonly contender: OneToOneContenderName; readonly side: Side; readonly lifecycles: number }
   | { readonly kind: 'groupMemory'; readonly contender: GroupContenderName; readonly n: number }
   | { readonly kind: 'pendingMemory'; readonly side: Side }
-  | { readonly kind: 'facade'; readonly im: ImKind; readonly lifecycles: number }
+  | { readonly kind: 'facade'; readonly contender: FacadeContender; readonly lifecycles: number }
   | { readonly kind: 'bigGroup'; readonly n: number; readonly audience: Audience }
   | { readonly kind: 'audienceProbe' }
 
@@ -40,7 +40,7 @@ const measure = async (job: Job): Promise<Outcome> => {
     case 'pendingMemory':
       return { value: await bytesPerPendingInvitation(job.side) }
     case 'facade': {
-      const { lifecycles, ms } = await sampleFacade(job.im, job.lifecycles)
+      const { lifecycles, ms } = await sampleFacade(job.contender, job.lifecycles)
       return { value: (lifecycles * 1e3) / ms }
     }
     case 'bigGroup': {
